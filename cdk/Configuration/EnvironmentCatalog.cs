@@ -1,0 +1,115 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.StepFunctions;
+
+namespace TranscribeStack.Cdk.Configuration;
+
+/// <summary>The three environments the project deploys. dev is the default (see cdk.json).</summary>
+public static class EnvironmentCatalog
+{
+    public const string DefaultName = "dev";
+
+    public static IReadOnlyList<string> Names { get; } = ["dev", "staging", "prod"];
+
+    /// <summary>The settings of one environment, or an <see cref="InvalidSettingsException"/> naming the valid choices.</summary>
+    public static EnvironmentSettings Get(string name) => name switch
+    {
+        "dev" => Dev,
+        "staging" => Staging,
+        "prod" => Prod,
+        _ => throw new InvalidSettingsException(
+            $"Unknown environment '{name}' (context key 'env'). Valid choices are {string.Join(", ", Names)}; select one with -c env=<name>."),
+    };
+
+    /// <summary>Cheap and disposable: stateful resources are destroyed with the stack, short retention.</summary>
+    public static EnvironmentSettings Dev { get; } = new()
+    {
+        Name = "dev",
+        Tags = new TagSettings { CostCenter = "speech-platform-dev", Owner = "platform-team", DataClassification = "Internal" },
+        RemovalPolicy = RemovalPolicy.DESTROY,
+        DeletionProtection = false,
+        LogRetention = RetentionDays.TWO_WEEKS,
+        Storage = new StorageSettings
+        {
+            RawAudioInfrequentAccessAfterDays = 30,
+            RawAudioExpireAfterDays = 60,
+            TranscriptExpireAfterDays = 60,
+            NoncurrentVersionExpireAfterDays = 7,
+            AccessLogExpireAfterDays = 30,
+        },
+        Transcribe = new TranscribeSettings
+        {
+            LanguageCode = "en-US",
+            ShowSpeakerLabels = true,
+            MaxSpeakerLabels = 4,
+        },
+        Workflow = new WorkflowSettings
+        {
+            FirstPollDelaySeconds = 10,
+            MaxPollIntervalSeconds = 300,
+            MaxPolls = 200,
+            ExecutionTimeoutMinutes = 12 * 60,
+            StartJobMaxAttempts = 8,
+            StartJobMaxBackoffSeconds = 60,
+            LogLevel = LogLevel.ALL,
+        },
+        PostProcessor = new PostProcessorSettings
+        {
+            MemorySizeMb = 512,
+            TimeoutSeconds = 60,
+            ReservedConcurrency = null,
+            Tracing = true,
+            MaxTranscriptBytes = 256L * 1024 * 1024,
+            LowConfidenceThreshold = 0.5,
+        },
+        Alarms = new AlarmSettings
+        {
+            FailedExecutionsThreshold = 5,
+            LambdaErrorsThreshold = 5,
+            DeadLetterAgeSeconds = 24 * 3600,
+            PeriodMinutes = 5,
+            EvaluationPeriods = 1,
+        },
+    };
+
+    /// <summary>Production-shaped, but its data may be recreated: retained data, shorter retention than prod.</summary>
+    public static EnvironmentSettings Staging { get; } = Dev with
+    {
+        Name = "staging",
+        Tags = new TagSettings { CostCenter = "speech-platform", Owner = "platform-team", DataClassification = "Confidential" },
+        RemovalPolicy = RemovalPolicy.RETAIN,
+        LogRetention = RetentionDays.ONE_MONTH,
+        Storage = Dev.Storage with
+        {
+            RawAudioExpireAfterDays = 180,
+            TranscriptExpireAfterDays = 180,
+            NoncurrentVersionExpireAfterDays = 30,
+            AccessLogExpireAfterDays = 90,
+        },
+        Transcribe = Dev.Transcribe with { PiiRedaction = true, SubtitleFormats = ["vtt"] },
+        Workflow = Dev.Workflow with { LogLevel = LogLevel.ERROR },
+        PostProcessor = Dev.PostProcessor with { MemorySizeMb = 1024, ReservedConcurrency = 20 },
+        Alarms = Dev.Alarms with { FailedExecutionsThreshold = 1, LambdaErrorsThreshold = 1, DeadLetterAgeSeconds = 3600 },
+    };
+
+    /// <summary>Customer data: retained and protected, audio kept as evidence, Transcribe queues bursts.</summary>
+    public static EnvironmentSettings Prod { get; } = Staging with
+    {
+        Name = "prod",
+        Tags = new TagSettings { CostCenter = "speech-platform", Owner = "platform-team", DataClassification = "Restricted" },
+        DeletionProtection = true,
+        LogRetention = RetentionDays.ONE_YEAR,
+        Storage = Staging.Storage with
+        {
+            RawAudioInfrequentAccessAfterDays = 30,
+            RawAudioExpireAfterDays = null,
+            TranscriptExpireAfterDays = null,
+            NoncurrentVersionExpireAfterDays = 90,
+            AccessLogExpireAfterDays = 365,
+        },
+        Transcribe = Staging.Transcribe with { AllowDeferredExecution = true },
+        Workflow = Staging.Workflow with { MaxPolls = 500, ExecutionTimeoutMinutes = 48 * 60 },
+        PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
+        Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },
+    };
+}

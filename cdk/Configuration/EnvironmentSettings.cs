@@ -1,0 +1,345 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.StepFunctions;
+
+namespace TranscribeStack.Cdk.Configuration;
+
+/// <summary>
+/// Everything that differs between dev, staging and prod. One immutable, validated value:
+/// <see cref="EnvironmentCatalog"/> defines the three environments, <see cref="SettingsResolver"/>
+/// applies the few context overrides and validates, constructs only ever receive slices of it as props.
+/// </summary>
+public sealed record EnvironmentSettings
+{
+    /// <summary>Environment name: dev, staging or prod.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Target account; null synthesizes an environment-agnostic stack.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>Target region; null synthesizes an environment-agnostic stack.</summary>
+    public string? Region { get; init; }
+
+    public required TagSettings Tags { get; init; }
+
+    /// <summary>What CloudFormation does with stateful resources (buckets, table, key, log groups) on stack deletion.</summary>
+    public required RemovalPolicy RemovalPolicy { get; init; }
+
+    /// <summary>DynamoDB deletion protection and stack termination protection.</summary>
+    public required bool DeletionProtection { get; init; }
+
+    /// <summary>Retention of every CloudWatch log group of the stack.</summary>
+    public required RetentionDays LogRetention { get; init; }
+
+    public required StorageSettings Storage { get; init; }
+
+    public required TranscribeSettings Transcribe { get; init; }
+
+    public required WorkflowSettings Workflow { get; init; }
+
+    public required PostProcessorSettings PostProcessor { get; init; }
+
+    public required AlarmSettings Alarms { get; init; }
+
+    /// <summary>The CloudFormation stack name: one stack per environment.</summary>
+    public string StackName => $"TranscribeStack-{Name}";
+
+    /// <summary>The CDK environment; account and region stay unresolved tokens when not given.</summary>
+    public Amazon.CDK.Environment? ToCdkEnvironment() =>
+        Account is null && Region is null ? null : new Amazon.CDK.Environment { Account = Account, Region = Region };
+
+    /// <summary>Every problem with these settings, each naming the key, the bad value and what is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var check = new SettingsCheck(problems);
+
+        check.OneOf("env", Name, EnvironmentCatalog.Names);
+        if (Account is not null)
+        {
+            check.Matches("account", Account, "^[0-9]{12}$", "a 12-digit AWS account id");
+        }
+
+        if (Region is not null)
+        {
+            check.Matches("region", Region, "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", "an AWS region such as eu-west-1");
+        }
+
+        Tags.Validate(check);
+        Storage.Validate(check);
+        Transcribe.Validate(check);
+        Workflow.Validate(check);
+        PostProcessor.Validate(check);
+        Alarms.Validate(check);
+        return problems;
+    }
+
+    /// <summary>Returns these settings, or throws <see cref="InvalidSettingsException"/> listing every problem.</summary>
+    public EnvironmentSettings EnsureValid()
+    {
+        var problems = Validate();
+        return problems.Count == 0 ? this : throw new InvalidSettingsException(problems);
+    }
+}
+
+/// <summary>Cost-allocation and ownership tags put on every resource of the stack.</summary>
+public sealed record TagSettings
+{
+    public required string CostCenter { get; init; }
+
+    public required string Owner { get; init; }
+
+    /// <summary>Public, Internal, Confidential or Restricted: audio and transcripts can carry personal data.</summary>
+    public required string DataClassification { get; init; }
+
+    public static IReadOnlyList<string> Classifications { get; } = ["Public", "Internal", "Confidential", "Restricted"];
+
+    internal void Validate(SettingsCheck check)
+    {
+        check.Matches("tags.costCenter", CostCenter, @"^[\p{L}\p{N} _.:/=+\-@]{1,256}$", "1 to 256 tag-safe characters");
+        check.Matches("tags.owner", Owner, @"^[\p{L}\p{N} _.:/=+\-@]{1,256}$", "1 to 256 tag-safe characters");
+        check.OneOf("tags.dataClassification", DataClassification, Classifications);
+    }
+}
+
+/// <summary>Bucket layout and lifecycle.</summary>
+public sealed record StorageSettings
+{
+    /// <summary>Uploads under this prefix of the raw-audio bucket start a transcription.</summary>
+    public string MediaPrefix { get; init; } = "media/";
+
+    /// <summary>Transcribe writes its output under this prefix of the transcript bucket.</summary>
+    public string TranscriptPrefix { get; init; } = "transcripts/";
+
+    /// <summary>Raw audio moves to S3 Standard-IA after this many days.</summary>
+    public required int RawAudioInfrequentAccessAfterDays { get; init; }
+
+    /// <summary>Raw audio expires after this many days; null keeps it forever.</summary>
+    public int? RawAudioExpireAfterDays { get; init; }
+
+    /// <summary>Transcripts expire after this many days; null keeps them forever.</summary>
+    public int? TranscriptExpireAfterDays { get; init; }
+
+    /// <summary>Overwritten or deleted object versions are kept this many days.</summary>
+    public required int NoncurrentVersionExpireAfterDays { get; init; }
+
+    /// <summary>S3 server access logs are kept this many days.</summary>
+    public required int AccessLogExpireAfterDays { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        check.Matches("storage.mediaPrefix", MediaPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$", "lower-case letters, digits and '-' ending in '/', e.g. media/");
+        check.Matches("storage.transcriptPrefix", TranscriptPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$", "lower-case letters, digits and '-' ending in '/', e.g. transcripts/");
+        // S3 requires at least 30 days in Standard before a transition to Standard-IA.
+        check.InRange("storage.rawAudioInfrequentAccessAfterDays", RawAudioInfrequentAccessAfterDays, 30, 3650);
+        if (RawAudioExpireAfterDays is { } rawExpiry)
+        {
+            check.InRange("storage.rawAudioExpireAfterDays", rawExpiry, RawAudioInfrequentAccessAfterDays + 1, 36500);
+        }
+
+        if (TranscriptExpireAfterDays is { } transcriptExpiry)
+        {
+            check.InRange("storage.transcriptExpireAfterDays", transcriptExpiry, 1, 36500);
+        }
+
+        check.InRange("storage.noncurrentVersionExpireAfterDays", NoncurrentVersionExpireAfterDays, 1, 3650);
+        check.InRange("storage.accessLogExpireAfterDays", AccessLogExpireAfterDays, 1, 3650);
+    }
+}
+
+/// <summary>How Transcribe is asked to transcribe; the workflow passes these to StartTranscriptionJob.</summary>
+public sealed record TranscribeSettings
+{
+    /// <summary>Fixed language of the media, e.g. en-US; null when <see cref="IdentifyLanguage"/> is on.</summary>
+    public string? LanguageCode { get; init; }
+
+    /// <summary>Let Transcribe identify the language among <see cref="LanguageOptions"/>.</summary>
+    public bool IdentifyLanguage { get; init; }
+
+    public IReadOnlyList<string> LanguageOptions { get; init; } = [];
+
+    /// <summary>Label up to <see cref="MaxSpeakerLabels"/> speakers (cannot be combined with channel identification).</summary>
+    public bool ShowSpeakerLabels { get; init; }
+
+    public int MaxSpeakerLabels { get; init; } = 2;
+
+    /// <summary>Transcribe each audio channel separately (cannot be combined with speaker labels).</summary>
+    public bool ChannelIdentification { get; init; }
+
+    /// <summary>Redact personally identifiable information from the transcript.</summary>
+    public bool PiiRedaction { get; init; }
+
+    /// <summary>redacted, or redacted_and_unredacted (which also stores an unredacted copy).</summary>
+    public string PiiRedactionOutput { get; init; } = "redacted";
+
+    public string? VocabularyName { get; init; }
+
+    public string? VocabularyFilterName { get; init; }
+
+    /// <summary>remove, mask or tag, when a vocabulary filter is set.</summary>
+    public string VocabularyFilterMethod { get; init; } = "mask";
+
+    /// <summary>Subtitle files written beside the transcript: srt and/or vtt.</summary>
+    public IReadOnlyList<string> SubtitleFormats { get; init; } = [];
+
+    /// <summary>
+    /// Let Transcribe queue jobs above the account's concurrent-job quota instead of refusing them
+    /// (JobExecutionSettings.AllowDeferredExecution, which needs a data-access role).
+    /// </summary>
+    public bool AllowDeferredExecution { get; init; }
+
+    public static IReadOnlyList<string> RedactionOutputs { get; } = ["redacted", "redacted_and_unredacted"];
+
+    public static IReadOnlyList<string> FilterMethods { get; } = ["remove", "mask", "tag"];
+
+    public static IReadOnlyList<string> SubtitleFormatChoices { get; } = ["srt", "vtt"];
+
+    private const string LanguagePattern = "^[a-z]{2,3}-[A-Z]{2}$";
+
+    internal void Validate(SettingsCheck check)
+    {
+        if (IdentifyLanguage)
+        {
+            check.That(LanguageCode is null, "transcribe.languageCode", LanguageCode, "must be unset when transcribe.identifyLanguage is true");
+            check.That(LanguageOptions.Count is 0 or (>= 2 and <= 5), "transcribe.languageOptions", string.Join(",", LanguageOptions), "must list 2 to 5 language codes, or none");
+            foreach (var option in LanguageOptions)
+            {
+                check.Matches("transcribe.languageOptions", option, LanguagePattern, "a language code such as en-US");
+            }
+
+            // Custom vocabularies and filters are per language; with identification they need LanguageIdSettings.
+            check.That(VocabularyName is null, "transcribe.vocabularyName", VocabularyName, "needs a fixed transcribe.languageCode (unset transcribe.identifyLanguage)");
+            check.That(VocabularyFilterName is null, "transcribe.vocabularyFilterName", VocabularyFilterName, "needs a fixed transcribe.languageCode (unset transcribe.identifyLanguage)");
+        }
+        else
+        {
+            check.Matches("transcribe.languageCode", LanguageCode, LanguagePattern, "a language code such as en-US, or set transcribe.identifyLanguage");
+            check.That(LanguageOptions.Count == 0, "transcribe.languageOptions", string.Join(",", LanguageOptions), "only applies when transcribe.identifyLanguage is true");
+        }
+
+        check.That(!(ShowSpeakerLabels && ChannelIdentification), "transcribe.channelIdentification", ChannelIdentification, "Transcribe rejects speaker labels and channel identification in one job; choose one");
+        check.InRange("transcribe.maxSpeakerLabels", MaxSpeakerLabels, 2, 30);
+        check.OneOf("transcribe.piiRedactionOutput", PiiRedactionOutput, RedactionOutputs);
+        check.OneOf("transcribe.vocabularyFilterMethod", VocabularyFilterMethod, FilterMethods);
+        if (VocabularyName is not null)
+        {
+            check.Matches("transcribe.vocabularyName", VocabularyName, "^[0-9a-zA-Z._-]{1,200}$", "1 to 200 of [0-9a-zA-Z._-]");
+        }
+
+        if (VocabularyFilterName is not null)
+        {
+            check.Matches("transcribe.vocabularyFilterName", VocabularyFilterName, "^[0-9a-zA-Z._-]{1,200}$", "1 to 200 of [0-9a-zA-Z._-]");
+        }
+
+        check.That(SubtitleFormats.Distinct().Count() == SubtitleFormats.Count, "transcribe.subtitleFormats", string.Join(",", SubtitleFormats), "lists a format twice");
+        foreach (var format in SubtitleFormats)
+        {
+            check.OneOf("transcribe.subtitleFormats", format, SubtitleFormatChoices);
+        }
+    }
+}
+
+/// <summary>The state machine: polling, retries, timeouts and logging.</summary>
+public sealed record WorkflowSettings
+{
+    /// <summary>First wait before polling a job, in seconds.</summary>
+    public required int FirstPollDelaySeconds { get; init; }
+
+    /// <summary>Longest wait between two polls, in seconds.</summary>
+    public required int MaxPollIntervalSeconds { get; init; }
+
+    /// <summary>Polls after which a job that is still running is given up as failed.</summary>
+    public required int MaxPolls { get; init; }
+
+    /// <summary>The execution is stopped (and alarms fire) after this long.</summary>
+    public required int ExecutionTimeoutMinutes { get; init; }
+
+    /// <summary>Attempts at StartTranscriptionJob when throttled or over a limit.</summary>
+    public required int StartJobMaxAttempts { get; init; }
+
+    /// <summary>Longest back-off between two StartTranscriptionJob attempts, in seconds.</summary>
+    public required int StartJobMaxBackoffSeconds { get; init; }
+
+    public required LogLevel LogLevel { get; init; }
+
+    /// <summary>Log state input and output. Off by default: keys and transcripts can carry personal data.</summary>
+    public bool IncludeExecutionData { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        check.InRange("workflow.firstPollDelaySeconds", FirstPollDelaySeconds, 1, 3600);
+        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, FirstPollDelaySeconds, 3600);
+        check.InRange("workflow.maxPolls", MaxPolls, 1, 5000);
+        // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
+        check.InRange("workflow.executionTimeoutMinutes", ExecutionTimeoutMinutes, 5, 90 * 24 * 60);
+        check.InRange("workflow.startJobMaxAttempts", StartJobMaxAttempts, 1, 20);
+        check.InRange("workflow.startJobMaxBackoffSeconds", StartJobMaxBackoffSeconds, 1, 900);
+        check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel, "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
+    }
+}
+
+/// <summary>The post-processing Lambda.</summary>
+public sealed record PostProcessorSettings
+{
+    public required int MemorySizeMb { get; init; }
+
+    public required int TimeoutSeconds { get; init; }
+
+    /// <summary>Reserved concurrency; null leaves the function on the account's unreserved pool.</summary>
+    public int? ReservedConcurrency { get; init; }
+
+    public required bool Tracing { get; init; }
+
+    /// <summary>Transcripts larger than this are refused (a guard against runaway input).</summary>
+    public required long MaxTranscriptBytes { get; init; }
+
+    /// <summary>Words under this confidence are counted as low-confidence.</summary>
+    public required double LowConfidenceThreshold { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        check.InRange("postProcessor.memorySizeMb", MemorySizeMb, 128, 10240);
+        check.InRange("postProcessor.timeoutSeconds", TimeoutSeconds, 3, 900);
+        if (ReservedConcurrency is { } reserved)
+        {
+            check.InRange("postProcessor.reservedConcurrency", reserved, 1, 1000);
+        }
+
+        check.InRange("postProcessor.maxTranscriptBytes", MaxTranscriptBytes, 1024, 5L * 1024 * 1024 * 1024);
+        check.That(LowConfidenceThreshold is > 0 and < 1, "postProcessor.lowConfidenceThreshold", LowConfidenceThreshold, "must be between 0 and 1 (exclusive)");
+    }
+}
+
+/// <summary>Alarm thresholds and where alarms are sent.</summary>
+public sealed record AlarmSettings
+{
+    /// <summary>Subscribed to the alarm topic when set.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>Failed, timed-out or aborted executions in one period that raise the alarm.</summary>
+    public required int FailedExecutionsThreshold { get; init; }
+
+    /// <summary>Post-processor errors in one period that raise the alarm.</summary>
+    public required int LambdaErrorsThreshold { get; init; }
+
+    /// <summary>Age of the oldest dead-lettered message that raises the alarm, in seconds.</summary>
+    public required int DeadLetterAgeSeconds { get; init; }
+
+    public required int PeriodMinutes { get; init; }
+
+    public required int EvaluationPeriods { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        if (Email is not null)
+        {
+            check.Matches("alarmEmail", Email, @"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an e-mail address");
+        }
+
+        check.InRange("alarms.failedExecutionsThreshold", FailedExecutionsThreshold, 1, 10000);
+        check.InRange("alarms.lambdaErrorsThreshold", LambdaErrorsThreshold, 1, 10000);
+        check.InRange("alarms.deadLetterAgeSeconds", DeadLetterAgeSeconds, 60, 14 * 24 * 3600);
+        check.InRange("alarms.periodMinutes", PeriodMinutes, 1, 1440);
+        check.InRange("alarms.evaluationPeriods", EvaluationPeriods, 1, 100);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Amazon.CDK;
+using TranscribeStack.Cdk;
+using TranscribeStack.Cdk.Configuration;
+
+// The only place that reads context (-c key=value, cdk.json) and the CLI's environment variables.
+var app = new App();
+try
+{
+    var context = SettingsResolver.ContextKeys.ToDictionary(
+        key => key,
+        key => app.Node.TryGetContext(key) is { } value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null);
+    var settings = SettingsResolver.Resolve(
+        context,
+        System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
+        System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"));
+
+    _ = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps { Settings = settings });
+    app.Synth();
+    return 0;
+}
+catch (InvalidSettingsException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}

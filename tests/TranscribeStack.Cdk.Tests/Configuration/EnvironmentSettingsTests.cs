@@ -1,0 +1,83 @@
+using Amazon.CDK.AWS.StepFunctions;
+using TranscribeStack.Cdk.Configuration;
+
+namespace TranscribeStack.Cdk.Tests.Configuration;
+
+public sealed class EnvironmentSettingsTests
+{
+    private static readonly EnvironmentSettings Valid = EnvironmentCatalog.Dev;
+
+    public static TheoryData<string, EnvironmentSettings, string> InvalidCases => new()
+    {
+        { "tags.dataClassification", Valid with { Tags = Valid.Tags with { DataClassification = "Secret" } }, "Public, Internal, Confidential, Restricted" },
+        { "tags.owner", Valid with { Tags = Valid.Tags with { Owner = "" } }, "tag-safe" },
+        { "storage.mediaPrefix", Valid with { Storage = Valid.Storage with { MediaPrefix = "Media" } }, "ending in '/'" },
+        { "storage.rawAudioInfrequentAccessAfterDays", Valid with { Storage = Valid.Storage with { RawAudioInfrequentAccessAfterDays = 7 } }, "between 30 and 3650" },
+        { "storage.rawAudioExpireAfterDays", Valid with { Storage = Valid.Storage with { RawAudioExpireAfterDays = 10 } }, "between 31 and" },
+        { "storage.accessLogExpireAfterDays", Valid with { Storage = Valid.Storage with { AccessLogExpireAfterDays = 0 } }, "between 1 and 3650" },
+        { "transcribe.languageCode", Valid with { Transcribe = Valid.Transcribe with { LanguageCode = "english" } }, "such as en-US" },
+        { "transcribe.languageCode", Valid with { Transcribe = Valid.Transcribe with { LanguageCode = null } }, "such as en-US" },
+        { "transcribe.maxSpeakerLabels", Valid with { Transcribe = Valid.Transcribe with { MaxSpeakerLabels = 31 } }, "between 2 and 30" },
+        { "transcribe.channelIdentification", Valid with { Transcribe = Valid.Transcribe with { ShowSpeakerLabels = true, ChannelIdentification = true } }, "choose one" },
+        { "transcribe.piiRedactionOutput", Valid with { Transcribe = Valid.Transcribe with { PiiRedactionOutput = "clear" } }, "redacted, redacted_and_unredacted" },
+        { "transcribe.subtitleFormats", Valid with { Transcribe = Valid.Transcribe with { SubtitleFormats = ["sub"] } }, "srt, vtt" },
+        { "transcribe.languageCode", Valid with { Transcribe = Valid.Transcribe with { IdentifyLanguage = true } }, "must be unset" },
+        { "transcribe.languageOptions", Valid with { Transcribe = Valid.Transcribe with { LanguageCode = null, IdentifyLanguage = true, LanguageOptions = ["en-US"] } }, "2 to 5" },
+        { "transcribe.vocabularyName", Valid with { Transcribe = Valid.Transcribe with { VocabularyName = "bad name" } }, "[0-9a-zA-Z._-]" },
+        { "workflow.maxPollIntervalSeconds", Valid with { Workflow = Valid.Workflow with { MaxPollIntervalSeconds = 5 } }, "between 10 and 3600" },
+        { "workflow.maxPolls", Valid with { Workflow = Valid.Workflow with { MaxPolls = 0 } }, "between 1 and 5000" },
+        { "workflow.logLevel", Valid with { Workflow = Valid.Workflow with { LogLevel = LogLevel.OFF } }, "must not be OFF" },
+        { "postProcessor.memorySizeMb", Valid with { PostProcessor = Valid.PostProcessor with { MemorySizeMb = 64 } }, "between 128 and 10240" },
+        { "postProcessor.timeoutSeconds", Valid with { PostProcessor = Valid.PostProcessor with { TimeoutSeconds = 901 } }, "between 3 and 900" },
+        { "postProcessor.reservedConcurrency", Valid with { PostProcessor = Valid.PostProcessor with { ReservedConcurrency = 0 } }, "between 1 and 1000" },
+        { "postProcessor.lowConfidenceThreshold", Valid with { PostProcessor = Valid.PostProcessor with { LowConfidenceThreshold = 1.5 } }, "between 0 and 1" },
+        { "alarms.periodMinutes", Valid with { Alarms = Valid.Alarms with { PeriodMinutes = 0 } }, "between 1 and 1440" },
+    };
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Catalog_EachEnvironment_IsValid(string name)
+    {
+        Assert.Empty(EnvironmentCatalog.Get(name).Validate());
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidCases))]
+    public void Validate_InvalidValue_NamesKeyAndRule(string key, EnvironmentSettings settings, string rule)
+    {
+        var problems = settings.Validate();
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith($"'{key}' = ", problem, StringComparison.Ordinal);
+        Assert.Contains(rule, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnsureValid_SeveralProblems_ListsEveryOne()
+    {
+        var settings = Valid with
+        {
+            Account = "1",
+            PostProcessor = Valid.PostProcessor with { MemorySizeMb = 1 },
+        };
+
+        var error = Assert.Throws<InvalidSettingsException>(() => settings.EnsureValid());
+
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains("'account' = '1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'postProcessor.memorySizeMb' = '1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LanguageIdentificationWithOptions_IsValid()
+    {
+        var settings = Valid with
+        {
+            Transcribe = Valid.Transcribe with { LanguageCode = null, IdentifyLanguage = true, LanguageOptions = ["en-US", "es-US"] },
+        };
+
+        Assert.Empty(settings.Validate());
+    }
+}

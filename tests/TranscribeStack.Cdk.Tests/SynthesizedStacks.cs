@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using TranscribeStack.Cdk.Configuration;
+
+namespace TranscribeStack.Cdk.Tests;
+
+/// <summary>
+/// Synthesizes every environment once per test run (jsii synthesis is slow) with the same
+/// feature flags as <c>cdk.json</c>, and shares the templates with every test class.
+/// </summary>
+public sealed class SynthesizedStacks
+{
+    private readonly Dictionary<string, SynthesizedStack> stacks = [];
+
+    public SynthesizedStacks()
+    {
+        var featureFlags = RepositoryFiles.CdkJsonContext();
+        foreach (var name in EnvironmentCatalog.Names)
+        {
+            var context = new Dictionary<string, object>(featureFlags)
+            {
+                // Template tests do not need the published Lambda; the synth command and the packaging
+                // test publish it. An empty list skips asset bundling for every stack.
+                ["aws:cdk:bundling-stacks"] = Array.Empty<string>(),
+            };
+            var app = new App(new AppProps { Context = context });
+            var settings = EnvironmentCatalog.Get(name);
+            var stack = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps { Settings = settings });
+            var template = Template.FromStack(stack);
+            var assembly = app.Synth();
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject();
+            stacks[name] = new SynthesizedStack(settings, stack, template, json);
+        }
+    }
+
+    public SynthesizedStack this[string environment] => stacks[environment];
+
+    public IEnumerable<SynthesizedStack> All => stacks.Values;
+
+    /// <summary>Environment names as xunit theory data.</summary>
+    public static TheoryData<string> Environments => new(EnvironmentCatalog.Names);
+}
+
+/// <summary>One synthesized environment: the CDK assertions view and the raw template JSON.</summary>
+public sealed record SynthesizedStack(EnvironmentSettings Settings, TranscriptionPipelineStack Stack, Template Template, JsonObject Json)
+{
+    public JsonObject Resources => Json[ResourcesKey]!.AsObject();
+
+    private const string ResourcesKey = "Resources";
+
+    /// <summary>Resources of one CloudFormation type, by logical id.</summary>
+    public IReadOnlyDictionary<string, JsonObject> ResourcesOfType(string type) =>
+        Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == type)
+            .ToDictionary(r => r.Key, r => r.Value!.AsObject());
+}
+
+[CollectionDefinition(Name)]
+public sealed class SynthesizedStacksCollection : ICollectionFixture<SynthesizedStacks>
+{
+    public const string Name = "Synthesized stacks";
+}
+
+internal static class RepositoryFiles
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The context of cdk.json (feature flags and the default environment), as the CLI passes it.</summary>
+    public static Dictionary<string, object> CdkJsonContext()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "cdk.json")));
+        return document.RootElement.GetProperty("context").EnumerateObject()
+            .ToDictionary(p => p.Name, p => ToPlain(p.Value));
+    }
+
+    private static object ToPlain(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => element.GetDouble(),
+        JsonValueKind.Array => element.EnumerateArray().Select(ToPlain).ToArray(),
+        _ => element.GetString() ?? string.Empty,
+    };
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TranscribeStack.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TranscribeStack.sln not found above " + AppContext.BaseDirectory);
+    }
+}
