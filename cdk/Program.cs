@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.CDK;
 using TranscribeStack.Cdk;
 using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Functions;
 
 // The only place that reads context (-c key=value, cdk.json) and the CLI's environment variables.
 var app = new App();
@@ -15,7 +16,12 @@ try
         System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
         System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"));
 
-    _ = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps { Settings = settings });
+    _ = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps
+    {
+        Settings = settings,
+        // The CLI runs the app from the folder of cdk.json (the repository root).
+        FunctionsCode = DotnetPublishBundling.FromProject("functions/TranscribeStack.Functions"),
+    });
     app.Synth();
     return 0;
 }

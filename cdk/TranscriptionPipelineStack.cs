@@ -1,12 +1,26 @@
+using System.Globalization;
 using Amazon.CDK;
+using Amazon.CDK.AWS.Lambda;
 using Constructs;
 using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Functions;
+using TranscribeStack.Cdk.Ingestion;
+using TranscribeStack.Cdk.Metadata;
+using TranscribeStack.Cdk.Security;
+using TranscribeStack.Cdk.Storage;
+using TranscribeStack.Cdk.Transcripts;
+using TranscribeStack.Cdk.Triggering;
+using TranscribeStack.Cdk.Workflow;
 
 namespace TranscribeStack.Cdk;
 
 public sealed class TranscriptionPipelineStackProps : StackProps
 {
     public required EnvironmentSettings Settings { get; init; }
+
+    /// <summary>The published functions project (see <see cref="DotnetPublishBundling"/>).</summary>
+    public required Code FunctionsCode { get; init; }
 }
 
 /// <summary>
@@ -17,12 +31,158 @@ public sealed class TranscriptionPipelineStack : Stack
 {
     public const string ApplicationName = "TranscribeStack";
 
+    private const string FunctionsAssembly = "TranscribeStack.Functions";
+
     public TranscriptionPipelineStack(Construct scope, string id, TranscriptionPipelineStackProps props)
         : base(scope, id, WithDefaults(props))
     {
         var settings = props.Settings;
+        var jobArnPattern = TranscriptionWorkflow.TranscriptionJobArnPattern(this, settings.JobNamePrefix);
+
+        var encryption = new PipelineKey(this, "Encryption", new PipelineKeyProps
+        {
+            EnvironmentName = settings.Name,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var accessLogs = new AccessLogBucket(this, "AccessLogs", new AccessLogBucketProps
+        {
+            ExpireAfterDays = settings.Storage.AccessLogExpireAfterDays,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var media = new MediaIngestion(this, "MediaIngestion", new MediaIngestionProps
+        {
+            Key = encryption.Key,
+            AccessLogsBucket = accessLogs.Bucket,
+            MediaPrefix = settings.Storage.MediaPrefix,
+            TranscriptionJobArnPattern = jobArnPattern,
+            InfrequentAccessAfterDays = settings.Storage.RawAudioInfrequentAccessAfterDays,
+            ExpireAfterDays = settings.Storage.RawAudioExpireAfterDays,
+            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var transcripts = new TranscriptStorage(this, "TranscriptStorage", new TranscriptStorageProps
+        {
+            Key = encryption.Key,
+            AccessLogsBucket = accessLogs.Bucket,
+            TranscriptPrefix = settings.Storage.TranscriptPrefix,
+            TranscriptionJobArnPattern = jobArnPattern,
+            ExpireAfterDays = settings.Storage.TranscriptExpireAfterDays,
+            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var metadata = new JobMetadataTable(this, "JobMetadata", new JobMetadataTableProps
+        {
+            Key = encryption.Key,
+            DeletionProtection = settings.DeletionProtection,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
+        var planner = new PipelineFunction(this, "JobPlanner", new PipelineFunctionProps
+        {
+            Description = "TranscribeStack: derives the transcription job from an upload event",
+            Code = props.FunctionsCode,
+            Handler = $"{FunctionsAssembly}::{FunctionsAssembly}.JobPlanning.JobPlannerHandler::HandleAsync",
+            MemorySizeMb = 256,
+            TimeoutSeconds = 10,
+            Tracing = settings.PostProcessor.Tracing,
+            Environment = new Dictionary<string, string>
+            {
+                ["JOB_NAME_PREFIX"] = settings.JobNamePrefix,
+                ["TRANSCRIPT_PREFIX"] = settings.Storage.TranscriptPrefix,
+            },
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var postProcessor = new PipelineFunction(this, "PostProcessor", new PipelineFunctionProps
+        {
+            Description = "TranscribeStack: turns a finished transcript into job metadata",
+            Code = props.FunctionsCode,
+            Handler = $"{FunctionsAssembly}::{FunctionsAssembly}.PostProcessing.PostProcessorHandler::HandleAsync",
+            MemorySizeMb = settings.PostProcessor.MemorySizeMb,
+            TimeoutSeconds = settings.PostProcessor.TimeoutSeconds,
+            ReservedConcurrency = settings.PostProcessor.ReservedConcurrency,
+            Tracing = settings.PostProcessor.Tracing,
+            Environment = new Dictionary<string, string>
+            {
+                ["TABLE_NAME"] = metadata.Table.TableName,
+                ["MAX_TRANSCRIPT_BYTES"] = settings.PostProcessor.MaxTranscriptBytes.ToString(CultureInfo.InvariantCulture),
+                ["LOW_CONFIDENCE_THRESHOLD"] = settings.PostProcessor.LowConfidenceThreshold.ToString(CultureInfo.InvariantCulture),
+            },
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        transcripts.GrantReadTranscripts(postProcessor.Role);
+        metadata.GrantPutItem(postProcessor.Role);
+
+        var workflow = new TranscriptionWorkflow(this, "Workflow", new TranscriptionWorkflowProps
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            TranscriptBucket = transcripts.Bucket,
+            TranscriptPrefix = transcripts.TranscriptPrefix,
+            MetadataTable = metadata.Table,
+            JobPlanner = planner.Function,
+            PostProcessor = postProcessor.Function,
+            JobNamePrefix = settings.JobNamePrefix,
+            Transcribe = settings.Transcribe,
+            Workflow = settings.Workflow,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        // The caller's reading of Transcribe's access model: the role that calls StartTranscriptionJob
+        // reads the media and passes the output write check as itself.
+        media.GrantReadMedia(workflow.Role);
+        transcripts.GrantTranscribeOutput(workflow.Role);
+        metadata.GrantPutItem(workflow.Role);
+
+        var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
+        {
+            RawBucket = media.Bucket,
+            MediaPrefix = media.MediaPrefix,
+            StateMachine = workflow.StateMachine,
+            Key = encryption.Key,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
+        encryption.AllowCloudWatchLogs();
+        encryption.AllowTranscribeService(jobArnPattern);
+        // The rule's ARN would make a cycle (key -> rule -> queue -> key): pin the stack's rule-name prefix.
+        encryption.AllowServiceToSendEncryptedMessages(
+            "AllowEventBridgeToDeadLetterThisStacksEvents",
+            "events.amazonaws.com",
+            FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME }));
+
+        Key = encryption;
+        Media = media;
+        Transcripts = transcripts;
+        Metadata = metadata;
+        Planner = planner;
+        PostProcessor = postProcessor;
+        Workflow = workflow;
+        Trigger = trigger;
+        AccessLogs = accessLogs;
         ApplyTags(this, settings);
     }
+
+    public PipelineKey Key { get; }
+
+    public AccessLogBucket AccessLogs { get; }
+
+    public MediaIngestion Media { get; }
+
+    public TranscriptStorage Transcripts { get; }
+
+    public JobMetadataTable Metadata { get; }
+
+    public PipelineFunction Planner { get; }
+
+    public PipelineFunction PostProcessor { get; }
+
+    public TranscriptionWorkflow Workflow { get; }
+
+    public UploadTrigger Trigger { get; }
 
     private static TranscriptionPipelineStackProps WithDefaults(TranscriptionPipelineStackProps props)
     {

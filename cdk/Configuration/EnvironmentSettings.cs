@@ -44,6 +44,9 @@ public sealed record EnvironmentSettings
     /// <summary>The CloudFormation stack name: one stack per environment.</summary>
     public string StackName => $"TranscribeStack-{Name}";
 
+    /// <summary>Every transcription job of this environment is named with this prefix; IAM scopes Transcribe to it.</summary>
+    public string JobNamePrefix => $"transcribestack-{Name}-";
+
     /// <summary>The CDK environment; account and region stay unresolved tokens when not given.</summary>
     public Amazon.CDK.Environment? ToCdkEnvironment() =>
         Account is null && Region is null ? null : new Amazon.CDK.Environment { Account = Account, Region = Region };

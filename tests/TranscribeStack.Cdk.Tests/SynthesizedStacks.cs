@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Functions;
 
 namespace TranscribeStack.Cdk.Tests;
 
@@ -27,7 +28,11 @@ public sealed class SynthesizedStacks
             };
             var app = new App(new AppProps { Context = context });
             var settings = EnvironmentCatalog.Get(name);
-            var stack = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps { Settings = settings });
+            var stack = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps
+            {
+                Settings = settings,
+                FunctionsCode = DotnetPublishBundling.FromProject(Path.Combine(RepositoryFiles.Root, "functions", "TranscribeStack.Functions")),
+            });
             var template = Template.FromStack(stack);
             var assembly = app.Synth();
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject();

@@ -1,0 +1,88 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+
+namespace TranscribeStack.Cdk.Functions;
+
+public sealed class PipelineFunctionProps
+{
+    public required string Description { get; init; }
+
+    public required Code Code { get; init; }
+
+    /// <summary>Assembly::Type::Method of a Stream-in/Stream-out handler.</summary>
+    public required string Handler { get; init; }
+
+    public required int MemorySizeMb { get; init; }
+
+    public required int TimeoutSeconds { get; init; }
+
+    public int? ReservedConcurrency { get; init; }
+
+    public required bool Tracing { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    public required IKey Key { get; init; }
+
+    public required RetentionDays LogRetention { get; init; }
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// A C# function on the managed dotnet10 runtime (arm64) with its own role (trusted by Lambda only),
+/// its own encrypted log group, and log rights on that group alone.
+/// </summary>
+public sealed class PipelineFunction : Construct
+{
+    /// <summary>The managed .NET 10 runtime; this CDK version predates the named constant.</summary>
+    public static readonly Runtime Dotnet10 = new("dotnet10", RuntimeFamily.DOTNET_CORE);
+
+    public PipelineFunction(Construct scope, string id, PipelineFunctionProps props)
+        : base(scope, id)
+    {
+        var logGroup = new LogGroup(this, "Logs", new LogGroupProps
+        {
+            EncryptionKey = props.Key,
+            Retention = props.LogRetention,
+            RemovalPolicy = props.RemovalPolicy,
+        });
+        var role = new Role(this, "Role", new RoleProps
+        {
+            Description = $"{props.Description}: execution role",
+            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
+        });
+        // Instead of AWSLambdaBasicExecutionRole (logs on every group of the account): its own group only.
+        logGroup.GrantWrite(role);
+
+        Function = new Function(this, "Function", new FunctionProps
+        {
+            Description = props.Description,
+            Runtime = Dotnet10,
+            Architecture = Architecture.ARM_64,
+            Code = props.Code,
+            Handler = props.Handler,
+            MemorySize = props.MemorySizeMb,
+            Timeout = Duration.Seconds(props.TimeoutSeconds),
+            ReservedConcurrentExecutions = props.ReservedConcurrency,
+            Tracing = props.Tracing ? Amazon.CDK.AWS.Lambda.Tracing.ACTIVE : Amazon.CDK.AWS.Lambda.Tracing.DISABLED,
+            Environment = props.Environment.ToDictionary(e => e.Key, e => e.Value),
+            EnvironmentEncryption = props.Key,
+            LogGroup = logGroup,
+            LoggingFormat = LoggingFormat.JSON,
+            Role = role,
+        });
+        Role = role;
+        LogGroup = logGroup;
+    }
+
+    public IFunction Function { get; }
+
+    public IRole Role { get; }
+
+    public ILogGroup LogGroup { get; }
+}

@@ -1,0 +1,87 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using TranscribeStack.Cdk.Storage;
+
+namespace TranscribeStack.Cdk.Ingestion;
+
+public sealed class MediaIngestionProps
+{
+    public required IKey Key { get; init; }
+
+    public required IBucket AccessLogsBucket { get; init; }
+
+    /// <summary>Uploads go under this prefix, e.g. media/.</summary>
+    public required string MediaPrefix { get; init; }
+
+    /// <summary>ARN pattern of this stack's transcription jobs (the service principal's aws:SourceArn).</summary>
+    public required string TranscriptionJobArnPattern { get; init; }
+
+    public required int InfrequentAccessAfterDays { get; init; }
+
+    public int? ExpireAfterDays { get; init; }
+
+    public required int NoncurrentVersionExpireAfterDays { get; init; }
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// The raw-audio bucket: uploads under the media prefix emit EventBridge events. Versioned because
+/// raw audio is immutable evidence. Transcribe (as a service principal) may read the media prefix only.
+/// </summary>
+public sealed class MediaIngestion : Construct
+{
+    private readonly IKey key;
+
+    public MediaIngestion(Construct scope, string id, MediaIngestionProps props)
+        : base(scope, id)
+    {
+        key = props.Key;
+        MediaPrefix = props.MediaPrefix;
+        var rules = new List<ILifecycleRule>
+        {
+            new LifecycleRule
+            {
+                Id = "RawAudioLifecycle",
+                Transitions = [new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS, TransitionAfter = Duration.Days(props.InfrequentAccessAfterDays) }],
+                Expiration = props.ExpireAfterDays is { } days ? Duration.Days(days) : null,
+                NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionExpireAfterDays),
+                AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+            },
+        };
+        var raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
+        {
+            EncryptionKey = props.Key,
+            AccessLogsBucket = props.AccessLogsBucket,
+            AccessLogsPrefix = "raw-audio/",
+            EventBridgeEnabled = true,
+            LifecycleRules = rules.ToArray(),
+            RemovalPolicy = props.RemovalPolicy,
+        });
+        // Service-principal reading of Transcribe's access model: the service reads media, nothing else.
+        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", props.MediaPrefix, props.TranscriptionJobArnPattern);
+        Bucket = raw.Bucket;
+    }
+
+    public IBucket Bucket { get; }
+
+    public string MediaPrefix { get; }
+
+    /// <summary>
+    /// s3:GetObject on the media prefix and kms:Decrypt: what the Transcribe caller needs to read media.
+    /// Bucket.GrantRead would also give List and GetBucket* on the whole bucket, hence the narrow statement.
+    /// </summary>
+    public void GrantReadMedia(IGrantable grantee)
+    {
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["s3:GetObject"],
+            ResourceArns = [Bucket.ArnForObjects(MediaPrefix + "*")],
+        });
+        key.Grant(grantee, "kms:Decrypt");
+    }
+}

@@ -1,0 +1,67 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Constructs;
+
+namespace TranscribeStack.Cdk.Metadata;
+
+public sealed class JobMetadataTableProps
+{
+    public required IKey Key { get; init; }
+
+    public required bool DeletionProtection { get; init; }
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// One item per transcription job (partition key <c>jobName</c>), COMPLETED with its figures or
+/// FAILED with the reason. The <c>byStatus</c> index answers "jobs by status, newest first" for operators.
+/// </summary>
+public sealed class JobMetadataTable : Construct
+{
+    public const string PartitionKey = "jobName";
+    public const string StatusIndexName = "byStatus";
+    public const string StatusAttribute = "status";
+    public const string UpdatedAtAttribute = "updatedAt";
+
+    private readonly IKey key;
+
+    public JobMetadataTable(Construct scope, string id, JobMetadataTableProps props)
+        : base(scope, id)
+    {
+        key = props.Key;
+        var table = new Table(this, "Table", new TableProps
+        {
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = PartitionKey, Type = AttributeType.STRING },
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            PointInTimeRecovery = true,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = props.Key,
+            DeletionProtection = props.DeletionProtection,
+            RemovalPolicy = props.RemovalPolicy,
+        });
+        table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = StatusIndexName,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = StatusAttribute, Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = UpdatedAtAttribute, Type = AttributeType.STRING },
+            ProjectionType = ProjectionType.ALL,
+        });
+        Table = table;
+    }
+
+    public ITable Table { get; }
+
+    /// <summary>
+    /// dynamodb:PutItem on the table only (every writer records a whole item with a condition) and the
+    /// key rights DynamoDB checks for a customer-managed key. Table.GrantWriteData would add UpdateItem,
+    /// DeleteItem and BatchWriteItem, and Table.Grant the index ARNs, which no writer uses.
+    /// </summary>
+    public void GrantPutItem(IGrantable grantee)
+    {
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] });
+        key.Grant(grantee, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey");
+    }
+}

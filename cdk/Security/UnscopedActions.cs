@@ -1,0 +1,31 @@
+namespace TranscribeStack.Cdk.Security;
+
+/// <summary>
+/// The only IAM actions this app grants on <c>Resource: "*"</c>, each because AWS does not scope it
+/// by resource. A guard test fails on any other statement with a wildcard resource, and on these
+/// when a condition key exists but the statement is not conditioned.
+/// </summary>
+public static class UnscopedActions
+{
+    /// <summary>Action to the reason it must be granted on <c>*</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Reasons { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["transcribe:StartTranscriptionJob"] =
+            "has no resource type in the Service Authorization Reference; conditioned on transcribe:OutputBucketName, transcribe:OutputKey and transcribe:OutputEncryptionKMSKeyId",
+        ["xray:PutTraceSegments"] = "X-Ray trace submission has no resource type (tracing of the state machine and the functions)",
+        ["xray:PutTelemetryRecords"] = "X-Ray telemetry has no resource type",
+        ["xray:GetSamplingRules"] = "X-Ray sampling rules have no resource-level permissions for this call",
+        ["xray:GetSamplingTargets"] = "X-Ray sampling targets have no resource-level permissions for this call",
+        ["logs:CreateLogDelivery"] = "Step Functions vended logging: log-delivery actions have no resource type",
+        ["logs:GetLogDelivery"] = "Step Functions vended logging: log-delivery actions have no resource type",
+        ["logs:UpdateLogDelivery"] = "Step Functions vended logging: log-delivery actions have no resource type",
+        ["logs:DeleteLogDelivery"] = "Step Functions vended logging: log-delivery actions have no resource type",
+        ["logs:ListLogDeliveries"] = "Step Functions vended logging: log-delivery actions have no resource type",
+        ["logs:PutResourcePolicy"] = "Step Functions vended logging writes the log group's resource policy; the action has no resource type",
+        ["logs:DescribeResourcePolicies"] = "Step Functions vended logging reads resource policies; the action has no resource type",
+        ["logs:DescribeLogGroups"] = "Step Functions vended logging lists log groups; the action has no resource type",
+    };
+
+    /// <summary>Actions above that must always carry a condition because condition keys exist for them.</summary>
+    public static IReadOnlySet<string> MustBeConditioned { get; } = new HashSet<string>(StringComparer.Ordinal) { "transcribe:StartTranscriptionJob" };
+}

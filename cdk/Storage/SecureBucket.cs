@@ -1,0 +1,80 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+
+namespace TranscribeStack.Cdk.Storage;
+
+public sealed class SecureBucketProps
+{
+    /// <summary>SSE-KMS with a bucket key under this key; null means S3-managed keys (log buckets).</summary>
+    public IKey? EncryptionKey { get; init; }
+
+    /// <summary>Where server access logs go; null only for the access-log bucket itself.</summary>
+    public IBucket? AccessLogsBucket { get; init; }
+
+    public string? AccessLogsPrefix { get; init; }
+
+    public bool EventBridgeEnabled { get; init; }
+
+    public ILifecycleRule[] LifecycleRules { get; init; } = [];
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// The baseline every bucket of the pipeline shares: no public access, encryption, TLS 1.2+ only
+/// (deny aws:SecureTransport false), versioning, bucket-owner-enforced ownership (no ACLs), access logs.
+/// </summary>
+public sealed class SecureBucket : Construct
+{
+    public SecureBucket(Construct scope, string id, SecureBucketProps props)
+        : base(scope, id)
+    {
+        Bucket = new Bucket(this, "Bucket", new BucketProps
+        {
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            Encryption = props.EncryptionKey is null ? BucketEncryption.S3_MANAGED : BucketEncryption.KMS,
+            EncryptionKey = props.EncryptionKey,
+            // A bucket key cuts KMS requests (and cost) for every object read and write.
+            BucketKeyEnabled = props.EncryptionKey is not null,
+            EnforceSSL = true,
+            MinimumTLSVersion = 1.2,
+            Versioned = true,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            ServerAccessLogsBucket = props.AccessLogsBucket,
+            ServerAccessLogsPrefix = props.AccessLogsPrefix,
+            LifecycleRules = props.LifecycleRules,
+            RemovalPolicy = props.RemovalPolicy,
+        });
+        if (props.EventBridgeEnabled)
+        {
+            // Set on the bucket itself: this CDK version's EventBridgeEnabled deploys a custom-resource
+            // Lambda that needs s3:PutBucketNotification on "*".
+            ((CfnBucket)Bucket.Node.DefaultChild!).NotificationConfiguration = new CfnBucket.NotificationConfigurationProperty
+            {
+                EventBridgeConfiguration = new CfnBucket.EventBridgeConfigurationProperty { EventBridgeEnabled = true },
+            };
+        }
+    }
+
+    public IBucket Bucket { get; }
+
+    /// <summary>
+    /// Adds a bucket-policy statement letting <paramref name="service"/> do <paramref name="action"/>
+    /// on objects under <paramref name="prefix"/> only, for this account's own resources matching
+    /// <paramref name="sourceArnPattern"/> (confused-deputy protection).
+    /// </summary>
+    public void AllowServiceOnPrefix(string sid, string service, string action, string prefix, string sourceArnPattern)
+    {
+        Bucket.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = sid,
+            Principals = [new ServicePrincipal(service)],
+            Actions = [action],
+            Resources = [Bucket.ArnForObjects(prefix + "*")],
+            Conditions = Encryption.PipelineKey.ConfusedDeputy(sourceArnPattern),
+        }));
+    }
+}

@@ -1,0 +1,95 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using TranscribeStack.Cdk.Storage;
+
+namespace TranscribeStack.Cdk.Transcripts;
+
+public sealed class TranscriptStorageProps
+{
+    public required IKey Key { get; init; }
+
+    public required IBucket AccessLogsBucket { get; init; }
+
+    /// <summary>Transcribe writes under this prefix, e.g. transcripts/.</summary>
+    public required string TranscriptPrefix { get; init; }
+
+    public required string TranscriptionJobArnPattern { get; init; }
+
+    public int? ExpireAfterDays { get; init; }
+
+    public required int NoncurrentVersionExpireAfterDays { get; init; }
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// The transcript bucket. Transcribe writes its JSON (and subtitles) under the transcript prefix,
+/// encrypted with the pipeline key; the post-processor reads it from there.
+/// </summary>
+public sealed class TranscriptStorage : Construct
+{
+    private readonly IKey key;
+
+    public TranscriptStorage(Construct scope, string id, TranscriptStorageProps props)
+        : base(scope, id)
+    {
+        key = props.Key;
+        TranscriptPrefix = props.TranscriptPrefix;
+        var bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
+        {
+            EncryptionKey = props.Key,
+            AccessLogsBucket = props.AccessLogsBucket,
+            AccessLogsPrefix = "transcripts/",
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    Id = "TranscriptLifecycle",
+                    Expiration = props.ExpireAfterDays is { } days ? Duration.Days(days) : null,
+                    NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionExpireAfterDays),
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+                },
+            ],
+            RemovalPolicy = props.RemovalPolicy,
+        });
+        // Service-principal reading of Transcribe's access model: the service writes output, only under its prefix.
+        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", props.TranscriptPrefix, props.TranscriptionJobArnPattern);
+        Bucket = bucket.Bucket;
+    }
+
+    public IBucket Bucket { get; }
+
+    public string TranscriptPrefix { get; }
+
+    /// <summary>
+    /// What StartTranscriptionJob's caller needs for output: Transcribe first writes
+    /// &lt;prefix&gt;.write_access_check_file.temp AS THE CALLER and answers BadRequestException if that is
+    /// denied, then writes the transcript encrypted with the key. Only s3:PutObject on the prefix:
+    /// Bucket.GrantPut would add s3:Abort* and object ACL rights.
+    /// </summary>
+    public void GrantTranscribeOutput(IGrantable caller)
+    {
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = caller,
+            Actions = ["s3:PutObject"],
+            ResourceArns = [Bucket.ArnForObjects(TranscriptPrefix + "*")],
+        });
+        key.Grant(caller, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
+    }
+
+    /// <summary>s3:GetObject on the transcript prefix and kms:Decrypt (the post-processor).</summary>
+    public void GrantReadTranscripts(IGrantable grantee)
+    {
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["s3:GetObject"],
+            ResourceArns = [Bucket.ArnForObjects(TranscriptPrefix + "*")],
+        });
+        key.Grant(grantee, "kms:Decrypt");
+    }
+}
