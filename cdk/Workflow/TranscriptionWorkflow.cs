@@ -250,7 +250,7 @@ public sealed class TranscriptionWorkflow : Construct
         {
             Comment = "Derives the job name, media URI and format from the upload event.",
             LambdaFunction = props.JobPlanner,
-            Payload = TaskInput.FromJsonPathAt("$"),
+            // No payload: the whole upload event (and a re-run marker, if any) is the function's input.
             PayloadResponseOnly = true,
             RetryOnServiceExceptions = false,
             ResultPath = "$.job",

@@ -1,0 +1,36 @@
+namespace TranscribeStack.Cdk.Tests;
+
+/// <summary>
+/// Logical ids of the stateful resources. They are a contract: a changed id makes CloudFormation
+/// replace the resource (a new, empty bucket or table). GuardTests pins them.
+/// </summary>
+internal static class LogicalIds
+{
+    public const string Key = "EncryptionKey3A692D6E";
+    public const string AccessLogBucket = "AccessLogsBucket8883DEB7";
+    public const string RawBucket = "MediaIngestionRawAudioBucketE37345C6";
+    public const string TranscriptBucket = "TranscriptStorageTranscriptsBucketA7DD8431";
+    public const string Table = "JobMetadataTable1618D43C";
+    public const string FailureQueue = "WorkflowFailureQueueF75E0A59";
+    public const string EventDeadLetterQueue = "UploadTriggerEventDeadLetterQueueAFD945C8";
+
+    public const string WorkflowRole = "WorkflowRole98C7DC98";
+    public const string PostProcessorRole = "PostProcessorRole199883D5";
+    public const string JobPlannerRole = "JobPlannerRole48299733";
+    public const string TriggerRole = "UploadTriggerTargetRole56453DA0";
+    public const string StateMachine = "WorkflowStateMachine8F1B1C15";
+    public const string PostProcessorFunction = "PostProcessorFunctionE61CD0B7";
+    public const string JobPlannerFunction = "JobPlannerFunction86F0FE2B";
+    public const string Rule = "UploadTriggerRule631B2AC7";
+
+    public static readonly (string Type, string Id)[] Stateful =
+    [
+        ("AWS::KMS::Key", Key),
+        ("AWS::S3::Bucket", AccessLogBucket),
+        ("AWS::S3::Bucket", RawBucket),
+        ("AWS::S3::Bucket", TranscriptBucket),
+        ("AWS::DynamoDB::Table", Table),
+        ("AWS::SQS::Queue", FailureQueue),
+        ("AWS::SQS::Queue", EventDeadLetterQueue),
+    ];
+}

@@ -1,0 +1,79 @@
+using TranscribeStack.Cdk.Tests.Support;
+
+namespace TranscribeStack.Cdk.Tests.Security;
+
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class KeyTests(SynthesizedStacks stacks)
+{
+    private const string JobArnPattern = "arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-dev-*";
+
+    private IReadOnlyList<Statement> KeyPolicy => stacks["dev"].KeyPolicyStatements(LogicalIds.Key);
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Key_IsSymmetricRotatedAndAliasedPerEnvironment(string environment)
+    {
+        var stack = stacks[environment];
+        var key = stack.Properties(LogicalIds.Key);
+
+        Assert.True(key["EnableKeyRotation"]!.GetValue<bool>());
+        Assert.Equal("SYMMETRIC_DEFAULT", key["KeySpec"]!.GetValue<string>());
+        var alias = Assert.Single(stack.ResourcesOfType("AWS::KMS::Alias").Values);
+        Assert.Equal($"alias/transcribestack/{environment}", alias["Properties"]!["AliasName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void KeyPolicy_HasOnlyAdminAndServiceStatements()
+    {
+        Assert.Equal(4, KeyPolicy.Count);
+        Assert.All(KeyPolicy, s => Assert.True(s.IsAllow));
+    }
+
+    [Fact]
+    public void KeyPolicy_AccountAdmin_IsTheOnlyAccountWideStatement()
+    {
+        var admin = Assert.Single(KeyPolicy, s => s.AwsPrincipals.Count > 0);
+
+        Assert.Equal(["arn:aws:iam::123456789012:root"], admin.AwsPrincipals);
+        Assert.Equal(["kms:*"], admin.Actions);
+        Assert.Null(admin.Conditions);
+    }
+
+    [Fact]
+    public void KeyPolicy_CloudWatchLogs_OnlyForThisStacksLogGroups()
+    {
+        var logs = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("logs.us-east-1.amazonaws.com"));
+
+        Assert.Equal(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"], logs.Actions);
+        Assert.Equal("arn:aws:logs:us-east-1:123456789012:log-group:TranscribeStack-dev-*", logs.Condition("ArnLike", "kms:EncryptionContext:aws:logs:arn"));
+    }
+
+    [Fact]
+    public void KeyPolicy_TranscribeService_OnlyForThisStacksJobs()
+    {
+        var transcribe = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("transcribe.amazonaws.com"));
+
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], transcribe.Actions);
+        Assert.Equal("123456789012", transcribe.Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal(JobArnPattern, transcribe.Condition("ArnLike", "aws:SourceArn"));
+    }
+
+    [Fact]
+    public void KeyPolicy_EventBridge_OnlyForThisStacksRules()
+    {
+        var events = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("events.amazonaws.com"));
+
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], events.Actions);
+        Assert.Equal("123456789012", events.Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal("arn:aws:events:us-east-1:123456789012:rule/TranscribeStack-dev-*", events.Condition("ArnLike", "aws:SourceArn"));
+    }
+
+    [Theory]
+    [InlineData("dev", "Delete")]
+    [InlineData("staging", "Retain")]
+    [InlineData("prod", "Retain")]
+    public void Key_RemovalPolicy_FollowsSettings(string environment, string policy)
+    {
+        Assert.Equal(policy, stacks[environment].Resources[LogicalIds.Key]!["DeletionPolicy"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,170 @@
+using TranscribeStack.Cdk.Tests.Support;
+
+namespace TranscribeStack.Cdk.Tests.Security;
+
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class RoleTests(SynthesizedStacks stacks)
+{
+    private const string Raw = "arn:" + LogicalIds.RawBucket;
+    private const string Transcripts = "arn:" + LogicalIds.TranscriptBucket;
+    private const string KeyArn = "arn:" + LogicalIds.Key;
+    private const string JobArnPattern = "arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-dev-*";
+
+    private SynthesizedStack Dev => stacks["dev"];
+
+    private IReadOnlyList<Statement> Caller => Dev.RoleStatements(LogicalIds.WorkflowRole);
+
+    private IReadOnlyList<Statement> PostProcessor => Dev.RoleStatements(LogicalIds.PostProcessorRole);
+
+    public static TheoryData<string, string> Trusts => new()
+    {
+        { LogicalIds.WorkflowRole, "states.amazonaws.com" },
+        { LogicalIds.PostProcessorRole, "lambda.amazonaws.com" },
+        { LogicalIds.JobPlannerRole, "lambda.amazonaws.com" },
+        { LogicalIds.TriggerRole, "events.amazonaws.com" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Trusts))]
+    public void Role_IsTrustedByItsOneServiceOnly(string role, string service)
+    {
+        var trust = Assert.Single(Dev.TrustStatements(role));
+
+        Assert.Equal(["sts:AssumeRole"], trust.Actions);
+        Assert.Equal([service], trust.ServicePrincipals);
+        Assert.Empty(trust.AwsPrincipals);
+    }
+
+    [Theory]
+    [InlineData(LogicalIds.WorkflowRole)]
+    [InlineData(LogicalIds.TriggerRole)]
+    public void Role_TrustIsLimitedToThisAccount(string role)
+    {
+        Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(role)).Condition("StringEquals", "aws:SourceAccount"));
+    }
+
+    [Fact]
+    public void Roles_AreOnePerPrincipal()
+    {
+        Assert.Equal(4, Dev.ResourcesOfType("AWS::IAM::Role").Count);
+    }
+
+    [Fact]
+    public void CallerRole_StartTranscriptionJob_OnlyIntoThisStacksOutput()
+    {
+        var start = Assert.Single(Caller, s => s.Actions.Contains("transcribe:StartTranscriptionJob"));
+
+        Assert.Equal(["transcribe:StartTranscriptionJob"], start.Actions);
+        Assert.Equal(["*"], start.Resources);
+        Assert.Equal("ref:" + LogicalIds.TranscriptBucket, start.Condition("StringEquals", "transcribe:OutputBucketName"));
+        Assert.Equal("transcripts/", start.Condition("StringEquals", "transcribe:OutputKey"));
+        Assert.Equal(KeyArn, start.Condition("StringEquals", "transcribe:OutputEncryptionKMSKeyId"));
+    }
+
+    [Fact]
+    public void CallerRole_GetAndTagJobs_OnlyWithThisStacksJobNamePrefix()
+    {
+        var jobs = Assert.Single(Caller, s => s.Actions.Contains("transcribe:GetTranscriptionJob"));
+
+        Assert.Equal(["transcribe:GetTranscriptionJob", "transcribe:TagResource"], jobs.Actions);
+        Assert.Equal([JobArnPattern], jobs.Resources);
+        Assert.False(Caller.Allows("transcribe:GetTranscriptionJob", "arn:aws:transcribe:us-east-1:123456789012:transcription-job/someone-elses-job"));
+    }
+
+    [Fact]
+    public void CallerRole_ReadsMediaPrefixOnly()
+    {
+        Assert.True(Caller.Allows("s3:GetObject", Raw + "/media/talk.mp3"));
+        Assert.False(Caller.Allows("s3:GetObject", Raw + "/other/talk.mp3"));
+        Assert.False(Caller.Allows("s3:ListBucket", Raw));
+        Assert.False(Caller.Allows("s3:PutObject", Raw + "/media/talk.mp3"));
+    }
+
+    [Fact]
+    public void CallerRole_CanWriteTheWriteAccessCheckFile()
+    {
+        // StartTranscriptionJob validates output access AS THE CALLER by writing this object first.
+        Assert.True(Caller.Allows("s3:PutObject", Transcripts + "/transcripts/.write_access_check_file.temp"));
+        Assert.True(Caller.Allows("kms:GenerateDataKey", KeyArn));
+    }
+
+    [Fact]
+    public void CallerRole_WritesOutputPrefixOnly()
+    {
+        var put = Assert.Single(Caller, s => s.Actions.Contains("s3:PutObject"));
+
+        Assert.Equal(["s3:PutObject"], put.Actions);
+        Assert.Equal([Transcripts + "/transcripts/*"], put.Resources);
+        Assert.False(Caller.Allows("s3:PutObject", Transcripts + "/elsewhere/x.json"));
+        Assert.False(Caller.Allows("s3:GetObject", Transcripts + "/transcripts/x.json"));
+        Assert.False(Caller.Allows("s3:DeleteObject", Transcripts + "/transcripts/x.json"));
+    }
+
+    [Fact]
+    public void CallerRole_KeyRights_AreEncryptDecryptAndDataKeysOnTheKey()
+    {
+        var kms = Caller.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
+
+        Assert.All(kms, s => Assert.Equal([KeyArn], s.Resources));
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms.SelectMany(s => s.Actions).Distinct());
+    }
+
+    [Fact]
+    public void CallerRole_RecordsFailures_PutItemAndSendMessageOnly()
+    {
+        Assert.True(Caller.Allows("dynamodb:PutItem", "arn:" + LogicalIds.Table));
+        Assert.False(Caller.Allows("dynamodb:DeleteItem", "arn:" + LogicalIds.Table));
+        Assert.False(Caller.Allows("dynamodb:PutItem", "arn:" + LogicalIds.Table + "/index/byStatus"));
+        Assert.True(Caller.Allows("sqs:SendMessage", "arn:" + LogicalIds.FailureQueue));
+        Assert.False(Caller.Allows("sqs:ReceiveMessage", "arn:" + LogicalIds.FailureQueue));
+    }
+
+    [Fact]
+    public void CallerRole_InvokesOnlyThePipelineFunctions()
+    {
+        var invoke = Assert.Single(Caller, s => s.Actions.Contains("lambda:InvokeFunction"));
+
+        Assert.Equal(
+            ["arn:" + LogicalIds.JobPlannerFunction, "arn:" + LogicalIds.PostProcessorFunction, "arn:" + LogicalIds.JobPlannerFunction + ":*", "arn:" + LogicalIds.PostProcessorFunction + ":*"],
+            invoke.Resources);
+    }
+
+    [Fact]
+    public void PostProcessorRole_ReadsTranscriptsAndPutsMetadataOnly()
+    {
+        Assert.True(PostProcessor.Allows("s3:GetObject", Transcripts + "/transcripts/job.json"));
+        Assert.False(PostProcessor.Allows("s3:GetObject", Raw + "/media/a.mp3"));
+        Assert.False(PostProcessor.Allows("s3:PutObject", Transcripts + "/transcripts/job.json"));
+        Assert.True(PostProcessor.Allows("dynamodb:PutItem", "arn:" + LogicalIds.Table));
+        Assert.False(PostProcessor.Allows("dynamodb:DeleteItem", "arn:" + LogicalIds.Table));
+        Assert.False(PostProcessor.Allows("transcribe:StartTranscriptionJob", "*"));
+    }
+
+    [Theory]
+    [InlineData(LogicalIds.PostProcessorRole, "PostProcessorLogs300DB520")]
+    [InlineData(LogicalIds.JobPlannerRole, "JobPlannerLogsFF4F2553")]
+    public void FunctionRole_WritesOnlyItsOwnLogGroup(string role, string logGroup)
+    {
+        var logs = Assert.Single(Dev.RoleStatements(role), s => s.Actions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+
+        Assert.Equal(["logs:CreateLogStream", "logs:PutLogEvents"], logs.Actions);
+        Assert.Equal(["arn:" + logGroup], logs.Resources);
+    }
+
+    [Fact]
+    public void JobPlannerRole_HasNoDataAccess()
+    {
+        var statements = Dev.RoleStatements(LogicalIds.JobPlannerRole);
+
+        Assert.DoesNotContain(statements, s => s.Actions.Any(a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TriggerRole_StartsThisStateMachineOnly()
+    {
+        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.TriggerRole));
+
+        Assert.Equal(["states:StartExecution"], statement.Actions);
+        Assert.Equal(["ref:" + LogicalIds.StateMachine], statement.Resources);
+    }
+}
