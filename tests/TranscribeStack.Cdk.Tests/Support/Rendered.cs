@@ -40,9 +40,13 @@ internal static class Rendered
         _ => [Text(node)],
     };
 
-    /// <summary>IAM-style wildcard match (* and ?), as IAM matches actions and resources.</summary>
-    public static bool Matches(string pattern, string value) =>
-        Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+    /// <summary>Wildcard match (* and ?); IAM matches actions ignoring case, resources and EventBridge wildcards with it.</summary>
+    public static bool Matches(string pattern, string value, bool ignoreCase = true) =>
+        Regex.IsMatch(
+            value,
+            "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
+            ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None,
+            TimeSpan.FromSeconds(1));
 
     private static string Attribute(JsonArray getAtt) => getAtt[1]!.GetValue<string>().ToLowerInvariant();
 }

@@ -28,7 +28,7 @@ internal sealed record Statement(JsonObject Json)
 
     /// <summary>Whether this statement names (by pattern) the action on the resource; conditions are not evaluated.</summary>
     public bool Covers(string action, string resource) =>
-        Actions.Any(a => Rendered.Matches(a, action)) && Resources.Any(r => Rendered.Matches(r, resource));
+        Actions.Any(a => Rendered.Matches(a, action)) && Resources.Any(r => Rendered.Matches(r, resource, ignoreCase: false));
 
     public override string ToString() => Json.ToJsonString();
 }

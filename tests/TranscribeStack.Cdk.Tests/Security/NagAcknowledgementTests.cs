@@ -1,0 +1,26 @@
+using TranscribeStack.Cdk.Tests.Support;
+
+namespace TranscribeStack.Cdk.Tests.Security;
+
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class NagAcknowledgementTests(SynthesizedStacks stacks)
+{
+    [Fact]
+    public void Acknowledgements_AreWrittenAsCdkNagTemplateMetadata()
+    {
+        var metadata = stacks["dev"].Resources[LogicalIds.AccessLogBucket]!["Metadata"]!["cdk_nag"]!["rules_to_suppress"]!.AsArray();
+
+        Assert.Contains(metadata, r => r!["id"]!.GetValue<string>() == "AwsSolutions-S1" && r["reason"]!.GetValue<string>().Contains("access-log bucket", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Acknowledgements_EachHaveARealReason(string environment)
+    {
+        var rules = stacks[environment].Resources
+            .SelectMany(r => r.Value!["Metadata"]?["cdk_nag"]?["rules_to_suppress"]?.AsArray() ?? []);
+
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.True(r!["reason"]!.GetValue<string>().Length >= 20, r.ToJsonString()));
+    }
+}

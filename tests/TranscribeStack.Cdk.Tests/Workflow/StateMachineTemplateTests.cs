@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using TranscribeStack.Cdk.Tests.Support;
+using TranscribeStack.Cdk.Workflow;
+
+namespace TranscribeStack.Cdk.Tests.Workflow;
+
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
+{
+    private SynthesizedStack Dev => stacks["dev"];
+
+    private JsonObject Definition => StateMachineDefinition.Of(Dev);
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void StateMachine_IsStandardWithTracingAndItsRole(string environment)
+    {
+        var properties = stacks[environment].Properties(LogicalIds.StateMachine);
+
+        Assert.Equal("STANDARD", properties["StateMachineType"]!.GetValue<string>());
+        Assert.True(properties["TracingConfiguration"]!["Enabled"]!.GetValue<bool>());
+        Assert.Equal("arn:" + LogicalIds.WorkflowRole, Rendered.Text(properties["RoleArn"]));
+    }
+
+    [Theory]
+    [InlineData("dev", "ALL")]
+    [InlineData("staging", "ERROR")]
+    [InlineData("prod", "ERROR")]
+    public void StateMachine_LogsToEncryptedGroupWithoutExecutionData(string environment, string level)
+    {
+        var logging = stacks[environment].Properties(LogicalIds.StateMachine)["LoggingConfiguration"]!;
+
+        Assert.Equal(level, logging["Level"]!.GetValue<string>());
+        Assert.False(logging["IncludeExecutionData"]!.GetValue<bool>());
+        Assert.Equal("arn:WorkflowLogs8B0907C7", Rendered.Text(logging["Destinations"]![0]!["CloudWatchLogsLogGroup"]!["LogGroupArn"]));
+    }
+
+    [Fact]
+    public void StateMachine_WaitsForItsRolePolicy()
+    {
+        var dependsOn = Dev.Resources[LogicalIds.StateMachine]!["DependsOn"]!.AsArray().Select(d => d!.GetValue<string>());
+
+        Assert.Contains("WorkflowRoleDefaultPolicy3B788295", dependsOn);
+    }
+
+    [Fact]
+    public void Definition_StatesReadAsARunbook()
+    {
+        var names = Definition["States"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+        [
+            "Check the job status", "Describe the failed step", "Describe the failed transcription", "Describe the job that did not finish",
+            "Describe the planning failure", "Describe the unexpected job status", "Get the transcription job status", "Join the existing job",
+            "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
+            "Send the failure to the dead-letter queue", "Start polling", "Start the transcription job", "Transcription failed",
+            "Transcription recorded", "Wait before polling",
+        ], names);
+        Assert.Equal("Plan the transcription job", Definition["StartAt"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void StartJob_CallsTranscribeWithOutputToThePrefixEncryptedWithTheKey()
+    {
+        var start = Definition.State("Start the transcription job");
+        var parameters = start["Parameters"]!;
+
+        Assert.Equal("arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob", start["Resource"]!.GetValue<string>());
+        Assert.Equal("ref:" + LogicalIds.TranscriptBucket, parameters["OutputBucketName"]!.GetValue<string>());
+        Assert.Equal("transcripts/", parameters["OutputKey"]!.GetValue<string>());
+        Assert.Equal("arn:" + LogicalIds.Key, parameters["OutputEncryptionKMSKeyId"]!.GetValue<string>());
+        Assert.Equal("$.job.jobName", parameters["TranscriptionJobName.$"]!.GetValue<string>());
+        Assert.Equal("$.job.mediaFormat", parameters["MediaFormat.$"]!.GetValue<string>());
+        Assert.Equal("en-US", parameters["LanguageCode"]!.GetValue<string>());
+        Assert.Equal(4, parameters["Settings"]!["MaxSpeakerLabels"]!.GetValue<int>());
+        Assert.Contains(parameters["Tags"]!.AsArray(), t => t!["Key"]!.GetValue<string>() == "Environment" && t["Value"]!.GetValue<string>() == "dev");
+    }
+
+    [Fact]
+    public void StartJob_RetriesThrottlingWithCappedFullJitterBackoff()
+    {
+        var retry = Assert.Single(Definition.State("Start the transcription job")["Retry"]!.AsArray())!;
+
+        Assert.Equal(
+            [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeThrottling, TranscriptionWorkflow.TranscribeInternalFailure],
+            retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal("FULL", retry["JitterStrategy"]!.GetValue<string>());
+        Assert.Equal(2, retry["BackoffRate"]!.GetValue<double>());
+        Assert.Equal(Dev.Settings.Workflow.StartJobMaxAttempts, retry["MaxAttempts"]!.GetValue<int>());
+        Assert.Equal(Dev.Settings.Workflow.StartJobMaxBackoffSeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void StartJob_JoinsOnConflictAndRecordsEverythingElse()
+    {
+        var catches = Definition.State("Start the transcription job")["Catch"]!.AsArray();
+
+        Assert.Equal(TranscriptionWorkflow.TranscribeConflict, catches[0]!["ErrorEquals"]![0]!.GetValue<string>());
+        Assert.Equal("Join the existing job", catches[0]!["Next"]!.GetValue<string>());
+        Assert.Equal("States.ALL", catches[1]!["ErrorEquals"]![0]!.GetValue<string>());
+        Assert.Equal("$.error", catches[1]!["ResultPath"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void StartJob_DoesNotRetryBadRequests()
+    {
+        var retried = Definition.State("Start the transcription job")["Retry"]!.AsArray()
+            .SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+
+        Assert.DoesNotContain("Transcribe.BadRequestException", retried);
+        Assert.DoesNotContain("States.ALL", retried);
+    }
+
+    [Theory]
+    [InlineData("Plan the transcription job")]
+    [InlineData("Start the transcription job")]
+    [InlineData("Get the transcription job status")]
+    [InlineData("Record the transcript metadata")]
+    public void EveryTask_CatchesAllErrorsKeepingTheInput(string state)
+    {
+        var catchAll = Assert.Single(Definition.State(state)["Catch"]!.AsArray(), c => c!["ErrorEquals"]![0]!.GetValue<string>() == "States.ALL")!;
+
+        Assert.Equal("$.error", catchAll["ResultPath"]!.GetValue<string>());
+        Assert.StartsWith("Describe the ", catchAll["Next"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Polling_UsesTheSynthTimeScheduleAndIsBounded()
+    {
+        var schedule = PollSchedule.Compute(Dev.Settings.Workflow.FirstPollDelaySeconds, Dev.Settings.Workflow.MaxPollIntervalSeconds, Dev.Settings.Workflow.MaxPolls);
+        var start = Definition.State("Start polling")["Parameters"]!;
+
+        Assert.Equal(schedule[0], start["waitSeconds"]!.GetValue<int>());
+        Assert.Equal(schedule.Skip(1), start["schedule"]!.AsArray().Select(w => w!.GetValue<int>()));
+        Assert.Equal("$.poll.waitSeconds", Definition.State("Wait before polling")["SecondsPath"]!.GetValue<string>());
+        var choices = Definition.State("Check the job status")["Choices"]!.ToJsonString();
+        Assert.Contains($"\"NumericGreaterThanEquals\":{Dev.Settings.Workflow.MaxPolls - 1}", choices, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PostProcessing_RetriesOnlyLambdaServiceErrors()
+    {
+        var retry = Assert.Single(Definition.State("Record the transcript metadata")["Retry"]!.AsArray())!;
+        var errors = retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+
+        Assert.All(errors, e => Assert.StartsWith("Lambda.", e, StringComparison.Ordinal));
+        Assert.Equal("arn:" + LogicalIds.PostProcessorFunction, Definition.State("Record the transcript metadata")["Resource"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void FailureBranch_RecordsConditionallyThenDeadLettersThenFails()
+    {
+        var record = Definition.State("Record the failure in the metadata table");
+        var send = Definition.State("Send the failure to the dead-letter queue");
+        var fail = Definition.State("Transcription failed");
+
+        Assert.Equal("arn:aws:states:::dynamodb:putItem", record["Resource"]!.GetValue<string>());
+        Assert.Equal("attribute_not_exists(jobName) OR #status <> :completed", record["Parameters"]!["ConditionExpression"]!.GetValue<string>());
+        Assert.Equal("FAILED", record["Parameters"]!["Item"]!["status"]!["S"]!.GetValue<string>());
+        Assert.Equal("Send the failure to the dead-letter queue", record["Next"]!.GetValue<string>());
+        Assert.Equal("Send the failure to the dead-letter queue", record["Catch"]![0]!["Next"]!.GetValue<string>());
+        Assert.Equal("arn:aws:states:::sqs:sendMessage", send["Resource"]!.GetValue<string>());
+        Assert.Equal("ref:" + LogicalIds.FailureQueue, send["Parameters"]!["QueueUrl"]!.GetValue<string>());
+        Assert.Equal("Transcription failed", send["Next"]!.GetValue<string>());
+        Assert.Equal("Fail", fail["Type"]!.GetValue<string>());
+        Assert.Equal("$.failure.error", fail["ErrorPath"]!.GetValue<string>());
+        Assert.Equal("$.failure.reason", fail["CausePath"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("dev", 12 * 60 * 60)]
+    [InlineData("prod", 48 * 60 * 60)]
+    public void Definition_ExecutionTimeout_FollowsSettings(string environment, int seconds)
+    {
+        Assert.Equal(seconds, StateMachineDefinition.Of(stacks[environment])["TimeoutSeconds"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Prod_RedactsPiiAndWritesSubtitles()
+    {
+        var parameters = StateMachineDefinition.Of(stacks["prod"]).State("Start the transcription job")["Parameters"]!;
+
+        Assert.Equal("PII", parameters["ContentRedaction"]!["RedactionType"]!.GetValue<string>());
+        Assert.Equal(["vtt"], parameters["Subtitles"]!["Formats"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Null(Definition.State("Start the transcription job")["Parameters"]!["ContentRedaction"]);
+    }
+
+    [Fact]
+    public void FailureQueue_KeepsMessagesFourteenDays()
+    {
+        Assert.Equal(1_209_600, Dev.Properties(LogicalIds.FailureQueue)["MessageRetentionPeriod"]!.GetValue<int>());
+    }
+}
