@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TranscribeStack.Functions.JobPlanning;
+
+/// <summary>The upload an execution was started for (from the EventBridge "Object Created" event).</summary>
+public sealed record Upload(string Bucket, string Key, string? VersionId, string? ETag, long SizeBytes, int? Rerun = null);
+
+/// <summary>What the state machine needs to start and follow one transcription job.</summary>
+public sealed record JobPlan(
+    string JobName,
+    string MediaUri,
+    string MediaFormat,
+    string Bucket,
+    string Key,
+    string? VersionId,
+    long SizeBytes,
+    string TranscriptKey,
+    int ExpectedAudioSeconds);
+
+/// <summary>
+/// Derives a deterministic Transcribe job from an upload: the same object (bucket, key, version)
+/// always maps to the same job name, so a duplicate event joins the job instead of starting another.
+/// </summary>
+public sealed class JobPlanner
+{
+    /// <summary>Transcribe's job-name limit.</summary>
+    public const int MaxJobNameLength = 200;
+
+    private const int HashLength = 16;
+
+    // Typical bitrates (bits/s), used only to pace polling: amr-nb 12.2 kbit/s, flac ~700 kbit/s
+    // for 16-bit stereo speech, wav 16-bit 16 kHz mono 256 kbit/s, compressed formats 64-128 kbit/s.
+    private static readonly Dictionary<string, int> BitsPerSecond = new(StringComparer.Ordinal)
+    {
+        ["amr"] = 12_200,
+        ["flac"] = 700_000,
+        ["m4a"] = 128_000,
+        ["mp3"] = 128_000,
+        ["mp4"] = 128_000,
+        ["ogg"] = 96_000,
+        ["webm"] = 64_000,
+        ["wav"] = 256_000,
+    };
+
+    private readonly string jobNamePrefix;
+    private readonly string transcriptPrefix;
+
+    public JobPlanner(string jobNamePrefix, string transcriptPrefix)
+    {
+        if (!IsValidName(jobNamePrefix) || jobNamePrefix.Length > 64)
+        {
+            throw new ArgumentException($"Job-name prefix '{jobNamePrefix}' must be 1 to 64 of [0-9a-zA-Z._-].", nameof(jobNamePrefix));
+        }
+
+        this.jobNamePrefix = jobNamePrefix;
+        this.transcriptPrefix = transcriptPrefix;
+    }
+
+    /// <summary>The media formats Transcribe accepts; each equals its file extension.</summary>
+    public static IReadOnlyCollection<string> MediaFormats => BitsPerSecond.Keys;
+
+    public JobPlan Plan(Upload upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (string.IsNullOrWhiteSpace(upload.Bucket))
+        {
+            throw new InvalidJobRequestException("The upload event has no detail.bucket.name.");
+        }
+
+        if (string.IsNullOrEmpty(upload.Key))
+        {
+            throw new InvalidJobRequestException("The upload event has no detail.object.key.");
+        }
+
+        if (upload.Key.EndsWith('/'))
+        {
+            throw new InvalidJobRequestException($"The key '{upload.Key}' is a folder marker, not a media file.");
+        }
+
+        if (upload.Rerun is < 1)
+        {
+            throw new InvalidJobRequestException($"rerun must be a positive number, not {upload.Rerun}.");
+        }
+
+        var format = MediaFormat(upload.Key);
+        var jobName = JobName(upload);
+        var seconds = (int)Math.Clamp(upload.SizeBytes * 8 / BitsPerSecond[format], 1, int.MaxValue);
+        return new JobPlan(
+            jobName,
+            $"s3://{upload.Bucket}/{upload.Key}",
+            format,
+            upload.Bucket,
+            upload.Key,
+            upload.VersionId,
+            upload.SizeBytes,
+            $"{transcriptPrefix}{jobName}.json",
+            seconds);
+    }
+
+    /// <summary>The Transcribe MediaFormat of a key, from its extension in any letter case.</summary>
+    public static string MediaFormat(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var fileName = key[(key.LastIndexOf('/') + 1)..];
+        var dot = fileName.LastIndexOf('.');
+        var extension = dot > 0 ? fileName[(dot + 1)..].ToLowerInvariant() : string.Empty;
+        return BitsPerSecond.ContainsKey(extension)
+            ? extension
+            : throw new UnsupportedMediaFormatException(
+                $"'{key}' has the extension '{(dot > 0 ? fileName[(dot + 1)..] : string.Empty)}'; Transcribe accepts {string.Join(", ", MediaFormats)}.");
+    }
+
+    private string JobName(Upload upload)
+    {
+        var version = upload.VersionId ?? upload.ETag ?? string.Empty;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{upload.Bucket}\n{upload.Key}\n{version}")))[..HashLength];
+        var suffix = upload.Rerun is { } rerun ? $"-{hash}-r{rerun.ToString(CultureInfo.InvariantCulture)}" : $"-{hash}";
+        var readable = Readable(upload.Key, MaxJobNameLength - jobNamePrefix.Length - suffix.Length);
+        return jobNamePrefix + readable + suffix;
+    }
+
+    /// <summary>The file name without extension, reduced to [0-9a-zA-Z._-] and at most <paramref name="maxLength"/> characters.</summary>
+    private static string Readable(string key, int maxLength)
+    {
+        var fileName = key[(key.LastIndexOf('/') + 1)..];
+        var dot = fileName.LastIndexOf('.');
+        var stem = dot > 0 ? fileName[..dot] : fileName;
+
+        var builder = new StringBuilder(Math.Min(stem.Length, maxLength));
+        foreach (var c in stem)
+        {
+            var allowed = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+            var next = allowed ? c : '-';
+            if (next == '-' && builder.Length > 0 && builder[^1] == '-')
+            {
+                continue;
+            }
+
+            builder.Append(next);
+        }
+
+        var readable = builder.ToString().Trim('-', '.');
+        if (readable.Length > maxLength)
+        {
+            readable = readable[..maxLength].TrimEnd('-', '.');
+        }
+
+        return readable.Length == 0 ? "media" : readable;
+    }
+
+    private static bool IsValidName(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace TranscribeStack.Functions.JobPlanning;
+
+/// <summary>The EventBridge S3 "Object Created" event, as much of it as the planner reads.</summary>
+internal sealed record UploadEvent(UploadEventDetail? Detail, int? Rerun);
+
+internal sealed record UploadEventDetail(UploadEventBucket? Bucket, [property: JsonPropertyName("object")] UploadEventObject? Object);
+
+internal sealed record UploadEventBucket(string? Name);
+
+internal sealed record UploadEventObject(
+    string? Key,
+    long? Size,
+    string? Etag,
+    [property: JsonPropertyName("version-id")] string? VersionId);
+
+/// <summary>
+/// Lambda entry point: TranscribeStack.Functions::TranscribeStack.Functions.JobPlanning.JobPlannerHandler::HandleAsync.
+/// A Stream-in/Stream-out handler, which the managed runtime calls without a serializer.
+/// </summary>
+public sealed class JobPlannerHandler
+{
+    private readonly JobPlanner planner;
+
+    /// <summary>Used by the Lambda runtime: settings from JOB_NAME_PREFIX and TRANSCRIPT_PREFIX.</summary>
+    public JobPlannerHandler()
+        : this(new JobPlanner(Settings.Required("JOB_NAME_PREFIX"), Settings.Required("TRANSCRIPT_PREFIX")))
+    {
+    }
+
+    public JobPlannerHandler(JobPlanner planner) => this.planner = planner;
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var uploadEvent = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.UploadEvent).ConfigureAwait(false);
+        var detail = uploadEvent.Detail ?? throw new InvalidJobRequestException("The upload event has no detail.");
+        var upload = new Upload(
+            detail.Bucket?.Name ?? string.Empty,
+            detail.Object?.Key ?? string.Empty,
+            detail.Object?.VersionId,
+            detail.Object?.Etag,
+            detail.Object?.Size ?? 0,
+            uploadEvent.Rerun);
+        return FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace TranscribeStack.Functions.PostProcessing;
+
+/// <summary>
+/// Writes one item per job with a conditional PutItem: COMPLETED is final, so a retry or duplicate
+/// never creates a second item nor rewrites it; an earlier FAILED record of the job is superseded.
+/// </summary>
+public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableName) : IJobMetadataStore
+{
+    public async Task<bool> RecordCompletedAsync(CompletedJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = Item(job),
+                    ConditionExpression = "attribute_not_exists(jobName) OR #status <> :completed",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":completed"] = new() { S = "COMPLETED" } },
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    internal static Dictionary<string, AttributeValue> Item(CompletedJob job)
+    {
+        var m = job.Metadata;
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["jobName"] = S(job.JobName),
+            ["status"] = S("COMPLETED"),
+            ["mediaUri"] = S(job.MediaUri),
+            ["transcriptUri"] = S(job.TranscriptUri),
+            ["transcriptBytes"] = N(m.TranscriptBytes),
+            ["executionArn"] = S(job.ExecutionArn),
+            ["durationSeconds"] = N(m.DurationSeconds),
+            ["wordCount"] = N(m.WordCount),
+            ["lowConfidenceWordCount"] = N(m.LowConfidenceWordCount),
+            ["speakerCount"] = N(m.SpeakerCount),
+            ["channelCount"] = N(m.ChannelCount),
+            ["piiRedacted"] = new() { BOOL = m.PiiRedacted },
+            ["completedAt"] = S(Timestamp(job.CompletedAt)),
+            ["recordedAt"] = S(Timestamp(job.RecordedAt)),
+            ["updatedAt"] = S(Timestamp(job.RecordedAt)),
+        };
+        AddIf(item, "languageCode", m.LanguageCode, S);
+        AddIf(item, "identifiedLanguage", m.IdentifiedLanguage, S);
+        AddIf(item, "identifiedLanguageScore", m.IdentifiedLanguageScore, v => N(v));
+        AddIf(item, "averageConfidence", m.AverageConfidence, v => N(v));
+        AddIf(item, "minConfidence", m.MinConfidence, v => N(v));
+        if (m.SpeakerTalkSeconds.Count > 0)
+        {
+            item["speakerTalkSeconds"] = new() { M = m.SpeakerTalkSeconds.ToDictionary(s => s.Key, s => N(s.Value)) };
+        }
+
+        return item;
+    }
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static AttributeValue S(string value) => new() { S = value };
+
+    private static AttributeValue N(double value) => new() { N = value.ToString("R", CultureInfo.InvariantCulture) };
+
+    private static void AddIf<T>(Dictionary<string, AttributeValue> item, string name, T? value, Func<T, AttributeValue> convert)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            item[name] = convert(v);
+        }
+    }
+
+    private static void AddIf(Dictionary<string, AttributeValue> item, string name, string? value, Func<string, AttributeValue> convert)
+    {
+        if (value is not null)
+        {
+            item[name] = convert(value);
+        }
+    }
+}

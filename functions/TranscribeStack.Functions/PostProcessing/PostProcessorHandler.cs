@@ -1,0 +1,43 @@
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+
+namespace TranscribeStack.Functions.PostProcessing;
+
+/// <summary>
+/// Lambda entry point: TranscribeStack.Functions::TranscribeStack.Functions.PostProcessing.PostProcessorHandler::HandleAsync.
+/// A Stream-in/Stream-out handler, which the managed runtime calls without a serializer.
+/// </summary>
+public sealed class PostProcessorHandler
+{
+    private readonly PostProcessor processor;
+
+    /// <summary>Used by the Lambda runtime: clients are built once per container; settings from the environment.</summary>
+    public PostProcessorHandler()
+        : this(
+            new AmazonS3Client(),
+            new AmazonDynamoDBClient(),
+            Settings.Required("TABLE_NAME"),
+            Settings.Parse<long>("MAX_TRANSCRIPT_BYTES"),
+            Settings.Parse<double>("LOW_CONFIDENCE_THRESHOLD"))
+    {
+    }
+
+    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, TimeProvider? clock = null)
+        : this(new PostProcessor(
+            new S3TranscriptSource(s3),
+            new DynamoJobMetadataStore(dynamo, tableName),
+            new TranscriptAnalyzer(lowConfidenceThreshold, maxTranscriptBytes),
+            maxTranscriptBytes,
+            clock ?? TimeProvider.System))
+    {
+    }
+
+    public PostProcessorHandler(PostProcessor processor) => this.processor = processor;
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.PostProcessRequest).ConfigureAwait(false);
+        var result = await processor.ProcessAsync(request).ConfigureAwait(false);
+        return FunctionsJson.Write(result, FunctionsJson.Default.PostProcessResult);
+    }
+}
