@@ -79,7 +79,9 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         }
         catch (JsonException e)
         {
-            throw new MalformedTranscriptException($"The transcript is not valid JSON at byte {offset + reader.BytesConsumed}: {e.Message}", e);
+            // Inside the document on the last block: the data ended mid-token or mid-value.
+            var what = final && reader.CurrentDepth > 0 ? "is not valid JSON or is truncated" : "is not valid JSON";
+            throw new MalformedTranscriptException($"The transcript {what} at byte {offset + reader.BytesConsumed}: {e.Message}", e);
         }
 
         state = reader.CurrentState;

@@ -1,0 +1,23 @@
+using System.Text;
+
+namespace TranscribeStack.Functions.Tests;
+
+internal static class Fixture
+{
+    public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    public static byte[] Bytes(string name) => File.ReadAllBytes(Path(name));
+
+    public static Stream Stream(string name) => new MemoryStream(Bytes(name));
+
+    public static Stream Text(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Delivers a stream a few bytes at a time, as a slow network would, to exercise buffer refills.</summary>
+    public sealed class Trickle(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TranscribeStack.Functions.JobPlanning;
+
+namespace TranscribeStack.Functions.Tests.JobPlanning;
+
+public sealed class JobPlannerTests
+{
+    private static readonly JobPlanner Planner = new("transcribestack-dev-", "transcripts/");
+    private static readonly Regex ValidName = new("^[0-9a-zA-Z._-]{1,200}$", RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    private static Upload Upload(string key, string? version = "v1", int? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
+
+    [Theory]
+    [InlineData("media/a.amr", "amr")]
+    [InlineData("media/a.FLAC", "flac")]
+    [InlineData("media/a.M4a", "m4a")]
+    [InlineData("media/a.mp3", "mp3")]
+    [InlineData("media/a.Mp4", "mp4")]
+    [InlineData("media/a.OGG", "ogg")]
+    [InlineData("media/a.webm", "webm")]
+    [InlineData("media/a.WAV", "wav")]
+    public void MediaFormat_IsTheExtensionInAnyCase(string key, string format)
+    {
+        Assert.Equal(format, Planner.Plan(Upload(key)).MediaFormat);
+    }
+
+    [Theory]
+    [InlineData("media/notes.txt", "'txt'")]
+    [InlineData("media/noextension", "''")]
+    [InlineData("media/.mp3", "''")]
+    [InlineData("media/a.mp3.zip", "'zip'")]
+    public void UnsupportedExtension_NamesKeyAndAcceptedFormats(string key, string extension)
+    {
+        var error = Assert.Throws<UnsupportedMediaFormatException>(() => Planner.Plan(Upload(key)));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.Contains(extension, error.Message, StringComparison.Ordinal);
+        Assert.Contains("amr, flac, m4a, mp3, mp4, ogg, webm, wav", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JobName_IsDeterministicPerObjectVersion()
+    {
+        var first = Planner.Plan(Upload("media/Interview 1.mp3"));
+
+        Assert.Equal(first.JobName, Planner.Plan(Upload("media/Interview 1.mp3")).JobName);
+        Assert.NotEqual(first.JobName, Planner.Plan(Upload("media/Interview 1.mp3", "v2")).JobName);
+        Assert.NotEqual(first.JobName, Planner.Plan(Upload("media/other/Interview 1.mp3")).JobName);
+        Assert.Matches("^transcribestack-dev-Interview-1-[0-9a-f]{16}$", first.JobName);
+    }
+
+    [Fact]
+    public void JobName_UsesETagWithoutVersion()
+    {
+        var a = Planner.Plan(new Upload("b", "media/a.mp3", null, "etag-1", 1));
+        var b = Planner.Plan(new Upload("b", "media/a.mp3", null, "etag-2", 1));
+
+        Assert.NotEqual(a.JobName, b.JobName);
+    }
+
+    [Fact]
+    public void Rerun_GetsItsOwnDeterministicName()
+    {
+        var original = Planner.Plan(Upload("media/a.mp3"));
+        var rerun = Planner.Plan(Upload("media/a.mp3", rerun: 2));
+
+        Assert.Equal(original.JobName + "-r2", rerun.JobName);
+        Assert.Equal($"transcripts/{rerun.JobName}.json", rerun.TranscriptKey);
+    }
+
+    [Theory]
+    [InlineData("media/my talk (final).mp3", "my-talk-final")]
+    [InlineData("media/Größe über alles.wav", "Gr-e-ber-alles")]
+    [InlineData("media/会议记录.m4a", "media")]
+    [InlineData("media/a%20b+c.mp3", "a-20b-c")]
+    [InlineData("media/--__..mp3", "__")]
+    public void OddKeys_GiveValidReadableNames(string key, string readable)
+    {
+        var plan = Planner.Plan(Upload(key));
+
+        Assert.Matches(ValidName, plan.JobName);
+        Assert.StartsWith($"transcribestack-dev-{readable}-", plan.JobName, StringComparison.Ordinal);
+        Assert.Equal($"s3://raw-bucket/{key}", plan.MediaUri);
+    }
+
+    [Fact]
+    public void VeryLongKey_IsCutToTranscribesLimit()
+    {
+        var key = "media/" + new string('x', 1010) + ".mp3";
+
+        var plan = Planner.Plan(Upload(key, rerun: 12));
+
+        Assert.Equal(JobPlanner.MaxJobNameLength, plan.JobName.Length);
+        Assert.Matches(ValidName, plan.JobName);
+        Assert.EndsWith("-r12", plan.JobName, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "media/a.mp3", "bucket")]
+    [InlineData("b", "", "key")]
+    [InlineData("b", "media/folder/", "folder marker")]
+    public void IncompleteUpload_NamesTheMissingPart(string bucket, string key, string expected)
+    {
+        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(new Upload(bucket, key, "v", "e", 1)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExpectedAudio_ScalesWithSize()
+    {
+        var mp3 = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
+
+        Assert.Equal(1000, mp3.ExpectedAudioSeconds);
+        Assert.Equal(1, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 0)).ExpectedAudioSeconds);
+    }
+
+    [Fact]
+    public async Task Handler_ReadsTheEventBridgeEvent()
+    {
+        const string Event = """
+            {"version":"0","detail-type":"Object Created","source":"aws.s3","detail":{"version":"0","bucket":{"name":"raw-bucket"},
+             "object":{"key":"media/Call 42.WAV","size":2560000,"etag":"abc","version-id":"v9","sequencer":"00"},"reason":"PutObject"}}
+            """;
+        var handler = new JobPlannerHandler(Planner);
+
+        using var output = await handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(Event)));
+        using var json = await JsonDocument.ParseAsync(output);
+
+        Assert.Equal("wav", json.RootElement.GetProperty("mediaFormat").GetString());
+        Assert.Equal("s3://raw-bucket/media/Call 42.WAV", json.RootElement.GetProperty("mediaUri").GetString());
+        Assert.Equal("v9", json.RootElement.GetProperty("versionId").GetString());
+        Assert.Equal(80, json.RootElement.GetProperty("expectedAudioSeconds").GetInt32());
+        Assert.StartsWith("transcribestack-dev-Call-42-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}", "no detail")]
+    [InlineData("not json", "not a valid")]
+    [InlineData("{\"detail\":{\"bucket\":{\"name\":\"b\"}}}", "detail.object.key")]
+    public async Task Handler_BadEvent_IsInvalidRequest(string json, string expected)
+    {
+        var handler = new JobPlannerHandler(Planner);
+
+        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
