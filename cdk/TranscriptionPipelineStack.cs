@@ -84,6 +84,8 @@ public sealed class TranscriptionPipelineStack : Stack
             Handler = $"{FunctionsAssembly}::{FunctionsAssembly}.JobPlanning.JobPlannerHandler::HandleAsync",
             MemorySizeMb = 256,
             TimeoutSeconds = 10,
+            // Never the bottleneck (a few ms per upload), but bounded like the post-processor.
+            ReservedConcurrency = settings.PostProcessor.ReservedConcurrency,
             Tracing = settings.PostProcessor.Tracing,
             Environment = new Dictionary<string, string>
             {
@@ -163,6 +165,7 @@ public sealed class TranscriptionPipelineStack : Stack
         Workflow = workflow;
         Trigger = trigger;
         AccessLogs = accessLogs;
+        PipelineAcknowledgements.Apply(this, settings);
         ApplyTags(this, settings);
     }
 

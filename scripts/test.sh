@@ -18,7 +18,7 @@ bash scripts/synth-all.sh
 
 echo "== 3/4 cdk-nag"
 node tests/nag/check.mjs cdk.out
-node --test tests/nag/
+node --test 'tests/nag/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
-node --test tests/workflow/
+node --test 'tests/workflow/*.test.mjs'

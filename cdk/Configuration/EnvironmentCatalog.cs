@@ -87,7 +87,6 @@ public static class EnvironmentCatalog
             AccessLogExpireAfterDays = 90,
         },
         Transcribe = Dev.Transcribe with { PiiRedaction = true, SubtitleFormats = ["vtt"] },
-        Workflow = Dev.Workflow with { LogLevel = LogLevel.ERROR },
         PostProcessor = Dev.PostProcessor with { MemorySizeMb = 1024, ReservedConcurrency = 20 },
         Alarms = Dev.Alarms with { FailedExecutionsThreshold = 1, LambdaErrorsThreshold = 1, DeadLetterAgeSeconds = 3600 },
     };

@@ -263,6 +263,7 @@ public sealed record WorkflowSettings
     /// <summary>Longest back-off between two StartTranscriptionJob attempts, in seconds.</summary>
     public required int StartJobMaxBackoffSeconds { get; init; }
 
+    /// <summary>ALL records every state transition (what cdk-nag asks for); execution data stays off.</summary>
     public required LogLevel LogLevel { get; init; }
 
     /// <summary>Log state input and output. Off by default: keys and transcripts can carry personal data.</summary>

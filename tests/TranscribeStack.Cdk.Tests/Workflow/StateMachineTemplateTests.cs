@@ -24,8 +24,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
 
     [Theory]
     [InlineData("dev", "ALL")]
-    [InlineData("staging", "ERROR")]
-    [InlineData("prod", "ERROR")]
+    [InlineData("staging", "ALL")]
+    [InlineData("prod", "ALL")]
     public void StateMachine_LogsToEncryptedGroupWithoutExecutionData(string environment, string level)
     {
         var logging = stacks[environment].Properties(LogicalIds.StateMachine)["LoggingConfiguration"]!;
