@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(TranscribeStack.Benchmarks.TranscriptToMetadata).Assembly).Run(args);
