@@ -7,6 +7,7 @@ using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Functions;
 using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
+using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Storage;
 using TranscribeStack.Cdk.Transcripts;
@@ -148,6 +149,24 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        var alarmArnPattern = FormatArn(new ArnComponents { Service = "cloudwatch", Resource = "alarm", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
+        var monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps
+        {
+            AlarmArnPattern = alarmArnPattern,
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            StateMachine = workflow.StateMachine,
+            PostProcessor = postProcessor.Function,
+            FailureQueue = workflow.FailureQueue,
+            EventDeadLetterQueue = trigger.DeadLetterQueue,
+            Alarms = settings.Alarms,
+        });
+        // CloudWatch alarms publish to the encrypted topic: only alarms of this account, this region.
+        encryption.AllowServiceToSendEncryptedMessages(
+            "AllowCloudWatchAlarmsToPublishToTheAlarmTopic",
+            "cloudwatch.amazonaws.com",
+            alarmArnPattern);
+
         encryption.AllowCloudWatchLogs();
         encryption.AllowTranscribeService(jobArnPattern);
         // The rule's ARN would make a cycle (key -> rule -> queue -> key): pin the stack's rule-name prefix.
@@ -164,6 +183,7 @@ public sealed class TranscriptionPipelineStack : Stack
         PostProcessor = postProcessor;
         Workflow = workflow;
         Trigger = trigger;
+        Monitoring = monitoring;
         AccessLogs = accessLogs;
         PipelineAcknowledgements.Apply(this, settings);
         ApplyTags(this, settings);
@@ -186,6 +206,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public TranscriptionWorkflow Workflow { get; }
 
     public UploadTrigger Trigger { get; }
+
+    public PipelineMonitoring Monitoring { get; }
 
     private static TranscriptionPipelineStackProps WithDefaults(TranscriptionPipelineStackProps props)
     {

@@ -25,7 +25,7 @@ public sealed class KeyTests(SynthesizedStacks stacks)
     [Fact]
     public void KeyPolicy_HasOnlyAdminAndServiceStatements()
     {
-        Assert.Equal(4, KeyPolicy.Count);
+        Assert.Equal(5, KeyPolicy.Count);
         Assert.All(KeyPolicy, s => Assert.True(s.IsAllow));
     }
 
@@ -66,6 +66,16 @@ public sealed class KeyTests(SynthesizedStacks stacks)
         Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], events.Actions);
         Assert.Equal("123456789012", events.Condition("StringEquals", "aws:SourceAccount"));
         Assert.Equal("arn:aws:events:us-east-1:123456789012:rule/TranscribeStack-dev-*", events.Condition("ArnLike", "aws:SourceArn"));
+    }
+
+    [Fact]
+    public void KeyPolicy_CloudWatchAlarms_OnlyForThisStacksAlarms()
+    {
+        var alarms = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("cloudwatch.amazonaws.com"));
+
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], alarms.Actions);
+        Assert.Equal("123456789012", alarms.Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*", alarms.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Theory]

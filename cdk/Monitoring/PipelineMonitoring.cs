@@ -1,0 +1,172 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.CloudWatch.Actions;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.SNS;
+using Amazon.CDK.AWS.SNS.Subscriptions;
+using Amazon.CDK.AWS.SQS;
+using Amazon.CDK.AWS.StepFunctions;
+using Constructs;
+using TranscribeStack.Cdk.Configuration;
+
+namespace TranscribeStack.Cdk.Monitoring;
+
+public sealed class PipelineMonitoringProps
+{
+    public required string EnvironmentName { get; init; }
+
+    public required IKey Key { get; init; }
+
+    public required IStateMachine StateMachine { get; init; }
+
+    public required IFunction PostProcessor { get; init; }
+
+    public required IQueue FailureQueue { get; init; }
+
+    public required IQueue EventDeadLetterQueue { get; init; }
+
+    public required AlarmSettings Alarms { get; init; }
+
+    /// <summary>ARN pattern of this stack's alarms (generated names start with the stack name).</summary>
+    public required string AlarmArnPattern { get; init; }
+}
+
+/// <summary>
+/// What an operator watches: alarms on failed, timed-out and throttled executions, on anything in
+/// either dead-letter queue and its age, and on post-processor errors and throttles, all sent to one
+/// KMS-encrypted, TLS-only topic; and a dashboard of the pipeline's flow.
+/// </summary>
+public sealed class PipelineMonitoring : Construct
+{
+    public PipelineMonitoring(Construct scope, string id, PipelineMonitoringProps props)
+        : base(scope, id)
+    {
+        var settings = props.Alarms;
+        var period = Duration.Minutes(settings.PeriodMinutes);
+        Topic = new Topic(this, "AlarmTopic", new TopicProps
+        {
+            DisplayName = $"TranscribeStack {props.EnvironmentName} alarms",
+            MasterKey = props.Key,
+        });
+        // Written out: this CDK version's Topic.EnforceSSL does not create the policy. Replacing the
+        // default policy also means naming who may publish: this stack's alarms, nobody else.
+        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "DenyWithoutTls",
+            Effect = Effect.DENY,
+            Principals = [new AnyPrincipal()],
+            Actions = ["sns:Publish", "sns:Subscribe", "sns:Receive"],
+            Resources = [Topic.TopicArn],
+            Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+        }));
+        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowThisStacksAlarmsToPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["sns:Publish"],
+            Resources = [Topic.TopicArn],
+            Conditions = Encryption.PipelineKey.ConfusedDeputy(props.AlarmArnPattern),
+        }));
+        if (settings.Email is { } email)
+        {
+            Topic.AddSubscription(new EmailSubscription(email));
+        }
+
+        var action = new SnsAction(Topic);
+        var alarms = new List<Alarm>();
+        Alarm Add(string name, string description, IMetric metric, double threshold)
+        {
+            var alarm = new Alarm(this, name, new AlarmProps
+            {
+                AlarmDescription = description,
+                Metric = metric,
+                Threshold = threshold,
+                EvaluationPeriods = settings.EvaluationPeriods,
+                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                // No data means nothing happened: no uploads is not an incident.
+                TreatMissingData = TreatMissingData.NOT_BREACHING,
+            });
+            alarm.AddAlarmAction(action);
+            alarm.AddOkAction(action);
+            alarms.Add(alarm);
+            return alarm;
+        }
+
+        var sum = new MetricOptions { Period = period, Statistic = Stats.SUM };
+        var max = new MetricOptions { Period = period, Statistic = Stats.MAXIMUM };
+        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: README, Operations).", props.StateMachine.MetricFailed(sum), settings.FailedExecutionsThreshold);
+        Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.", props.StateMachine.MetricTimedOut(sum), 1);
+        Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.", props.StateMachine.MetricThrottled(sum), 1);
+        Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
+        Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
+        Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
+        Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);
+        Alarms = alarms;
+
+        var dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
+        dashboard.AddWidgets(
+            new GraphWidget(new GraphWidgetProps
+            {
+                Title = "Executions",
+                Left = [props.StateMachine.MetricStarted(sum), props.StateMachine.MetricSucceeded(sum), props.StateMachine.MetricFailed(sum), props.StateMachine.MetricTimedOut(sum)],
+                Width = 12,
+            }),
+            new GraphWidget(new GraphWidgetProps
+            {
+                Title = "Execution duration (p50, p99)",
+                Left =
+                [
+                    props.StateMachine.MetricTime(new MetricOptions { Period = period, Statistic = "p50" }),
+                    props.StateMachine.MetricTime(new MetricOptions { Period = period, Statistic = "p99" }),
+                ],
+                Width = 12,
+            }));
+        dashboard.AddWidgets(
+            new GraphWidget(new GraphWidgetProps
+            {
+                // Step Functions publishes no "running" gauge: started minus finished per period shows
+                // whether jobs pile up (positive) or drain (negative).
+                Title = "Jobs waiting: started minus finished",
+                Left =
+                [
+                    new MathExpression(new MathExpressionProps
+                    {
+                        Label = "started - finished",
+                        Expression = "started - (succeeded + failed + timedOut + aborted)",
+                        UsingMetrics = new Dictionary<string, IMetric>
+                        {
+                            ["started"] = props.StateMachine.MetricStarted(sum),
+                            ["succeeded"] = props.StateMachine.MetricSucceeded(sum),
+                            ["failed"] = props.StateMachine.MetricFailed(sum),
+                            ["timedOut"] = props.StateMachine.MetricTimedOut(sum),
+                            ["aborted"] = props.StateMachine.MetricAborted(sum),
+                        },
+                        Period = period,
+                    }),
+                ],
+                Width = 8,
+            }),
+            new GraphWidget(new GraphWidgetProps
+            {
+                Title = "Post-processor duration and errors",
+                Left = [props.PostProcessor.MetricDuration(new MetricOptions { Period = period, Statistic = "p99" })],
+                Right = [props.PostProcessor.MetricErrors(sum), props.PostProcessor.MetricThrottles(sum)],
+                Width = 8,
+            }),
+            new GraphWidget(new GraphWidgetProps
+            {
+                Title = "Dead-letter queues (messages)",
+                Left = [props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max)],
+                Width = 8,
+            }),
+            new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Alarms = alarms.ToArray(), Width = 24 }));
+    }
+
+    public ITopic Topic { get; }
+
+    public IReadOnlyList<Alarm> Alarms { get; }
+}
