@@ -139,6 +139,12 @@ public sealed class TranscriptionPipelineStack : Stack
         media.GrantReadMedia(workflow.Role);
         transcripts.GrantTranscribeOutput(workflow.Role);
         metadata.GrantPutItem(workflow.Role);
+        if (workflow.DataAccessRole is { } dataAccess)
+        {
+            // A queued job runs later as this role: media in, transcripts out, nothing else.
+            media.GrantReadMedia(dataAccess);
+            transcripts.GrantTranscribeOutput(dataAccess);
+        }
 
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {

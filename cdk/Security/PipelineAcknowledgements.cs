@@ -42,7 +42,16 @@ internal static class PipelineAcknowledgements
 
         AcknowledgeAll(stack.Metadata.Table, BackupPlan, "HIPAA.Security-DynamoDBInBackupPlan", "NIST.800.53.R5-DynamoDBInBackupPlan");
 
-        foreach (var role in new[] { stack.Workflow.Role, stack.Planner.Role, stack.PostProcessor.Role, stack.Trigger.TargetRole })
+        var roles = new List<IRole> { stack.Workflow.Role, stack.Planner.Role, stack.PostProcessor.Role, stack.Trigger.TargetRole };
+        if (stack.Workflow.DataAccessRole is { } dataAccess)
+        {
+            roles.Add(dataAccess);
+            NagAcknowledgements.Acknowledge(
+                DefaultPolicy(dataAccess),
+                new NagAcknowledgement("AwsSolutions-IAM5", $"Objects under the media prefix ({settings.Storage.MediaPrefix}*) are read and objects under the transcript prefix ({settings.Storage.TranscriptPrefix}*) are written by queued Transcribe jobs."));
+        }
+
+        foreach (var role in roles)
         {
             AcknowledgeAll(DefaultPolicy(role), InlinePolicy, "HIPAA.Security-IAMNoInlinePolicy", "NIST.800.53.R5-IAMNoInlinePolicy", "PCI.DSS.321-IAMNoInlinePolicy");
         }

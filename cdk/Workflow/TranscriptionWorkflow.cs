@@ -85,6 +85,19 @@ public sealed class TranscriptionWorkflow : Construct
             }),
         });
 
+        if (props.Transcribe.AllowDeferredExecution)
+        {
+            // With deferred execution Transcribe runs a queued job later as this role, not as the caller.
+            DataAccessRole = new Role(this, "TranscribeDataAccessRole", new RoleProps
+            {
+                Description = "TranscribeStack: what Transcribe may do when it runs a queued job",
+                AssumedBy = new ServicePrincipal("transcribe.amazonaws.com", new ServicePrincipalOpts
+                {
+                    Conditions = Encryption.PipelineKey.ConfusedDeputy(TranscriptionJobArnPattern(stack, props.JobNamePrefix)),
+                }),
+            });
+        }
+
         FailureQueue = new Queue(this, "FailureQueue", new QueueProps
         {
             Encryption = QueueEncryption.KMS,
@@ -125,6 +138,9 @@ public sealed class TranscriptionWorkflow : Construct
     }
 
     public IStateMachine StateMachine { get; }
+
+    /// <summary>The role Transcribe assumes for queued jobs; null unless deferred execution is on.</summary>
+    public IRole? DataAccessRole { get; }
 
     /// <summary>The state machine's role: the identity StartTranscriptionJob validates output access with.</summary>
     public IRole Role => role;
@@ -359,6 +375,16 @@ public sealed class TranscriptionWorkflow : Construct
             };
         }
 
+        if (DataAccessRole is not null)
+        {
+            // Above the concurrent-job quota Transcribe queues the job instead of refusing it.
+            parameters["JobExecutionSettings"] = new Dictionary<string, object>
+            {
+                ["AllowDeferredExecution"] = true,
+                ["DataAccessRoleArn"] = DataAccessRole.RoleArn,
+            };
+        }
+
         if (transcribe.SubtitleFormats.Count > 0)
         {
             parameters["Subtitles"] = new Dictionary<string, object> { ["Formats"] = transcribe.SubtitleFormats.ToArray() };
@@ -541,6 +567,21 @@ public sealed class TranscriptionWorkflow : Construct
             Actions = ["transcribe:GetTranscriptionJob", "transcribe:TagResource"],
             Resources = [TranscriptionJobArnPattern(stack, props.JobNamePrefix)],
         }));
+
+        if (DataAccessRole is not null)
+        {
+            // Passing the data-access role is what deferred execution needs, and only to Transcribe.
+            role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "PassTheDataAccessRoleToTranscribe",
+                Actions = ["iam:PassRole"],
+                Resources = [DataAccessRole.RoleArn],
+                Conditions = new Dictionary<string, object>
+                {
+                    ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "transcribe.amazonaws.com" },
+                },
+            }));
+        }
 
         // The failure message: SendMessage only, and the key rights SQS needs to encrypt it.
         FailureQueue.Grant(role, "sqs:SendMessage");

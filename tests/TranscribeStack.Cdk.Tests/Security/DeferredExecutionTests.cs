@@ -1,0 +1,69 @@
+using TranscribeStack.Cdk.Tests.Support;
+
+namespace TranscribeStack.Cdk.Tests.Security;
+
+/// <summary>Transcribe's job queueing (prod): the data-access role and passing it.</summary>
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
+{
+    private const string Raw = "arn:" + LogicalIds.RawBucket;
+    private const string Transcripts = "arn:" + LogicalIds.TranscriptBucket;
+
+    private SynthesizedStack Prod => stacks["prod"];
+
+    private string DataAccessRole => Prod.LogicalId("AWS::IAM::Role", "WorkflowTranscribeDataAccessRole");
+
+    [Fact]
+    public void DataAccessRole_IsTrustedOnlyByTranscribeForThisStacksJobs()
+    {
+        var trust = Assert.Single(Prod.TrustStatements(DataAccessRole));
+
+        Assert.Equal(["transcribe.amazonaws.com"], trust.ServicePrincipals);
+        Assert.Equal("123456789012", trust.Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal("arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-prod-*", trust.Condition("ArnLike", "aws:SourceArn"));
+    }
+
+    [Fact]
+    public void DataAccessRole_HoldsOnlyMediaReadOutputWriteAndKey()
+    {
+        var statements = Prod.RoleStatements(DataAccessRole);
+
+        Assert.True(statements.Allows("s3:GetObject", Raw + "/media/a.mp3"));
+        Assert.True(statements.Allows("s3:PutObject", Transcripts + "/transcripts/job.json"));
+        Assert.False(statements.Allows("s3:PutObject", Raw + "/media/a.mp3"));
+        Assert.False(statements.Allows("s3:GetObject", Transcripts + "/transcripts/job.json"));
+        Assert.Equal(
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:PutObject"],
+            statements.SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void CallerRole_PassesTheDataAccessRoleOnlyToTranscribe()
+    {
+        var pass = Assert.Single(Prod.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));
+
+        Assert.Equal(["arn:" + DataAccessRole], pass.Resources);
+        Assert.Equal("transcribe.amazonaws.com", pass.Condition("StringEquals", "iam:PassedToService"));
+    }
+
+    [Fact]
+    public void StartJob_AllowsDeferredExecutionWithTheDataAccessRole()
+    {
+        var settings = StateMachineDefinition.Of(Prod).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]!;
+
+        Assert.True(settings["AllowDeferredExecution"]!.GetValue<bool>());
+        Assert.Equal("arn:" + DataAccessRole, settings["DataAccessRoleArn"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    public void WithoutQueueing_ThereIsNoDataAccessRoleNorPassRole(string environment)
+    {
+        var stack = stacks[environment];
+
+        Assert.DoesNotContain(stack.ResourcesOfType("AWS::IAM::Role").Keys, id => id.StartsWith("WorkflowTranscribeDataAccessRole", StringComparison.Ordinal));
+        Assert.DoesNotContain(stack.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));
+        Assert.Null(StateMachineDefinition.Of(stack).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]);
+    }
+}
