@@ -21,4 +21,4 @@ node tests/nag/check.mjs cdk.out
 node --test 'tests/nag/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
-node --test 'tests/workflow/*.test.mjs'
+node --test --test-concurrency=1 'tests/workflow/*.test.mjs'

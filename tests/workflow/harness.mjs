@@ -82,7 +82,8 @@ export class Planner {
   constructor(environment) {
     const project = join(ROOT, 'tests', 'TranscribeStack.LocalInvoke');
     const dll = join(project, 'bin', 'Release', 'net10.0', 'TranscribeStack.LocalInvoke.dll');
-    execFileSync('dotnet', ['build', project, '-c', 'Release', '--nologo', '-v', 'quiet'], { stdio: 'ignore' });
+    // `npm test` builds it with the solution; build it here only when run on its own.
+    if (!existsSync(dll)) execFileSync('dotnet', ['build', project, '-c', 'Release', '--nologo', '-v', 'quiet'], { stdio: 'inherit' });
     this.process = spawn('dotnet', [dll], { env: { ...process.env, ...environment }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.pending = [];
     createInterface({ input: this.process.stdout }).on('line', (line) => this.pending.shift()(JSON.parse(line)));

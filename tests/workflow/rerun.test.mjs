@@ -1,0 +1,45 @@
+// The operator's re-run path (README, "Re-run a failed upload"): start a new execution with the
+// failed execution's input plus "rerun": <n>. It must produce a new job that completes, keep the
+// failed job's record, and never duplicate records when the same re-run is started twice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadTemplate, loadDefinition, plannerEnvironment, Planner, FakeTranscribe, FakeTable, execute, uploadEvent } from './harness.mjs';
+
+const template = loadTemplate('dev');
+const definition = loadDefinition(template);
+let planner;
+
+before(() => {
+  planner = new Planner(plannerEnvironment(template));
+});
+after(() => planner.close());
+
+test('a failed upload re-run with "rerun": 1 completes as a new job without duplicating records', async () => {
+  const table = new FakeTable();
+  const queue = [];
+  const event = uploadEvent(template, 'media/board meeting.mp3');
+
+  // The original run: Transcribe fails the job.
+  const failing = new FakeTranscribe({ pollsToFinish: 1, finalStatus: 'FAILED', failureReason: 'Internal service error.' });
+  const first = await execute(definition, event, { planner, transcribe: failing, table, queue, executionName: 'original' });
+  assert.equal(first.status, 'FAILED');
+  const [failed] = [...table.items.values()];
+  assert.equal(failed.status, 'FAILED');
+
+  // The re-run, as documented: the same input plus "rerun": 1 (Transcribe has recovered).
+  const healthy = new FakeTranscribe({ pollsToFinish: 2 });
+  const rerun = await execute(definition, { ...event, rerun: 1 }, { planner, transcribe: healthy, table, queue, executionName: 'rerun-1' });
+  assert.equal(rerun.status, 'SUCCEEDED');
+  const rerunJob = healthy.startCalls[0].TranscriptionJobName;
+  assert.equal(rerunJob, `${failed.jobName}-r1`, 'a new job, named after the original');
+  assert.equal(table.items.get(rerunJob).status, 'COMPLETED');
+  assert.equal(table.items.get(failed.jobName).status, 'FAILED', 'the failed job keeps its record');
+
+  // Starting the same re-run again joins that job and adds nothing.
+  const again = await execute(definition, { ...event, rerun: 1 }, { planner, transcribe: healthy, table, queue, executionName: 'rerun-1-again' });
+  assert.equal(again.status, 'SUCCEEDED');
+  assert.ok(again.entered.includes('Join the existing job'));
+  assert.equal(healthy.jobs.size, 1);
+  assert.equal(table.items.size, 2, 'one item per job: the failed original and the completed re-run');
+  assert.equal(queue.length, 1, 'only the original failure was dead-lettered');
+});
