@@ -141,10 +141,10 @@ public sealed class JobPlanner
             builder.Append(next);
         }
 
-        var readable = builder.ToString().Trim('-', '.');
+        var readable = builder.ToString().Trim('-');
         if (readable.Length > maxLength)
         {
-            readable = readable[..maxLength].TrimEnd('-', '.');
+            readable = readable[..maxLength].TrimEnd('-');
         }
 
         return readable.Length == 0 ? "media" : readable;

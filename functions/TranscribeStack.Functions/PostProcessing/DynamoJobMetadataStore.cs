@@ -47,8 +47,6 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
             ["durationSeconds"] = N(m.DurationSeconds),
             ["wordCount"] = N(m.WordCount),
             ["lowConfidenceWordCount"] = N(m.LowConfidenceWordCount),
-            ["speakerCount"] = N(m.SpeakerCount),
-            ["channelCount"] = N(m.ChannelCount),
             ["piiRedacted"] = new() { BOOL = m.PiiRedacted },
             ["completedAt"] = S(Timestamp(job.CompletedAt)),
             ["recordedAt"] = S(Timestamp(job.RecordedAt)),
@@ -59,6 +57,8 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
         AddIf(item, "identifiedLanguageScore", m.IdentifiedLanguageScore, v => N(v));
         AddIf(item, "averageConfidence", m.AverageConfidence, v => N(v));
         AddIf(item, "minConfidence", m.MinConfidence, v => N(v));
+        AddIf(item, "speakerCount", m.SpeakerCount, v => N(v));
+        AddIf(item, "channelCount", m.ChannelCount, v => N(v));
         if (m.SpeakerTalkSeconds.Count > 0)
         {
             item["speakerTalkSeconds"] = new() { M = m.SpeakerTalkSeconds.ToDictionary(s => s.Key, s => N(s.Value)) };

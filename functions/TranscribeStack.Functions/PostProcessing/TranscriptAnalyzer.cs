@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -122,6 +123,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         NumberOfChannels,
         Code,
         Score,
+        IsRedacted,
     }
 
     /// <summary>Tracks where in the document the reader is and folds values into totals.</summary>
@@ -141,6 +143,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         private double identifiedScore = double.MinValue;
         private double duration;
         private int words;
+        private int scoredWords;
         private double confidenceSum;
         private double minConfidence = double.MaxValue;
         private int lowConfidence;
@@ -152,6 +155,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         private double start = double.NaN;
         private double end = double.NaN;
         private bool pronunciation;
+        private bool itemRedacted;
         private double confidence = double.NaN;
         private int speaker = -1;
 
@@ -205,12 +209,12 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 IdentifiedLanguageScore = identifiedLanguage is null ? null : identifiedScore,
                 DurationSeconds = Math.Round(duration, 3),
                 WordCount = words,
-                AverageConfidence = words == 0 ? null : Math.Round(confidenceSum / words, 4),
-                MinConfidence = words == 0 ? null : minConfidence,
+                AverageConfidence = scoredWords == 0 ? null : Math.Round(confidenceSum / scoredWords, 4),
+                MinConfidence = scoredWords == 0 ? null : minConfidence,
                 LowConfidenceWordCount = lowConfidence,
-                SpeakerCount = Math.Max(declaredSpeakers, speakerLabels.Count),
+                SpeakerCount = Math.Max(declaredSpeakers, speakerLabels.Count) is > 0 and var speakers ? speakers : null,
                 SpeakerTalkSeconds = talk,
-                ChannelCount = Math.Max(declaredChannels, channelLabels.Count),
+                ChannelCount = Math.Max(declaredChannels, channelLabels.Count) is > 0 and var channels ? channels : null,
                 PiiRedacted = redacted,
                 TranscriptBytes = bytes,
             };
@@ -221,6 +225,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         private static Field FieldOf(Scope scope, ref Utf8JsonReader reader) => scope switch
         {
             Scope.Root when reader.ValueTextEquals("status"u8) => Field.Status,
+            Scope.Root when reader.ValueTextEquals("isRedacted"u8) => Field.IsRedacted,
             Scope.Results when reader.ValueTextEquals("language_code"u8) => Field.LanguageCode,
             Scope.Item or Scope.Segment when reader.ValueTextEquals("start_time"u8) => Field.StartTime,
             Scope.Item or Scope.Segment when reader.ValueTextEquals("end_time"u8) => Field.EndTime,
@@ -255,7 +260,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             };
             if (Current == Scope.Alternative && reader.ValueTextEquals("redactions"u8))
             {
-                redacted = true;
+                redacted = itemRedacted = true;
             }
         }
 
@@ -365,6 +370,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         {
             start = end = confidence = double.NaN;
             pronunciation = false;
+            itemRedacted = false;
             speaker = -1;
             firstAlternativeRead = false;
         }
@@ -381,22 +387,30 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 return;
             }
 
-            if (double.IsNaN(confidence))
+            words++;
+            if (speaker >= 0 && !double.IsNaN(start) && !double.IsNaN(end))
             {
-                throw new UnexpectedTranscriptShapeException($"Pronunciation item {words + 1} has no alternatives[0].confidence.");
+                speakerItemSeconds[speaker] += end - start;
             }
 
-            words++;
+            // A redacted word's confidence (when present) is Transcribe's confidence that it is PII,
+            // not a recognition confidence: it is counted as a word but kept out of the confidence figures.
+            if (itemRedacted)
+            {
+                return;
+            }
+
+            if (double.IsNaN(confidence))
+            {
+                throw new UnexpectedTranscriptShapeException($"Pronunciation item {words} has no alternatives[0].confidence.");
+            }
+
+            scoredWords++;
             confidenceSum += confidence;
             minConfidence = Math.Min(minConfidence, confidence);
             if (confidence < lowConfidenceThreshold)
             {
                 lowConfidence++;
-            }
-
-            if (speaker >= 0 && !double.IsNaN(start) && !double.IsNaN(end))
-            {
-                speakerItemSeconds[speaker] += end - start;
             }
         }
 
@@ -420,11 +434,14 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 case Field.None:
                     return;
                 case Field.Status:
-                    if (!reader.ValueTextEquals("COMPLETED"u8))
+                    if (String(ref reader) != "COMPLETED")
                     {
                         throw new UnexpectedTranscriptShapeException($"'status' is '{reader.GetString()}'; expected COMPLETED.");
                     }
 
+                    return;
+                case Field.IsRedacted:
+                    redacted |= reader.TokenType == JsonTokenType.True;
                     return;
                 case Field.LanguageCode:
                     languageCode = String(ref reader);
@@ -433,12 +450,14 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     code = String(ref reader);
                     return;
                 case Field.Type:
+                    RequireString(ref reader);
                     pronunciation = reader.ValueTextEquals("pronunciation"u8);
                     return;
                 case Field.Content:
+                    RequireString(ref reader);
                     if (reader.ValueTextEquals(PiiMarker))
                     {
-                        redacted = true;
+                        redacted = itemRedacted = true;
                     }
 
                     return;
@@ -476,11 +495,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
 
         private int LabelIndex(List<byte[]> labels, ref Utf8JsonReader reader, bool grow)
         {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {reader.TokenType}; expected a string.");
-            }
-
+            RequireString(ref reader);
             for (var i = 0; i < labels.Count; i++)
             {
                 if (reader.ValueTextEquals(labels[i]))
@@ -499,31 +514,37 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             return labels.Count - 1;
         }
 
-        private string String(ref Utf8JsonReader reader) =>
-            reader.TokenType == JsonTokenType.String
-                ? reader.GetString()!
-                : throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {reader.TokenType}; expected a string.");
+        private void RequireString(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {reader.TokenType}; expected a string.");
+            }
+        }
 
-        /// <summary>Transcribe writes times and confidences as strings ("0.95"); numbers are accepted too.</summary>
+        private string String(ref Utf8JsonReader reader)
+        {
+            RequireString(ref reader);
+            return reader.GetString()!;
+        }
+
+        /// <summary>Transcribe writes times and confidences as strings ("0.95"); numbers are accepted too. Only finite values.</summary>
         private double Number(ref Utf8JsonReader reader)
         {
-            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
+            var parsed = double.NaN;
+            var ok = reader.TokenType switch
             {
-                return number;
-            }
-
-            if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped
-                && Utf8Parser.TryParse(reader.ValueSpan, out double parsed, out var length) && length == reader.ValueSpan.Length)
+                JsonTokenType.Number => reader.TryGetDouble(out parsed),
+                JsonTokenType.String when !reader.ValueIsEscaped => Utf8Parser.TryParse(reader.ValueSpan, out parsed, out var length) && length == reader.ValueSpan.Length,
+                JsonTokenType.String => double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out parsed),
+                _ => false,
+            };
+            if (ok && double.IsFinite(parsed))
             {
                 return parsed;
             }
 
             var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : reader.TokenType.ToString();
-            if (reader.TokenType == JsonTokenType.String && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out parsed))
-            {
-                return parsed;
-            }
-
             throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is '{text}'; expected a number.");
         }
 
@@ -542,6 +563,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             Field.NumberOfChannels => "results.channel_labels.number_of_channels",
             Field.Code => "results.language_identification[].code",
             Field.Score => "results.language_identification[].score",
+            Field.IsRedacted => "isRedacted",
             _ => "(none)",
         };
 

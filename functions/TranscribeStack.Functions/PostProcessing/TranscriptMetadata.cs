@@ -16,20 +16,26 @@ public sealed record TranscriptMetadata
     /// <summary>Pronunciation items (punctuation excluded).</summary>
     public int WordCount { get; init; }
 
-    /// <summary>Mean confidence of pronunciation items; null for a transcript without words.</summary>
+    /// <summary>
+    /// Mean recognition confidence of pronunciation items; null for a transcript without words.
+    /// Redacted [PII] words are left out: their confidence, when present, says how sure Transcribe is that they are PII.
+    /// </summary>
     public double? AverageConfidence { get; init; }
 
+    /// <summary>Lowest recognition confidence of a pronunciation item (redacted words left out, as above).</summary>
     public double? MinConfidence { get; init; }
 
+    /// <summary>Pronunciation items whose recognition confidence is below the configured threshold.</summary>
     public int LowConfidenceWordCount { get; init; }
 
-    public int SpeakerCount { get; init; }
+    /// <summary>Number of speakers (speaker identification only), else null.</summary>
+    public int? SpeakerCount { get; init; }
 
     /// <summary>Seconds each speaker label talked (speaker identification only).</summary>
     public IReadOnlyDictionary<string, double> SpeakerTalkSeconds { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Number of audio channels transcribed separately (channel identification only), else 0.</summary>
-    public int ChannelCount { get; init; }
+    /// <summary>Number of audio channels transcribed separately (channel identification only), else null.</summary>
+    public int? ChannelCount { get; init; }
 
     public bool PiiRedacted { get; init; }
 

@@ -61,6 +61,24 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
     }
 
     [Fact]
+    public async Task Completed_IsListedInTheByStatusIndex()
+    {
+        var job = await Upload("job-indexed", Fixture.Bytes("plain.json"));
+
+        await Handler().HandleAsync(Request(job));
+        var listed = await servers.Dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = LocalServers.TableName,
+            IndexName = "byStatus",
+            KeyConditionExpression = "#status = :completed",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":completed"] = new() { S = "COMPLETED" } },
+        });
+
+        Assert.Contains(listed.Items, i => i["jobName"].S == job);
+    }
+
+    [Fact]
     public async Task Rerun_IsAlreadyRecordedAndLeavesTheItemAlone()
     {
         var job = await Upload("job-twice", Fixture.Bytes("plain.json"));
@@ -103,6 +121,8 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
         { "job-malformed", Encoding.UTF8.GetBytes("{\"results\": {\"items\": [ oops"), typeof(MalformedTranscriptException) },
         { "job-truncated", Fixture.Bytes("speakers.json")[..300], typeof(MalformedTranscriptException) },
         { "job-shape", Encoding.UTF8.GetBytes("{\"jobName\": \"x\", \"status\": \"COMPLETED\"}"), typeof(UnexpectedTranscriptShapeException) },
+        { "job-confidence", Encoding.UTF8.GetBytes("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"high\", \"content\": \"a\"}]}]}}"), typeof(UnexpectedTranscriptShapeException) },
+        { "job-empty-object", [], typeof(MalformedTranscriptException) },
         { "job-too-large", Encoding.UTF8.GetBytes("{\"results\": {\"transcripts\": [{\"transcript\": \"" + new string('a', (int)Limit) + "\"}]}}"), typeof(TranscriptTooLargeException) },
     };
 

@@ -75,7 +75,8 @@ public sealed class JobPlannerTests
     [InlineData("media/Größe über alles.wav", "Gr-e-ber-alles")]
     [InlineData("media/会议记录.m4a", "media")]
     [InlineData("media/a%20b+c.mp3", "a-20b-c")]
-    [InlineData("media/--__..mp3", "__")]
+    [InlineData("media/--__..mp3", "__.")]
+    [InlineData("media/-.mp3", "media")]
     public void OddKeys_GiveValidReadableNames(string key, string readable)
     {
         var plan = Planner.Plan(Upload(key));

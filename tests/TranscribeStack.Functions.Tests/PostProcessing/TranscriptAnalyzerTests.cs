@@ -19,8 +19,9 @@ public sealed class TranscriptAnalyzerTests
         Assert.Equal(Math.Round((0.998 + 0.402 + 0.9) / 3, 4), m.AverageConfidence);
         Assert.Equal(0.402, m.MinConfidence);
         Assert.Equal(1, m.LowConfidenceWordCount);
-        Assert.Equal(0, m.SpeakerCount);
-        Assert.Equal(0, m.ChannelCount);
+        Assert.Null(m.SpeakerCount);
+        Assert.Empty(m.SpeakerTalkSeconds);
+        Assert.Null(m.ChannelCount);
         Assert.False(m.PiiRedacted);
         Assert.Null(m.IdentifiedLanguage);
         Assert.Equal(Fixture.Bytes("plain.json").Length, m.TranscriptBytes);
@@ -56,8 +57,45 @@ public sealed class TranscriptAnalyzerTests
         var m = await Analyze("redacted.json");
 
         Assert.True(m.PiiRedacted);
-        Assert.Equal(4, m.WordCount);
-        Assert.Equal(0.0, m.MinConfidence);
+    }
+
+    [Fact]
+    public async Task Redacted_WordsCountButStayOutOfConfidence()
+    {
+        var m = await Analyze("redacted.json");
+
+        Assert.Equal(6, m.WordCount);
+        Assert.Equal(Math.Round((0.99 + 0.99 + 0.42 + 0.97) / 4, 4), m.AverageConfidence);
+        Assert.Equal(0.42, m.MinConfidence);
+        Assert.Equal(1, m.LowConfidenceWordCount);
+        Assert.Equal(4.1, m.DurationSeconds);
+    }
+
+    [Fact]
+    public async Task RedactedWordWithAConfidence_StaysOutOfConfidence()
+    {
+        const string Json = """
+            {"results": {"items": [
+              {"type": "pronunciation", "start_time": "0.1", "end_time": "0.4", "alternatives": [{"confidence": "0.9", "content": "Hi"}]},
+              {"type": "pronunciation", "start_time": "0.4", "end_time": "0.9", "alternatives": [{"confidence": "0.1", "content": "[PII]"}]}]}}
+            """;
+
+        var m = await Analyzer.AnalyzeAsync(Fixture.Text(Json));
+
+        Assert.Equal(2, m.WordCount);
+        Assert.Equal(0.9, m.MinConfidence);
+        Assert.Equal(0, m.LowConfidenceWordCount);
+    }
+
+    [Theory]
+    [InlineData("{\"isRedacted\": true, \"results\": {\"items\": []}}")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\"}]}]}}")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"redactions\": []}]}]}}")]
+    public async Task AnyRedactionMark_IsPiiRedacted(string json)
+    {
+        var m = await Analyzer.AnalyzeAsync(Fixture.Text(json));
+
+        Assert.True(m.PiiRedacted);
     }
 
     [Fact]
@@ -79,6 +117,7 @@ public sealed class TranscriptAnalyzerTests
         Assert.Null(m.AverageConfidence);
         Assert.Null(m.MinConfidence);
         Assert.Equal(0, m.DurationSeconds);
+        Assert.Equal(0, m.LowConfidenceWordCount);
     }
 
     [Theory]
@@ -122,6 +161,10 @@ public sealed class TranscriptAnalyzerTests
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"high\", \"content\": \"a\"}]}]}}", "confidence' is 'high'")]
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"1.7\", \"content\": \"a\"}]}]}}", "between 0 and 1")]
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": []}]}}", "no alternatives[0].confidence")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"start_time\": \"Infinity\", \"alternatives\": [{\"confidence\": \"0.9\"}]}]}}", "start_time' is 'Infinity'")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": 1, \"alternatives\": []}]}}", "type' is Number; expected a string")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": null}]}}", "speaker_label' is Null")]
+    [InlineData("{\"status\": 3, \"results\": {}}", "'status' is Number")]
     [InlineData("{\"status\": \"FAILED\", \"results\": {}}", "expected COMPLETED")]
     public async Task UnexpectedShape_NamesTheField(string json, string expected)
     {

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using TranscribeStack.Functions.JobPlanning;
+using TranscribeStack.LocalInvoke;
+
+namespace TranscribeStack.Functions.Tests.LocalInvoke;
+
+/// <summary>The line protocol the Node workflow tests use to call the real job planner.</summary>
+public sealed class LocalInvokerTests
+{
+    private const string Event = """{"detail":{"bucket":{"name":"b"},"object":{"key":"media/a b.mp3","size":123,"etag":"abc","version-id":"v1"}},"rerun":2}""";
+
+    private static async Task<JsonObject[]> Run(string input, Func<JobPlannerHandler>? create = null)
+    {
+        using var output = new StringWriter();
+        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "transcripts/"))));
+        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
+    }
+
+    [Fact]
+    public async Task Request_AnswersOneLineWithThePlan()
+    {
+        var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""" + "\n"));
+
+        Assert.True(answer["ok"]!.GetValue<bool>());
+        Assert.Matches("^ts-dev-a-b-[0-9a-f]{16}-r2$", answer["result"]!["jobName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task HandlerError_IsAnsweredWithTheExceptionClassName()
+    {
+        var answer = Assert.Single(await Run("""{"handler":"JobPlanner","payload":{"detail":{"bucket":{"name":"b"},"object":{"key":"notes.txt"}}}}""" + "\n"));
+
+        Assert.False(answer["ok"]!.GetValue<bool>());
+        Assert.Equal(nameof(UnsupportedMediaFormatException), answer["errorType"]!.GetValue<string>());
+        Assert.Contains("notes.txt", answer["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeveralRequests_AreAnsweredInOrderAndTheToolKeepsGoing()
+    {
+        var answers = await Run(string.Join(
+            '\n',
+            """{"handler":"JobPlanner","payload":{}}""",
+            """{"handler":"Unknown","payload":{}}""",
+            string.Empty,
+            $$"""{"handler":"JobPlanner","payload":{{Event}}}"""));
+
+        Assert.Equal([false, false, true], answers.Select(a => a["ok"]!.GetValue<bool>()));
+        Assert.Equal(nameof(InvalidJobRequestException), answers[0]["errorType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task MissingSettings_AreReportedPerRequest()
+    {
+        var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""", () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
+
+        Assert.Equal(nameof(InvalidOperationException), answer["errorType"]!.GetValue<string>());
+        Assert.Contains("JOB_NAME_PREFIX", answer["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
