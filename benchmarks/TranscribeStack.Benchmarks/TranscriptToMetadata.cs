@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -8,14 +9,19 @@ using TranscribeStack.Functions.PostProcessing;
 
 namespace TranscribeStack.Benchmarks;
 
-/// <summary>Transcript to metadata: the streaming analyzer against the load-everything baseline.</summary>
+/// <summary>
+/// Transcript to metadata: the streaming analyzer the post-processor uses against a baseline that
+/// loads the whole document with JsonDocument and computes the same figures.
+/// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
 public class TranscriptToMetadata
 {
+    private const double LowConfidence = 0.5;
+    private readonly TranscriptAnalyzer analyzer = new(LowConfidence, long.MaxValue);
     private byte[] transcript = [];
-    private readonly TranscriptAnalyzer analyzer = new(0.5, long.MaxValue);
 
+    /// <summary>Minutes of speech in the generated transcript.</summary>
     [Params(1, 60, 240)]
     public int Minutes { get; set; }
 
@@ -23,38 +29,39 @@ public class TranscriptToMetadata
     public void Setup()
     {
         transcript = GeneratedTranscript.Create(Minutes);
-        // Both must agree before either is timed.
-        var streamed = analyzer.AnalyzeAsync(new MemoryStream(transcript)).GetAwaiter().GetResult();
-        var naive = NaiveAnalyzer.Analyze(new MemoryStream(transcript), 0.5);
-        if (streamed.WordCount != naive.Words || streamed.LowConfidenceWordCount != naive.Low || streamed.SpeakerCount != naive.Speakers)
-        {
-            throw new InvalidOperationException($"Analyzers disagree: {streamed} vs {naive}");
-        }
 
-        ThroughputConfig.Sizes[Minutes] = transcript.Length;
+        // Both must compute the same figures before either is timed.
+        var streamed = analyzer.AnalyzeAsync(new MemoryStream(transcript)).GetAwaiter().GetResult();
+        var naive = NaiveAnalyzer.AnalyzeAsync(new MemoryStream(transcript), LowConfidence).GetAwaiter().GetResult();
+        if (streamed with { SpeakerTalkSeconds = naive.SpeakerTalkSeconds } != naive
+            || !streamed.SpeakerTalkSeconds.OrderBy(s => s.Key, StringComparer.Ordinal).SequenceEqual(naive.SpeakerTalkSeconds.OrderBy(s => s.Key, StringComparer.Ordinal))
+            || streamed.WordCount < Minutes * 150)
+        {
+            throw new InvalidOperationException($"The analyzers disagree:\n{Describe(streamed)}\n{Describe(naive)}");
+        }
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument (load all)")]
-    public int LoadEverything() => NaiveAnalyzer.Analyze(new MemoryStream(transcript, writable: false), 0.5).Words;
+    public async Task<int> LoadEverything() => (await NaiveAnalyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false), LowConfidence)).WordCount;
 
     [Benchmark(Description = "Streaming analyzer")]
-    public int Streaming() => analyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false)).GetAwaiter().GetResult().WordCount;
+    public async Task<int> Streaming() => (await analyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false))).WordCount;
+
+    private static string Describe(TranscriptMetadata m) =>
+        $"{m} talk: {string.Join(", ", m.SpeakerTalkSeconds.Select(s => $"{s.Key}={s.Value}"))}";
 
     /// <summary>A short job (the machine has 2 cores) and columns for the transcript size and MB/s.</summary>
     public sealed class ThroughputConfig : ManualConfig
     {
-        public static readonly Dictionary<int, int> Sizes = new()
-        {
-            [1] = GeneratedTranscript.Create(1).Length,
-            [60] = GeneratedTranscript.Create(60).Length,
-            [240] = GeneratedTranscript.Create(240).Length,
-        };
+        private static readonly ConcurrentDictionary<int, int> Sizes = new();
 
         public ThroughputConfig()
         {
             AddJob(Job.ShortRun.WithWarmupCount(2).WithIterationCount(5));
             AddColumn(new SizeColumn(), new ThroughputColumn());
         }
+
+        public static int SizeOf(int minutes) => Sizes.GetOrAdd(minutes, m => GeneratedTranscript.Create(m).Length);
     }
 
     private static int MinutesOf(BenchmarkCase benchmark) => (int)benchmark.Parameters["Minutes"];
@@ -70,7 +77,7 @@ public class TranscriptToMetadata
         public UnitType UnitType => UnitType.Dimensionless;
         public string Legend => "Size of the generated transcript";
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            (ThroughputConfig.Sizes[MinutesOf(benchmarkCase)] / 1_000_000.0).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+            (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public bool IsAvailable(Summary summary) => true;
@@ -95,7 +102,7 @@ public class TranscriptToMetadata
             }
 
             var seconds = statistics.Mean / 1e9;
-            return (ThroughputConfig.Sizes[MinutesOf(benchmarkCase)] / 1_000_000.0 / seconds).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            return (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0 / seconds).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
