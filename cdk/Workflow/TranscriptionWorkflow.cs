@@ -292,15 +292,7 @@ public sealed class TranscriptionWorkflow : Construct
             TaskTimeout = Amazon.CDK.AWS.StepFunctions.Timeout.Duration(Duration.Minutes(1)),
         });
         // Throttling and quota errors pass: back off exponentially with full jitter, capped.
-        task.AddRetry(new RetryProps
-        {
-            Errors = [TranscribeLimitExceeded, TranscribeThrottling, TranscribeInternalFailure],
-            Interval = Duration.Seconds(2),
-            BackoffRate = 2,
-            MaxAttempts = props.Workflow.StartJobMaxAttempts,
-            MaxDelay = Duration.Seconds(props.Workflow.StartJobMaxBackoffSeconds),
-            JitterStrategy = JitterType.FULL,
-        });
+        task.AddRetry(TranscribeThrottlingRetry());
         task.AddCatch(onConflict, new CatchProps { Errors = [TranscribeConflict], ResultPath = JsonPath.DISCARD });
         // BadRequestException (bad media, denied output access) and everything else: not retried, recorded.
         task.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
@@ -411,15 +403,7 @@ public sealed class TranscriptionWorkflow : Construct
             TaskTimeout = Amazon.CDK.AWS.StepFunctions.Timeout.Duration(Duration.Minutes(1)),
         });
         // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
-        task.AddRetry(new RetryProps
-        {
-            Errors = [TranscribeLimitExceeded, TranscribeThrottling, TranscribeInternalFailure],
-            Interval = Duration.Seconds(2),
-            BackoffRate = 2,
-            MaxAttempts = props.Workflow.StartJobMaxAttempts,
-            MaxDelay = Duration.Seconds(props.Workflow.StartJobMaxBackoffSeconds),
-            JitterStrategy = JitterType.FULL,
-        });
+        task.AddRetry(TranscribeThrottlingRetry());
         task.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
     }
@@ -449,6 +433,17 @@ public sealed class TranscriptionWorkflow : Construct
         task.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
     }
+
+    /// <summary>Transcribe's throttling and quota errors: exponential backoff with full jitter, capped.</summary>
+    private RetryProps TranscribeThrottlingRetry() => new()
+    {
+        Errors = [TranscribeLimitExceeded, TranscribeThrottling, TranscribeInternalFailure],
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = props.Workflow.StartJobMaxAttempts,
+        MaxDelay = Duration.Seconds(props.Workflow.StartJobMaxBackoffSeconds),
+        JitterStrategy = JitterType.FULL,
+    };
 
     private static RetryProps LambdaRetry() => new()
     {
