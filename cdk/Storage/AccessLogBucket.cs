@@ -38,10 +38,6 @@ public sealed class AccessLogBucket : Construct
         Bucket = bucket.Bucket;
         NagAcknowledgements.Acknowledge(
             bucket.Bucket,
-            new NagAcknowledgement("AwsSolutions-S1", "This is the access-log bucket; logging it into itself would loop."),
-            new NagAcknowledgement("HIPAA.Security-S3BucketLoggingEnabled", "This is the access-log bucket; logging it into itself would loop."),
-            new NagAcknowledgement("NIST.800.53.R5-S3BucketLoggingEnabled", "This is the access-log bucket; logging it into itself would loop."),
-            new NagAcknowledgement("PCI.DSS.321-S3BucketLoggingEnabled", "This is the access-log bucket; logging it into itself would loop."),
             new NagAcknowledgement("HIPAA.Security-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."),
             new NagAcknowledgement("NIST.800.53.R5-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."),
             new NagAcknowledgement("PCI.DSS.321-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."));
