@@ -92,6 +92,8 @@ public sealed class TranscriptionPipelineStack : Stack
             {
                 ["JOB_NAME_PREFIX"] = settings.JobNamePrefix,
                 ["TRANSCRIPT_PREFIX"] = settings.Storage.TranscriptPrefix,
+                // With PII redaction Transcribe writes redacted-<job>.json; that is the one to record.
+                ["TRANSCRIPT_FILE_PREFIX"] = settings.Transcribe.PiiRedaction ? "redacted-" : string.Empty,
             },
             Key = encryption.Key,
             LogRetention = settings.LogRetention,

@@ -47,7 +47,8 @@ public static class EnvironmentCatalog
         {
             FirstPollDelaySeconds = 10,
             MaxPollIntervalSeconds = 300,
-            MaxPolls = 200,
+            // 160 polls wait 37,403 s (10.4 h), within 90% of the 12 h execution timeout.
+            MaxPolls = 160,
             ExecutionTimeoutMinutes = 12 * 60,
             StartJobMaxAttempts = 8,
             StartJobMaxBackoffSeconds = 60,

@@ -279,6 +279,17 @@ public sealed record WorkflowSettings
         check.InRange("workflow.startJobMaxAttempts", StartJobMaxAttempts, 1, 20);
         check.InRange("workflow.startJobMaxBackoffSeconds", StartJobMaxBackoffSeconds, 1, 900);
         check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel, "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
+        if (FirstPollDelaySeconds >= 1 && MaxPollIntervalSeconds >= FirstPollDelaySeconds && MaxPolls is >= 1 and <= 5000)
+        {
+            // The poll limit must be reached well before the execution timeout: a timed-out execution
+            // skips the failure branch, so nothing would be recorded.
+            var waited = Workflow.PollSchedule.Compute(FirstPollDelaySeconds, MaxPollIntervalSeconds, MaxPolls).Sum(w => (long)w);
+            check.That(
+                waited <= ExecutionTimeoutMinutes * 60L * 9 / 10,
+                "workflow.maxPolls",
+                MaxPolls,
+                $"{MaxPolls} polls wait {waited} s, more than 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes * 60L} s); lower the polls or raise the timeout");
+        }
     }
 }
 

@@ -173,13 +173,25 @@ public sealed class TranscriptionWorkflow : Construct
             JsonPath.StringAt("$.error.Cause"),
             recordFailure);
 
-        var plan = PlanJob(DescribeFailure(
-            "Describe the planning failure",
-            JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
-            JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
-            JsonPath.StringAt("$.error.Error"),
-            JsonPath.StringAt("$.error.Cause"),
-            recordFailure));
+        // A hand-started execution may lack the bucket or key: describe it without them rather than fail.
+        var describePlanningFailure = new Choice(this, "Does the input name the upload?")
+            .When(
+                Condition.And(Condition.IsPresent("$.detail.bucket.name"), Condition.IsPresent("$.detail.object.key")),
+                DescribeFailure(
+                    "Describe the planning failure",
+                    JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                    JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
+                    JsonPath.StringAt("$.error.Error"),
+                    JsonPath.StringAt("$.error.Cause"),
+                    recordFailure))
+            .Otherwise(DescribeFailure(
+                "Describe the planning failure of an incomplete input",
+                JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                "unknown (the input names no bucket and key)",
+                JsonPath.StringAt("$.error.Error"),
+                JsonPath.StringAt("$.error.Cause"),
+                recordFailure));
+        var plan = PlanJob(describePlanningFailure);
 
         var wait = new Wait(this, "Wait before polling", new WaitProps
         {

@@ -46,8 +46,12 @@ public sealed class JobPlanner
 
     private readonly string jobNamePrefix;
     private readonly string transcriptPrefix;
+    private readonly string transcriptFilePrefix;
 
-    public JobPlanner(string jobNamePrefix, string transcriptPrefix)
+    /// <param name="jobNamePrefix">Every job name starts with it (IAM scopes Transcribe to it).</param>
+    /// <param name="transcriptPrefix">The OutputKey folder Transcribe writes to, e.g. transcripts/.</param>
+    /// <param name="transcriptFilePrefix">"redacted-" when PII redaction is on: Transcribe then writes redacted-&lt;job&gt;.json.</param>
+    public JobPlanner(string jobNamePrefix, string transcriptPrefix, string transcriptFilePrefix = "")
     {
         if (!IsValidName(jobNamePrefix) || jobNamePrefix.Length > 64)
         {
@@ -56,6 +60,7 @@ public sealed class JobPlanner
 
         this.jobNamePrefix = jobNamePrefix;
         this.transcriptPrefix = transcriptPrefix;
+        this.transcriptFilePrefix = transcriptFilePrefix;
     }
 
     /// <summary>The media formats Transcribe accepts; each equals its file extension.</summary>
@@ -95,7 +100,7 @@ public sealed class JobPlanner
             upload.Key,
             upload.VersionId,
             upload.SizeBytes,
-            $"{transcriptPrefix}{jobName}.json",
+            $"{transcriptPrefix}{transcriptFilePrefix}{jobName}.json",
             seconds);
     }
 

@@ -23,9 +23,9 @@ public sealed class JobPlannerHandler
 {
     private readonly JobPlanner planner;
 
-    /// <summary>Used by the Lambda runtime: settings from JOB_NAME_PREFIX and TRANSCRIPT_PREFIX.</summary>
+    /// <summary>Used by the Lambda runtime: settings from JOB_NAME_PREFIX, TRANSCRIPT_PREFIX and TRANSCRIPT_FILE_PREFIX (optional).</summary>
     public JobPlannerHandler()
-        : this(new JobPlanner(Settings.Required("JOB_NAME_PREFIX"), Settings.Required("TRANSCRIPT_PREFIX")))
+        : this(new JobPlanner(Settings.Required("JOB_NAME_PREFIX"), Settings.Required("TRANSCRIPT_PREFIX"), Environment.GetEnvironmentVariable("TRANSCRIPT_FILE_PREFIX") ?? string.Empty))
     {
     }
 

@@ -26,6 +26,7 @@ public sealed class EnvironmentSettingsTests
         { "transcribe.vocabularyName", Valid with { Transcribe = Valid.Transcribe with { VocabularyName = "bad name" } }, "[0-9a-zA-Z._-]" },
         { "workflow.maxPollIntervalSeconds", Valid with { Workflow = Valid.Workflow with { MaxPollIntervalSeconds = 5 } }, "between 10 and 3600" },
         { "workflow.maxPolls", Valid with { Workflow = Valid.Workflow with { MaxPolls = 0 } }, "between 1 and 5000" },
+        { "workflow.maxPolls", Valid with { Workflow = Valid.Workflow with { MaxPolls = 200 } }, "more than 90% of workflow.executionTimeoutMinutes" },
         { "workflow.logLevel", Valid with { Workflow = Valid.Workflow with { LogLevel = LogLevel.OFF } }, "must not be OFF" },
         { "postProcessor.memorySizeMb", Valid with { PostProcessor = Valid.PostProcessor with { MemorySizeMb = 64 } }, "between 128 and 10240" },
         { "postProcessor.timeoutSeconds", Valid with { PostProcessor = Valid.PostProcessor with { TimeoutSeconds = 901 } }, "between 3 and 900" },

@@ -49,6 +49,8 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
 
         Assert.Equal("transcribestack-prod-", variables["JOB_NAME_PREFIX"]!.GetValue<string>());
         Assert.Equal("transcripts/", variables["TRANSCRIPT_PREFIX"]!.GetValue<string>());
+        Assert.Equal("redacted-", variables["TRANSCRIPT_FILE_PREFIX"]!.GetValue<string>());
+        Assert.Equal(string.Empty, stacks["dev"].Properties(LogicalIds.JobPlannerFunction)["Environment"]!["Variables"]!["TRANSCRIPT_FILE_PREFIX"]!.GetValue<string>());
     }
 
     [Theory]

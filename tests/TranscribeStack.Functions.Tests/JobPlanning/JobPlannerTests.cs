@@ -110,6 +110,16 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
+    public void RedactedOutput_PointsAtTheRedactedTranscript()
+    {
+        var planner = new JobPlanner("transcribestack-prod-", "transcripts/", "redacted-");
+
+        var plan = planner.Plan(Upload("media/a.mp3"));
+
+        Assert.Equal($"transcripts/redacted-{plan.JobName}.json", plan.TranscriptKey);
+    }
+
+    [Fact]
     public void ExpectedAudio_ScalesWithSize()
     {
         var mp3 = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
