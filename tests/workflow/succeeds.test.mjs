@@ -1,0 +1,162 @@
+// Uploads that end in a recorded transcript: the happy path, long jobs, transient errors that are
+// retried, and object keys that stress the job name and the media URI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, execute, uploadEvent, ruleMatches, plannedJob, assertEnded,
+  limitsOf, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, JOB_NAME,
+} from './harness.mjs';
+
+const workflow = loadWorkflow('dev');
+const { definition } = workflow;
+const { schedule } = limitsOf(definition);
+let planner;
+
+before(() => {
+  planner = new Planner(workflow.plannerEnvironment);
+});
+after(() => planner.close());
+
+/** One COMPLETED item for the job, written by the post-processor of this execution, and no dead letter. */
+function assertRecordedTranscript(result, jobName, mediaUri) {
+  assertEnded(assert, result, 'SUCCEEDED');
+  const item = result.table.items.get(jobName);
+  assert.equal(result.table.items.size, 1, 'one item');
+  assert.equal(item.status, 'COMPLETED');
+  assert.equal(item.mediaUri, mediaUri);
+  assert.equal(item.transcriptUri, `s3://${workflow.transcriptBucket}/transcripts/${jobName}.json`);
+  assert.equal(item.executionArn, result.executionArn);
+  assert.equal(result.output.result.outcome, 'Recorded');
+  assert.equal(result.queue.length, 0, 'no dead letter');
+}
+
+test('completes on the first poll: the dev job request, one COMPLETED item, no dead letter', async () => {
+  const key = 'media/interview.mp3';
+  const transcribe = new FakeTranscribe({ pollsToFinish: 1 });
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+
+  const job = plannedJob(result);
+  assert.match(job.jobName, /^transcribestack-dev-interview-[0-9a-f]{16}$/);
+  const mediaUri = `s3://${workflow.rawBucket}/${key}`;
+  assertRecordedTranscript(result, job.jobName, mediaUri);
+  assert.deepEqual(result.entered, FIRST_POLL_PATH);
+  assert.deepEqual(result.retries, {});
+  // The request carries the dev settings (EnvironmentCatalog.Dev) and this stack's output location.
+  assert.deepEqual(transcribe.startCalls, [{
+    TranscriptionJobName: job.jobName,
+    Media: { MediaFileUri: mediaUri },
+    MediaFormat: 'mp3',
+    OutputBucketName: workflow.transcriptBucket,
+    OutputKey: 'transcripts/',
+    OutputEncryptionKMSKeyId: workflow.keyArn,
+    Tags: [{ Key: 'Application', Value: 'TranscribeStack' }, { Key: 'Environment', Value: 'dev' }],
+    LanguageCode: 'en-US',
+    Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 4 },
+  }]);
+  assert.deepEqual(transcribe.getCalls, [{ TranscriptionJobName: job.jobName }]);
+  // The post-processor is told where Transcribe wrote the transcript (OutputKey + job name + .json).
+  const completed = result.calls.find((c) => c.state === STATES.get).output.TranscriptionJob;
+  assert.deepEqual(result.calls.find((c) => c.state === STATES.postProcess).input, {
+    jobName: job.jobName,
+    mediaUri,
+    transcriptBucket: workflow.transcriptBucket,
+    transcriptKey: `transcripts/${job.jobName}.json`,
+    executionArn: result.executionArn,
+    jobCompletedAt: completed.CompletionTime,
+  });
+});
+
+test('completes after many polls, waiting along the growing schedule of the definition', async () => {
+  const polls = 40;
+  const transcribe = new FakeTranscribe({ pollsToFinish: polls });
+  const key = 'media/board meeting 3h.wav';
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.equal(transcribe.getCalls.length, polls);
+  assert.equal(result.transitions, FIRST_POLL_PATH.length + (polls - 1) * PER_EXTRA_POLL.length);
+  assert.deepEqual(result.entered.slice(6, 6 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
+  // Poll n waits entry n of the schedule: short at first, never shorter, growing, capped.
+  assert.deepEqual(result.waits, schedule.slice(0, polls));
+  assert.ok(result.waits.every((w, i) => i === 0 || w >= result.waits[i - 1]), `waits never shrink: ${result.waits}`);
+  assert.ok(result.waits.at(-1) > result.waits[0], `waits grow: ${result.waits}`);
+  assert.ok(result.waits.every((w) => w <= Math.max(...schedule)));
+  assert.equal(result.clock.elapsedSeconds, schedule.slice(0, polls).reduce((a, b) => a + b));
+});
+
+test('a start throttled 3 times is retried and then succeeds, with one job', async () => {
+  const transcribe = new FakeTranscribe({ startErrors: ['LimitExceededException', 'ThrottlingException', 'LimitExceededException'] });
+  const key = 'media/burst-17.m4a';
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+
+  const { jobName } = plannedJob(result);
+  assertRecordedTranscript(result, jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.deepEqual(result.retries, { [STATES.start]: 3 });
+  assert.deepEqual(result.failedStates.map((f) => f.error), ['Transcribe.LimitExceededException', 'Transcribe.ThrottlingException', 'Transcribe.LimitExceededException']);
+  assert.equal(transcribe.startCalls.length, 4);
+  assert.ok(transcribe.startCalls.every((r) => r.TranscriptionJobName === jobName), 'every attempt asks for the same job');
+  assert.deepEqual([...transcribe.jobs.keys()], [jobName]);
+  assert.deepEqual(result.entered, FIRST_POLL_PATH, 'a retry enters no state again (AWS still bills it as a transition)');
+});
+
+test('a throttled status poll is retried, not failed', async () => {
+  const transcribe = new FakeTranscribe({ pollsToFinish: 2, getErrors: ['ThrottlingException', 'LimitExceededException'] });
+  const key = 'media/poll-burst.mp3';
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.deepEqual(result.retries, { [STATES.get]: 2 });
+  assert.equal(transcribe.getCalls.length, 4);
+  assert.equal(result.transitions, FIRST_POLL_PATH.length + PER_EXTRA_POLL.length);
+});
+
+test('a throttled planner invocation is retried before the function runs', async () => {
+  const key = 'media/throttled-plan.ogg';
+  const callsBefore = planner.calls.length;
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, plannerErrors: ['Lambda.TooManyRequestsException'] });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.deepEqual(result.retries, { [STATES.plan]: 1 });
+  assert.equal(planner.calls.length - callsBefore, 1, 'the function ran once');
+  assert.deepEqual(result.entered, FIRST_POLL_PATH);
+});
+
+test('a transient Lambda.ServiceException in post-processing is retried, then the item is recorded', async () => {
+  const postProcessor = new FakePostProcessor({ errors: ['Lambda.ServiceException'] });
+  const key = 'media/flaky.mp3';
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, postProcessor });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.deepEqual(result.retries, { [STATES.postProcess]: 1 });
+  assert.equal(postProcessor.calls.length, 2);
+  assert.deepEqual(postProcessor.calls[0], postProcessor.calls[1], 'the retry sends the same request');
+  assert.deepEqual(result.entered, FIRST_POLL_PATH);
+});
+
+// S3 keys as EventBridge delivers them (not URL-encoded). Each must give a valid job name and a
+// media URI with the raw key: Transcribe fails a job whose URI names no object.
+const oddKeys = {
+  spaces: 'media/quarterly review 2026 (final).mp3',
+  unicode: 'media/réunion d’équipe – 会议.wav',
+  'unicode only': 'media/会议记录.flac',
+  'literal %20 and +': 'media/already%20encoded+plus%2B sign.m4a',
+  '1024 bytes, ASCII': `media/${'deep/'.repeat(120)}${'x'.repeat(1024 - 6 - 600 - 4)}.MP3`,
+  '1024 bytes, 3-byte characters': `media/${'会'.repeat((1024 - 6 - 4) / 3)}.ogg`,
+};
+
+for (const [kind, key] of Object.entries(oddKeys)) {
+  test(`odd key (${kind}) gives a valid job name and the raw media URI`, async () => {
+    const event = uploadEvent(workflow, key);
+    assert.ok(ruleMatches(workflow, event), 'the upload rule delivers the event');
+    if (kind.startsWith('1024')) assert.equal(Buffer.byteLength(key), 1024);
+    const transcribe = new FakeTranscribe();
+    const result = await execute(definition, event, { planner, transcribe });
+
+    const { jobName } = plannedJob(result);
+    assert.match(jobName, JOB_NAME);
+    assert.ok(jobName.startsWith('transcribestack-dev-'), jobName);
+    assert.equal(transcribe.startCalls[0].Media.MediaFileUri, `s3://${workflow.rawBucket}/${key}`);
+    assertRecordedTranscript(result, jobName, `s3://${workflow.rawBucket}/${key}`);
+    assert.deepEqual(result.entered, FIRST_POLL_PATH);
+  });
+}
