@@ -34,12 +34,11 @@ public sealed class MediaIngestionProps
 /// </summary>
 public sealed class MediaIngestion : Construct
 {
-    private readonly IKey key;
+    private readonly SecureBucket raw;
 
     public MediaIngestion(Construct scope, string id, MediaIngestionProps props)
         : base(scope, id)
     {
-        key = props.Key;
         MediaPrefix = props.MediaPrefix;
         var rules = new List<ILifecycleRule>
         {
@@ -52,7 +51,7 @@ public sealed class MediaIngestion : Construct
                 AbortIncompleteMultipartUploadAfter = Duration.Days(7),
             },
         };
-        var raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
+        raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
         {
             EncryptionKey = props.Key,
             AccessLogsBucket = props.AccessLogsBucket,
@@ -76,12 +75,6 @@ public sealed class MediaIngestion : Construct
     /// </summary>
     public void GrantReadMedia(IGrantable grantee)
     {
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions
-        {
-            Grantee = grantee,
-            Actions = ["s3:GetObject"],
-            ResourceArns = [Bucket.ArnForObjects(MediaPrefix + "*")],
-        });
-        key.Grant(grantee, "kms:Decrypt");
+        raw.GrantOnPrefix(grantee, "s3:GetObject", MediaPrefix, "kms:Decrypt");
     }
 }

@@ -29,9 +29,12 @@ public sealed class SecureBucketProps
 /// </summary>
 public sealed class SecureBucket : Construct
 {
+    private readonly IKey? encryptionKey;
+
     public SecureBucket(Construct scope, string id, SecureBucketProps props)
         : base(scope, id)
     {
+        encryptionKey = props.EncryptionKey;
         Bucket = new Bucket(this, "Bucket", new BucketProps
         {
             BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
@@ -60,6 +63,25 @@ public sealed class SecureBucket : Construct
     }
 
     public IBucket Bucket { get; }
+
+    /// <summary>
+    /// One S3 action on the objects under <paramref name="prefix"/> only, plus the named rights on the
+    /// bucket's key. The bucket's GrantRead/GrantPut would add bucket-wide List, GetBucket*, Abort* and
+    /// ACL rights that no principal of the pipeline uses.
+    /// </summary>
+    public void GrantOnPrefix(IGrantable grantee, string s3Action, string prefix, params string[] keyActions)
+    {
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = [s3Action],
+            ResourceArns = [Bucket.ArnForObjects(prefix + "*")],
+        });
+        if (keyActions.Length > 0)
+        {
+            (encryptionKey ?? throw new InvalidOperationException($"{Node.Path} has no KMS key to grant {string.Join(", ", keyActions)} on.")).Grant(grantee, keyActions);
+        }
+    }
 
     /// <summary>
     /// Adds a bucket-policy statement letting <paramref name="service"/> do <paramref name="action"/>

@@ -31,14 +31,13 @@ public sealed class TranscriptStorageProps
 /// </summary>
 public sealed class TranscriptStorage : Construct
 {
-    private readonly IKey key;
+    private readonly SecureBucket bucket;
 
     public TranscriptStorage(Construct scope, string id, TranscriptStorageProps props)
         : base(scope, id)
     {
-        key = props.Key;
         TranscriptPrefix = props.TranscriptPrefix;
-        var bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
+        bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
         {
             EncryptionKey = props.Key,
             AccessLogsBucket = props.AccessLogsBucket,
@@ -72,24 +71,12 @@ public sealed class TranscriptStorage : Construct
     /// </summary>
     public void GrantTranscribeOutput(IGrantable caller)
     {
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions
-        {
-            Grantee = caller,
-            Actions = ["s3:PutObject"],
-            ResourceArns = [Bucket.ArnForObjects(TranscriptPrefix + "*")],
-        });
-        key.Grant(caller, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
+        bucket.GrantOnPrefix(caller, "s3:PutObject", TranscriptPrefix, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
     }
 
     /// <summary>s3:GetObject on the transcript prefix and kms:Decrypt (the post-processor).</summary>
     public void GrantReadTranscripts(IGrantable grantee)
     {
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions
-        {
-            Grantee = grantee,
-            Actions = ["s3:GetObject"],
-            ResourceArns = [Bucket.ArnForObjects(TranscriptPrefix + "*")],
-        });
-        key.Grant(grantee, "kms:Decrypt");
+        bucket.GrantOnPrefix(grantee, "s3:GetObject", TranscriptPrefix, "kms:Decrypt");
     }
 }

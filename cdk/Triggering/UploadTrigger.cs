@@ -36,14 +36,7 @@ public sealed class UploadTrigger : Construct
     public UploadTrigger(Construct scope, string id, UploadTriggerProps props)
         : base(scope, id)
     {
-        DeadLetterQueue = new Queue(this, "EventDeadLetterQueue", new QueueProps
-        {
-            Encryption = QueueEncryption.KMS,
-            EncryptionMasterKey = props.Key,
-            EnforceSSL = true,
-            RetentionPeriod = Duration.Days(14),
-            RemovalPolicy = props.RemovalPolicy,
-        });
+        DeadLetterQueue = Messaging.EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
 
         var role = new Role(this, "TargetRole", new RoleProps
         {

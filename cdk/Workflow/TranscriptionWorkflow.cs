@@ -10,6 +10,7 @@ using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using Constructs;
 using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Workflow;
@@ -98,14 +99,7 @@ public sealed class TranscriptionWorkflow : Construct
             });
         }
 
-        FailureQueue = new Queue(this, "FailureQueue", new QueueProps
-        {
-            Encryption = QueueEncryption.KMS,
-            EncryptionMasterKey = props.Key,
-            EnforceSSL = true,
-            RetentionPeriod = Duration.Days(14),
-            RemovalPolicy = props.RemovalPolicy,
-        });
+        FailureQueue = EncryptedDeadLetterQueue.Create(this, "FailureQueue", props.Key, props.RemovalPolicy);
 
         var logGroup = new LogGroup(this, "Logs", new LogGroupProps
         {

@@ -58,24 +58,17 @@ public sealed class KeyTests(SynthesizedStacks stacks)
         Assert.Equal(JobArnPattern, transcribe.Condition("ArnLike", "aws:SourceArn"));
     }
 
-    [Fact]
-    public void KeyPolicy_EventBridge_OnlyForThisStacksRules()
+    [Theory]
+    [InlineData("events.amazonaws.com", "arn:aws:events:us-east-1:123456789012:rule/TranscribeStack-dev-*")]
+    [InlineData("cloudwatch.amazonaws.com", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*")]
+    public void KeyPolicy_MessageSenders_OnlyForThisStacksSources(string service, string sourceArnPattern)
     {
-        var events = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("events.amazonaws.com"));
+        // EventBridge dead-letters into the encrypted event queue; alarms publish to the encrypted topic.
+        var sender = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains(service));
 
-        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], events.Actions);
-        Assert.Equal("123456789012", events.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal("arn:aws:events:us-east-1:123456789012:rule/TranscribeStack-dev-*", events.Condition("ArnLike", "aws:SourceArn"));
-    }
-
-    [Fact]
-    public void KeyPolicy_CloudWatchAlarms_OnlyForThisStacksAlarms()
-    {
-        var alarms = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("cloudwatch.amazonaws.com"));
-
-        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], alarms.Actions);
-        Assert.Equal("123456789012", alarms.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*", alarms.Condition("ArnLike", "aws:SourceArn"));
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], sender.Actions);
+        Assert.Equal("123456789012", sender.Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal(sourceArnPattern, sender.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Theory]

@@ -1,0 +1,20 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.SQS;
+using Constructs;
+
+namespace TranscribeStack.Cdk.Messaging;
+
+/// <summary>The one shape of the pipeline's dead-letter queues: KMS-encrypted, TLS-only, 14 days (SQS's maximum).</summary>
+internal static class EncryptedDeadLetterQueue
+{
+    /// <summary>A queue created directly in <paramref name="scope"/>, so its logical id is the caller's.</summary>
+    public static Queue Create(Construct scope, string id, IKey key, RemovalPolicy removalPolicy) => new(scope, id, new QueueProps
+    {
+        Encryption = QueueEncryption.KMS,
+        EncryptionMasterKey = key,
+        EnforceSSL = true,
+        RetentionPeriod = Duration.Days(14),
+        RemovalPolicy = removalPolicy,
+    });
+}
