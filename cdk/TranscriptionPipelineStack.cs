@@ -78,6 +78,7 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        var pacing = settings.Workflow.Pacing();
         var planner = new PipelineFunction(this, "JobPlanner", new PipelineFunctionProps
         {
             Description = "TranscribeStack: derives the transcription job from an upload event",
@@ -94,6 +95,11 @@ public sealed class TranscriptionPipelineStack : Stack
                 ["TRANSCRIPT_PREFIX"] = settings.Storage.TranscriptPrefix,
                 // With PII redaction Transcribe writes redacted-<job>.json; that is the one to record.
                 ["TRANSCRIPT_FILE_PREFIX"] = settings.Transcribe.PiiRedaction ? "redacted-" : string.Empty,
+                // How the state machine polls each job (see PollPacing).
+                ["POLL_MIN_INTERVAL_SECONDS"] = pacing.MinIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+                ["POLL_MAX_INTERVAL_SECONDS"] = pacing.MaxIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+                ["POLL_GIVE_UP_AFTER_SECONDS"] = pacing.GivesUpAfterSeconds.ToString(CultureInfo.InvariantCulture),
+                ["JOB_SECONDS_PER_AUDIO_SECOND"] = pacing.JobSecondsPerAudioSecond.ToString(CultureInfo.InvariantCulture),
             },
             Key = encryption.Key,
             LogRetention = settings.LogRetention,

@@ -45,10 +45,11 @@ public static class EnvironmentCatalog
         },
         Workflow = new WorkflowSettings
         {
-            FirstPollDelaySeconds = 10,
+            MinPollIntervalSeconds = 10,
             MaxPollIntervalSeconds = 300,
-            // 160 polls wait 37,403 s (10.4 h), within 90% of the 12 h execution timeout.
-            MaxPolls = 160,
+            // An assumption, not a published figure: tune it from the dashboard's execution duration.
+            ExpectedJobSecondsPerAudioSecond = 0.5,
+            MaxJobMinutes = 10 * 60,
             ExecutionTimeoutMinutes = 12 * 60,
             StartJobMaxAttempts = 8,
             StartJobMaxBackoffSeconds = 60,
@@ -108,7 +109,8 @@ public static class EnvironmentCatalog
             AccessLogExpireAfterDays = 365,
         },
         Transcribe = Staging.Transcribe with { AllowDeferredExecution = true },
-        Workflow = Staging.Workflow with { MaxPolls = 500, ExecutionTimeoutMinutes = 48 * 60 },
+        // Queued jobs may wait for a free slot: they are given more time.
+        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
         Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },
     };

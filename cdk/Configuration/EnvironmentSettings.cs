@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.StepFunctions;
+using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Cdk.Configuration;
 
@@ -245,14 +246,23 @@ public sealed record TranscribeSettings
 /// <summary>The state machine: polling, retries, timeouts and logging.</summary>
 public sealed record WorkflowSettings
 {
-    /// <summary>First wait before polling a job, in seconds.</summary>
-    public required int FirstPollDelaySeconds { get; init; }
+    /// <summary>How the job planner paces polling (it receives these settings as environment variables).</summary>
+    public PollPacing Pacing() => new(MinPollIntervalSeconds, MaxPollIntervalSeconds, MaxJobMinutes * 60L, ExpectedJobSecondsPerAudioSecond);
 
-    /// <summary>Longest wait between two polls, in seconds.</summary>
+    /// <summary>Shortest wait between two polls of a job, in seconds.</summary>
+    public required int MinPollIntervalSeconds { get; init; }
+
+    /// <summary>Longest wait between two polls (and before the first), in seconds.</summary>
     public required int MaxPollIntervalSeconds { get; init; }
 
-    /// <summary>Polls after which a job that is still running is given up as failed.</summary>
-    public required int MaxPolls { get; init; }
+    /// <summary>
+    /// Expected transcription time per second of audio: with the audio length estimated from the upload's
+    /// size, it says when the first poll should find the job finished (see PollPacing).
+    /// </summary>
+    public required double ExpectedJobSecondsPerAudioSecond { get; init; }
+
+    /// <summary>A job still queued or running this long after it was started is given up as failed.</summary>
+    public required int MaxJobMinutes { get; init; }
 
     /// <summary>The execution is stopped (and alarms fire) after this long.</summary>
     public required int ExecutionTimeoutMinutes { get; init; }
@@ -271,24 +281,32 @@ public sealed record WorkflowSettings
 
     internal void Validate(SettingsCheck check)
     {
-        check.InRange("workflow.firstPollDelaySeconds", FirstPollDelaySeconds, 1, 3600);
-        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, FirstPollDelaySeconds, 3600);
-        check.InRange("workflow.maxPolls", MaxPolls, 1, 5000);
+        check.InRange("workflow.minPollIntervalSeconds", MinPollIntervalSeconds, 1, 3600);
+        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, 3600);
+        check.That(ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10, "workflow.expectedJobSecondsPerAudioSecond", ExpectedJobSecondsPerAudioSecond, "must be between 0.01 and 10");
+        check.InRange("workflow.maxJobMinutes", MaxJobMinutes, 1, 90 * 24 * 60);
         // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
         check.InRange("workflow.executionTimeoutMinutes", ExecutionTimeoutMinutes, 5, 90 * 24 * 60);
         check.InRange("workflow.startJobMaxAttempts", StartJobMaxAttempts, 1, 20);
         check.InRange("workflow.startJobMaxBackoffSeconds", StartJobMaxBackoffSeconds, 1, 900);
         check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel, "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
-        if (FirstPollDelaySeconds >= 1 && MaxPollIntervalSeconds >= FirstPollDelaySeconds && MaxPolls is >= 1 and <= 5000)
+        // A job must be given up well before the execution timeout: a timed-out execution skips the
+        // failure branch, so nothing would be recorded.
+        check.That(
+            MaxJobMinutes <= ExecutionTimeoutMinutes * 9L / 10,
+            "workflow.maxJobMinutes",
+            MaxJobMinutes,
+            $"must be at most 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes}); lower it or raise the timeout");
+        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxJobMinutes * 60L >= MinPollIntervalSeconds
+            && ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10)
         {
-            // The poll limit must be reached well before the execution timeout: a timed-out execution
-            // skips the failure branch, so nothing would be recorded.
-            var waited = Workflow.PollSchedule.Compute(FirstPollDelaySeconds, MaxPollIntervalSeconds, MaxPolls).Sum(w => (long)w);
+            // The most polls a plan holds is the plan of the shortest job: it must fit the execution's state.
+            var polls = Pacing().MostPolls;
             check.That(
-                waited <= ExecutionTimeoutMinutes * 60L * 9 / 10,
-                "workflow.maxPolls",
-                MaxPolls,
-                $"{MaxPolls} polls wait {waited} s, more than 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes * 60L} s); lower the polls or raise the timeout");
+                polls <= PollPacing.MaxPolls,
+                "workflow.maxJobMinutes",
+                MaxJobMinutes,
+                $"polling every {MinPollIntervalSeconds}-{MaxPollIntervalSeconds} s for {MaxJobMinutes} minutes takes {polls} polls, more than {PollPacing.MaxPolls}; raise the poll intervals or lower the minutes");
         }
     }
 }

@@ -65,14 +65,12 @@ public sealed class TranscriptionWorkflow : Construct
 
     private readonly TranscriptionWorkflowProps props;
     private readonly Role role;
-    private readonly IReadOnlyList<int> pollSchedule;
 
     public TranscriptionWorkflow(Construct scope, string id, TranscriptionWorkflowProps props)
         : base(scope, id)
     {
         this.props = props;
         var stack = Stack.Of(this);
-        pollSchedule = PollSchedule.Compute(props.Workflow.FirstPollDelaySeconds, props.Workflow.MaxPollIntervalSeconds, props.Workflow.MaxPolls);
 
         role = new Role(this, "Role", new RoleProps
         {
@@ -144,9 +142,6 @@ public sealed class TranscriptionWorkflow : Construct
 
     public ILogGroup LogGroup { get; }
 
-    /// <summary>The waits between polls, in seconds (poll n waits entry n).</summary>
-    public IReadOnlyList<int> PollScheduleSeconds => pollSchedule;
-
     /// <summary>ARN pattern of the jobs this workflow starts.</summary>
     public static string TranscriptionJobArnPattern(Stack stack, string jobNamePrefix) => stack.FormatArn(new ArnComponents
     {
@@ -187,10 +182,11 @@ public sealed class TranscriptionWorkflow : Construct
                 recordFailure));
         var plan = PlanJob(describePlanningFailure);
 
+        // The planner paces the polls by the job's expected length ($.job.polling, see PollPacing).
         var wait = new Wait(this, "Wait before polling", new WaitProps
         {
-            Comment = "Waits grow with the time already waited: short jobs are noticed quickly, long jobs cost few polls.",
-            Time = WaitTime.SecondsPath("$.poll.waitSeconds"),
+            Comment = "First until the job is expected to be done, then a tenth of the time waited: short jobs are noticed quickly, long jobs cost few polls.",
+            Time = WaitTime.SecondsPath("$.job.polling.waitSeconds"),
         });
         var poll = GetJobStatus(describeJobFailure);
         var postProcess = PostProcess(describeJobFailure);
@@ -199,12 +195,13 @@ public sealed class TranscriptionWorkflow : Construct
         {
             Parameters = new Dictionary<string, object>
             {
-                ["count"] = JsonPath.MathAdd(JsonPath.NumberAt("$.poll.count"), 1),
-                // "schedule" holds the waits after the first, so entry [count] is the wait before poll count + 2.
-                ["waitSeconds"] = JsonPath.ArrayGetItem(JsonPath.ListAt("$.poll.schedule"), JsonPath.NumberAt("$.poll.count")),
-                ["schedule"] = JsonPath.ListAt("$.poll.schedule"),
+                ["waitSeconds"] = JsonPath.ArrayGetItem(JsonPath.ListAt("$.job.polling.laterWaitSeconds"), JsonPath.NumberAt("$.job.polling.laterPollsMade")),
+                ["laterWaitSeconds"] = JsonPath.ListAt("$.job.polling.laterWaitSeconds"),
+                ["laterPolls"] = JsonPath.NumberAt("$.job.polling.laterPolls"),
+                ["laterPollsMade"] = JsonPath.MathAdd(JsonPath.NumberAt("$.job.polling.laterPollsMade"), 1),
+                ["givesUpAfterSeconds"] = JsonPath.NumberAt("$.job.polling.givesUpAfterSeconds"),
             },
-            ResultPath = "$.poll",
+            ResultPath = "$.job.polling",
         });
 
         var jobStillRunning = Condition.Or(
@@ -222,13 +219,13 @@ public sealed class TranscriptionWorkflow : Construct
                 "TranscriptionJobFailed",
                 JsonPath.StringAt("$.transcription.job.FailureReason"),
                 recordFailure))
-            // A bounded number of polls: a job that never finishes ends in the failure branch, not in an endless loop.
-            .When(Condition.And(jobStillRunning, Condition.NumberGreaterThanEquals("$.poll.count", props.Workflow.MaxPolls - 1)), DescribeFailure(
+            // The plan's polls end at workflow.maxJobMinutes: a job that never finishes ends in the failure branch.
+            .When(Condition.And(jobStillRunning, Condition.NumberGreaterThanEqualsJsonPath("$.job.polling.laterPollsMade", "$.job.polling.laterPolls")), DescribeFailure(
                 "Describe the job that did not finish",
                 JsonPath.StringAt("$.job.jobName"),
                 JsonPath.StringAt("$.job.mediaUri"),
                 "TranscriptionJobTimedOut",
-                JsonPath.Format("The job was still {} after {} polls.", JsonPath.StringAt("$.transcription.status"), props.Workflow.MaxPolls.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                JsonPath.Format("The job was still {} after {} seconds of polling.", JsonPath.StringAt("$.transcription.status"), JsonPath.StringAt("$.job.polling.givesUpAfterSeconds")),
                 recordFailure))
             .When(jobStillRunning, scheduleNextPoll.Next(wait))
             .Otherwise(DescribeFailure(
@@ -239,26 +236,14 @@ public sealed class TranscriptionWorkflow : Construct
                 JsonPath.Format("Transcribe reported the status {}.", JsonPath.StringAt("$.transcription.status")),
                 recordFailure));
 
-        var startPolling = new Pass(this, "Start polling", new PassProps
-        {
-            Parameters = new Dictionary<string, object>
-            {
-                ["count"] = 0,
-                ["waitSeconds"] = pollSchedule[0],
-                ["schedule"] = pollSchedule.Skip(1).ToArray(),
-            },
-            ResultPath = "$.poll",
-        });
-
         var join = new Pass(this, "Join the existing job", new PassProps
         {
             Comment = "A duplicate event for the same object maps to the same job name: follow that job instead of failing.",
         });
 
         var start = StartJob(join, describeJobFailure);
-        start.Next(startPolling);
-        join.Next(startPolling);
-        startPolling.Next(wait);
+        start.Next(wait);
+        join.Next(wait);
         wait.Next(poll);
         poll.Next(checkStatus);
         postProcess.Next(new Succeed(this, "Transcription recorded"));

@@ -1,4 +1,5 @@
 using System.Text;
+using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Functions.Tests;
 
@@ -9,6 +10,9 @@ internal static class Fixture
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path(name));
 
     public static Stream Stream(string name) => new MemoryStream(Bytes(name));
+
+    /// <summary>The dev environment's pacing: 10 s to 300 s between polls, given up after 10 h, half real time.</summary>
+    public static PollPacing Pacing { get; } = new(10, 300, 36_000, 0.5);
 
     public static Stream Text(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 

@@ -66,7 +66,7 @@ test('a duplicate that arrives while the job runs joins it: one job, one item', 
   assertEnded(assert, duplicate, 'SUCCEEDED');
   const { jobName } = plannedJob(first);
   assert.equal(plannedJob(duplicate).jobName, jobName);
-  assert.deepEqual(duplicate.entered, [STATES.plan, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(2, 6), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(6)]);
+  assert.deepEqual(duplicate.entered, [STATES.plan, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(2, 5), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(5)]);
   assert.deepEqual(first.entered, FIRST_POLL_PATH);
   assert.deepEqual([...transcribe.jobs.keys()], [jobName], 'no second job');
   assert.deepEqual([duplicate.output.result.outcome, first.output.result.outcome], ['Recorded', 'AlreadyRecorded']);

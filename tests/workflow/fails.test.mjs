@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, FakeTable, execute, uploadEvent, ruleMatches, plannedJob,
-  assertEnded, assertRecordedFailure, limitsOf, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, FAILURE_TAIL,
+  assertEnded, assertRecordedFailure, limitsOf, plannedWaits, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, FAILURE_TAIL,
 } from './harness.mjs';
 
 const workflow = loadWorkflow('dev');
@@ -28,7 +28,7 @@ test('a FAILED job is recorded with Transcribe\'s FailureReason', async () => {
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
 
   assertRecordedFailure(assert, result, { error: 'TranscriptionJobFailed', reason: 'Unsupported audio codec.', jobName: plannedJob(result).jobName, mediaUri: uri(key) });
-  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 6), ...PER_EXTRA_POLL, 'Describe the failed transcription', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 5), ...PER_EXTRA_POLL, 'Describe the failed transcription', ...FAILURE_TAIL]);
   assert.equal(transcribe.getCalls.length, 2);
 });
 
@@ -58,29 +58,32 @@ test('BadRequestException is not retried and is recorded', async () => {
   assert.deepEqual(result.entered, [STATES.plan, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
-test('a job that never finishes ends in the failure branch after the poll limit (TranscriptionJobTimedOut)', async () => {
+test('a job that never finishes ends in the failure branch when its polling plan ends (TranscriptionJobTimedOut)', async () => {
   const key = 'media/stuck.webm';
   const transcribe = new FakeTranscribe({ pollsToFinish: Infinity });
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+  const { polling } = plannedJob(result);
+  const polls = polling.laterPolls + 1;
 
   // The branch on its own; whether it is reached before the execution times out is the next test.
   assertRecordedFailure(assert, result, {
     error: 'TranscriptionJobTimedOut',
-    reason: `The job was still IN_PROGRESS after ${limits.maxPolls} polls.`,
+    reason: `The job was still IN_PROGRESS after ${polling.givesUpAfterSeconds} seconds of polling.`,
     jobName: plannedJob(result).jobName,
     mediaUri: uri(key),
     inTime: false,
   });
-  assert.equal(transcribe.getCalls.length, limits.maxPolls);
-  assert.deepEqual(result.waits, limits.schedule);
-  const pollStates = FIRST_POLL_PATH.slice(3, 6).length * limits.maxPolls + (limits.maxPolls - 1);
-  assert.equal(result.transitions, 3 + pollStates + 1 + FAILURE_TAIL.length);
+  assert.equal(transcribe.getCalls.length, polls);
+  assert.deepEqual(result.waits, plannedWaits(result), 'every wait of the plan, in order');
+  assert.equal(result.clock.elapsedSeconds, polling.givesUpAfterSeconds);
+  const pollStates = FIRST_POLL_PATH.slice(2, 5).length * polls + (polls - 1);
+  assert.equal(result.transitions, 2 + pollStates + 1 + FAILURE_TAIL.length);
   assert.deepEqual(result.entered.slice(-4), ['Describe the job that did not finish', ...FAILURE_TAIL]);
 });
 
 // Regression: the poll schedule once asked for more waiting than the execution's TimeoutSeconds, so AWS
 // would have ended the execution with States.Timeout (nothing recorded) before the poll limit's branch.
-// The settings now refuse such a pair (workflow.maxPolls vs executionTimeoutMinutes).
+// The settings now refuse such a pair (workflow.maxJobMinutes vs executionTimeoutMinutes).
 test('a job that never finishes reaches the poll limit before the execution times out', async () => {
   const result = await execute(definition, uploadEvent(workflow, 'media/stuck-forever.webm'), { planner, transcribe: new FakeTranscribe({ pollsToFinish: Infinity }) });
 

@@ -981,29 +981,31 @@ export function assertRecordedFailure(assert, result, { error, reason, jobName, 
   }, 'the FAILED item');
 }
 
+/** The waits the planner's polling plan asks for, in order: the first, then the later ones. */
+export function plannedWaits(result) {
+  const { polling } = plannedJob(result);
+  return [polling.waitSeconds, ...polling.laterWaitSeconds];
+}
+
 /** The planner's answer in this execution (its job plan). */
 export function plannedJob(result) {
   return result.calls.find((c) => c.state === STATES.plan && c.output)?.output ?? fail('the execution planned no job');
 }
 
 // What the scenarios read from the synthesized definition rather than restate (limits, retry
-// budgets, the poll schedule), and the state paths executions are compared with.
+// budgets), and the state paths executions are compared with.
 export function limitsOf(definition) {
   const states = definition.States;
   const retrier = (state, error) => states[state].Retry.find((r) => r.ErrorEquals.includes(error)) ?? fail(`${state} does not retry ${error}`);
-  const timedOutChoice = states['Check the job status'].Choices.find((c) => c.Next === 'Describe the job that did not finish') ?? fail('no poll limit');
-  const start = states['Start polling'].Parameters;
   return {
-    maxPolls: timedOutChoice.And.find((c) => c.NumericGreaterThanEquals !== undefined).NumericGreaterThanEquals + 1,
     startAttempts: retrier(STATES.start, 'Transcribe.LimitExceededException').MaxAttempts,
     postProcessAttempts: retrier(STATES.postProcess, 'Lambda.ServiceException').MaxAttempts,
     recordAttempts: retrier(STATES.recordFailure, 'DynamoDB.ProvisionedThroughputExceededException').MaxAttempts,
-    schedule: [start.waitSeconds, ...start.schedule],
   };
 }
 
 /** States entered by an execution whose job completes on the first poll. */
-export const FIRST_POLL_PATH = [STATES.plan, STATES.start, 'Start polling', 'Wait before polling', STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
+export const FIRST_POLL_PATH = [STATES.plan, STATES.start, 'Wait before polling', STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
 
 /** States entered again for every poll after the first. */
 export const PER_EXTRA_POLL = ['Schedule the next poll', 'Wait before polling', STATES.get, 'Check the job status'];

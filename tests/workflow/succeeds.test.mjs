@@ -4,12 +4,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, execute, uploadEvent, ruleMatches, plannedJob, assertEnded,
-  limitsOf, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, JOB_NAME,
+  plannedWaits, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, JOB_NAME,
 } from './harness.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
-const { schedule } = limitsOf(definition);
 let planner;
 
 before(() => {
@@ -66,22 +65,34 @@ test('completes on the first poll: the dev job request, one COMPLETED item, no d
   });
 });
 
-test('completes after many polls, waiting along the growing schedule of the definition', async () => {
+test('a job that runs far longer than its upload suggests is polled along the plan\'s growing waits', async () => {
   const polls = 40;
   const transcribe = new FakeTranscribe({ pollsToFinish: polls });
   const key = 'media/board meeting 3h.wav';
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+  const waits = plannedWaits(result).slice(0, polls);
 
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.equal(transcribe.getCalls.length, polls);
   assert.equal(result.transitions, FIRST_POLL_PATH.length + (polls - 1) * PER_EXTRA_POLL.length);
-  assert.deepEqual(result.entered.slice(6, 6 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
-  // Poll n waits entry n of the schedule: short at first, never shorter, growing, capped.
-  assert.deepEqual(result.waits, schedule.slice(0, polls));
-  assert.ok(result.waits.every((w, i) => i === 0 || w >= result.waits[i - 1]), `waits never shrink: ${result.waits}`);
-  assert.ok(result.waits.at(-1) > result.waits[0], `waits grow: ${result.waits}`);
-  assert.ok(result.waits.every((w) => w <= Math.max(...schedule)));
-  assert.equal(result.clock.elapsedSeconds, schedule.slice(0, polls).reduce((a, b) => a + b));
+  assert.deepEqual(result.entered.slice(5, 5 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
+  // Poll n waits entry n of the planner's plan: never shorter, growing, capped.
+  assert.deepEqual(result.waits, waits);
+  assert.ok(waits.every((w, i) => i === 0 || w >= waits[i - 1]), `waits never shrink: ${waits}`);
+  assert.ok(waits.at(-1) > waits[0], `waits grow: ${waits}`);
+  assert.ok(waits.every((w) => w <= 300), `waits are capped: ${waits}`);
+  assert.equal(result.clock.elapsedSeconds, waits.reduce((a, b) => a + b));
+});
+
+test('a job that finishes when its upload suggests is noticed by the first poll, after its expected length', async () => {
+  // Two minutes of 128 kbit/s mp3: at the dev pacing (half real time) the job is expected to take 60 s.
+  const key = 'media/voicemail.mp3';
+  const result = await execute(definition, uploadEvent(workflow, key, { size: 120 * 128_000 / 8 }), { planner });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.equal(plannedJob(result).expectedJobSeconds, 60);
+  assert.deepEqual(result.waits, [60]);
+  assert.deepEqual(result.entered, FIRST_POLL_PATH);
 });
 
 test('a start throttled 3 times is retried and then succeeds, with one job', async () => {

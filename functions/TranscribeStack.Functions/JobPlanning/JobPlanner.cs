@@ -17,7 +17,9 @@ public sealed record JobPlan(
     string? VersionId,
     long SizeBytes,
     string TranscriptKey,
-    int ExpectedAudioSeconds);
+    int ExpectedAudioSeconds,
+    int ExpectedJobSeconds,
+    PollingPlan Polling);
 
 /// <summary>
 /// Derives a deterministic Transcribe job from an upload: the same object (bucket, key, version)
@@ -30,7 +32,7 @@ public sealed class JobPlanner
 
     private const int HashLength = 16;
 
-    // Typical bitrates (bits/s), used only to pace polling: amr-nb 12.2 kbit/s, flac ~700 kbit/s
+    // Typical bitrates (bits/s), used only to estimate the audio length that paces polling: amr-nb 12.2 kbit/s, flac ~700 kbit/s
     // for 16-bit stereo speech, wav 16-bit 16 kHz mono 256 kbit/s, compressed formats 64-128 kbit/s.
     private static readonly Dictionary<string, int> BitsPerSecond = new(StringComparer.Ordinal)
     {
@@ -47,12 +49,15 @@ public sealed class JobPlanner
     private readonly string jobNamePrefix;
     private readonly string transcriptPrefix;
     private readonly string transcriptFilePrefix;
+    private readonly PollPacing pacing;
 
     /// <param name="jobNamePrefix">Every job name starts with it (IAM scopes Transcribe to it).</param>
     /// <param name="transcriptPrefix">The OutputKey folder Transcribe writes to, e.g. transcripts/.</param>
+    /// <param name="pacing">How the state machine polls the job, by its expected length.</param>
     /// <param name="transcriptFilePrefix">"redacted-" when PII redaction is on: Transcribe then writes redacted-&lt;job&gt;.json.</param>
-    public JobPlanner(string jobNamePrefix, string transcriptPrefix, string transcriptFilePrefix = "")
+    public JobPlanner(string jobNamePrefix, string transcriptPrefix, PollPacing pacing, string transcriptFilePrefix = "")
     {
+        ArgumentNullException.ThrowIfNull(pacing);
         if (!IsValidName(jobNamePrefix) || jobNamePrefix.Length > 64)
         {
             throw new ArgumentException($"Job-name prefix '{jobNamePrefix}' must be 1 to 64 of [0-9a-zA-Z._-].", nameof(jobNamePrefix));
@@ -61,6 +66,7 @@ public sealed class JobPlanner
         this.jobNamePrefix = jobNamePrefix;
         this.transcriptPrefix = transcriptPrefix;
         this.transcriptFilePrefix = transcriptFilePrefix;
+        this.pacing = pacing;
     }
 
     /// <summary>The media formats Transcribe accepts; each equals its file extension.</summary>
@@ -91,7 +97,8 @@ public sealed class JobPlanner
 
         var format = MediaFormat(upload.Key);
         var jobName = JobName(upload);
-        var seconds = (int)Math.Clamp(upload.SizeBytes * 8 / BitsPerSecond[format], 1, int.MaxValue);
+        var audioSeconds = (int)Math.Clamp(upload.SizeBytes * 8 / BitsPerSecond[format], 1, int.MaxValue);
+        var jobSeconds = pacing.ExpectedJobSeconds(audioSeconds);
         return new JobPlan(
             jobName,
             $"s3://{upload.Bucket}/{upload.Key}",
@@ -101,7 +108,9 @@ public sealed class JobPlanner
             upload.VersionId,
             upload.SizeBytes,
             $"{transcriptPrefix}{transcriptFilePrefix}{jobName}.json",
-            seconds);
+            audioSeconds,
+            jobSeconds,
+            pacing.Plan(jobSeconds));
     }
 
     /// <summary>The Transcribe MediaFormat of a key, from its extension in any letter case.</summary>

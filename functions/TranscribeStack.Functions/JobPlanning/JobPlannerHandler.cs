@@ -23,9 +23,20 @@ public sealed class JobPlannerHandler
 {
     private readonly JobPlanner planner;
 
-    /// <summary>Used by the Lambda runtime: settings from JOB_NAME_PREFIX, TRANSCRIPT_PREFIX and TRANSCRIPT_FILE_PREFIX (optional).</summary>
+    /// <summary>
+    /// Used by the Lambda runtime: settings from JOB_NAME_PREFIX, TRANSCRIPT_PREFIX, TRANSCRIPT_FILE_PREFIX (optional)
+    /// and the pacing POLL_MIN_INTERVAL_SECONDS, POLL_MAX_INTERVAL_SECONDS, POLL_GIVE_UP_AFTER_SECONDS, JOB_SECONDS_PER_AUDIO_SECOND.
+    /// </summary>
     public JobPlannerHandler()
-        : this(new JobPlanner(Settings.Required("JOB_NAME_PREFIX"), Settings.Required("TRANSCRIPT_PREFIX"), Environment.GetEnvironmentVariable("TRANSCRIPT_FILE_PREFIX") ?? string.Empty))
+        : this(new JobPlanner(
+            Settings.Required("JOB_NAME_PREFIX"),
+            Settings.Required("TRANSCRIPT_PREFIX"),
+            new PollPacing(
+                Settings.Parse<int>("POLL_MIN_INTERVAL_SECONDS"),
+                Settings.Parse<int>("POLL_MAX_INTERVAL_SECONDS"),
+                Settings.Parse<long>("POLL_GIVE_UP_AFTER_SECONDS"),
+                Settings.Parse<double>("JOB_SECONDS_PER_AUDIO_SECOND")),
+            Environment.GetEnvironmentVariable("TRANSCRIPT_FILE_PREFIX") ?? string.Empty))
     {
     }
 

@@ -54,6 +54,19 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
     }
 
     [Theory]
+    [InlineData("dev", "36000")]
+    [InlineData("prod", "144000")]
+    public void JobPlanner_PacesPollingWithTheWorkflowSettings(string environment, string giveUpSeconds)
+    {
+        var variables = stacks[environment].Properties(LogicalIds.JobPlannerFunction)["Environment"]!["Variables"]!;
+
+        Assert.Equal("10", variables["POLL_MIN_INTERVAL_SECONDS"]!.GetValue<string>());
+        Assert.Equal("300", variables["POLL_MAX_INTERVAL_SECONDS"]!.GetValue<string>());
+        Assert.Equal(giveUpSeconds, variables["POLL_GIVE_UP_AFTER_SECONDS"]!.GetValue<string>());
+        Assert.Equal("0.5", variables["JOB_SECONDS_PER_AUDIO_SECOND"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData(LogicalIds.PostProcessorFunction, "PostProcessorLogs300DB520")]
     [InlineData(LogicalIds.JobPlannerFunction, "JobPlannerLogsFF4F2553")]
     public void Function_LogsToItsOwnGroupAsJson(string function, string logGroup)

@@ -54,7 +54,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             "Check the job status", "Describe the failed step", "Describe the planning failure of an incomplete input", "Does the input name the upload?", "Describe the failed transcription", "Describe the job that did not finish",
             "Describe the planning failure", "Describe the unexpected job status", "Get the transcription job status", "Join the existing job",
             "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
-            "Send the failure to the dead-letter queue", "Start polling", "Start the transcription job", "Transcription failed",
+            "Send the failure to the dead-letter queue", "Start the transcription job", "Transcription failed",
             "Transcription recorded", "Wait before polling",
         }.Order(StringComparer.Ordinal), names);
         Assert.Equal("Plan the transcription job", Definition["StartAt"]!.GetValue<string>());
@@ -126,16 +126,26 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Polling_UsesTheSynthTimeScheduleAndIsBounded()
+    public void Polling_FollowsThePlannersPacingAndEndsWithThePlan()
     {
-        var schedule = PollSchedule.Compute(Dev.Settings.Workflow.FirstPollDelaySeconds, Dev.Settings.Workflow.MaxPollIntervalSeconds, Dev.Settings.Workflow.MaxPolls);
-        var start = Definition.State("Start polling")["Parameters"]!;
+        Assert.Equal("$.job.polling.waitSeconds", Definition.State("Wait before polling")["SecondsPath"]!.GetValue<string>());
+        Assert.Equal("Wait before polling", Definition.State("Start the transcription job")["Next"]!.GetValue<string>());
+        Assert.Equal("Wait before polling", Definition.State("Join the existing job")["Next"]!.GetValue<string>());
 
-        Assert.Equal(schedule[0], start["waitSeconds"]!.GetValue<int>());
-        Assert.Equal(schedule.Skip(1), start["schedule"]!.AsArray().Select(w => w!.GetValue<int>()));
-        Assert.Equal("$.poll.waitSeconds", Definition.State("Wait before polling")["SecondsPath"]!.GetValue<string>());
-        var choices = Definition.State("Check the job status")["Choices"]!.ToJsonString();
-        Assert.Contains($"\"NumericGreaterThanEquals\":{Dev.Settings.Workflow.MaxPolls - 1}", choices, StringComparison.Ordinal);
+        var next = Definition.State("Schedule the next poll");
+        Assert.Equal("$.job.polling", next["ResultPath"]!.GetValue<string>());
+        Assert.Equal(
+            "States.ArrayGetItem($.job.polling.laterWaitSeconds, $.job.polling.laterPollsMade)",
+            next["Parameters"]!["waitSeconds.$"]!.GetValue<string>());
+        Assert.Equal("States.MathAdd($.job.polling.laterPollsMade, 1)", next["Parameters"]!["laterPollsMade.$"]!.GetValue<string>());
+
+        var giveUp = Assert.Single(
+            Definition.State("Check the job status")["Choices"]!.AsArray(),
+            c => c!["Next"]!.GetValue<string>() == "Describe the job that did not finish")!;
+        Assert.Contains(
+            "{\"Variable\":\"$.job.polling.laterPollsMade\",\"NumericGreaterThanEqualsPath\":\"$.job.polling.laterPolls\"}",
+            giveUp.ToJsonString(),
+            StringComparison.Ordinal);
     }
 
     [Fact]

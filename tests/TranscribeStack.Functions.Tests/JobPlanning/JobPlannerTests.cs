@@ -7,7 +7,7 @@ namespace TranscribeStack.Functions.Tests.JobPlanning;
 
 public sealed class JobPlannerTests
 {
-    private static readonly JobPlanner Planner = new("transcribestack-dev-", "transcripts/");
+    private static readonly JobPlanner Planner = new("transcribestack-dev-", "transcripts/", Fixture.Pacing);
     private static readonly Regex ValidName = new("^[0-9a-zA-Z._-]{1,200}$", RegexOptions.None, TimeSpan.FromSeconds(1));
 
     private static Upload Upload(string key, string? version = "v1", int? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
@@ -112,7 +112,7 @@ public sealed class JobPlannerTests
     [Fact]
     public void RedactedOutput_PointsAtTheRedactedTranscript()
     {
-        var planner = new JobPlanner("transcribestack-prod-", "transcripts/", "redacted-");
+        var planner = new JobPlanner("transcribestack-prod-", "transcripts/", Fixture.Pacing, "redacted-");
 
         var plan = planner.Plan(Upload("media/a.mp3"));
 
@@ -126,6 +126,17 @@ public sealed class JobPlannerTests
 
         Assert.Equal(1000, mp3.ExpectedAudioSeconds);
         Assert.Equal(1, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 0)).ExpectedAudioSeconds);
+    }
+
+    [Fact]
+    public void Polling_IsPacedByTheExpectedJobLength()
+    {
+        // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s.
+        var plan = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
+
+        Assert.Equal(500, plan.ExpectedJobSeconds);
+        Assert.Equal(300, plan.Polling.WaitSeconds);
+        Assert.Equal(Fixture.Pacing.Plan(500).LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
     }
 
     [Fact]
@@ -144,6 +155,12 @@ public sealed class JobPlannerTests
         Assert.Equal("s3://raw-bucket/media/Call 42.WAV", json.RootElement.GetProperty("mediaUri").GetString());
         Assert.Equal("v9", json.RootElement.GetProperty("versionId").GetString());
         Assert.Equal(80, json.RootElement.GetProperty("expectedAudioSeconds").GetInt32());
+        Assert.Equal(40, json.RootElement.GetProperty("expectedJobSeconds").GetInt32());
+        var polling = json.RootElement.GetProperty("polling");
+        Assert.Equal(40, polling.GetProperty("waitSeconds").GetInt32());
+        Assert.Equal(0, polling.GetProperty("laterPollsMade").GetInt32());
+        Assert.Equal(polling.GetProperty("laterWaitSeconds").GetArrayLength(), polling.GetProperty("laterPolls").GetInt32());
+        Assert.Equal(36_000, polling.GetProperty("givesUpAfterSeconds").GetInt64());
         Assert.StartsWith("transcribestack-dev-Call-42-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
     }
 

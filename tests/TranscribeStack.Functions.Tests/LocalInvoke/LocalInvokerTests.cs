@@ -12,7 +12,7 @@ public sealed class LocalInvokerTests
     private static async Task<JsonObject[]> Run(string input, Func<JobPlannerHandler>? create = null)
     {
         using var output = new StringWriter();
-        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "transcripts/"))));
+        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "transcripts/", Fixture.Pacing))));
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
     }
 

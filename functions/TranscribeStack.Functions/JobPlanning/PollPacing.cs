@@ -1,0 +1,98 @@
+namespace TranscribeStack.Functions.JobPlanning;
+
+/// <summary>
+/// The waits of one job's polling, as the state machine follows them: wait <see cref="WaitSeconds"/>,
+/// poll; while the job runs, take the next entry of <see cref="LaterWaitSeconds"/> and poll again;
+/// after <see cref="LaterPolls"/> later polls the job is given up. Field names are the state
+/// machine's JSON paths (<c>$.job.polling.*</c>).
+/// </summary>
+public sealed record PollingPlan(
+    int WaitSeconds,
+    IReadOnlyList<int> LaterWaitSeconds,
+    int LaterPolls,
+    int LaterPollsMade,
+    long GivesUpAfterSeconds);
+
+/// <summary>
+/// Paces the polling of one transcription job by its expected length. The first poll comes when the
+/// job is expected to have finished (never later than the longest interval, so an over-estimate costs
+/// little); after that each wait is a tenth of the time waited so far or of the expected length,
+/// whichever is more, within the shortest and longest interval. So a job that finishes on time costs
+/// one poll, a late job is noticed within a tenth of its length, and a long job costs few polls.
+/// Compiled into the Lambda (plans every job) and the CDK app (validates the settings).
+/// </summary>
+public sealed record PollPacing
+{
+    /// <summary>The part of the time already waited (or of the expected length) waited before the next poll.</summary>
+    public const double GrowthFraction = 0.1;
+
+    /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
+    public const int MaxPolls = 1000;
+
+    public PollPacing(int minIntervalSeconds, int maxIntervalSeconds, long givesUpAfterSeconds, double jobSecondsPerAudioSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minIntervalSeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIntervalSeconds, minIntervalSeconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(givesUpAfterSeconds, minIntervalSeconds);
+        if (!double.IsFinite(jobSecondsPerAudioSecond) || jobSecondsPerAudioSecond <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(jobSecondsPerAudioSecond), jobSecondsPerAudioSecond, "must be a positive number.");
+        }
+
+        MinIntervalSeconds = minIntervalSeconds;
+        MaxIntervalSeconds = maxIntervalSeconds;
+        GivesUpAfterSeconds = givesUpAfterSeconds;
+        JobSecondsPerAudioSecond = jobSecondsPerAudioSecond;
+    }
+
+    /// <summary>Shortest wait between two polls.</summary>
+    public int MinIntervalSeconds { get; }
+
+    /// <summary>Longest wait between two polls, including the first.</summary>
+    public int MaxIntervalSeconds { get; }
+
+    /// <summary>The waits add up to this: a job still running then is given up.</summary>
+    public long GivesUpAfterSeconds { get; }
+
+    /// <summary>Expected transcription time per second of audio.</summary>
+    public double JobSecondsPerAudioSecond { get; }
+
+    /// <summary>The job length this pacing expects for media of the given length, at least one second.</summary>
+    public int ExpectedJobSeconds(int expectedAudioSeconds) =>
+        (int)Math.Clamp(Math.Ceiling(Math.Max(expectedAudioSeconds, 0) * JobSecondsPerAudioSecond), 1, int.MaxValue);
+
+    /// <summary>The most polls a plan holds: that of the shortest job, whose waits grow slowest.</summary>
+    public int MostPolls => Waits(1).Count;
+
+    /// <summary>The polling plan of a job expected to take <paramref name="expectedJobSeconds"/>.</summary>
+    public PollingPlan Plan(int expectedJobSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedJobSeconds, 1);
+        var waits = Waits(expectedJobSeconds);
+        if (waits.Count > MaxPolls)
+        {
+            throw new InvalidOperationException(
+                $"Polling every {MinIntervalSeconds}-{MaxIntervalSeconds} s for {GivesUpAfterSeconds} s takes {waits.Count} polls, more than {MaxPolls}.");
+        }
+
+        return new PollingPlan(waits[0], waits[1..], waits.Count - 1, 0, GivesUpAfterSeconds);
+    }
+
+    private List<int> Waits(int expectedJobSeconds)
+    {
+        var waits = new List<int>();
+        long waited = 0;
+        var next = Math.Clamp(expectedJobSeconds, MinIntervalSeconds, MaxIntervalSeconds);
+        while (waited < GivesUpAfterSeconds)
+        {
+            // The last wait ends exactly at the give-up time.
+            next = (int)Math.Min(next, GivesUpAfterSeconds - waited);
+            waits.Add(next);
+            waited += next;
+            var grown = Math.Ceiling(Math.Max(waited, expectedJobSeconds) * GrowthFraction);
+            next = (int)Math.Clamp(grown, MinIntervalSeconds, MaxIntervalSeconds);
+        }
+
+        return waits;
+    }
+}
