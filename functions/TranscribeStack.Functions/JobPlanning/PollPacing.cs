@@ -14,11 +14,12 @@ public sealed record PollingPlan(
     long GivesUpAfterSeconds);
 
 /// <summary>
-/// Paces the polling of one transcription job by its expected length. The first poll comes when the
-/// job is expected to have finished (never later than the longest interval, so an over-estimate costs
-/// little); after that each wait is a tenth of the time waited so far or of the expected length,
-/// whichever is more, within the shortest and longest interval. So a job that finishes on time costs
-/// one poll, a late job is noticed within a tenth of its length, and a long job costs few polls.
+/// Paces the polling of one transcription job by its expected length. The first poll comes a tenth
+/// after the job is expected to have finished, so a job up to a tenth late still costs one poll (never
+/// later than the longest interval, so an over-estimate costs little); after that each wait is a tenth
+/// of the time waited so far or of the expected length, whichever is more, within the shortest and
+/// longest interval. So a job on time costs one poll, a late job is noticed within a tenth of its
+/// length, and a long job costs few polls.
 /// Compiled into the Lambda (plans every job) and the CDK app (validates the settings).
 /// </summary>
 public sealed record PollPacing
@@ -82,7 +83,7 @@ public sealed record PollPacing
     {
         var waits = new List<int>();
         long waited = 0;
-        var next = Math.Clamp(expectedJobSeconds, MinIntervalSeconds, MaxIntervalSeconds);
+        var next = (int)Math.Clamp(Math.Ceiling(expectedJobSeconds * (1 + GrowthFraction)), MinIntervalSeconds, MaxIntervalSeconds);
         while (waited < GivesUpAfterSeconds)
         {
             // The last wait ends exactly at the give-up time.

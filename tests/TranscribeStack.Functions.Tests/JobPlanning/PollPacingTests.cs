@@ -7,17 +7,18 @@ public sealed class PollPacingTests
     private static readonly PollPacing Pacing = Fixture.Pacing;
 
     [Theory]
-    [InlineData(60)]
-    [InlineData(150)]
-    [InlineData(300)]
-    public void JobFinishingOnTime_IsNoticedByTheFirstPoll(int expectedJobSeconds)
+    [InlineData(60, 66)]
+    [InlineData(150, 165)]
+    [InlineData(271, 299)]
+    public void FirstPoll_ComesATenthAfterTheExpectedEnd(int expectedJobSeconds, int firstWait)
     {
-        Assert.Equal(expectedJobSeconds, Pacing.Plan(expectedJobSeconds).WaitSeconds);
+        Assert.Equal(firstWait, Pacing.Plan(expectedJobSeconds).WaitSeconds);
     }
 
     [Theory]
     [InlineData(1, 10)]
     [InlineData(9, 10)]
+    [InlineData(273, 300)]
     [InlineData(301, 300)]
     [InlineData(14_400, 300)]
     public void FirstWait_StaysWithinTheShortestAndLongestInterval(int expectedJobSeconds, int firstWait)
