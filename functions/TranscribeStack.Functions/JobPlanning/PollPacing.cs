@@ -15,16 +15,16 @@ public sealed record PollingPlan(
 
 /// <summary>
 /// Paces the polling of one transcription job by its expected length. The first poll comes a tenth
-/// after the job is expected to have finished, so a job up to a tenth late still costs one poll (never
-/// later than the longest interval, so an over-estimate costs little); after that each wait is a tenth
-/// of the time waited so far or of the expected length, whichever is more, within the shortest and
-/// longest interval. So a job on time costs one poll, a late job is noticed within a tenth of its
-/// length, and a long job costs few polls.
+/// after the job is expected to have finished, so a job up to a tenth late still costs one poll; it
+/// never comes later than the longest interval, so an over-estimate (a video's size says little about
+/// its audio) costs little. After that each wait is the shortest interval plus a tenth of the time
+/// waited so far, up to the longest interval: a job is noticed at most that long after it finished
+/// (10 s + 10% of its length with the defaults), whatever the estimate said, and a long job costs few polls.
 /// Compiled into the Lambda (plans every job) and the CDK app (validates the settings).
 /// </summary>
 public sealed record PollPacing
 {
-    /// <summary>The part of the time already waited (or of the expected length) waited before the next poll.</summary>
+    /// <summary>The part of the time already waited that is added to the shortest interval before the next poll.</summary>
     public const double GrowthFraction = 0.1;
 
     /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
@@ -62,7 +62,7 @@ public sealed record PollPacing
     public int ExpectedJobSeconds(int expectedAudioSeconds) =>
         (int)Math.Clamp(Math.Ceiling(Math.Max(expectedAudioSeconds, 0) * JobSecondsPerAudioSecond), 1, int.MaxValue);
 
-    /// <summary>The most polls a plan holds: that of the shortest job, whose waits grow slowest.</summary>
+    /// <summary>The most polls a plan holds: that of the shortest job, whose first wait is the shortest.</summary>
     public int MostPolls => Waits(1).Count;
 
     /// <summary>The polling plan of a job expected to take <paramref name="expectedJobSeconds"/>.</summary>
@@ -90,8 +90,7 @@ public sealed record PollPacing
             next = (int)Math.Min(next, GivesUpAfterSeconds - waited);
             waits.Add(next);
             waited += next;
-            var grown = Math.Ceiling(Math.Max(waited, expectedJobSeconds) * GrowthFraction);
-            next = (int)Math.Clamp(grown, MinIntervalSeconds, MaxIntervalSeconds);
+            next = (int)Math.Min(MinIntervalSeconds + Math.Ceiling(waited * GrowthFraction), MaxIntervalSeconds);
         }
 
         return waits;

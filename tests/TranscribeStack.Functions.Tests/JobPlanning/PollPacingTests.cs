@@ -31,15 +31,15 @@ public sealed class PollPacingTests
     [InlineData(60)]
     [InlineData(900)]
     [InlineData(14_400)]
-    public void LaterWaits_AreATenthOfTheTimeWaitedOrOfTheExpectedLengthWithinTheBounds(int expectedJobSeconds)
+    public void LaterWaits_AreTheShortestIntervalPlusATenthOfTheTimeWaitedUpToTheLongest(int expectedJobSeconds)
     {
         var plan = Pacing.Plan(expectedJobSeconds);
         long waited = plan.WaitSeconds;
 
         foreach (var wait in plan.LaterWaitSeconds.SkipLast(1))
         {
-            var tenth = (int)Math.Ceiling(Math.Max(waited, expectedJobSeconds) * PollPacing.GrowthFraction);
-            Assert.Equal(Math.Clamp(tenth, 10, 300), wait);
+            // So a job finishing just after a poll at time t is seen within 10 s + 10% of t.
+            Assert.Equal(Math.Min(10 + (int)Math.Ceiling(waited * PollPacing.GrowthFraction), 300), wait);
             waited += wait;
         }
     }
@@ -63,11 +63,12 @@ public sealed class PollPacingTests
     [Fact]
     public void LongJobs_NeedFarFewerPollsThanAMinuteLoop()
     {
-        // A four-hour job: the first poll after 5 minutes, then one every 5 minutes (a tenth of 4 h, capped).
+        // A four-hour job: the first poll after 5 minutes, then waits growing from 40 s to the 5-minute cap.
         var plan = Pacing.Plan(14_400);
         var pollsUntilDone = 1 + plan.LaterWaitSeconds.Select((_, i) => plan.WaitSeconds + plan.LaterWaitSeconds.Take(i + 1).Sum()).Count(t => t <= 14_400);
 
-        Assert.Equal(48, pollsUntilDone);
+        Assert.Equal(40, plan.LaterWaitSeconds[0]);
+        Assert.InRange(pollsUntilDone, 1, 240 / 3);
     }
 
     [Fact]
