@@ -772,7 +772,7 @@ export class FakePostProcessor {
 }
 
 /** The dead-letter queue: an array of { queueUrl, messageBody, body (parsed), messageId }. */
-function sendMessage(queue, expectedUrl, request, errors) {
+export function sendMessage(queue, expectedUrl, request, errors = []) {
   if (request.QueueUrl !== expectedUrl) fail(`SendMessage to '${request.QueueUrl}', expected the failure queue '${expectedUrl}'`);
   const scripted = errors.shift();
   if (scripted) throw serviceError('SQS', scripted.replace(/^SQS\./, ''), 'scripted', 500);
