@@ -3,7 +3,8 @@
 #   1. .NET tests: settings, every synthesized template, the functions (unit + against local S3/DynamoDB)
 #   2. synthesis of every environment, publishing the functions as `cdk deploy` would
 #   3. cdk-nag (AwsSolutions, HIPAA, NIST 800-53 r5, PCI DSS 3.2.1, Serverless) over those templates
-#   4. the synthesized state machine executed by a local ASL interpreter, scenario by scenario
+#   4. the synthesized state machine executed by a local ASL interpreter, scenario by scenario,
+#      and the self-tests of the benchmarks' virtual clock and simulated Transcribe
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 trap clean_tmp EXIT
@@ -21,4 +22,4 @@ node tests/nag/check.mjs cdk.out
 node --test 'tests/nag/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
-node --test --test-concurrency=1 'tests/workflow/*.test.mjs'
+node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'

@@ -6,8 +6,7 @@
 //   npm run bench:polling            (dev template; --env staging|prod for another)
 
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
-import { loadWorkflow, ROOT, FakeS3 } from '../../tests/workflow/harness.mjs';
+import { loadWorkflow, FakeS3 } from '../../tests/workflow/harness.mjs';
 import { VirtualTime } from './virtual-time.mjs';
 import { SimulatedTranscribe } from './simulated-transcribe.mjs';
 import { runExecutions } from './run-executions.mjs';
@@ -62,11 +61,11 @@ async function compare(factor) {
   let allMet = true;
   for (const [i, minutes] of MINUTES.entries()) {
     const jobSeconds = minutes * 60 * factor;
-    const [paced, tenSeconds, sixtySeconds] = await Promise.all(loops.map(() => null)).then(async () => {
-      const results = [];
-      for (const loop of loops) results.push(await measure(loop, events[i], jobSeconds));
-      return results;
-    });
+    const [paced, tenSeconds, sixtySeconds] = [
+      await measure(loops[0], events[i], jobSeconds),
+      await measure(loops[1], events[i], jobSeconds),
+      await measure(loops[2], events[i], jobSeconds),
+    ];
     const lagBound = 10 + GROWTH * jobSeconds;
     const met = paced.transitions <= sixtySeconds.transitions && paced.worstLag <= lagBound;
     allMet &&= met;
@@ -76,12 +75,12 @@ async function compare(factor) {
   const heads = ['expected', 'takes'];
   for (const loop of loops) heads.push(`${loop.name}: transitions`, 'polls', 'lag mean / worst (s)');
   heads.push('lag bound (s)', 'goal');
-  console.log(table(heads, rows));
+  console.log(table(heads, rows, { left: 2 }));
   return allMet;
 }
 
 const started = performance.now();
-console.log(`Cost and promptness of polling: ${relative(ROOT, workflow.template ? `cdk.out/${args.env}/TranscribeStack-${args.env}.template.json` : '')}`);
+console.log(`Cost and promptness of polling: the ${args.env} state machine (cdk.out/${args.env}/TranscribeStack-${args.env}.template.json).`);
 console.log('Executed by aws-local-stepfunctions in virtual time (Wait states and retries take their real seconds on a virtual clock).');
 console.log(`Each row: the job runs once per phase (ends ${PHASES_SECONDS.join(', ')} s after its nominal length); means over the phases, worst lag of them.`);
 console.log('transitions = states entered by the whole execution; polls = GetTranscriptionJob calls; lag = seconds from the job finishing to the poll that sees it.');

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeS3 } from '../../tests/workflow/harness.mjs';
+import { VirtualTime } from './virtual-time.mjs';
+import { SimulatedTranscribe } from './simulated-transcribe.mjs';
+
+const request = (name, deferred = false) => ({
+  TranscriptionJobName: name,
+  Media: { MediaFileUri: `s3://raw/media/${name}.mp3` },
+  MediaFormat: 'mp3',
+  LanguageCode: 'en-US',
+  OutputBucketName: 'transcripts-bucket',
+  OutputKey: 'transcripts/',
+  ...(deferred ? { JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: 'arn:aws:iam::123456789012:role/data' } } : {}),
+});
+
+/** Runs `scenario(transcribe, sleep)` on a virtual clock starting at 0. */
+async function simulate(options, scenario) {
+  const clock = new VirtualTime({ start: 0 }).install();
+  try {
+    const transcribe = new SimulatedTranscribe({ s3: new FakeS3(), durationSeconds: () => 60, ...options });
+    const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    await clock.run(scenario(transcribe, sleep));
+    return transcribe;
+  } finally {
+    clock.uninstall();
+  }
+}
+
+const status = (transcribe, name) => transcribe.get({ TranscriptionJobName: name }).TranscriptionJob.TranscriptionJobStatus;
+
+test('a job runs for its duration, then is COMPLETED with its transcript written and the first poll that saw it', async () => {
+  const transcribe = await simulate({}, async (t, sleep) => {
+    assert.equal(t.start(request('a')).TranscriptionJob.TranscriptionJobStatus, 'IN_PROGRESS');
+    await sleep(59);
+    assert.equal(status(t, 'a'), 'IN_PROGRESS');
+    await sleep(5);
+    assert.equal(status(t, 'a'), 'COMPLETED');
+  });
+
+  const [job] = transcribe.completedJobs();
+  assert.equal(job.completedAt, 60_000);
+  assert.equal(job.noticedAt, 64_000);
+  assert.ok(transcribe.s3.has('s3://transcripts-bucket/transcripts/a.json'));
+});
+
+test('above the concurrent-job quota a start is refused, unless the request allows deferred execution', async () => {
+  const transcribe = await simulate({ concurrentJobs: 2 }, async (t, sleep) => {
+    t.start(request('a'));
+    t.start(request('b'));
+    assert.throws(() => t.start(request('c')), { name: 'Transcribe.LimitExceededException' });
+    assert.equal(t.start(request('d', true)).TranscriptionJob.TranscriptionJobStatus, 'QUEUED');
+    await sleep(61);
+    // a and b finished at 60 s: the queued job took a free slot then.
+    assert.equal(status(t, 'd'), 'IN_PROGRESS');
+    assert.equal(t.jobs.get('d').startedAt, 60_000);
+    await sleep(60);
+    assert.equal(status(t, 'd'), 'COMPLETED');
+  });
+
+  assert.equal(transcribe.mostRunning, 2);
+  assert.deepEqual([transcribe.counts.startsOverQuota, transcribe.counts.queued], [1, 1]);
+});
+
+test('starts and polls above their rate are throttled, and the bucket refills with time', async () => {
+  const transcribe = await simulate({ startsPerSecond: 3, getsPerSecond: 2 }, async (t, sleep) => {
+    for (const name of ['a', 'b', 'c']) t.start(request(name));
+    assert.throws(() => t.start(request('d')), { name: 'Transcribe.ThrottlingException' });
+    status(t, 'a');
+    status(t, 'a');
+    assert.throws(() => status(t, 'a'), { name: 'Transcribe.ThrottlingException' });
+    await sleep(0.5);
+    assert.equal(status(t, 'a'), 'IN_PROGRESS');
+    assert.equal(t.start(request('d')).TranscriptionJob.TranscriptionJobName, 'd');
+  });
+
+  assert.deepEqual([transcribe.counts.startsThrottled, transcribe.counts.getsThrottled], [1, 1]);
+});
+
+test('a second start with the same name conflicts; an unknown name is not found', async () => {
+  await simulate({}, async (t) => {
+    t.start(request('a'));
+    assert.throws(() => t.start(request('a')), { name: 'Transcribe.ConflictException' });
+    assert.throws(() => t.get({ TranscriptionJobName: 'nope' }), { name: 'Transcribe.NotFoundException' });
+  });
+});
