@@ -36,6 +36,6 @@ run "synth (dev), again" npm run synth
 run "all tests"          npm test
 
 printf '| %-28s | %-15s | %8s | %4s |\n' "run" "command" "wall (s)" "exit"
-printf '| %-28s | %-15s | %8s | %4s |\n' "----------------------------" "---------------" "--------:" "----:"
+printf '| %-28s | %-15s | %8s | %4s |\n' "----------------------------" "---------------" "-------:" "---:"
 printf '%s\n' "${rows[@]}"
 exit "$status"
