@@ -110,7 +110,9 @@ public static class EnvironmentCatalog
         },
         Transcribe = Staging.Transcribe with { AllowDeferredExecution = true },
         // Queued jobs may wait for a free slot: they are given more time.
-        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60 },
+        // Bursts: starts throttled at the request-rate quota keep retrying for about half an hour
+        // (20 attempts, back-off up to 5 minutes, full jitter) instead of about two minutes.
+        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60, StartJobMaxAttempts = 20, StartJobMaxBackoffSeconds = 300 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
         Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },
     };

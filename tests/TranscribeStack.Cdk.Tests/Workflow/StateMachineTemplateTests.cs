@@ -91,6 +91,22 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(Dev.Settings.Workflow.StartJobMaxBackoffSeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("dev", 8, 60)]
+    [InlineData("staging", 8, 60)]
+    [InlineData("prod", 20, 300)]
+    public void TranscribeCalls_RetryThrottlingLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
+    {
+        var definition = StateMachineDefinition.Of(stacks[environment]);
+
+        foreach (var state in new[] { "Start the transcription job", "Get the transcription job status" })
+        {
+            var retry = Assert.Single(definition.State(state)["Retry"]!.AsArray())!;
+            Assert.Equal(attempts, retry["MaxAttempts"]!.GetValue<int>());
+            Assert.Equal(maxDelaySeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+        }
+    }
+
     [Fact]
     public void StartJob_JoinsOnConflictAndRecordsEverythingElse()
     {
