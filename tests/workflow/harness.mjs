@@ -14,13 +14,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { join, dirname, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+import { ROOT, ACCOUNT, REGION, loadTemplate, resolver, onlyId, stackNameOf } from '../support/templates.mjs';
+
+export { ROOT, ACCOUNT, REGION, loadTemplate, resolver };
 
 /** The state names the handlers are bound to (they read as sentences in the console). */
 export const STATES = {
@@ -38,95 +37,6 @@ const meta = new WeakMap(); // template or definition -> what the harness derive
 // ---------------------------------------------------------------------------------------------
 // Template and references
 // ---------------------------------------------------------------------------------------------
-
-/** The synthesized template of an environment; WORKFLOW_TEMPLATE overrides the path. */
-export function loadTemplate(environment = 'dev') {
-  const file = process.env.WORKFLOW_TEMPLATE ?? join(ROOT, 'cdk.out', environment, `TranscribeStack-${environment}.template.json`);
-  if (!existsSync(file)) fail(`${file} not found: run 'bash scripts/synth-all.sh' first (or set WORKFLOW_TEMPLATE)`);
-  const template = JSON.parse(readFileSync(file, 'utf8'));
-  meta.set(template, { file, stackName: basename(file).replace(/\.template\.json$/, '') });
-  return template;
-}
-
-/**
- * Renders CloudFormation intrinsics to fixed test values. Supported: Ref (resources and pseudo
- * parameters), Fn::GetAtt (Arn and a few named attributes), Fn::Join. Anything else throws.
- */
-export function resolver(template) {
-  const stackName = meta.get(template)?.stackName ?? 'TranscribeStack-test';
-  const resources = template.Resources;
-  const typeOf = (id) => resources[id]?.Type ?? fail(`Ref/GetAtt to unknown logical id '${id}'`);
-  const h = (id, n) => createHash('sha256').update(`${stackName}/${id}`).digest('hex').slice(0, n);
-  const physical = (id, max) => `${stackName}-${id}`.slice(0, max - 13) + `-${h(id, 12).toUpperCase()}`;
-  const bucket = (id) => `${stackName}-${id}`.toLowerCase().slice(0, 63 - 13) + `-${h(id, 12)}`;
-  const uuid = (id) => h(id, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-
-  const names = {
-    'AWS::S3::Bucket': (id) => ({ ref: bucket(id), Arn: `arn:aws:s3:::${bucket(id)}`, DomainName: `${bucket(id)}.s3.amazonaws.com` }),
-    'AWS::DynamoDB::Table': (id) => ({ ref: physical(id, 255), Arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${physical(id, 255)}` }),
-    'AWS::SQS::Queue': (id) => ({
-      ref: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical(id, 80)}`,
-      Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${physical(id, 80)}`,
-      QueueName: physical(id, 80),
-      QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical(id, 80)}`,
-    }),
-    'AWS::KMS::Key': (id) => ({ ref: uuid(id), Arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${uuid(id)}`, KeyId: uuid(id) }),
-    'AWS::Lambda::Function': (id) => ({ ref: physical(id, 64), Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical(id, 64)}` }),
-    'AWS::IAM::Role': (id) => ({ ref: physical(id, 64), Arn: `arn:aws:iam::${ACCOUNT}:role/${physical(id, 64)}` }),
-    'AWS::StepFunctions::StateMachine': (id) => ({
-      ref: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${id}-${h(id, 12)}`,
-      Arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${id}-${h(id, 12)}`,
-      Name: `${id}-${h(id, 12)}`,
-    }),
-    'AWS::Logs::LogGroup': (id) => ({ ref: physical(id, 512), Arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physical(id, 512)}:*` }),
-    'AWS::SNS::Topic': (id) => ({ ref: `arn:aws:sns:${REGION}:${ACCOUNT}:${physical(id, 256)}`, TopicName: physical(id, 256) }),
-  };
-  const values = (id) => (names[typeOf(id)] ?? fail(`no test value for resources of type ${typeOf(id)} ('${id}')`))(id);
-
-  const ref = (id) => {
-    switch (id) {
-      case 'AWS::Partition': return 'aws';
-      case 'AWS::Region': return REGION;
-      case 'AWS::AccountId': return ACCOUNT;
-      case 'AWS::URLSuffix': return 'amazonaws.com';
-      case 'AWS::StackName': return stackName;
-      default:
-        if (id.startsWith('AWS::')) fail(`unsupported pseudo parameter ${id}`);
-        if (template.Parameters?.[id]) fail(`Ref to template parameter '${id}': the definition must not depend on Parameters`);
-        return values(id).ref;
-    }
-  };
-  const getAtt = (id, attribute) => (attribute === 'ref' ? undefined : values(id)[attribute]) ?? fail(`no test value for Fn::GetAtt ${id}.${attribute} (${typeOf(id)})`);
-
-  const render = (node) => {
-    if (typeof node === 'string') return node;
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) fail(`not a string expression: ${JSON.stringify(node)}`);
-    const keys = Object.keys(node);
-    if (keys.length !== 1) fail(`not an intrinsic: ${JSON.stringify(node).slice(0, 200)}`);
-    const [key] = keys;
-    const arg = node[key];
-    switch (key) {
-      case 'Ref': return ref(arg);
-      case 'Fn::GetAtt': {
-        const [id, attribute] = Array.isArray(arg) ? arg : arg.split(/\.(.*)/s);
-        return getAtt(id, render(attribute));
-      }
-      case 'Fn::Join': return arg[1].map(render).join(arg[0]);
-      default: return fail(`unsupported intrinsic ${key}: ${JSON.stringify(node).slice(0, 200)}`);
-    }
-  };
-  /** Resolves intrinsics anywhere in a JSON value (used for event patterns and environment variables). */
-  const resolveDeep = (node) => {
-    if (Array.isArray(node)) return node.map(resolveDeep);
-    if (node && typeof node === 'object') {
-      const [key] = Object.keys(node);
-      if (Object.keys(node).length === 1 && (key === 'Ref' || key.startsWith('Fn::'))) return render(node);
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveDeep(v)]));
-    }
-    return node;
-  };
-  return { render, resolveDeep, ref, getAtt };
-}
 
 /** The single state machine of the template, its DefinitionString rendered and parsed. */
 export function loadDefinition(template) {
@@ -165,7 +75,7 @@ function describe(template, refs, stateMachineId) {
   const eventPattern = refs.resolveDeep(template.Resources[rule].Properties.EventPattern);
   return {
     template,
-    stackName: meta.get(template)?.stackName,
+    stackName: stackNameOf(template),
     stateMachineArn: refs.ref(stateMachineId),
     stateMachineName: refs.getAtt(stateMachineId, 'Name'),
     eventPattern,
@@ -180,12 +90,6 @@ function describe(template, refs, stateMachineId) {
 
 function functionId(template, prefix) {
   return onlyId(template, 'AWS::Lambda::Function', (_, id) => id.startsWith(prefix));
-}
-
-function onlyId(template, type, where = () => true) {
-  const ids = Object.entries(template.Resources).filter(([id, r]) => r.Type === type && where(r, id)).map(([id]) => id);
-  if (ids.length !== 1) fail(`expected exactly one ${type} here, found ${ids.length}: ${ids.join(', ')}`);
-  return ids[0];
 }
 
 /** What loadDefinition derived from the template (names, ARNs, the rule's event pattern). */
