@@ -38,7 +38,8 @@ public sealed class TranscriptionPipelineStack : Stack
         : base(scope, id, WithDefaults(props))
     {
         var settings = props.Settings;
-        var jobArnPattern = TranscriptionWorkflow.TranscriptionJobArnPattern(this, settings.JobNamePrefix);
+        // Transcribe, as a service principal, is matched by AWS's documented confused-deputy ARN form.
+        var transcribeSourceArn = ConfusedDeputy.TranscribeSourceArn(this);
 
         var encryption = new PipelineKey(this, "Encryption", new PipelineKeyProps
         {
@@ -55,7 +56,7 @@ public sealed class TranscriptionPipelineStack : Stack
             Key = encryption.Key,
             AccessLogsBucket = accessLogs.Bucket,
             MediaPrefix = settings.Storage.MediaPrefix,
-            TranscriptionJobArnPattern = jobArnPattern,
+            TranscribeSourceArnPattern = transcribeSourceArn,
             InfrequentAccessAfterDays = settings.Storage.RawAudioInfrequentAccessAfterDays,
             ExpireAfterDays = settings.Storage.RawAudioExpireAfterDays,
             NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
@@ -66,7 +67,7 @@ public sealed class TranscriptionPipelineStack : Stack
             Key = encryption.Key,
             AccessLogsBucket = accessLogs.Bucket,
             TranscriptPrefix = settings.Storage.TranscriptPrefix,
-            TranscriptionJobArnPattern = jobArnPattern,
+            TranscribeSourceArnPattern = transcribeSourceArn,
             ExpireAfterDays = settings.Storage.TranscriptExpireAfterDays,
             NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
             RemovalPolicy = settings.RemovalPolicy,
@@ -92,6 +93,8 @@ public sealed class TranscriptionPipelineStack : Stack
             Environment = new Dictionary<string, string>
             {
                 ["JOB_NAME_PREFIX"] = settings.JobNamePrefix,
+                // The rule lets through every object under the prefix; the planner skips what is not media.
+                ["MEDIA_PREFIX"] = media.MediaPrefix,
                 ["TRANSCRIPT_PREFIX"] = settings.Storage.TranscriptPrefix,
                 // With PII redaction Transcribe writes redacted-<job>.json; that is the one to record.
                 ["TRANSCRIPT_FILE_PREFIX"] = settings.Transcribe.PiiRedaction ? "redacted-" : string.Empty,
@@ -182,7 +185,7 @@ public sealed class TranscriptionPipelineStack : Stack
             alarmArnPattern);
 
         encryption.AllowCloudWatchLogs();
-        encryption.AllowTranscribeService(jobArnPattern);
+        encryption.AllowTranscribeService(transcribeSourceArn);
         // The rule's ARN would make a cycle (key -> rule -> queue -> key): pin the stack's rule-name prefix.
         encryption.AllowServiceToSendEncryptedMessages(
             "AllowEventBridgeToDeadLetterThisStacksEvents",

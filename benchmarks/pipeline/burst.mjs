@@ -93,7 +93,7 @@ console.log('Retry back-off with full jitter, seeded). The job planner\'s answer
 const runs = [await burst('staging'), await burst('prod')];
 for (const run of runs) {
   const start = run.workflow.definition.States[STATES.start].Parameters.JobExecutionSettings;
-  console.log(`- ${run.environment}: queueing ${start?.AllowDeferredExecution ? 'ON (AllowDeferredExecution, DataAccessRoleArn)' : 'OFF'}; start retries ${retrier(run.workflow.definition, STATES.start, 'Transcribe.LimitExceededException')}; poll retries ${retrier(run.workflow.definition, STATES.get, 'Transcribe.ThrottlingException')}`);
+  console.log(`- ${run.environment}: queueing ${start?.AllowDeferredExecution ? 'ON (AllowDeferredExecution, DataAccessRoleArn)' : 'OFF'}; start retries ${retrier(run.workflow.definition, STATES.start, 'Transcribe.LimitExceededException')}; poll retries ${retrier(run.workflow.definition, STATES.get, 'Transcribe.LimitExceededException')}`);
 }
 const optimum = Math.ceil(uploads / quota.concurrentJobs) * jobSeconds;
 const summaries = runs.map(summarize);

@@ -1,13 +1,13 @@
 // A time-based stand-in for Amazon Transcribe's batch API, as the state machine's SDK integration
 // sees it: jobs take a given time, a concurrent-job quota holds (above it a job is refused with
 // LimitExceededException, or QUEUED with JobExecutionSettings.AllowDeferredExecution), and
-// StartTranscriptionJob and GetTranscriptionJob have request-rate quotas (ThrottlingException).
+// StartTranscriptionJob and GetTranscriptionJob have request-rate quotas. Transcribe models no
+// ThrottlingException: a request over a rate quota is refused with LimitExceededException too.
 // Time is whatever Date.now() says: run it under VirtualTime.
 
 import { serviceError } from '../../tests/workflow/harness.mjs';
 
 const MESSAGES = {
-  ThrottlingException: 'Rate exceeded',
   LimitExceededException: 'Either you have sent too many requests or your input file is too long. Wait before you resend your request, or use a smaller file and resend the request.',
   ConflictException: 'The requested job name already exists. Use a different job name.',
   NotFoundException: 'We can\'t find the requested resource. Check the name and try your request again.',
@@ -56,7 +56,7 @@ export class SimulatedTranscribe {
 
   start(request) {
     this.counts.startCalls++;
-    if (!this.startBucket.take(Date.now())) throw this.#refuse('startsThrottled', 'ThrottlingException');
+    if (!this.startBucket.take(Date.now())) throw this.#refuse('startsThrottled', 'LimitExceededException');
     const name = request.TranscriptionJobName;
     if (this.jobs.has(name)) throw this.#refuse('startsConflicting', 'ConflictException');
     const deferred = request.JobExecutionSettings?.AllowDeferredExecution === true;
@@ -74,7 +74,7 @@ export class SimulatedTranscribe {
 
   get(request) {
     this.counts.getCalls++;
-    if (!this.getBucket.take(Date.now())) throw this.#refuse('getsThrottled', 'ThrottlingException');
+    if (!this.getBucket.take(Date.now())) throw this.#refuse('getsThrottled', 'LimitExceededException');
     const job = this.jobs.get(request.TranscriptionJobName);
     if (!job) throw transcribeError('NotFoundException');
     job.gets++;

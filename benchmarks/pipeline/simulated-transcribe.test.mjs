@@ -65,10 +65,10 @@ test('above the concurrent-job quota a start is refused, unless the request allo
 test('starts and polls above their rate are throttled, and the bucket refills with time', async () => {
   const transcribe = await simulate({ startsPerSecond: 3, getsPerSecond: 2 }, async (t, sleep) => {
     for (const name of ['a', 'b', 'c']) t.start(request(name));
-    assert.throws(() => t.start(request('d')), { name: 'Transcribe.ThrottlingException' });
+    assert.throws(() => t.start(request('d')), { name: 'Transcribe.LimitExceededException' });
     status(t, 'a');
     status(t, 'a');
-    assert.throws(() => status(t, 'a'), { name: 'Transcribe.ThrottlingException' });
+    assert.throws(() => status(t, 'a'), { name: 'Transcribe.LimitExceededException' });
     await sleep(0.5);
     assert.equal(status(t, 'a'), 'IN_PROGRESS');
     assert.equal(t.start(request('d')).TranscriptionJob.TranscriptionJobName, 'd');

@@ -24,15 +24,13 @@ public sealed class UploadTriggerProps
 }
 
 /// <summary>
-/// Starts one workflow execution per uploaded media file: an EventBridge rule on the raw bucket's
-/// Object Created events under the media prefix with an extension Transcribe accepts (any case),
-/// delivered through its own role, retried, and dead-lettered when it cannot be delivered.
+/// Starts one workflow execution per object created under the media prefix: an EventBridge rule on
+/// the raw bucket's Object Created events, delivered through its own role, retried, and dead-lettered
+/// when it cannot be delivered. The rule filters by prefix only; the job planner decides whether the
+/// object is a media file Transcribe accepts and records anything else as SKIPPED (see README).
 /// </summary>
 public sealed class UploadTrigger : Construct
 {
-    /// <summary>The media formats Transcribe's batch API accepts; the extension equals the MediaFormat value.</summary>
-    public static IReadOnlyList<string> MediaExtensions { get; } = ["amr", "flac", "m4a", "mp3", "mp4", "ogg", "webm", "wav"];
-
     public UploadTrigger(Construct scope, string id, UploadTriggerProps props)
         : base(scope, id)
     {
@@ -61,7 +59,7 @@ public sealed class UploadTrigger : Construct
                 Detail = new Dictionary<string, object>
                 {
                     ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.RawBucket.BucketName } },
-                    ["object"] = new Dictionary<string, object> { ["key"] = KeyPatterns(props.MediaPrefix) },
+                    ["object"] = new Dictionary<string, object> { ["key"] = KeyPattern(props.MediaPrefix) },
                 },
             },
         });
@@ -82,29 +80,12 @@ public sealed class UploadTrigger : Construct
     public IQueue DeadLetterQueue { get; }
 
     /// <summary>
-    /// The prefix AND an extension in any case, on the one key field. EventBridge ANDs only different
-    /// fields, and "suffix equals-ignore-case" cannot be combined with "prefix" on the same field, so
-    /// each extension is spelled in every letter case as a wildcard under the prefix (68 patterns).
+    /// The key filter: the media prefix alone. EventBridge cannot require a prefix and a suffix of the
+    /// same field (a field's matchers are OR'd), and spelling each extension in every letter case as a
+    /// wildcard makes a rule EventBridge refuses as too complex. A <c>prefix</c> matcher adds no
+    /// complexity and keeps the pattern short; extensions are checked by the planner, which records
+    /// what it cannot transcribe instead of dropping it.
     /// </summary>
-    public static object[] KeyPatterns(string mediaPrefix) =>
-        MediaExtensions
-            .SelectMany(CaseVariants)
-            .Select(extension => (object)new Dictionary<string, object> { ["wildcard"] = $"{EscapeWildcard(mediaPrefix)}*.{extension}" })
-            .ToArray();
-
-    internal static IEnumerable<string> CaseVariants(string text)
-    {
-        IEnumerable<string> variants = [string.Empty];
-        foreach (var c in text)
-        {
-            var options = char.IsLetter(c)
-                ? new[] { char.ToLowerInvariant(c), char.ToUpperInvariant(c) }
-                : new[] { c };
-            variants = variants.SelectMany(prefix => options.Select(option => prefix + option)).ToList();
-        }
-
-        return variants;
-    }
-
-    private static string EscapeWildcard(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("*", @"\*", StringComparison.Ordinal);
+    public static object[] KeyPattern(string mediaPrefix) =>
+        [new Dictionary<string, object> { ["prefix"] = mediaPrefix }];
 }

@@ -10,6 +10,7 @@ using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using Constructs;
 using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Security;
 
@@ -51,8 +52,9 @@ public sealed class TranscriptionWorkflowProps
 /// </summary>
 public sealed class TranscriptionWorkflow : Construct
 {
-    // Errors Step Functions reports for the Transcribe SDK integration: "Transcribe.<Exception>".
-    internal const string TranscribeThrottling = "Transcribe.ThrottlingException";
+    // Errors Step Functions reports for an SDK integration: "<Service>.<modeled error>", with the
+    // Exception suffix added where the model's name lacks it. Transcribe models no ThrottlingException:
+    // it answers request-rate and job-quota excess alike with LimitExceededException.
     internal const string TranscribeLimitExceeded = "Transcribe.LimitExceededException";
     internal const string TranscribeInternalFailure = "Transcribe.InternalFailureException";
     internal const string TranscribeConflict = "Transcribe.ConflictException";
@@ -62,6 +64,13 @@ public sealed class TranscriptionWorkflow : Construct
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
         "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
     ];
+
+    // COMPLETED is final: no later write (a failure, a skip) replaces a recorded transcript.
+    private const string CompletedIsFinal = "attribute_not_exists(jobName) OR #status <> :completed";
+
+    private static readonly Dictionary<string, string> CompletedIsFinalNames = new() { ["#status"] = "status" };
+
+    private static readonly Dictionary<string, DynamoAttributeValue> CompletedIsFinalValues = new() { [":completed"] = DynamoAttributeValue.FromString("COMPLETED") };
 
     private readonly TranscriptionWorkflowProps props;
     private readonly Role role;
@@ -92,7 +101,7 @@ public sealed class TranscriptionWorkflow : Construct
                 Description = "TranscribeStack: what Transcribe may do when it runs a queued job",
                 AssumedBy = new ServicePrincipal("transcribe.amazonaws.com", new ServicePrincipalOpts
                 {
-                    Conditions = Encryption.PipelineKey.ConfusedDeputy(TranscriptionJobArnPattern(stack, props.JobNamePrefix)),
+                    Conditions = ConfusedDeputy.Conditions(ConfusedDeputy.TranscribeSourceArn(stack)),
                 }),
             });
         }
@@ -248,7 +257,14 @@ public sealed class TranscriptionWorkflow : Construct
         poll.Next(checkStatus);
         postProcess.Next(new Succeed(this, "Transcription recorded"));
 
-        return plan.Next(start);
+        var isMedia = new Choice(this, "Is the upload a media file?", new ChoiceProps
+        {
+            Comment = "The rule passes every object under the media prefix; the planner says which it cannot transcribe.",
+        })
+            .When(Condition.IsPresent("$.job.skipped"), RecordSkip(describeJobFailure))
+            .Otherwise(start);
+
+        return plan.Next(isMedia);
     }
 
     private LambdaInvoke PlanJob(IChainable onFailure)
@@ -301,11 +317,7 @@ public sealed class TranscriptionWorkflow : Construct
             ["OutputBucketName"] = props.TranscriptBucket.BucketName,
             ["OutputKey"] = props.TranscriptPrefix,
             ["OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
-            ["Tags"] = new object[]
-            {
-                new Dictionary<string, object> { ["Key"] = "Application", ["Value"] = TranscriptionPipelineStack.ApplicationName },
-                new Dictionary<string, object> { ["Key"] = "Environment", ["Value"] = props.EnvironmentName },
-            },
+            ["Tags"] = JobTags().Select(tag => (object)new Dictionary<string, object> { ["Key"] = tag.Key, ["Value"] = tag.Value }).ToArray(),
         };
 
         if (transcribe.IdentifyLanguage)
@@ -376,6 +388,21 @@ public sealed class TranscriptionWorkflow : Construct
         return parameters;
     }
 
+    /// <summary>The tags every job is started with; the role may start and tag jobs only with exactly these.</summary>
+    private Dictionary<string, string> JobTags() => new()
+    {
+        ["Application"] = TranscriptionPipelineStack.ApplicationName,
+        ["Environment"] = props.EnvironmentName,
+    };
+
+    private (Dictionary<string, object> RequestTags, Dictionary<string, object> TagKeys) JobTagConditions()
+    {
+        var tags = JobTags();
+        return (
+            tags.ToDictionary(tag => $"aws:RequestTag/{tag.Key}", tag => (object)tag.Value),
+            new Dictionary<string, object> { ["aws:TagKeys"] = tags.Keys.ToArray() });
+    }
+
     private CallAwsService GetJobStatus(IChainable onFailure)
     {
         var task = new CallAwsService(this, "Get the transcription job status", new CallAwsServiceProps
@@ -428,11 +455,25 @@ public sealed class TranscriptionWorkflow : Construct
     /// <summary>Transcribe's throttling and quota errors: exponential backoff with full jitter, capped.</summary>
     private RetryProps TranscribeThrottlingRetry() => new()
     {
-        Errors = [TranscribeLimitExceeded, TranscribeThrottling, TranscribeInternalFailure],
+        Errors = [TranscribeLimitExceeded, TranscribeInternalFailure],
         Interval = Duration.Seconds(2),
         BackoffRate = 2,
         MaxAttempts = props.Workflow.StartJobMaxAttempts,
         MaxDelay = Duration.Seconds(props.Workflow.StartJobMaxBackoffSeconds),
+        JitterStrategy = JitterType.FULL,
+    };
+
+    /// <summary>DynamoDB's modeled throttling and server errors, with the Exception suffix Step Functions adds.</summary>
+    private static RetryProps DynamoRetry() => new()
+    {
+        Errors =
+        [
+            "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
+            "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException",
+        ],
+        Interval = Duration.Seconds(1),
+        BackoffRate = 2,
+        MaxAttempts = 5,
         JitterStrategy = JitterType.FULL,
     };
 
@@ -466,6 +507,39 @@ public sealed class TranscriptionWorkflow : Construct
         return pass;
     }
 
+    /// <summary>
+    /// An object the rule let through that is not a media file under the prefix: one SKIPPED item
+    /// saying why, and a successful execution (no dead letter, no alarm).
+    /// </summary>
+    private DynamoPutItem RecordSkip(IChainable onFailure)
+    {
+        var record = new DynamoPutItem(this, "Record the skipped upload", new DynamoPutItemProps
+        {
+            Comment = "Not a media file under the media prefix: recorded with the reason, not transcribed.",
+            Table = props.MetadataTable,
+            Item = new Dictionary<string, DynamoAttributeValue>
+            {
+                ["jobName"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.jobName")),
+                ["status"] = DynamoAttributeValue.FromString("SKIPPED"),
+                ["skipReason"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.skipped.reason")),
+                ["skipDetail"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.skipped.detail")),
+                ["mediaUri"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.mediaUri")),
+                ["executionArn"] = DynamoAttributeValue.FromString(JsonPath.ExecutionId),
+                ["skippedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
+                ["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
+            },
+            ConditionExpression = CompletedIsFinal,
+            ExpressionAttributeNames = CompletedIsFinalNames,
+            ExpressionAttributeValues = CompletedIsFinalValues,
+            ResultPath = JsonPath.DISCARD,
+        });
+        record.AddRetry(DynamoRetry());
+        // A skip that cannot be recorded is not lost: it becomes a failure, which also reaches the queue.
+        record.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        record.Next(new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." }));
+        return record;
+    }
+
     private DynamoPutItem RecordFailure()
     {
         var record = new DynamoPutItem(this, "Record the failure in the metadata table", new DynamoPutItemProps
@@ -483,19 +557,12 @@ public sealed class TranscriptionWorkflow : Construct
                 ["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
             },
             // COMPLETED is final: a late failure never overwrites a recorded transcript.
-            ConditionExpression = "attribute_not_exists(jobName) OR #status <> :completed",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
-            ExpressionAttributeValues = new Dictionary<string, DynamoAttributeValue> { [":completed"] = DynamoAttributeValue.FromString("COMPLETED") },
+            ConditionExpression = CompletedIsFinal,
+            ExpressionAttributeNames = CompletedIsFinalNames,
+            ExpressionAttributeValues = CompletedIsFinalValues,
             ResultPath = JsonPath.DISCARD,
         });
-        record.AddRetry(new RetryProps
-        {
-            Errors = ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceeded"],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        record.AddRetry(DynamoRetry());
 
         var send = new SqsSendMessage(this, "Send the failure to the dead-letter queue", new SqsSendMessageProps
         {
@@ -505,7 +572,8 @@ public sealed class TranscriptionWorkflow : Construct
         });
         send.AddRetry(new RetryProps
         {
-            Errors = ["SQS.SdkClientException", "SQS.AmazonSQSException", "SQS.KmsThrottled", "SQS.RequestThrottled"],
+            // SQS's modeled throttling errors (RequestThrottled, KmsThrottled) with the Exception suffix.
+            Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
             Interval = Duration.Seconds(1),
             BackoffRate = 2,
             MaxAttempts = 5,
@@ -530,7 +598,8 @@ public sealed class TranscriptionWorkflow : Construct
         props.PostProcessor.GrantInvoke(role);
 
         // StartTranscriptionJob has no resource type: allowed on "*" only for output to this stack's
-        // transcript bucket and prefix, encrypted with this stack's key.
+        // transcript bucket and prefix, encrypted with this stack's key, and with this stack's job tags.
+        var jobTags = JobTagConditions();
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "StartTranscriptionJobsIntoThisStacksOutput",
@@ -538,19 +607,34 @@ public sealed class TranscriptionWorkflow : Construct
             Resources = ["*"],
             Conditions = new Dictionary<string, object>
             {
-                ["StringEquals"] = new Dictionary<string, object>
+                ["StringEquals"] = new Dictionary<string, object>(jobTags.RequestTags)
                 {
                     ["transcribe:OutputBucketName"] = props.TranscriptBucket.BucketName,
                     ["transcribe:OutputKey"] = props.TranscriptPrefix,
                     ["transcribe:OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
                 },
+                ["ForAllValues:StringEquals"] = jobTags.TagKeys,
             },
         }));
-        // Reading a job and tagging it (Tags on StartTranscriptionJob) are scoped to this stack's job names.
+        // Tags on StartTranscriptionJob may be authorized as TagResource too. The Service Authorization
+        // Reference gives TagResource no resource type, so it is granted on "*", limited to exactly
+        // this stack's tag keys and values (aws:TagKeys, aws:RequestTag).
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Sid = "ReadAndTagThisStacksTranscriptionJobs",
-            Actions = ["transcribe:GetTranscriptionJob", "transcribe:TagResource"],
+            Sid = "TagJobsWithThisStacksTags",
+            Actions = ["transcribe:TagResource"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = jobTags.RequestTags,
+                ["ForAllValues:StringEquals"] = jobTags.TagKeys,
+            },
+        }));
+        // Reading a job is scoped to this stack's job names.
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadThisStacksTranscriptionJobs",
+            Actions = ["transcribe:GetTranscriptionJob"],
             Resources = [TranscriptionJobArnPattern(stack, props.JobNamePrefix)],
         }));
 
@@ -569,9 +653,10 @@ public sealed class TranscriptionWorkflow : Construct
             }));
         }
 
-        // The failure message: SendMessage only, and the key rights SQS needs to encrypt it.
+        // The failure message: SendMessage only, and the key rights SQS needs to encrypt it, only for
+        // SQS's calls for this queue (SQS's encryption context is the queue's ARN).
         FailureQueue.Grant(role, "sqs:SendMessage");
-        props.Key.Grant(role, "kms:GenerateDataKey", "kms:Decrypt");
+        props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", FailureQueue.QueueArn));
 
         // Vended logs and X-Ray: actions without resource types (see UnscopedActions).
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   loadWorkflow, Planner, FakeTranscribe, FakeTable, execute, uploadEvent, plannedJob, assertEnded,
-  STATES, FIRST_POLL_PATH, PER_EXTRA_POLL,
+  STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL,
 } from './harness.mjs';
 
 const workflow = loadWorkflow('dev');
@@ -18,7 +18,7 @@ before(() => {
 after(() => planner.close());
 
 // A duplicate's path when the job it joins is already COMPLETED.
-const JOIN_PATH = [STATES.plan, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(2)];
+const JOIN_PATH = [...PLANNED, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(3)];
 
 test('the same upload event twice: the second execution joins the job and adds no item', async () => {
   const key = 'media/all-hands 2026-11.mp3';
@@ -66,7 +66,7 @@ test('a duplicate that arrives while the job runs joins it: one job, one item', 
   assertEnded(assert, duplicate, 'SUCCEEDED');
   const { jobName } = plannedJob(first);
   assert.equal(plannedJob(duplicate).jobName, jobName);
-  assert.deepEqual(duplicate.entered, [STATES.plan, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(2, 5), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(5)]);
+  assert.deepEqual(duplicate.entered, [...PLANNED, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(3, 6), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(6)]);
   assert.deepEqual(first.entered, FIRST_POLL_PATH);
   assert.deepEqual([...transcribe.jobs.keys()], [jobName], 'no second job');
   assert.deepEqual([duplicate.output.result.outcome, first.output.result.outcome], ['Recorded', 'AlreadyRecorded']);

@@ -43,7 +43,7 @@ for (const env of environments) {
       assert.equal(request.JobExecutionSettings, undefined);
     }
     assert.deepEqual([...transcribe.jobs.keys()], [jobName], 'the job was started');
-    assert.deepEqual(result.entered.slice(0, 5), FIRST_POLL_PATH.slice(0, 5));
+    assert.deepEqual(result.entered.slice(0, 6), FIRST_POLL_PATH.slice(0, 6));
   });
 
   // With ContentRedaction "redacted", Transcribe writes transcripts/redacted-<job>.json

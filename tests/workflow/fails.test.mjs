@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, FakeTable, execute, uploadEvent, ruleMatches, plannedJob,
-  assertEnded, assertRecordedFailure, limitsOf, plannedWaits, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, FAILURE_TAIL,
+  assertEnded, assertRecordedFailure, limitsOf, plannedWaits, STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL, FAILURE_TAIL,
 } from './harness.mjs';
 
 const workflow = loadWorkflow('dev');
@@ -28,7 +28,7 @@ test('a FAILED job is recorded with Transcribe\'s FailureReason', async () => {
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
 
   assertRecordedFailure(assert, result, { error: 'TranscriptionJobFailed', reason: 'Unsupported audio codec.', jobName: plannedJob(result).jobName, mediaUri: uri(key) });
-  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 5), ...PER_EXTRA_POLL, 'Describe the failed transcription', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 6), ...PER_EXTRA_POLL, 'Describe the failed transcription', ...FAILURE_TAIL]);
   assert.equal(transcribe.getCalls.length, 2);
 });
 
@@ -42,7 +42,7 @@ test('a start throttled beyond the retry budget ends in the failure branch', asy
   assert.deepEqual(result.retries, { [STATES.start]: limits.startAttempts });
   assert.equal(transcribe.startCalls.length, limits.startAttempts + 1);
   assert.equal(transcribe.jobs.size, 0);
-  assert.deepEqual(result.entered, [STATES.plan, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
 test('BadRequestException is not retried and is recorded', async () => {
@@ -55,7 +55,7 @@ test('BadRequestException is not retried and is recorded', async () => {
   assert.ok(result.cause.startsWith(message));
   assert.deepEqual(result.retries, {});
   assert.equal(transcribe.startCalls.length, 1);
-  assert.deepEqual(result.entered, [STATES.plan, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
 test('a job that never finishes ends in the failure branch when its polling plan ends (TranscriptionJobTimedOut)', async () => {
@@ -76,8 +76,8 @@ test('a job that never finishes ends in the failure branch when its polling plan
   assert.equal(transcribe.getCalls.length, polls);
   assert.deepEqual(result.waits, plannedWaits(result), 'every wait of the plan, in order');
   assert.equal(result.clock.elapsedSeconds, polling.givesUpAfterSeconds);
-  const pollStates = FIRST_POLL_PATH.slice(2, 5).length * polls + (polls - 1);
-  assert.equal(result.transitions, 2 + pollStates + 1 + FAILURE_TAIL.length);
+  const pollStates = FIRST_POLL_PATH.slice(3, 6).length * polls + (polls - 1);
+  assert.equal(result.transitions, PLANNED.length + 1 + pollStates + 1 + FAILURE_TAIL.length);
   assert.deepEqual(result.entered.slice(-4), ['Describe the job that did not finish', ...FAILURE_TAIL]);
 });
 
@@ -112,29 +112,6 @@ test('Lambda.ServiceException in post-processing beyond the retry budget is reco
   assert.deepEqual(result.retries, { [STATES.postProcess]: limits.postProcessAttempts });
   assert.equal(postProcessor.calls.length, limits.postProcessAttempts + 1);
   assert.deepEqual(result.entered, [...UP_TO_POST_PROCESS, 'Describe the failed step', ...FAILURE_TAIL]);
-});
-
-test('an unsupported extension is recorded as unplanned-<execution name> with the raw key', async () => {
-  const key = 'media/meeting notes – draft 2.txt';
-  const event = uploadEvent(workflow, key);
-  // The upload rule filters on media extensions: only a manual StartExecution brings this input.
-  assert.equal(ruleMatches(workflow, event), false);
-  const transcribe = new FakeTranscribe();
-  const executionName = '4f1c2a9e-7b3d-4e5f-9a81-0c6d2e7b5a13';
-  const result = await execute(definition, event, { planner, transcribe, executionName });
-
-  const answer = planner.calls.at(-1).answer;
-  assert.equal(answer.errorType, 'UnsupportedMediaFormatException');
-  assert.match(answer.errorMessage, /'txt'/);
-  assertRecordedFailure(assert, result, {
-    error: 'UnsupportedMediaFormatException',
-    reason: lambdaCause('UnsupportedMediaFormatException', answer.errorMessage),
-    jobName: `unplanned-${executionName}`,
-    mediaUri: uri(key),
-  });
-  assert.equal(transcribe.startCalls.length, 0);
-  assert.deepEqual(result.retries, {});
-  assert.deepEqual(result.entered, [STATES.plan, 'Does the input name the upload?', 'Describe the planning failure', ...FAILURE_TAIL]);
 });
 
 // Regression: "Describe the planning failure" read $.detail.bucket.name and $.detail.object.key, so an
@@ -179,7 +156,7 @@ test('a late failure never overwrites a COMPLETED item, and still reaches the de
   assert.deepEqual(second.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(first).jobName, mediaUri: uri(key), error: 'MalformedTranscriptException', reason: lambdaCause('MalformedTranscriptException', errorMessage), executionArn: second.executionArn,
   }]);
-  assert.deepEqual(second.entered, [STATES.plan, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(2, -1), 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(3, -1), 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
 test('a failure that cannot be written to the table still reaches the dead-letter queue', async () => {
@@ -195,5 +172,5 @@ test('a failure that cannot be written to the table still reaches the dead-lette
   assert.deepEqual(result.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(result).jobName, mediaUri: uri(key), error: 'Transcribe.BadRequestException', reason: result.cause, executionArn: result.executionArn,
   }]);
-  assert.deepEqual(result.entered, [STATES.plan, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
 });

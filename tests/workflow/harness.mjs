@@ -27,6 +27,7 @@ export const STATES = {
   start: 'Start the transcription job',
   get: 'Get the transcription job status',
   postProcess: 'Record the transcript metadata',
+  recordSkip: 'Record the skipped upload',
   recordFailure: 'Record the failure in the metadata table',
   deadLetter: 'Send the failure to the dead-letter queue',
 };
@@ -187,9 +188,9 @@ export function serviceError(service, code, message, status = 400) {
   return named(`${service}.${code}`, `${message} (Service: ${service}, Status Code: ${status}, Request ID: ${requestId})`);
 }
 
+// Transcribe's modeled errors: request-rate and job-quota excess are both LimitExceededException.
 const TRANSCRIBE_ERRORS = {
   LimitExceededException: [400, 'Either you have sent too many requests or your input file is too long. Wait before you resend your request, or use a smaller file and resend the request.'],
-  ThrottlingException: [400, 'Rate exceeded'],
   InternalFailureException: [500, 'We were unable to process your request. Please try your request again.'],
   ConflictException: [409, 'The requested job name already exists. Use a different job name.'],
   BadRequestException: [400, 'Your request didn\'t pass one or more validation tests.'],
@@ -716,6 +717,7 @@ export async function execute(definition, input, options = {}) {
     executionName = uuidOf(`execution/${++executionCounter}`),
     plannerErrors = [],
     recordErrors = [],
+    skipRecordErrors = [],
     sqsErrors = [],
   } = options;
   if (!planner) fail('execute() needs { planner }');
@@ -728,6 +730,7 @@ export async function execute(definition, input, options = {}) {
   const scriptedPlannerErrors = [...plannerErrors];
   const pendingSqsErrors = [...sqsErrors];
   const pendingRecordErrors = [...recordErrors];
+  const pendingSkipRecordErrors = [...skipRecordErrors];
   const calls = [];
   const harnessErrors = [];
   const handlers = {
@@ -741,6 +744,11 @@ export async function execute(definition, input, options = {}) {
     [STATES.postProcess]: (request) => (typeof postProcessor === 'function' ? postProcessor(request, { table, s3 }) : postProcessor.invoke(request, { table, s3 })),
     [STATES.recordFailure]: (request) => {
       const scripted = pendingRecordErrors.shift();
+      if (scripted) throw serviceError('DynamoDB', scripted.replace(/^DynamoDB\./, ''), 'scripted', 400);
+      return table.putItem(request);
+    },
+    [STATES.recordSkip]: (request) => {
+      const scripted = pendingSkipRecordErrors.shift();
       if (scripted) throw serviceError('DynamoDB', scripted.replace(/^DynamoDB\./, ''), 'scripted', 400);
       return table.putItem(request);
     },
@@ -909,7 +917,10 @@ export function limitsOf(definition) {
 }
 
 /** States entered by an execution whose job completes on the first poll. */
-export const FIRST_POLL_PATH = [STATES.plan, STATES.start, 'Wait before polling', STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
+/** The states every planned upload enters first: the planner, then the check that it is a media file. */
+export const PLANNED = [STATES.plan, 'Is the upload a media file?'];
+
+export const FIRST_POLL_PATH = [...PLANNED, STATES.start, 'Wait before polling', STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
 
 /** States entered again for every poll after the first. */
 export const PER_EXTRA_POLL = ['Schedule the next poll', 'Wait before polling', STATES.get, 'Check the job status'];

@@ -75,7 +75,7 @@ test('a job that runs far longer than its upload suggests is polled along the pl
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.equal(transcribe.getCalls.length, polls);
   assert.equal(result.transitions, FIRST_POLL_PATH.length + (polls - 1) * PER_EXTRA_POLL.length);
-  assert.deepEqual(result.entered.slice(5, 5 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
+  assert.deepEqual(result.entered.slice(6, 6 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
   // Poll n waits entry n of the planner's plan: never shorter, growing, capped.
   assert.deepEqual(result.waits, waits);
   assert.ok(waits.every((w, i) => i === 0 || w >= waits[i - 1]), `waits never shrink: ${waits}`);
@@ -96,14 +96,14 @@ test('a job that finishes when its upload suggests is noticed by the first poll,
 });
 
 test('a start throttled 3 times is retried and then succeeds, with one job', async () => {
-  const transcribe = new FakeTranscribe({ startErrors: ['LimitExceededException', 'ThrottlingException', 'LimitExceededException'] });
+  const transcribe = new FakeTranscribe({ startErrors: ['LimitExceededException', 'InternalFailureException', 'LimitExceededException'] });
   const key = 'media/burst-17.m4a';
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
 
   const { jobName } = plannedJob(result);
   assertRecordedTranscript(result, jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.deepEqual(result.retries, { [STATES.start]: 3 });
-  assert.deepEqual(result.failedStates.map((f) => f.error), ['Transcribe.LimitExceededException', 'Transcribe.ThrottlingException', 'Transcribe.LimitExceededException']);
+  assert.deepEqual(result.failedStates.map((f) => f.error), ['Transcribe.LimitExceededException', 'Transcribe.InternalFailureException', 'Transcribe.LimitExceededException']);
   assert.equal(transcribe.startCalls.length, 4);
   assert.ok(transcribe.startCalls.every((r) => r.TranscriptionJobName === jobName), 'every attempt asks for the same job');
   assert.deepEqual([...transcribe.jobs.keys()], [jobName]);
@@ -111,7 +111,7 @@ test('a start throttled 3 times is retried and then succeeds, with one job', asy
 });
 
 test('a throttled status poll is retried, not failed', async () => {
-  const transcribe = new FakeTranscribe({ pollsToFinish: 2, getErrors: ['ThrottlingException', 'LimitExceededException'] });
+  const transcribe = new FakeTranscribe({ pollsToFinish: 2, getErrors: ['LimitExceededException', 'InternalFailureException'] });
   const key = 'media/poll-burst.mp3';
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
 

@@ -12,6 +12,7 @@ namespace TranscribeStack.Functions;
     ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(UploadEvent))]
 [JsonSerializable(typeof(JobPlan))]
+[JsonSerializable(typeof(SkippedUpload))]
 [JsonSerializable(typeof(PostProcessRequest))]
 [JsonSerializable(typeof(PostProcessResult))]
 internal sealed partial class FunctionsJson : JsonSerializerContext

@@ -21,6 +21,25 @@ public sealed record JobPlan(
     int ExpectedJobSeconds,
     PollingPlan Polling);
 
+/// <summary>Why an object that reached the planner is not transcribed (recorded as a SKIPPED item, not a failure).</summary>
+public sealed record UploadSkip(string Reason, string Detail);
+
+/// <summary>The planner's answer for an object it does not transcribe: the item's name and media URI, and why.</summary>
+public sealed record SkippedUpload(string JobName, string MediaUri, UploadSkip Skipped);
+
+/// <summary>The reasons an upload is skipped; the rule lets through everything under the media prefix.</summary>
+public static class SkipReasons
+{
+    /// <summary>The object is not under the media prefix (a hand-started execution, or a changed prefix).</summary>
+    public const string OutsideMediaPrefix = "OutsideMediaPrefix";
+
+    /// <summary>The key ends with '/': a folder created in the console, not a file.</summary>
+    public const string FolderMarker = "FolderMarker";
+
+    /// <summary>The extension is not a media format Transcribe accepts.</summary>
+    public const string UnsupportedMediaFormat = "UnsupportedMediaFormat";
+}
+
 /// <summary>
 /// Derives a deterministic Transcribe job from an upload: the same object (bucket, key, version)
 /// always maps to the same job name, so a duplicate event joins the job instead of starting another.
@@ -47,23 +66,27 @@ public sealed class JobPlanner
     };
 
     private readonly string jobNamePrefix;
+    private readonly string mediaPrefix;
     private readonly string transcriptPrefix;
     private readonly string transcriptFilePrefix;
     private readonly PollPacing pacing;
 
     /// <param name="jobNamePrefix">Every job name starts with it (IAM scopes Transcribe to it).</param>
+    /// <param name="mediaPrefix">Only objects under it are transcribed (the roles may read only there), e.g. media/.</param>
     /// <param name="transcriptPrefix">The OutputKey folder Transcribe writes to, e.g. transcripts/.</param>
     /// <param name="pacing">How the state machine polls the job, by its expected length.</param>
     /// <param name="transcriptFilePrefix">"redacted-" when PII redaction is on: Transcribe then writes redacted-&lt;job&gt;.json.</param>
-    public JobPlanner(string jobNamePrefix, string transcriptPrefix, PollPacing pacing, string transcriptFilePrefix = "")
+    public JobPlanner(string jobNamePrefix, string mediaPrefix, string transcriptPrefix, PollPacing pacing, string transcriptFilePrefix = "")
     {
         ArgumentNullException.ThrowIfNull(pacing);
+        ArgumentNullException.ThrowIfNull(mediaPrefix);
         if (!IsValidName(jobNamePrefix) || jobNamePrefix.Length > 64)
         {
             throw new ArgumentException($"Job-name prefix '{jobNamePrefix}' must be 1 to 64 of [0-9a-zA-Z._-].", nameof(jobNamePrefix));
         }
 
         this.jobNamePrefix = jobNamePrefix;
+        this.mediaPrefix = mediaPrefix;
         this.transcriptPrefix = transcriptPrefix;
         this.transcriptFilePrefix = transcriptFilePrefix;
         this.pacing = pacing;
@@ -72,27 +95,32 @@ public sealed class JobPlanner
     /// <summary>The media formats Transcribe accepts; each equals its file extension.</summary>
     public static IReadOnlyCollection<string> MediaFormats => BitsPerSecond.Keys;
 
+    /// <summary>
+    /// Why the upload is not transcribed, or null when it is a media file under the media prefix.
+    /// A malformed event (no bucket, no key, a bad re-run marker) is not a skip: it throws
+    /// <see cref="InvalidJobRequestException"/>, recorded as a failure.
+    /// </summary>
+    public SkippedUpload? Skip(Upload upload)
+    {
+        Validate(upload);
+        var skip = !upload.Key.StartsWith(mediaPrefix, StringComparison.Ordinal)
+            ? new UploadSkip(SkipReasons.OutsideMediaPrefix, $"'{upload.Key}' is not under the media prefix '{mediaPrefix}'.")
+            : upload.Key.EndsWith('/')
+                ? new UploadSkip(SkipReasons.FolderMarker, $"'{upload.Key}' is a folder marker, not a media file.")
+                : TryMediaFormat(upload.Key, out _)
+                    ? null
+                    : new UploadSkip(SkipReasons.UnsupportedMediaFormat, UnsupportedFormatMessage(upload.Key));
+        return skip is null ? null : new SkippedUpload(JobName(upload), MediaUri(upload), skip);
+    }
+
+    /// <summary>The job of a media file under the media prefix; anything <see cref="Skip"/> skips throws.</summary>
     public JobPlan Plan(Upload upload)
     {
-        ArgumentNullException.ThrowIfNull(upload);
-        if (string.IsNullOrWhiteSpace(upload.Bucket))
+        if (Skip(upload) is { } skipped)
         {
-            throw new InvalidJobRequestException("The upload event has no detail.bucket.name.");
-        }
-
-        if (string.IsNullOrEmpty(upload.Key))
-        {
-            throw new InvalidJobRequestException("The upload event has no detail.object.key.");
-        }
-
-        if (upload.Key.EndsWith('/'))
-        {
-            throw new InvalidJobRequestException($"The key '{upload.Key}' is a folder marker, not a media file.");
-        }
-
-        if (upload.Rerun is < 1)
-        {
-            throw new InvalidJobRequestException($"rerun must be a positive number, not {upload.Rerun}.");
+            throw skipped.Skipped.Reason == SkipReasons.UnsupportedMediaFormat
+                ? new UnsupportedMediaFormatException(skipped.Skipped.Detail)
+                : new InvalidJobRequestException(skipped.Skipped.Detail);
         }
 
         var format = MediaFormat(upload.Key);
@@ -101,7 +129,7 @@ public sealed class JobPlanner
         var jobSeconds = pacing.ExpectedJobSeconds(audioSeconds);
         return new JobPlan(
             jobName,
-            $"s3://{upload.Bucket}/{upload.Key}",
+            MediaUri(upload),
             format,
             upload.Bucket,
             upload.Key,
@@ -114,17 +142,46 @@ public sealed class JobPlanner
     }
 
     /// <summary>The Transcribe MediaFormat of a key, from its extension in any letter case.</summary>
-    public static string MediaFormat(string key)
+    public static string MediaFormat(string key) =>
+        TryMediaFormat(key, out var format) ? format : throw new UnsupportedMediaFormatException(UnsupportedFormatMessage(key));
+
+    private static bool TryMediaFormat(string key, out string format)
     {
         ArgumentNullException.ThrowIfNull(key);
+        format = Extension(key).ToLowerInvariant();
+        return BitsPerSecond.ContainsKey(format);
+    }
+
+    private static string UnsupportedFormatMessage(string key) =>
+        $"'{key}' has the extension '{Extension(key)}'; Transcribe accepts {string.Join(", ", MediaFormats)}.";
+
+    private static string Extension(string key)
+    {
         var fileName = key[(key.LastIndexOf('/') + 1)..];
         var dot = fileName.LastIndexOf('.');
-        var extension = dot > 0 ? fileName[(dot + 1)..].ToLowerInvariant() : string.Empty;
-        return BitsPerSecond.ContainsKey(extension)
-            ? extension
-            : throw new UnsupportedMediaFormatException(
-                $"'{key}' has the extension '{(dot > 0 ? fileName[(dot + 1)..] : string.Empty)}'; Transcribe accepts {string.Join(", ", MediaFormats)}.");
+        return dot > 0 ? fileName[(dot + 1)..] : string.Empty;
     }
+
+    private static void Validate(Upload upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (string.IsNullOrWhiteSpace(upload.Bucket))
+        {
+            throw new InvalidJobRequestException("The upload event has no detail.bucket.name.");
+        }
+
+        if (string.IsNullOrEmpty(upload.Key))
+        {
+            throw new InvalidJobRequestException("The upload event has no detail.object.key.");
+        }
+
+        if (upload.Rerun is < 1)
+        {
+            throw new InvalidJobRequestException($"rerun must be a positive number, not {upload.Rerun}.");
+        }
+    }
+
+    private static string MediaUri(Upload upload) => $"s3://{upload.Bucket}/{upload.Key}";
 
     private string JobName(Upload upload)
     {

@@ -24,12 +24,13 @@ public sealed class JobPlannerHandler
     private readonly JobPlanner planner;
 
     /// <summary>
-    /// Used by the Lambda runtime: settings from JOB_NAME_PREFIX, TRANSCRIPT_PREFIX, TRANSCRIPT_FILE_PREFIX (optional)
+    /// Used by the Lambda runtime: settings from JOB_NAME_PREFIX, MEDIA_PREFIX, TRANSCRIPT_PREFIX, TRANSCRIPT_FILE_PREFIX (optional)
     /// and the pacing POLL_MIN_INTERVAL_SECONDS, POLL_MAX_INTERVAL_SECONDS, POLL_GIVE_UP_AFTER_SECONDS, JOB_SECONDS_PER_AUDIO_SECOND.
     /// </summary>
     public JobPlannerHandler()
         : this(new JobPlanner(
             Settings.Required("JOB_NAME_PREFIX"),
+            Settings.Required("MEDIA_PREFIX"),
             Settings.Required("TRANSCRIPT_PREFIX"),
             new PollPacing(
                 Settings.Parse<int>("POLL_MIN_INTERVAL_SECONDS"),
@@ -53,6 +54,9 @@ public sealed class JobPlannerHandler
             detail.Object?.Etag,
             detail.Object?.Size ?? 0,
             uploadEvent.Rerun);
-        return FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
+        // An object the pipeline does not transcribe is answered, not thrown: the workflow records it as SKIPPED.
+        return planner.Skip(upload) is { } skipped
+            ? FunctionsJson.Write(skipped, FunctionsJson.Default.SkippedUpload)
+            : FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
     }
 }

@@ -52,6 +52,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         new[]
         {
             "Check the job status", "Describe the failed step", "Describe the planning failure of an incomplete input", "Does the input name the upload?", "Describe the failed transcription", "Describe the job that did not finish",
+            "Is the upload a media file?", "Record the skipped upload", "Upload skipped",
             "Describe the planning failure", "Describe the unexpected job status", "Get the transcription job status", "Join the existing job",
             "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
             "Send the failure to the dead-letter queue", "Start the transcription job", "Transcription failed",
@@ -83,7 +84,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         var retry = Assert.Single(Definition.State("Start the transcription job")["Retry"]!.AsArray())!;
 
         Assert.Equal(
-            [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeThrottling, TranscriptionWorkflow.TranscribeInternalFailure],
+            [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeInternalFailure],
             retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.Equal("FULL", retry["JitterStrategy"]!.GetValue<string>());
         Assert.Equal(2, retry["BackoffRate"]!.GetValue<double>());
@@ -210,6 +211,26 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         Assert.Equal("PII", parameters["ContentRedaction"]!["RedactionType"]!.GetValue<string>());
         Assert.Equal(["vtt"], parameters["Subtitles"]!["Formats"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Null(Definition.State("Start the transcription job")["Parameters"]!["ContentRedaction"]);
+    }
+
+    [Fact]
+    public void Planning_SkippedUploadIsRecordedAsSkippedAndSucceeds()
+    {
+        var isMedia = Definition.State("Is the upload a media file?");
+        var skip = Assert.Single(isMedia["Choices"]!.AsArray())!;
+        var record = Definition.State("Record the skipped upload");
+
+        Assert.Equal("Is the upload a media file?", Definition.State("Plan the transcription job")["Next"]!.GetValue<string>());
+        Assert.Equal("""{"Variable":"$.job.skipped","IsPresent":true,"Next":"Record the skipped upload"}""", skip.ToJsonString());
+        Assert.Equal("Start the transcription job", isMedia["Default"]!.GetValue<string>());
+        Assert.Equal("SKIPPED", record["Parameters"]!["Item"]!["status"]!["S"]!.GetValue<string>());
+        Assert.Equal("$.job.skipped.reason", record["Parameters"]!["Item"]!["skipReason"]!["S.$"]!.GetValue<string>());
+        Assert.Equal(
+            Definition.State("Record the failure in the metadata table")["Parameters"]!["ConditionExpression"]!.GetValue<string>(),
+            record["Parameters"]!["ConditionExpression"]!.GetValue<string>());
+        Assert.Equal("Upload skipped", record["Next"]!.GetValue<string>());
+        Assert.Equal("Succeed", Definition.State("Upload skipped")["Type"]!.GetValue<string>());
+        Assert.Equal("Describe the failed step", Assert.Single(record["Catch"]!.AsArray())!["Next"]!.GetValue<string>());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class PlannedJobTests(LocalServers servers)
     [Fact]
     public async Task PlannedJob_IsRecordedUnderThePlannedName()
     {
-        var planner = new JobPlannerHandler(new JobPlanner("ts-test-", "transcripts/", Fixture.Pacing));
+        var planner = new JobPlannerHandler(new JobPlanner("ts-test-", "media/", "transcripts/", Fixture.Pacing));
         var postProcessor = new PostProcessorHandler(servers.S3, servers.Dynamo, LocalServers.TableName, 1024 * 1024, 0.5);
 
         var plan = await Invoke(planner.HandleAsync, UploadEvent);

@@ -7,7 +7,7 @@ namespace TranscribeStack.Functions.Tests.JobPlanning;
 
 public sealed class JobPlannerTests
 {
-    private static readonly JobPlanner Planner = new("transcribestack-dev-", "transcripts/", Fixture.Pacing);
+    private static readonly JobPlanner Planner = new("transcribestack-dev-", "media/", "transcripts/", Fixture.Pacing);
     private static readonly Regex ValidName = new("^[0-9a-zA-Z._-]{1,200}$", RegexOptions.None, TimeSpan.FromSeconds(1));
 
     private static Upload Upload(string key, string? version = "v1", int? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
@@ -101,18 +101,63 @@ public sealed class JobPlannerTests
     [Theory]
     [InlineData("", "media/a.mp3", "bucket")]
     [InlineData("b", "", "key")]
-    [InlineData("b", "media/folder/", "folder marker")]
     public void IncompleteUpload_NamesTheMissingPart(string bucket, string key, string expected)
     {
-        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(new Upload(bucket, key, "v", "e", 1)));
+        var upload = new Upload(bucket, key, "v", "e", 1);
 
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Skip(upload)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(upload)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("media/folder/", SkipReasons.FolderMarker, "folder marker")]
+    [InlineData("media/", SkipReasons.FolderMarker, "folder marker")]
+    [InlineData("media/notes.txt", SkipReasons.UnsupportedMediaFormat, "'txt'; Transcribe accepts")]
+    [InlineData("media/noextension", SkipReasons.UnsupportedMediaFormat, "''; Transcribe accepts")]
+    [InlineData("other/talk.mp3", SkipReasons.OutsideMediaPrefix, "not under the media prefix 'media/'")]
+    [InlineData("Media/talk.mp3", SkipReasons.OutsideMediaPrefix, "not under the media prefix 'media/'")]
+    [InlineData("talk.mp3", SkipReasons.OutsideMediaPrefix, "not under the media prefix 'media/'")]
+    public void Skip_NamesTheReasonAndTheObject(string key, string reason, string detail)
+    {
+        var skipped = Planner.Skip(Upload(key));
+
+        Assert.NotNull(skipped);
+        Assert.Equal(reason, skipped.Skipped.Reason);
+        Assert.Contains(detail, skipped.Skipped.Detail, StringComparison.Ordinal);
+        Assert.Contains($"'{key}'", skipped.Skipped.Detail, StringComparison.Ordinal);
+        Assert.Equal($"s3://raw-bucket/{key}", skipped.MediaUri);
+        Assert.Matches(ValidName, skipped.JobName);
+        Assert.StartsWith("transcribestack-dev-", skipped.JobName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Skip_SameObjectSameName_SoADuplicateEventRecordsOneItem()
+    {
+        Assert.Equal(Planner.Skip(Upload("media/notes.txt"))!.JobName, Planner.Skip(Upload("media/notes.txt"))!.JobName);
+        Assert.NotEqual(Planner.Skip(Upload("media/notes.txt"))!.JobName, Planner.Skip(Upload("media/notes.txt", "v2"))!.JobName);
+    }
+
+    [Theory]
+    [InlineData("media/a.mp3")]
+    [InlineData("media/2026/11/Interview.WAV")]
+    [InlineData("media/a b/c.M4a")]
+    public void Skip_MediaUnderThePrefix_IsNotSkipped(string key)
+    {
+        Assert.Null(Planner.Skip(Upload(key)));
+    }
+
+    [Fact]
+    public void Plan_OfASkippedUpload_Throws()
+    {
+        Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/folder/")));
+        Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("other/a.mp3")));
+        Assert.Throws<UnsupportedMediaFormatException>(() => Planner.Plan(Upload("media/a.txt")));
     }
 
     [Fact]
     public void RedactedOutput_PointsAtTheRedactedTranscript()
     {
-        var planner = new JobPlanner("transcribestack-prod-", "transcripts/", Fixture.Pacing, "redacted-");
+        var planner = new JobPlanner("transcribestack-prod-", "media/", "transcripts/", Fixture.Pacing, "redacted-");
 
         var plan = planner.Plan(Upload("media/a.mp3"));
 
@@ -162,6 +207,23 @@ public sealed class JobPlannerTests
         Assert.Equal(polling.GetProperty("laterWaitSeconds").GetArrayLength(), polling.GetProperty("laterPolls").GetInt32());
         Assert.Equal(36_000, polling.GetProperty("givesUpAfterSeconds").GetInt64());
         Assert.StartsWith("transcribestack-dev-Call-42-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handler_UnsupportedObject_AnswersSkippedInsteadOfFailing()
+    {
+        const string Event = """
+            {"detail":{"bucket":{"name":"raw-bucket"},"object":{"key":"media/readme.txt","size":12,"etag":"abc","version-id":"v1"}}}
+            """;
+        var handler = new JobPlannerHandler(Planner);
+
+        using var output = await handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(Event)));
+        using var json = await JsonDocument.ParseAsync(output);
+
+        Assert.Equal(SkipReasons.UnsupportedMediaFormat, json.RootElement.GetProperty("skipped").GetProperty("reason").GetString());
+        Assert.Equal("s3://raw-bucket/media/readme.txt", json.RootElement.GetProperty("mediaUri").GetString());
+        Assert.StartsWith("transcribestack-dev-readme-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
+        Assert.False(json.RootElement.TryGetProperty("polling", out _));
     }
 
     [Theory]

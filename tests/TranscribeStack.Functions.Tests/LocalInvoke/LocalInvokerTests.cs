@@ -12,7 +12,7 @@ public sealed class LocalInvokerTests
     private static async Task<JsonObject[]> Run(string input, Func<JobPlannerHandler>? create = null)
     {
         using var output = new StringWriter();
-        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "transcripts/", Fixture.Pacing))));
+        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "media/", "transcripts/", Fixture.Pacing))));
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
     }
 
@@ -28,11 +28,11 @@ public sealed class LocalInvokerTests
     [Fact]
     public async Task HandlerError_IsAnsweredWithTheExceptionClassName()
     {
-        var answer = Assert.Single(await Run("""{"handler":"JobPlanner","payload":{"detail":{"bucket":{"name":"b"},"object":{"key":"notes.txt"}}}}""" + "\n"));
+        var answer = Assert.Single(await Run("""{"handler":"JobPlanner","payload":{"detail":{"bucket":{"name":"b"},"object":{"size":1}}}}""" + "\n"));
 
         Assert.False(answer["ok"]!.GetValue<bool>());
-        Assert.Equal(nameof(UnsupportedMediaFormatException), answer["errorType"]!.GetValue<string>());
-        Assert.Contains("notes.txt", answer["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(nameof(InvalidJobRequestException), answer["errorType"]!.GetValue<string>());
+        Assert.Contains("detail.object.key", answer["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
