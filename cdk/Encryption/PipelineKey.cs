@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Constructs;
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Encryption;
 
@@ -51,7 +52,8 @@ public sealed class PipelineKey : Construct
         {
             Sid = "AllowCloudWatchLogsForThisStacksLogGroups",
             Principals = [new ServicePrincipal($"logs.{stack.Region}.amazonaws.com")],
-            Actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+            // Not kms:DescribeKey: the encryption-context key below does not apply to it, so it never matched.
+            Actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey"],
             Resources = ["*"],
             Conditions = new Dictionary<string, object>
             {
@@ -82,15 +84,15 @@ public sealed class PipelineKey : Construct
             Principals = [new ServicePrincipal(servicePrincipal)],
             Actions = ["kms:Decrypt", "kms:GenerateDataKey"],
             Resources = ["*"],
-            Conditions = ConfusedDeputy(sourceArnPattern),
+            Conditions = ConfusedDeputy.Conditions(sourceArnPattern),
         }), false);
     }
 
     /// <summary>
     /// The service-principal reading of Transcribe's access model: transcribe.amazonaws.com may decrypt
-    /// media and encrypt transcripts, only for this account's jobs under the stack's job-name prefix.
+    /// media and encrypt transcripts, only for this account's Transcribe resources (see <see cref="ConfusedDeputy.TranscribeSourceArn"/>).
     /// </summary>
-    public void AllowTranscribeService(string transcriptionJobArnPattern)
+    public void AllowTranscribeService(string transcribeSourceArnPattern)
     {
         Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
@@ -98,14 +100,8 @@ public sealed class PipelineKey : Construct
             Principals = [new ServicePrincipal("transcribe.amazonaws.com")],
             Actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
             Resources = ["*"],
-            Conditions = ConfusedDeputy(transcriptionJobArnPattern),
+            Conditions = ConfusedDeputy.Conditions(transcribeSourceArnPattern),
         }), false);
     }
 
-    /// <summary>aws:SourceAccount and aws:SourceArn: the service acts only for this account's own resources.</summary>
-    internal static Dictionary<string, object> ConfusedDeputy(string sourceArnPattern) => new()
-    {
-        ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.ACCOUNT_ID },
-        ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = sourceArnPattern },
-    };
 }

@@ -3,7 +3,9 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
+using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Storage;
+using TranscribeStack.Cdk.Transcripts;
 
 namespace TranscribeStack.Cdk.Ingestion;
 
@@ -16,8 +18,8 @@ public sealed class MediaIngestionProps
     /// <summary>Uploads go under this prefix, e.g. media/.</summary>
     public required string MediaPrefix { get; init; }
 
-    /// <summary>ARN pattern of this stack's transcription jobs (the service principal's aws:SourceArn).</summary>
-    public required string TranscriptionJobArnPattern { get; init; }
+    /// <summary>The aws:SourceArn pattern Transcribe (the service principal) is matched with.</summary>
+    public required string TranscribeSourceArnPattern { get; init; }
 
     public required int InfrequentAccessAfterDays { get; init; }
 
@@ -35,11 +37,13 @@ public sealed class MediaIngestionProps
 public sealed class MediaIngestion : Construct
 {
     private readonly SecureBucket raw;
+    private readonly IKey key;
 
     public MediaIngestion(Construct scope, string id, MediaIngestionProps props)
         : base(scope, id)
     {
         MediaPrefix = props.MediaPrefix;
+        key = props.Key;
         var rules = new List<ILifecycleRule>
         {
             new LifecycleRule
@@ -61,7 +65,7 @@ public sealed class MediaIngestion : Construct
             RemovalPolicy = props.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service reads media, nothing else.
-        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", props.MediaPrefix, props.TranscriptionJobArnPattern);
+        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", props.MediaPrefix, props.TranscribeSourceArnPattern);
         Bucket = raw.Bucket;
     }
 
@@ -70,11 +74,14 @@ public sealed class MediaIngestion : Construct
     public string MediaPrefix { get; }
 
     /// <summary>
-    /// s3:GetObject on the media prefix and kms:Decrypt: what the Transcribe caller needs to read media.
-    /// Bucket.GrantRead would also give List and GetBucket* on the whole bucket, hence the narrow statement.
+    /// s3:GetObject on the media prefix and kms:Decrypt: what the Transcribe caller (and the role a
+    /// queued job runs as) needs to read media. Bucket.GrantRead would also give List and GetBucket*
+    /// on the whole bucket, hence the narrow statement. The key is usable through S3 for this bucket,
+    /// and through Transcribe (see <see cref="TranscriptStorage.GrantTranscribeOutput"/>).
     /// </summary>
-    public void GrantReadMedia(IGrantable grantee)
+    public Grant GrantReadMedia(IGrantable grantee)
     {
-        raw.GrantOnPrefix(grantee, "s3:GetObject", MediaPrefix, "kms:Decrypt");
+        return raw.GrantOnPrefix(grantee, "s3:GetObject", MediaPrefix, "kms:Decrypt")
+            .Combine(key.GrantViaService(grantee, "transcribe", ["kms:Decrypt"]));
     }
 }

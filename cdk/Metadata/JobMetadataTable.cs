@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Constructs;
+using TranscribeStack.Cdk.Encryption;
 
 namespace TranscribeStack.Cdk.Metadata;
 
@@ -56,12 +57,13 @@ public sealed class JobMetadataTable : Construct
 
     /// <summary>
     /// dynamodb:PutItem on the table only (every writer records a whole item with a condition) and the
-    /// key rights DynamoDB checks for a customer-managed key. Table.GrantWriteData would add UpdateItem,
+    /// key rights DynamoDB checks for a customer-managed key, only for DynamoDB's calls for this table
+    /// (DynamoDB's encryption context names the table). Table.GrantWriteData would add UpdateItem,
     /// DeleteItem and BatchWriteItem, and Table.Grant the index ARNs, which no writer uses.
     /// </summary>
-    public void GrantPutItem(IGrantable grantee)
+    public Grant GrantPutItem(IGrantable grantee)
     {
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] });
-        key.Grant(grantee, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey");
+        return Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] })
+            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
     }
 }

@@ -9,6 +9,7 @@ using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
 using Constructs;
+using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Monitoring;
@@ -57,7 +58,8 @@ public sealed class PipelineMonitoring : Construct
             Sid = "DenyWithoutTls",
             Effect = Effect.DENY,
             Principals = [new AnyPrincipal()],
-            Actions = ["sns:Publish", "sns:Subscribe", "sns:Receive"],
+            // The topic's data actions that exist in IAM (there is no sns:Receive).
+            Actions = ["sns:Publish", "sns:Subscribe"],
             Resources = [Topic.TopicArn],
             Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
         }));
@@ -67,7 +69,7 @@ public sealed class PipelineMonitoring : Construct
             Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
             Actions = ["sns:Publish"],
             Resources = [Topic.TopicArn],
-            Conditions = Encryption.PipelineKey.ConfusedDeputy(props.AlarmArnPattern),
+            Conditions = ConfusedDeputy.Conditions(props.AlarmArnPattern),
         }));
         if (settings.Email is { } email)
         {

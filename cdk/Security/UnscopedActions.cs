@@ -11,7 +11,9 @@ public static class UnscopedActions
     public static IReadOnlyDictionary<string, string> Reasons { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["transcribe:StartTranscriptionJob"] =
-            "has no resource type in the Service Authorization Reference; conditioned on transcribe:OutputBucketName, transcribe:OutputKey and transcribe:OutputEncryptionKMSKeyId",
+            "has no resource type in the Service Authorization Reference; conditioned on transcribe:OutputBucketName, transcribe:OutputKey, transcribe:OutputEncryptionKMSKeyId and the job tags (aws:RequestTag, aws:TagKeys)",
+        ["transcribe:TagResource"] =
+            "has no resource type in the Service Authorization Reference; starting a job with Tags may be authorized as TagResource too; conditioned on exactly this stack's tag keys and values (aws:RequestTag, aws:TagKeys)",
         ["xray:PutTraceSegments"] = "X-Ray trace submission has no resource type (tracing of the state machine and the functions)",
         ["xray:PutTelemetryRecords"] = "X-Ray telemetry has no resource type",
         ["xray:GetSamplingRules"] = "X-Ray sampling rules have no resource-level permissions for this call",
@@ -27,5 +29,5 @@ public static class UnscopedActions
     };
 
     /// <summary>Actions above that must always carry a condition because condition keys exist for them.</summary>
-    public static IReadOnlySet<string> MustBeConditioned { get; } = new HashSet<string>(StringComparer.Ordinal) { "transcribe:StartTranscriptionJob" };
+    public static IReadOnlySet<string> MustBeConditioned { get; } = new HashSet<string>(StringComparer.Ordinal) { "transcribe:StartTranscriptionJob", "transcribe:TagResource" };
 }

@@ -3,6 +3,8 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
+using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Storage;
 
@@ -66,21 +68,26 @@ public sealed class SecureBucket : Construct
 
     /// <summary>
     /// One S3 action on the objects under <paramref name="prefix"/> only, plus the named rights on the
-    /// bucket's key. The bucket's GrantRead/GrantPut would add bucket-wide List, GetBucket*, Abort* and
-    /// ACL rights that no principal of the pipeline uses.
+    /// bucket's key for S3's own calls with this bucket's encryption context (see <see cref="KeyGrants"/>).
+    /// The bucket's GrantRead/GrantPut would add bucket-wide List, GetBucket*, Abort* and ACL rights
+    /// that no principal of the pipeline uses.
     /// </summary>
-    public void GrantOnPrefix(IGrantable grantee, string s3Action, string prefix, params string[] keyActions)
+    public Grant GrantOnPrefix(IGrantable grantee, string s3Action, string prefix, params string[] keyActions)
     {
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        var grant = Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
             Actions = [s3Action],
             ResourceArns = [Bucket.ArnForObjects(prefix + "*")],
         });
-        if (keyActions.Length > 0)
+        if (keyActions.Length == 0)
         {
-            (encryptionKey ?? throw new InvalidOperationException($"{Node.Path} has no KMS key to grant {string.Join(", ", keyActions)} on.")).Grant(grantee, keyActions);
+            return grant;
         }
+
+        var key = encryptionKey ?? throw new InvalidOperationException($"{Node.Path} has no KMS key to grant {string.Join(", ", keyActions)} on.");
+        // With bucket keys S3 asks KMS with the bucket's ARN as the encryption context.
+        return grant.Combine(key.GrantViaService(grantee, "s3", keyActions, new KeyValuePair<string, string>("aws:s3:arn", Bucket.BucketArn)));
     }
 
     /// <summary>
@@ -96,7 +103,7 @@ public sealed class SecureBucket : Construct
             Principals = [new ServicePrincipal(service)],
             Actions = [action],
             Resources = [Bucket.ArnForObjects(prefix + "*")],
-            Conditions = Encryption.PipelineKey.ConfusedDeputy(sourceArnPattern),
+            Conditions = ConfusedDeputy.Conditions(sourceArnPattern),
         }));
     }
 }

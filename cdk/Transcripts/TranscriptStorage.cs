@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
+using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Storage;
 
 namespace TranscribeStack.Cdk.Transcripts;
@@ -16,7 +17,7 @@ public sealed class TranscriptStorageProps
     /// <summary>Transcribe writes under this prefix, e.g. transcripts/.</summary>
     public required string TranscriptPrefix { get; init; }
 
-    public required string TranscriptionJobArnPattern { get; init; }
+    public required string TranscribeSourceArnPattern { get; init; }
 
     public int? ExpireAfterDays { get; init; }
 
@@ -32,11 +33,13 @@ public sealed class TranscriptStorageProps
 public sealed class TranscriptStorage : Construct
 {
     private readonly SecureBucket bucket;
+    private readonly IKey key;
 
     public TranscriptStorage(Construct scope, string id, TranscriptStorageProps props)
         : base(scope, id)
     {
         TranscriptPrefix = props.TranscriptPrefix;
+        key = props.Key;
         bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
         {
             EncryptionKey = props.Key,
@@ -55,7 +58,7 @@ public sealed class TranscriptStorage : Construct
             RemovalPolicy = props.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service writes output, only under its prefix.
-        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", props.TranscriptPrefix, props.TranscriptionJobArnPattern);
+        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", props.TranscriptPrefix, props.TranscribeSourceArnPattern);
         Bucket = bucket.Bucket;
     }
 
@@ -67,16 +70,20 @@ public sealed class TranscriptStorage : Construct
     /// What StartTranscriptionJob's caller needs for output: Transcribe first writes
     /// &lt;prefix&gt;.write_access_check_file.temp AS THE CALLER and answers BadRequestException if that is
     /// denied, then writes the transcript encrypted with the key. Only s3:PutObject on the prefix:
-    /// Bucket.GrantPut would add s3:Abort* and object ACL rights.
+    /// Bucket.GrantPut would add s3:Abort* and object ACL rights. The key rights hold for S3's calls
+    /// for this bucket (documented) and for Transcribe's own calls on the caller's behalf
+    /// (kms:ViaService transcribe: our assumption, AWS does not say whether Transcribe makes them).
     /// </summary>
-    public void GrantTranscribeOutput(IGrantable caller)
+    public Grant GrantTranscribeOutput(IGrantable caller)
     {
-        bucket.GrantOnPrefix(caller, "s3:PutObject", TranscriptPrefix, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
+        string[] keyActions = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"];
+        return bucket.GrantOnPrefix(caller, "s3:PutObject", TranscriptPrefix, keyActions)
+            .Combine(key.GrantViaService(caller, "transcribe", keyActions));
     }
 
-    /// <summary>s3:GetObject on the transcript prefix and kms:Decrypt (the post-processor).</summary>
-    public void GrantReadTranscripts(IGrantable grantee)
+    /// <summary>s3:GetObject on the transcript prefix and kms:Decrypt through S3 for this bucket (the post-processor).</summary>
+    public Grant GrantReadTranscripts(IGrantable grantee)
     {
-        bucket.GrantOnPrefix(grantee, "s3:GetObject", TranscriptPrefix, "kms:Decrypt");
+        return bucket.GrantOnPrefix(grantee, "s3:GetObject", TranscriptPrefix, "kms:Decrypt");
     }
 }

@@ -5,7 +5,8 @@ namespace TranscribeStack.Cdk.Tests.Security;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class BucketTests(SynthesizedStacks stacks)
 {
-    private const string JobArnPattern = "arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-dev-*";
+    // AWS's documented confused-deputy form for Transcribe (see ConfusedDeputy.TranscribeSourceArn).
+    private const string TranscribeSourceArn = "arn:aws:transcribe:us-east-1:123456789012:*";
     private const string Raw = "arn:" + LogicalIds.RawBucket;
     private const string Transcripts = "arn:" + LogicalIds.TranscriptBucket;
 
@@ -119,7 +120,7 @@ public sealed class BucketTests(SynthesizedStacks stacks)
         Assert.Equal(["s3:GetObject"], allow.Actions);
         Assert.Equal([Raw + "/media/*"], allow.Resources);
         Assert.Equal("123456789012", allow.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal(JobArnPattern, allow.Condition("ArnLike", "aws:SourceArn"));
+        Assert.Equal(TranscribeSourceArn, allow.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public sealed class BucketTests(SynthesizedStacks stacks)
         Assert.Equal(["s3:PutObject"], allow.Actions);
         Assert.Equal([Transcripts + "/transcripts/*"], allow.Resources);
         Assert.Equal("123456789012", allow.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal(JobArnPattern, allow.Condition("ArnLike", "aws:SourceArn"));
+        Assert.Equal(TranscribeSourceArn, allow.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Theory]

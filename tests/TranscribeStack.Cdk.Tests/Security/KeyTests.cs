@@ -5,7 +5,8 @@ namespace TranscribeStack.Cdk.Tests.Security;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class KeyTests(SynthesizedStacks stacks)
 {
-    private const string JobArnPattern = "arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-dev-*";
+    // AWS's documented confused-deputy form for Transcribe (see ConfusedDeputy.TranscribeSourceArn).
+    private const string TranscribeSourceArn = "arn:aws:transcribe:us-east-1:123456789012:*";
 
     private IReadOnlyList<Statement> KeyPolicy => stacks["dev"].KeyPolicyStatements(LogicalIds.Key);
 
@@ -44,18 +45,19 @@ public sealed class KeyTests(SynthesizedStacks stacks)
     {
         var logs = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("logs.us-east-1.amazonaws.com"));
 
-        Assert.Equal(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"], logs.Actions);
+        // Only actions the encryption-context condition applies to (not kms:DescribeKey).
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"], logs.Actions);
         Assert.Equal("arn:aws:logs:us-east-1:123456789012:log-group:TranscribeStack-dev-*", logs.Condition("ArnLike", "kms:EncryptionContext:aws:logs:arn"));
     }
 
     [Fact]
-    public void KeyPolicy_TranscribeService_OnlyForThisStacksJobs()
+    public void KeyPolicy_TranscribeService_OnlyForThisAccountsTranscribe()
     {
         var transcribe = Assert.Single(KeyPolicy, s => s.ServicePrincipals.Contains("transcribe.amazonaws.com"));
 
         Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], transcribe.Actions);
         Assert.Equal("123456789012", transcribe.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal(JobArnPattern, transcribe.Condition("ArnLike", "aws:SourceArn"));
+        Assert.Equal(TranscribeSourceArn, transcribe.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Theory]

@@ -62,13 +62,29 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void CallerRole_GetAndTagJobs_OnlyWithThisStacksJobNamePrefix()
+    public void CallerRole_GetJobs_OnlyWithThisStacksJobNamePrefix()
     {
         var jobs = Assert.Single(Caller, s => s.Actions.Contains("transcribe:GetTranscriptionJob"));
 
-        Assert.Equal(["transcribe:GetTranscriptionJob", "transcribe:TagResource"], jobs.Actions);
+        Assert.Equal(["transcribe:GetTranscriptionJob"], jobs.Actions);
         Assert.Equal([JobArnPattern], jobs.Resources);
         Assert.False(Caller.Allows("transcribe:GetTranscriptionJob", "arn:aws:transcribe:us-east-1:123456789012:transcription-job/someone-elses-job"));
+    }
+
+    [Theory]
+    [InlineData("transcribe:StartTranscriptionJob")]
+    [InlineData("transcribe:TagResource")]
+    public void CallerRole_StartsAndTagsJobs_OnlyWithExactlyThisStacksTags(string action)
+    {
+        // TagResource has no resource type: the tag keys and values are what limit it.
+        var statement = Assert.Single(Caller, s => s.Actions.Contains(action));
+
+        Assert.Equal([action], statement.Actions);
+        Assert.Equal("TranscribeStack", statement.Condition("StringEquals", "aws:RequestTag/Application"));
+        Assert.Equal("dev", statement.Condition("StringEquals", "aws:RequestTag/Environment"));
+        Assert.Equal(
+            """["Application","Environment"]""",
+            statement.Conditions!["ForAllValues:StringEquals"]!["aws:TagKeys"]!.ToJsonString());
     }
 
     [Fact]
@@ -106,7 +122,41 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         var kms = Caller.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
 
         Assert.All(kms, s => Assert.Equal([KeyArn], s.Resources));
-        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms.SelectMany(s => s.Actions).Distinct());
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms.SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string, string, string, string?> KeyUses => new()
+    {
+        // role, service that calls KMS for it, actions, encryption context (aws:<service>:arn or table name)
+        { LogicalIds.WorkflowRole, "s3", "kms:Decrypt", Raw },
+        { LogicalIds.WorkflowRole, "s3", "kms:Decrypt kms:Encrypt kms:GenerateDataKey", Transcripts },
+        { LogicalIds.WorkflowRole, "sqs", "kms:Decrypt kms:GenerateDataKey", "arn:" + LogicalIds.FailureQueue },
+        { LogicalIds.WorkflowRole, "dynamodb", "kms:Decrypt kms:Encrypt kms:GenerateDataKey", "ref:" + LogicalIds.Table },
+        { LogicalIds.WorkflowRole, "transcribe", "kms:Decrypt kms:Encrypt kms:GenerateDataKey", null },
+        { LogicalIds.PostProcessorRole, "s3", "kms:Decrypt", Transcripts },
+        { LogicalIds.PostProcessorRole, "dynamodb", "kms:Decrypt kms:Encrypt kms:GenerateDataKey", "ref:" + LogicalIds.Table },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyUses))]
+    public void Role_KeyRights_OnlyThroughTheServiceThatUsesTheKey(string role, string service, string actions, string? context)
+    {
+        var kms = Dev.RoleStatements(role).Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
+        var viaService = kms.Where(s => s.Condition("StringEquals", "kms:ViaService") == $"{service}.us-east-1.amazonaws.com"
+            && s.Condition("StringEquals", $"kms:EncryptionContext:aws:{service}:arn") == (service == "dynamodb" ? null : context)
+            && s.Condition("StringEquals", "kms:EncryptionContext:aws:dynamodb:tableName") == (service == "dynamodb" ? context : null)).ToList();
+
+        Assert.Equal(actions.Split(' '), Assert.Single(viaService).Actions);
+        Assert.All(kms, s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+    }
+
+    [Fact]
+    public void PostProcessorRole_CannotEncryptThroughS3()
+    {
+        // Reading a transcript needs kms:Decrypt only; Encrypt and GenerateDataKey are DynamoDB's, for the table.
+        var s3 = PostProcessor.Where(s => s.Condition("StringEquals", "kms:ViaService") == "s3.us-east-1.amazonaws.com").ToList();
+
+        Assert.Equal(["kms:Decrypt"], s3.SelectMany(s => s.Actions).Distinct());
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+
+namespace TranscribeStack.Cdk.Encryption;
+
+/// <summary>
+/// Key grants tied to the service that uses the key. A principal that reads an encrypted object or
+/// sends an encrypted message never calls KMS itself: S3, SQS or DynamoDB does, on its behalf, and
+/// KMS then sees <c>kms:ViaService</c> = that service's endpoint. Granting the key only under that
+/// condition means the role cannot decrypt or encrypt anything directly, and where the service
+/// documents its encryption context (S3: <c>aws:s3:arn</c>, the bucket's ARN with bucket keys;
+/// SQS: <c>aws:sqs:arn</c>, the queue's ARN) only for that one resource.
+/// </summary>
+public static class KeyGrants
+{
+    /// <summary>
+    /// Grants <paramref name="actions"/> on <paramref name="key"/> for calls that <paramref name="service"/>
+    /// (for example "s3") makes on the grantee's behalf in this stack's region, and, when
+    /// <paramref name="encryptionContext"/> is given, only with that encryption-context pair.
+    /// </summary>
+    public static Grant GrantViaService(
+        this IKey key,
+        IGrantable grantee,
+        string service,
+        string[] actions,
+        KeyValuePair<string, string>? encryptionContext = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var conditions = new Dictionary<string, object> { ["kms:ViaService"] = ServiceEndpoint(key, service) };
+        if (encryptionContext is { } context)
+        {
+            conditions[$"kms:EncryptionContext:{context.Key}"] = context.Value;
+        }
+
+        return Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = actions,
+            ResourceArns = [key.KeyArn],
+            Conditions = new Dictionary<string, IDictionary<string, object>> { ["StringEquals"] = conditions },
+        });
+    }
+
+    /// <summary>The endpoint KMS reports as kms:ViaService for <paramref name="service"/>: &lt;service&gt;.&lt;region&gt;.amazonaws.com.</summary>
+    public static string ServiceEndpoint(IKey key, string service) =>
+        $"{service}.{Stack.Of(key).Region}.{Stack.Of(key).UrlSuffix}";
+}
