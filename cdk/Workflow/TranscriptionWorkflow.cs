@@ -513,56 +513,65 @@ public sealed class TranscriptionWorkflow : Construct
     /// </summary>
     private DynamoPutItem RecordSkip(IChainable onFailure)
     {
-        var record = new DynamoPutItem(this, "Record the skipped upload", new DynamoPutItemProps
-        {
-            Comment = "Not a media file under the media prefix: recorded with the reason, not transcribed.",
-            Table = props.MetadataTable,
-            Item = new Dictionary<string, DynamoAttributeValue>
+        var record = PutItemUnlessCompleted(
+            "Record the skipped upload",
+            "Not a media file under the media prefix: recorded with the reason, not transcribed.",
+            status: "SKIPPED",
+            timeAttribute: "skippedAt",
+            new Dictionary<string, string>
             {
-                ["jobName"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.jobName")),
-                ["status"] = DynamoAttributeValue.FromString("SKIPPED"),
-                ["skipReason"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.skipped.reason")),
-                ["skipDetail"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.skipped.detail")),
-                ["mediaUri"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.job.mediaUri")),
-                ["executionArn"] = DynamoAttributeValue.FromString(JsonPath.ExecutionId),
-                ["skippedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
-                ["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
-            },
-            ConditionExpression = CompletedIsFinal,
-            ExpressionAttributeNames = CompletedIsFinalNames,
-            ExpressionAttributeValues = CompletedIsFinalValues,
-            ResultPath = JsonPath.DISCARD,
-        });
-        record.AddRetry(DynamoRetry());
+                ["jobName"] = JsonPath.StringAt("$.job.jobName"),
+                ["skipReason"] = JsonPath.StringAt("$.job.skipped.reason"),
+                ["skipDetail"] = JsonPath.StringAt("$.job.skipped.detail"),
+                ["mediaUri"] = JsonPath.StringAt("$.job.mediaUri"),
+                ["executionArn"] = JsonPath.ExecutionId,
+            });
         // A skip that cannot be recorded is not lost: it becomes a failure, which also reaches the queue.
         record.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         record.Next(new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." }));
         return record;
     }
 
-    private DynamoPutItem RecordFailure()
+    /// <summary>
+    /// Writes one item of the job (string attributes from paths, the status, when it happened), never
+    /// replacing a COMPLETED item, with DynamoDB's throttling retried.
+    /// </summary>
+    private DynamoPutItem PutItemUnlessCompleted(string name, string? comment, string status, string timeAttribute, Dictionary<string, string> attributes)
     {
-        var record = new DynamoPutItem(this, "Record the failure in the metadata table", new DynamoPutItemProps
+        var item = attributes.ToDictionary(a => a.Key, a => DynamoAttributeValue.FromString(a.Value));
+        item["status"] = DynamoAttributeValue.FromString(status);
+        item[timeAttribute] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
+        item["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
+        var put = new DynamoPutItem(this, name, new DynamoPutItemProps
         {
+            Comment = comment,
             Table = props.MetadataTable,
-            Item = new Dictionary<string, DynamoAttributeValue>
-            {
-                ["jobName"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.jobName")),
-                ["status"] = DynamoAttributeValue.FromString("FAILED"),
-                ["error"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.error")),
-                ["failureReason"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.reason")),
-                ["mediaUri"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.mediaUri")),
-                ["executionArn"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.executionArn")),
-                ["failedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
-                ["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime")),
-            },
-            // COMPLETED is final: a late failure never overwrites a recorded transcript.
+            Item = item,
+            // COMPLETED is final: a late failure or skip never overwrites a recorded transcript.
             ConditionExpression = CompletedIsFinal,
             ExpressionAttributeNames = CompletedIsFinalNames,
             ExpressionAttributeValues = CompletedIsFinalValues,
             ResultPath = JsonPath.DISCARD,
         });
-        record.AddRetry(DynamoRetry());
+        put.AddRetry(DynamoRetry());
+        return put;
+    }
+
+    private DynamoPutItem RecordFailure()
+    {
+        var record = PutItemUnlessCompleted(
+            "Record the failure in the metadata table",
+            comment: null,
+            status: "FAILED",
+            timeAttribute: "failedAt",
+            new Dictionary<string, string>
+            {
+                ["jobName"] = JsonPath.StringAt("$.failure.jobName"),
+                ["error"] = JsonPath.StringAt("$.failure.error"),
+                ["failureReason"] = JsonPath.StringAt("$.failure.reason"),
+                ["mediaUri"] = JsonPath.StringAt("$.failure.mediaUri"),
+                ["executionArn"] = JsonPath.StringAt("$.failure.executionArn"),
+            });
 
         var send = new SqsSendMessage(this, "Send the failure to the dead-letter queue", new SqsSendMessageProps
         {
