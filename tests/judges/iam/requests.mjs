@@ -1,0 +1,265 @@
+// TranscribeStack's access model as the requests AWS evaluates: who calls what, on which resource,
+// with which request context, and whether AWS must allow it. This table is the model (SECURITY.md
+// explains it); simulate.mjs runs every line against the policies of a synthesized template.
+//
+// - RESOURCES names the stack's resources by CloudFormation type and logical-id prefix (the
+//   construct path, as tests/workflow/harness.mjs finds them); `t.arn.<name>` / `t.name.<name>`.
+// - PRINCIPALS is one group per principal: an IAM role (by logical-id prefix: its identity
+//   policies apply) or a service principal (only resource policies apply). A new principal is a
+//   new group of a few lines; `environments` limits a group to where the principal exists.
+// - A line: allow|deny(actions, resources, context, why, flags); several actions or resources
+//   make one request each. `by` makes a service principal the caller (a role's trust policy);
+//   `assumption` marks a line that rests on our reading of AWS, not on AWS documentation.
+// simulate.mjs adds what every real call carries (TLS, principal account, KMS caller account);
+// a context key set to undefined is absent from the request.
+import { REGION } from '../../support/templates.mjs';
+
+export const RESOURCES = {
+  key: ['AWS::KMS::Key', 'EncryptionKey'],
+  rawBucket: ['AWS::S3::Bucket', 'MediaIngestionRawAudioBucket'],
+  transcriptBucket: ['AWS::S3::Bucket', 'TranscriptStorageTranscriptsBucket'],
+  accessLogBucket: ['AWS::S3::Bucket', 'AccessLogsBucket'],
+  table: ['AWS::DynamoDB::Table', 'JobMetadataTable'],
+  failureQueue: ['AWS::SQS::Queue', 'WorkflowFailureQueue'],
+  eventQueue: ['AWS::SQS::Queue', 'UploadTriggerEventDeadLetterQueue'],
+  alarmTopic: ['AWS::SNS::Topic', 'MonitoringAlarmTopic'],
+  uploadRule: ['AWS::Events::Rule', 'UploadTriggerRule'],
+  stateMachine: ['AWS::StepFunctions::StateMachine', 'WorkflowStateMachine'],
+  planner: ['AWS::Lambda::Function', 'JobPlannerFunction'],
+  postProcessor: ['AWS::Lambda::Function', 'PostProcessorFunction'],
+  plannerLogs: ['AWS::Logs::LogGroup', 'JobPlannerLogs'],
+  postProcessorLogs: ['AWS::Logs::LogGroup', 'PostProcessorLogs'],
+  workflowLogs: ['AWS::Logs::LogGroup', 'WorkflowLogs'],
+};
+
+const FOREIGN = '111122223333'; // another account: the confused deputy's victim
+const row = (expect) => (actions, resources, context, why, flags = {}) =>
+  [actions].flat().flatMap((action) => [resources].flat().map((resource) => ({ expect, action, resource, context, why, ...flags })));
+const allow = row('ALLOWED');
+const deny = row('DENIED');
+
+// Request context, as the calling service fills it in.
+const source = (account, arn) => ({ 'aws:SourceAccount': account, 'aws:SourceArn': arn });
+const http = { 'aws:SecureTransport': 'false' };
+const via = (t, service, context = {}) => ({ 'kms:ViaService': `${service}.${t.region}.amazonaws.com`, ...context });
+const s3Object = (bucketArn) => ({ 'kms:EncryptionContext:aws:s3:arn': bucketArn }); // bucket keys: the bucket's ARN
+const sseKms = (t) => ({ 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': t.arn.key });
+const dynamoDb = (t) => ({ 'kms:EncryptionContext:aws:dynamodb:tableName': t.name.table, 'kms:EncryptionContext:aws:dynamodb:subscriberId': t.account });
+const ours = (t) => ({ 'aws:RequestTag/Application': 'TranscribeStack', 'aws:RequestTag/Environment': t.env, 'aws:TagKeys': ['Application', 'Environment'] });
+const output = (t) => ({
+  'transcribe:OutputBucketName': t.name.transcriptBucket, 'transcribe:OutputKey': 'transcripts/', 'transcribe:OutputEncryptionKMSKeyId': t.arn.key,
+});
+
+const KMS_WRITE = ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'];
+const LOGS_KMS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+const LOG_DELIVERY = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'];
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+/** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
+function common(t) {
+  const jobName = `transcribestack-${t.env}-x-0123456789abcdef`;
+  const jobArn = (name) => `arn:aws:transcribe:${t.region}:${t.account}:transcription-job/${name}`;
+  return {
+    job: jobArn(jobName),
+    otherJob: jobArn('another-application-job'),
+    foreignJob: `arn:aws:transcribe:${t.region}:${FOREIGN}:transcription-job/${jobName}`,
+    media: `${t.arn.rawBucket}/media/talk.mp3`,
+    transcript: `${t.arn.transcriptBucket}/transcripts/${jobName}.json`,
+    stream: (logs) => `arn:aws:logs:${t.region}:${t.account}:log-group:${t.name[logs]}:log-stream:2026/11/22/[$LATEST]0123abcd`,
+  };
+}
+
+function workflowRole(t) {
+  const { job, otherJob, media, transcript } = common(t);
+  const self = t.role('WorkflowRole');
+  const states = { by: 'states.amazonaws.com' };
+  const START = 'transcribe:StartTranscriptionJob';
+  const owner = { 'aws:RequestTag/Owner': 'someone', 'aws:TagKeys': ['Owner'] };
+  const failureQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.failureQueue };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.stateMachine), 'Step Functions runs the state machine as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    // Transcribe API: the only caller of StartTranscriptionJob, pinned to our output and our tags.
+    ...allow(START, '*', { ...output(t), ...ours(t) }, 'a job writes only into transcripts/ of our bucket, with our key, tagged as ours'),
+    ...deny(START, '*', { ...output(t), 'transcribe:OutputBucketName': 'another-bucket', ...ours(t) }, 'output into another bucket'),
+    ...deny(START, '*', { ...output(t), 'transcribe:OutputKey': 'media/', ...ours(t) }, 'output under another prefix'),
+    ...deny(START, '*', { ...output(t), 'transcribe:OutputEncryptionKMSKeyId': undefined, ...ours(t) }, 'output without our key'),
+    ...deny(START, '*', output(t), 'a job without our tags'),
+    ...deny(START, '*', { ...output(t), ...ours(t), ...owner, 'aws:TagKeys': ['Application', 'Environment', 'Owner'] }, 'a tag key beyond Application and Environment'),
+    ...allow('transcribe:TagResource', '*', ours(t), 'the job is started with its tags (TagResource has no resource type)'),
+    ...deny('transcribe:TagResource', '*', owner, 'only our two tag keys'),
+    ...allow('transcribe:GetTranscriptionJob', job, {}, 'polls its own jobs'),
+    ...deny('transcribe:GetTranscriptionJob', otherJob, {}, 'another application\'s job'),
+    // S3 and KMS as the caller: Transcribe validates the output with the caller's identity.
+    ...allow('s3:PutObject', `${t.arn.transcriptBucket}/transcripts/.write_access_check_file.temp`, sseKms(t), 'Transcribe\'s output check, written as the caller'),
+    ...allow('s3:PutObject', transcript, sseKms(t), 'the transcript, when written as the caller'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'S3 encrypts that write with the stack key'),
+    ...allow('s3:GetObject', media, {}, 'the media, read as the caller'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'S3 decrypts the media'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'transcribe'), 'Transcribe uses the output key through its own endpoint for the caller', { assumption: true }),
+    ...deny('s3:PutObject', `${t.arn.transcriptBucket}/media/talk.json`, sseKms(t), 'not under media/ of the transcript bucket'),
+    ...deny('s3:PutObject', `${t.arn.transcriptBucket}/exports/talk.json`, sseKms(t), 'nor under another prefix'),
+    ...deny('s3:PutObject', `${t.arn.rawBucket}/transcripts/talk.json`, sseKms(t), 'nor into another bucket'),
+    ...deny('s3:PutObject', transcript, { ...sseKms(t), ...http }, 'plain HTTP: the bucket policy denies it'),
+    ...deny('s3:DeleteObject', transcript, {}, 'transcripts are never deleted by the workflow'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/uploads/talk.mp3`, {}, 'only media/ is read'),
+    ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, {}, 'the key only through a service, never directly'),
+    ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 's3', s3Object('arn:aws:s3:::another-bucket')), 'not for another bucket\'s objects'),
+    // The workflow's own steps.
+    ...allow('lambda:InvokeFunction', [t.arn.planner, t.arn.postProcessor], {}, 'its two steps'),
+    ...allow('lambda:InvokeFunction', [`${t.arn.planner}:1`, `${t.arn.postProcessor}:live`], {}, 'any version or alias of them'),
+    ...allow('dynamodb:PutItem', t.arn.table, {}, 'records failures in the table'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
+    ...allow('sqs:SendMessage', t.arn.failureQueue, {}, 'sends the failure to its dead-letter queue'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', failureQueue), 'SQS encrypts the message as the caller'),
+    ...deny('sqs:SendMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
+    ...deny('sqs:SendMessage', t.arn.eventQueue, {}, 'the event dead-letter queue is EventBridge\'s'),
+    ...t.only('prod', () => [
+      ...allow('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'transcribe.amazonaws.com' }, 'hands the data-access role to Transcribe'),
+      ...deny('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'lambda.amazonaws.com' }, 'to no other service'),
+    ]),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'the workflow never starts executions'),
+  ];
+}
+
+function transcribeService(t) {
+  const { job, otherJob, foreignJob, media, transcript } = common(t);
+  const mine = source(t.account, job);
+  const foreign = source(FOREIGN, foreignJob);
+  return [
+    ...allow('s3:GetObject', media, mine, 'reads the media as itself while the job runs'),
+    ...allow('s3:PutObject', transcript, { ...mine, ...sseKms(t) }, 'writes the transcript as itself'),
+    ...allow(KMS_WRITE, t.arn.key, mine, 'uses the stack key for both'),
+    // AWS's documented confused-deputy form (aws:SourceArn like arn:aws:transcribe:<region>:<account>:*)
+    // admits any job of this account, not only those named by the planner.
+    ...allow('s3:GetObject', media, source(t.account, otherJob), 'documented confused-deputy form: any job of this account'),
+    ...allow('s3:PutObject', transcript, { ...source(t.account, otherJob), ...sseKms(t) }, 'documented confused-deputy form: any job of this account'),
+    ...allow(KMS_WRITE, t.arn.key, source(t.account, otherJob), 'documented confused-deputy form: any job of this account'),
+    ...deny('s3:GetObject', media, foreign, 'confused deputy: a job of another account'),
+    ...deny('s3:PutObject', transcript, { ...foreign, ...sseKms(t) }, 'confused deputy: a job of another account'),
+    ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, foreign, 'confused deputy: a job of another account'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/uploads/talk.mp3`, mine, 'nothing outside media/'),
+    ...deny('s3:PutObject', `${t.arn.transcriptBucket}/media/talk.json`, { ...mine, ...sseKms(t) }, 'nothing outside transcripts/'),
+    ...deny('s3:GetObject', media, { ...mine, ...http }, 'plain HTTP'),
+    ...deny('s3:PutObject', transcript, { ...mine, ...sseKms(t), ...http }, 'plain HTTP'),
+  ];
+}
+
+function dataAccessRole(t) {
+  const { job, otherJob, foreignJob, media, transcript } = common(t);
+  const self = t.role('WorkflowTranscribeDataAccessRole');
+  const transcribe = { by: 'transcribe.amazonaws.com' };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, job), 'Transcribe assumes it for our jobs', transcribe),
+    ...allow('sts:AssumeRole', self, source(t.account, otherJob), 'documented confused-deputy form: any job of this account', transcribe),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, foreignJob), 'confused deputy: a job of another account', transcribe),
+    ...deny('sts:AssumeRole', self, { 'aws:SourceAccount': t.account }, 'no other service', { by: 'lambda.amazonaws.com' }),
+    ...allow('s3:GetObject', media, {}, 'reads the media'),
+    ...allow('s3:PutObject', transcript, sseKms(t), 'writes the transcript'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'S3 decrypts the media'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'S3 encrypts the transcript'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through S3'),
+    ...deny('s3:DeleteObject', transcript, {}, 'never deletes'),
+    ...deny('s3:PutObject', `${t.arn.transcriptBucket}/media/talk.json`, sseKms(t), 'writes only under transcripts/'),
+  ];
+}
+
+function postProcessorRole(t) {
+  const { media, transcript, stream } = common(t);
+  return [
+    ...allow('sts:AssumeRole', t.role('PostProcessorRole'), {}, 'Lambda runs the function as this role', { by: 'lambda.amazonaws.com' }),
+    ...allow('s3:GetObject', transcript, {}, 'reads the transcript'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'S3 decrypts it'),
+    ...allow('dynamodb:PutItem', t.arn.table, {}, 'writes the COMPLETED item'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
+    ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], stream('postProcessorLogs'), {}, 'its own log group'),
+    ...allow(XRAY, '*', {}, 'tracing (no resource type)'),
+    ...deny(['kms:Encrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'reading a transcript needs only Decrypt'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
+    ...deny('s3:GetObject', media, {}, 'never reads the media'),
+    ...deny('dynamodb:PutItem', `${t.arn.table}/index/byStatus`, {}, 'the table, not its index'),
+    ...deny(['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], t.arn.table, {}, 'only puts items'),
+    ...deny(['logs:CreateLogStream', 'logs:PutLogEvents'], stream('plannerLogs'), {}, 'not the planner\'s log group'),
+  ];
+}
+
+function jobPlannerRole(t) {
+  const { media, stream } = common(t);
+  return [
+    ...allow('sts:AssumeRole', t.role('JobPlannerRole'), {}, 'Lambda runs the function as this role', { by: 'lambda.amazonaws.com' }),
+    ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], stream('plannerLogs'), {}, 'its own log group'),
+    ...allow(XRAY, '*', {}, 'tracing (no resource type)'),
+    ...deny('s3:GetObject', media, {}, 'plans from the event alone: no data access'),
+    ...deny('dynamodb:PutItem', t.arn.table, {}, 'no data access'),
+    ...deny('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'no data access'),
+  ];
+}
+
+function uploadTriggerTargetRole(t) {
+  const self = t.role('UploadTriggerTargetRole');
+  const events = { by: 'events.amazonaws.com' };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge delivers uploads as this role', events),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow'),
+    ...deny('states:StartExecution', `arn:aws:states:${t.region}:${t.account}:stateMachine:Other`, {}, 'no other state machine'),
+  ];
+}
+
+function eventBridgeService(t) {
+  const mine = source(t.account, t.arn.uploadRule);
+  const queue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.eventQueue };
+  return [
+    ...allow('sqs:SendMessage', t.arn.eventQueue, mine, 'dead-letters undeliverable upload events'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...mine, ...queue }, 'the queue is encrypted with the stack key'),
+    ...deny('sqs:SendMessage', t.arn.eventQueue, source(t.account, `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`), 'only the upload rule'),
+  ];
+}
+
+function cloudWatchService(t) {
+  const mine = source(t.account, `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:TranscribeStack-${t.env}-x`);
+  const foreign = source(FOREIGN, `arn:aws:cloudwatch:${t.region}:${FOREIGN}:alarm:TranscribeStack-${t.env}-x`);
+  const topic = { 'kms:EncryptionContext:aws:sns:topicArn': t.arn.alarmTopic };
+  return [
+    ...allow('sns:Publish', t.arn.alarmTopic, mine, 'this stack\'s alarms notify the topic'),
+    ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, { ...mine, ...topic }, 'the topic is encrypted with the stack key'),
+    ...deny('sns:Publish', t.arn.alarmTopic, foreign, 'confused deputy: another account\'s alarm'),
+    ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, { ...foreign, ...topic }, 'confused deputy: another account\'s alarm'),
+    ...deny('sns:Publish', t.arn.alarmTopic, { ...mine, ...http }, 'plain HTTP: the topic policy denies it'),
+  ];
+}
+
+function logsService(t) {
+  const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
+  return [
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs'].flatMap((logs) =>
+      allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
+    ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
+  ];
+}
+
+function s3LoggingService(t) {
+  const log = (prefix) => `${t.arn.accessLogBucket}/${prefix}2026-11-22-10-00-00-0123456789ABCDEF`;
+  return [
+    ...allow('s3:PutObject', log('raw-audio/'), source(t.account, t.arn.rawBucket), 'access logs of the raw bucket, in their prefix'),
+    ...allow('s3:PutObject', log('transcripts/'), source(t.account, t.arn.transcriptBucket), 'access logs of the transcript bucket, in their prefix'),
+    ...deny('s3:PutObject', log('raw-audio/'), source(t.account, t.arn.transcriptBucket), 'not into the other bucket\'s prefix'),
+    ...deny('s3:PutObject', log('transcripts/'), source(t.account, t.arn.rawBucket), 'not into the other bucket\'s prefix'),
+  ];
+}
+
+export const PRINCIPALS = [
+  { role: 'WorkflowRole', requests: workflowRole },
+  { service: 'transcribe.amazonaws.com', requests: transcribeService },
+  { role: 'WorkflowTranscribeDataAccessRole', environments: ['prod'], requests: dataAccessRole },
+  { role: 'PostProcessorRole', requests: postProcessorRole },
+  { role: 'JobPlannerRole', requests: jobPlannerRole },
+  { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
+  { service: 'events.amazonaws.com', requests: eventBridgeService },
+  { service: 'cloudwatch.amazonaws.com', requests: cloudWatchService },
+  { service: `logs.${REGION}.amazonaws.com`, requests: logsService },
+  { service: 'logging.s3.amazonaws.com', requests: s3LoggingService },
+];
