@@ -1,7 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Functions.JobPlanning;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Configuration;
 

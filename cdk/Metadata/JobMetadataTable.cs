@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Constructs;
 using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Metadata;
 
@@ -17,16 +18,11 @@ public sealed class JobMetadataTableProps
 }
 
 /// <summary>
-/// One item per transcription job (partition key <c>jobName</c>), COMPLETED with its figures or
-/// FAILED with the reason. The <c>byStatus</c> index answers "jobs by status, newest first" for operators.
+/// One item per transcription job (schema: <see cref="JobMetadataSchema"/>), COMPLETED with its figures,
+/// FAILED or SKIPPED with the reason. The status index answers "jobs by status, newest first" for operators.
 /// </summary>
 public sealed class JobMetadataTable : Construct
 {
-    public const string PartitionKey = "jobName";
-    public const string StatusIndexName = "byStatus";
-    public const string StatusAttribute = "status";
-    public const string UpdatedAtAttribute = "updatedAt";
-
     private readonly IKey key;
 
     public JobMetadataTable(Construct scope, string id, JobMetadataTableProps props)
@@ -35,7 +31,7 @@ public sealed class JobMetadataTable : Construct
         key = props.Key;
         var table = new Table(this, "Table", new TableProps
         {
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = PartitionKey, Type = AttributeType.STRING },
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = JobMetadataSchema.JobName, Type = AttributeType.STRING },
             BillingMode = BillingMode.PAY_PER_REQUEST,
             PointInTimeRecovery = true,
             Encryption = TableEncryption.CUSTOMER_MANAGED,
@@ -45,9 +41,9 @@ public sealed class JobMetadataTable : Construct
         });
         table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
-            IndexName = StatusIndexName,
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = StatusAttribute, Type = AttributeType.STRING },
-            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = UpdatedAtAttribute, Type = AttributeType.STRING },
+            IndexName = JobMetadataSchema.StatusIndex,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = JobMetadataSchema.Status, Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = JobMetadataSchema.UpdatedAt, Type = AttributeType.STRING },
             ProjectionType = ProjectionType.ALL,
         });
         Table = table;

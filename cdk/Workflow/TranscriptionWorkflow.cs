@@ -13,6 +13,7 @@ using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Security;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Workflow;
 
@@ -64,13 +65,6 @@ public sealed class TranscriptionWorkflow : Construct
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
         "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
     ];
-
-    // COMPLETED is final: no later write (a failure, a skip) replaces a recorded transcript.
-    private const string CompletedIsFinal = "attribute_not_exists(jobName) OR #status <> :completed";
-
-    private static readonly Dictionary<string, string> CompletedIsFinalNames = new() { ["#status"] = "status" };
-
-    private static readonly Dictionary<string, DynamoAttributeValue> CompletedIsFinalValues = new() { [":completed"] = DynamoAttributeValue.FromString("COMPLETED") };
 
     private readonly TranscriptionWorkflowProps props;
     private readonly Role role;
@@ -165,8 +159,8 @@ public sealed class TranscriptionWorkflow : Construct
         var recordFailure = RecordFailure();
         var describeJobFailure = DescribeFailure(
             "Describe the failed step",
-            JsonPath.StringAt("$.job.jobName"),
-            JsonPath.StringAt("$.job.mediaUri"),
+            JsonPath.StringAt(PlanPaths.JobName),
+            JsonPath.StringAt(PlanPaths.MediaUri),
             JsonPath.StringAt("$.error.Error"),
             JsonPath.StringAt("$.error.Cause"),
             recordFailure);
@@ -195,7 +189,7 @@ public sealed class TranscriptionWorkflow : Construct
         var wait = new Wait(this, "Wait before polling", new WaitProps
         {
             Comment = "First until the job is expected to be done, then a tenth of the time waited: short jobs are noticed quickly, long jobs cost few polls.",
-            Time = WaitTime.SecondsPath("$.job.polling.waitSeconds"),
+            Time = WaitTime.SecondsPath(PlanPaths.WaitSeconds),
         });
         var poll = GetJobStatus(describeJobFailure);
         var postProcess = PostProcess(describeJobFailure);
@@ -204,13 +198,13 @@ public sealed class TranscriptionWorkflow : Construct
         {
             Parameters = new Dictionary<string, object>
             {
-                ["waitSeconds"] = JsonPath.ArrayGetItem(JsonPath.ListAt("$.job.polling.laterWaitSeconds"), JsonPath.NumberAt("$.job.polling.laterPollsMade")),
-                ["laterWaitSeconds"] = JsonPath.ListAt("$.job.polling.laterWaitSeconds"),
-                ["laterPolls"] = JsonPath.NumberAt("$.job.polling.laterPolls"),
-                ["laterPollsMade"] = JsonPath.MathAdd(JsonPath.NumberAt("$.job.polling.laterPollsMade"), 1),
-                ["givesUpAfterSeconds"] = JsonPath.NumberAt("$.job.polling.givesUpAfterSeconds"),
+                [PlanPaths.Name(nameof(PollingPlan.WaitSeconds))] = JsonPath.ArrayGetItem(JsonPath.ListAt(PlanPaths.LaterWaitSeconds), JsonPath.NumberAt(PlanPaths.LaterPollsMade)),
+                [PlanPaths.Name(nameof(PollingPlan.LaterWaitSeconds))] = JsonPath.ListAt(PlanPaths.LaterWaitSeconds),
+                [PlanPaths.Name(nameof(PollingPlan.LaterPolls))] = JsonPath.NumberAt(PlanPaths.LaterPolls),
+                [PlanPaths.Name(nameof(PollingPlan.LaterPollsMade))] = JsonPath.MathAdd(JsonPath.NumberAt(PlanPaths.LaterPollsMade), 1),
+                [PlanPaths.Name(nameof(PollingPlan.GivesUpAfterSeconds))] = JsonPath.NumberAt(PlanPaths.GivesUpAfterSeconds),
             },
-            ResultPath = "$.job.polling",
+            ResultPath = PlanPaths.Polling,
         });
 
         var jobStillRunning = Condition.Or(
@@ -223,24 +217,24 @@ public sealed class TranscriptionWorkflow : Construct
             .When(Condition.StringEquals("$.transcription.status", "COMPLETED"), postProcess)
             .When(Condition.StringEquals("$.transcription.status", "FAILED"), DescribeFailure(
                 "Describe the failed transcription",
-                JsonPath.StringAt("$.job.jobName"),
-                JsonPath.StringAt("$.job.mediaUri"),
+                JsonPath.StringAt(PlanPaths.JobName),
+                JsonPath.StringAt(PlanPaths.MediaUri),
                 "TranscriptionJobFailed",
                 JsonPath.StringAt("$.transcription.job.FailureReason"),
                 recordFailure))
             // The plan's polls end at workflow.maxJobMinutes: a job that never finishes ends in the failure branch.
-            .When(Condition.And(jobStillRunning, Condition.NumberGreaterThanEqualsJsonPath("$.job.polling.laterPollsMade", "$.job.polling.laterPolls")), DescribeFailure(
+            .When(Condition.And(jobStillRunning, Condition.NumberGreaterThanEqualsJsonPath(PlanPaths.LaterPollsMade, PlanPaths.LaterPolls)), DescribeFailure(
                 "Describe the job that did not finish",
-                JsonPath.StringAt("$.job.jobName"),
-                JsonPath.StringAt("$.job.mediaUri"),
+                JsonPath.StringAt(PlanPaths.JobName),
+                JsonPath.StringAt(PlanPaths.MediaUri),
                 "TranscriptionJobTimedOut",
-                JsonPath.Format("The job was still {} after {} seconds of polling.", JsonPath.StringAt("$.transcription.status"), JsonPath.StringAt("$.job.polling.givesUpAfterSeconds")),
+                JsonPath.Format("The job was still {} after {} seconds of polling.", JsonPath.StringAt("$.transcription.status"), JsonPath.StringAt(PlanPaths.GivesUpAfterSeconds)),
                 recordFailure))
             .When(jobStillRunning, scheduleNextPoll.Next(wait))
             .Otherwise(DescribeFailure(
                 "Describe the unexpected job status",
-                JsonPath.StringAt("$.job.jobName"),
-                JsonPath.StringAt("$.job.mediaUri"),
+                JsonPath.StringAt(PlanPaths.JobName),
+                JsonPath.StringAt(PlanPaths.MediaUri),
                 "UnexpectedJobStatus",
                 JsonPath.Format("Transcribe reported the status {}.", JsonPath.StringAt("$.transcription.status")),
                 recordFailure));
@@ -261,7 +255,7 @@ public sealed class TranscriptionWorkflow : Construct
         {
             Comment = "The rule passes every object under the media prefix; the planner says which it cannot transcribe.",
         })
-            .When(Condition.IsPresent("$.job.skipped"), RecordSkip(describeJobFailure))
+            .When(Condition.IsPresent(PlanPaths.Skipped), RecordSkip(describeJobFailure))
             .Otherwise(start);
 
         return plan.Next(isMedia);
@@ -276,7 +270,7 @@ public sealed class TranscriptionWorkflow : Construct
             // No payload: the whole upload event (and a re-run marker, if any) is the function's input.
             PayloadResponseOnly = true,
             RetryOnServiceExceptions = false,
-            ResultPath = "$.job",
+            ResultPath = PlanPaths.Job,
             TaskTimeout = Amazon.CDK.AWS.StepFunctions.Timeout.Duration(Duration.Minutes(1)),
         });
         task.AddRetry(LambdaRetry());
@@ -311,9 +305,9 @@ public sealed class TranscriptionWorkflow : Construct
         var transcribe = props.Transcribe;
         var parameters = new Dictionary<string, object>
         {
-            ["TranscriptionJobName"] = JsonPath.StringAt("$.job.jobName"),
-            ["Media"] = new Dictionary<string, object> { ["MediaFileUri"] = JsonPath.StringAt("$.job.mediaUri") },
-            ["MediaFormat"] = JsonPath.StringAt("$.job.mediaFormat"),
+            ["TranscriptionJobName"] = JsonPath.StringAt(PlanPaths.JobName),
+            ["Media"] = new Dictionary<string, object> { ["MediaFileUri"] = JsonPath.StringAt(PlanPaths.MediaUri) },
+            ["MediaFormat"] = JsonPath.StringAt(PlanPaths.MediaFormat),
             ["OutputBucketName"] = props.TranscriptBucket.BucketName,
             ["OutputKey"] = props.TranscriptPrefix,
             ["OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
@@ -410,7 +404,7 @@ public sealed class TranscriptionWorkflow : Construct
             Service = "transcribe",
             Action = "getTranscriptionJob",
             IamResources = [TranscriptionJobArnPattern(Stack.Of(this), props.JobNamePrefix)],
-            Parameters = new Dictionary<string, object> { ["TranscriptionJobName"] = JsonPath.StringAt("$.job.jobName") },
+            Parameters = new Dictionary<string, object> { ["TranscriptionJobName"] = JsonPath.StringAt(PlanPaths.JobName) },
             ResultSelector = new Dictionary<string, object>
             {
                 ["status"] = JsonPath.StringAt("$.TranscriptionJob.TranscriptionJobStatus"),
@@ -434,10 +428,10 @@ public sealed class TranscriptionWorkflow : Construct
             LambdaFunction = props.PostProcessor,
             Payload = TaskInput.FromObject(new Dictionary<string, object>
             {
-                ["jobName"] = JsonPath.StringAt("$.job.jobName"),
-                ["mediaUri"] = JsonPath.StringAt("$.job.mediaUri"),
+                ["jobName"] = JsonPath.StringAt(PlanPaths.JobName),
+                ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
                 ["transcriptBucket"] = props.TranscriptBucket.BucketName,
-                ["transcriptKey"] = JsonPath.StringAt("$.job.transcriptKey"),
+                ["transcriptKey"] = JsonPath.StringAt(PlanPaths.TranscriptKey),
                 ["executionArn"] = JsonPath.ExecutionId,
                 ["jobCompletedAt"] = JsonPath.StringAt("$.transcription.job.CompletionTime"),
             }),
@@ -516,14 +510,14 @@ public sealed class TranscriptionWorkflow : Construct
         var record = PutItemUnlessCompleted(
             "Record the skipped upload",
             "Not a media file under the media prefix: recorded with the reason, not transcribed.",
-            status: "SKIPPED",
+            status: JobMetadataSchema.Skipped,
             timeAttribute: "skippedAt",
             new Dictionary<string, string>
             {
-                ["jobName"] = JsonPath.StringAt("$.job.jobName"),
-                ["skipReason"] = JsonPath.StringAt("$.job.skipped.reason"),
-                ["skipDetail"] = JsonPath.StringAt("$.job.skipped.detail"),
-                ["mediaUri"] = JsonPath.StringAt("$.job.mediaUri"),
+                [JobMetadataSchema.JobName] = JsonPath.StringAt(PlanPaths.JobName),
+                ["skipReason"] = JsonPath.StringAt(PlanPaths.SkipReason),
+                ["skipDetail"] = JsonPath.StringAt(PlanPaths.SkipDetail),
+                ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
                 ["executionArn"] = JsonPath.ExecutionId,
             });
         // A skip that cannot be recorded is not lost: it becomes a failure, which also reaches the queue.
@@ -539,18 +533,18 @@ public sealed class TranscriptionWorkflow : Construct
     private DynamoPutItem PutItemUnlessCompleted(string name, string? comment, string status, string timeAttribute, Dictionary<string, string> attributes)
     {
         var item = attributes.ToDictionary(a => a.Key, a => DynamoAttributeValue.FromString(a.Value));
-        item["status"] = DynamoAttributeValue.FromString(status);
+        item[JobMetadataSchema.Status] = DynamoAttributeValue.FromString(status);
         item[timeAttribute] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
-        item["updatedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
+        item[JobMetadataSchema.UpdatedAt] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
         var put = new DynamoPutItem(this, name, new DynamoPutItemProps
         {
             Comment = comment,
             Table = props.MetadataTable,
             Item = item,
             // COMPLETED is final: a late failure or skip never overwrites a recorded transcript.
-            ConditionExpression = CompletedIsFinal,
-            ExpressionAttributeNames = CompletedIsFinalNames,
-            ExpressionAttributeValues = CompletedIsFinalValues,
+            ConditionExpression = JobMetadataSchema.CompletedIsFinal,
+            ExpressionAttributeNames = JobMetadataSchema.CompletedIsFinalNames.ToDictionary(),
+            ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)),
             ResultPath = JsonPath.DISCARD,
         });
         put.AddRetry(DynamoRetry());
@@ -562,11 +556,11 @@ public sealed class TranscriptionWorkflow : Construct
         var record = PutItemUnlessCompleted(
             "Record the failure in the metadata table",
             comment: null,
-            status: "FAILED",
+            status: JobMetadataSchema.Failed,
             timeAttribute: "failedAt",
             new Dictionary<string, string>
             {
-                ["jobName"] = JsonPath.StringAt("$.failure.jobName"),
+                [JobMetadataSchema.JobName] = JsonPath.StringAt("$.failure.jobName"),
                 ["error"] = JsonPath.StringAt("$.failure.error"),
                 ["failureReason"] = JsonPath.StringAt("$.failure.reason"),
                 ["mediaUri"] = JsonPath.StringAt("$.failure.mediaUri"),

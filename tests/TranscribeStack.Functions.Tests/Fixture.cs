@@ -1,4 +1,5 @@
 using System.Text;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Functions.Tests;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.LocalInvoke;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 using TranscribeStack.Functions.PostProcessing;
 

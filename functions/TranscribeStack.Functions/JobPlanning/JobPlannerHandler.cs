@@ -1,3 +1,4 @@
+using TranscribeStack.Contracts;
 using System.Text.Json.Serialization;
 
 namespace TranscribeStack.Functions.JobPlanning;

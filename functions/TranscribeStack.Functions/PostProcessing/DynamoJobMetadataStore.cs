@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Functions.PostProcessing;
 
@@ -20,9 +21,9 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
                 {
                     TableName = tableName,
                     Item = Item(job),
-                    ConditionExpression = "attribute_not_exists(jobName) OR #status <> :completed",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":completed"] = new() { S = "COMPLETED" } },
+                    ConditionExpression = JobMetadataSchema.CompletedIsFinal,
+                    ExpressionAttributeNames = JobMetadataSchema.CompletedIsFinalNames.ToDictionary(),
+                    ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => S(v.Value)),
                 },
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -38,8 +39,8 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
         var m = job.Metadata;
         var item = new Dictionary<string, AttributeValue>
         {
-            ["jobName"] = S(job.JobName),
-            ["status"] = S("COMPLETED"),
+            [JobMetadataSchema.JobName] = S(job.JobName),
+            [JobMetadataSchema.Status] = S(JobMetadataSchema.Completed),
             ["mediaUri"] = S(job.MediaUri),
             ["transcriptUri"] = S(job.TranscriptUri),
             ["transcriptBytes"] = N(m.TranscriptBytes),
@@ -50,7 +51,7 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
             ["piiRedacted"] = new() { BOOL = m.PiiRedacted },
             ["completedAt"] = S(Timestamp(job.CompletedAt)),
             ["recordedAt"] = S(Timestamp(job.RecordedAt)),
-            ["updatedAt"] = S(Timestamp(job.RecordedAt)),
+            [JobMetadataSchema.UpdatedAt] = S(Timestamp(job.RecordedAt)),
         };
         AddIf(item, "languageCode", m.LanguageCode, S);
         AddIf(item, "identifiedLanguage", m.IdentifiedLanguage, S);

@@ -6,6 +6,7 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Functions.Tests.Integration;
 
@@ -56,17 +57,17 @@ public sealed class LocalServers : IAsyncLifetime
             BillingMode = BillingMode.PAY_PER_REQUEST,
             AttributeDefinitions =
             [
-                new AttributeDefinition("jobName", ScalarAttributeType.S),
-                new AttributeDefinition("status", ScalarAttributeType.S),
-                new AttributeDefinition("updatedAt", ScalarAttributeType.S),
+                new AttributeDefinition(JobMetadataSchema.JobName, ScalarAttributeType.S),
+                new AttributeDefinition(JobMetadataSchema.Status, ScalarAttributeType.S),
+                new AttributeDefinition(JobMetadataSchema.UpdatedAt, ScalarAttributeType.S),
             ],
-            KeySchema = [new KeySchemaElement("jobName", KeyType.HASH)],
+            KeySchema = [new KeySchemaElement(JobMetadataSchema.JobName, KeyType.HASH)],
             GlobalSecondaryIndexes =
             [
                 new GlobalSecondaryIndex
                 {
-                    IndexName = "byStatus",
-                    KeySchema = [new KeySchemaElement("status", KeyType.HASH), new KeySchemaElement("updatedAt", KeyType.RANGE)],
+                    IndexName = JobMetadataSchema.StatusIndex,
+                    KeySchema = [new KeySchemaElement(JobMetadataSchema.Status, KeyType.HASH), new KeySchemaElement(JobMetadataSchema.UpdatedAt, KeyType.RANGE)],
                     Projection = new Projection { ProjectionType = ProjectionType.ALL },
                 },
             ],
@@ -106,7 +107,7 @@ public sealed class LocalServers : IAsyncLifetime
         var response = await Dynamo.GetItemAsync(new GetItemRequest
         {
             TableName = TableName,
-            Key = new Dictionary<string, AttributeValue> { ["jobName"] = new() { S = jobName } },
+            Key = new Dictionary<string, AttributeValue> { [JobMetadataSchema.JobName] = new() { S = jobName } },
             ConsistentRead = true,
         });
         return response.IsItemSet ? response.Item : null;

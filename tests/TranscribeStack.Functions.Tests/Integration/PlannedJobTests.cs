@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 using TranscribeStack.Functions.PostProcessing;
 

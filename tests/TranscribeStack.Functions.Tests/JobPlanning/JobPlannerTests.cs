@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Functions.Tests.JobPlanning;

@@ -1,3 +1,4 @@
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Functions.Tests.JobPlanning;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TranscribeStack.Contracts;
 using TranscribeStack.Functions.JobPlanning;
 using TranscribeStack.LocalInvoke;
 

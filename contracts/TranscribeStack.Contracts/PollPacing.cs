@@ -1,4 +1,4 @@
-namespace TranscribeStack.Functions.JobPlanning;
+namespace TranscribeStack.Contracts;
 
 /// <summary>
 /// The waits of one job's polling, as the state machine follows them: wait <see cref="WaitSeconds"/>,
@@ -20,7 +20,7 @@ public sealed record PollingPlan(
 /// its audio) costs little. After that each wait is the shortest interval plus a tenth of the time
 /// waited so far, up to the longest interval: a job is noticed at most that long after it finished
 /// (10 s + 10% of its length with the defaults), whatever the estimate said, and a long job costs few polls.
-/// Compiled into the Lambda (plans every job) and the CDK app (validates the settings).
+/// Shared by the Lambda (plans every job) and the CDK app (validates the settings).
 /// </summary>
 public sealed record PollPacing
 {

@@ -1,0 +1,36 @@
+namespace TranscribeStack.Contracts;
+
+/// <summary>
+/// The job metadata table as every writer and reader sees it: the key and index attributes, the
+/// statuses an item can have, and the condition every write carries so that a COMPLETED item is
+/// final (no retry, duplicate, late failure or skip replaces a recorded transcript). The CDK app
+/// declares the table and the state machine's writes with it; the post-processor writes with it.
+/// </summary>
+public static class JobMetadataSchema
+{
+    /// <summary>Partition key: the Transcribe job name (or the would-be name of a skipped upload).</summary>
+    public const string JobName = "jobName";
+
+    public const string Status = "status";
+
+    /// <summary>ISO-8601 time of the item's last write; sort key of <see cref="StatusIndex"/>.</summary>
+    public const string UpdatedAt = "updatedAt";
+
+    /// <summary>"Jobs by status, newest first": partition <see cref="Status"/>, sort <see cref="UpdatedAt"/>.</summary>
+    public const string StatusIndex = "byStatus";
+
+    public const string Completed = "COMPLETED";
+
+    public const string Failed = "FAILED";
+
+    public const string Skipped = "SKIPPED";
+
+    /// <summary>The condition of every write: no item yet, or one that is not COMPLETED.</summary>
+    public const string CompletedIsFinal = "attribute_not_exists(" + JobName + ") OR #status <> :completed";
+
+    /// <summary>The expression attribute names of <see cref="CompletedIsFinal"/>.</summary>
+    public static IReadOnlyDictionary<string, string> CompletedIsFinalNames { get; } = new Dictionary<string, string> { ["#status"] = Status };
+
+    /// <summary>The expression attribute values of <see cref="CompletedIsFinal"/>, as strings.</summary>
+    public static IReadOnlyDictionary<string, string> CompletedIsFinalValues { get; } = new Dictionary<string, string> { [":completed"] = Completed };
+}
