@@ -9,7 +9,7 @@ using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Security;
-using TranscribeStack.Cdk.Storage;
+using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
 using TranscribeStack.Cdk.Workflow;
@@ -18,7 +18,8 @@ namespace TranscribeStack.Cdk;
 
 public sealed class TranscriptionPipelineStackProps : StackProps
 {
-    public required EnvironmentSettings Settings { get; init; }
+    /// <summary>Validated settings only (see <see cref="EnvironmentSettings.EnsureValid"/>).</summary>
+    public required ValidatedSettings Settings { get; init; }
 
     /// <summary>The published functions project (see <see cref="DotnetPublishBundling"/>).</summary>
     public required Code FunctionsCode { get; init; }
@@ -37,7 +38,7 @@ public sealed class TranscriptionPipelineStack : Stack
     public TranscriptionPipelineStack(Construct scope, string id, TranscriptionPipelineStackProps props)
         : base(scope, id, WithDefaults(props))
     {
-        var settings = props.Settings;
+        var settings = props.Settings.Value;
         // Transcribe, as a service principal, is matched by AWS's documented confused-deputy ARN form.
         var transcribeSourceArn = ConfusedDeputy.TranscribeSourceArn(this);
 
@@ -87,9 +88,8 @@ public sealed class TranscriptionPipelineStack : Stack
             Handler = $"{FunctionsAssembly}::{FunctionsAssembly}.JobPlanning.JobPlannerHandler::HandleAsync",
             MemorySizeMb = 256,
             TimeoutSeconds = 10,
-            // Never the bottleneck (a few ms per upload), but bounded like the post-processor.
-            ReservedConcurrency = settings.PostProcessor.ReservedConcurrency,
-            Tracing = settings.PostProcessor.Tracing,
+            ReservedConcurrency = settings.JobPlanner.ReservedConcurrency,
+            Tracing = settings.Tracing,
             Environment = new Dictionary<string, string>
             {
                 ["JOB_NAME_PREFIX"] = settings.JobNamePrefix,
@@ -116,7 +116,7 @@ public sealed class TranscriptionPipelineStack : Stack
             MemorySizeMb = settings.PostProcessor.MemorySizeMb,
             TimeoutSeconds = settings.PostProcessor.TimeoutSeconds,
             ReservedConcurrency = settings.PostProcessor.ReservedConcurrency,
-            Tracing = settings.PostProcessor.Tracing,
+            Tracing = settings.Tracing,
             Environment = new Dictionary<string, string>
             {
                 ["TABLE_NAME"] = metadata.Table.TableName,
@@ -134,9 +134,9 @@ public sealed class TranscriptionPipelineStack : Stack
         {
             EnvironmentName = settings.Name,
             Key = encryption.Key,
-            TranscriptBucket = transcripts.Bucket,
-            TranscriptPrefix = transcripts.TranscriptPrefix,
-            MetadataTable = metadata.Table,
+            Media = media,
+            Transcripts = transcripts,
+            Metadata = metadata,
             JobPlanner = planner.Function,
             PostProcessor = postProcessor.Function,
             JobNamePrefix = settings.JobNamePrefix,
@@ -145,17 +145,6 @@ public sealed class TranscriptionPipelineStack : Stack
             LogRetention = settings.LogRetention,
             RemovalPolicy = settings.RemovalPolicy,
         });
-        // The caller's reading of Transcribe's access model: the role that calls StartTranscriptionJob
-        // reads the media and passes the output write check as itself.
-        media.GrantReadMedia(workflow.Role);
-        transcripts.GrantTranscribeOutput(workflow.Role);
-        metadata.GrantPutItem(workflow.Role);
-        if (workflow.DataAccessRole is { } dataAccess)
-        {
-            // A queued job runs later as this role: media in, transcripts out, nothing else.
-            media.GrantReadMedia(dataAccess);
-            transcripts.GrantTranscribeOutput(dataAccess);
-        }
 
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
@@ -192,43 +181,43 @@ public sealed class TranscriptionPipelineStack : Stack
             "events.amazonaws.com",
             FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME }));
 
-        Key = encryption;
-        Media = media;
-        Transcripts = transcripts;
-        Metadata = metadata;
-        Planner = planner;
+        Encryption = encryption;
+        AccessLogs = accessLogs;
+        MediaIngestion = media;
+        TranscriptStorage = transcripts;
+        JobMetadata = metadata;
+        JobPlanner = planner;
         PostProcessor = postProcessor;
         Workflow = workflow;
-        Trigger = trigger;
+        UploadTrigger = trigger;
         Monitoring = monitoring;
-        AccessLogs = accessLogs;
-        PipelineAcknowledgements.Apply(this, settings);
         ApplyTags(this, settings);
     }
 
-    public PipelineKey Key { get; }
+    // The composed constructs, each under the name of its construct id.
+    public PipelineKey Encryption { get; }
 
     public AccessLogBucket AccessLogs { get; }
 
-    public MediaIngestion Media { get; }
+    public MediaIngestion MediaIngestion { get; }
 
-    public TranscriptStorage Transcripts { get; }
+    public TranscriptStorage TranscriptStorage { get; }
 
-    public JobMetadataTable Metadata { get; }
+    public JobMetadataTable JobMetadata { get; }
 
-    public PipelineFunction Planner { get; }
+    public PipelineFunction JobPlanner { get; }
 
     public PipelineFunction PostProcessor { get; }
 
     public TranscriptionWorkflow Workflow { get; }
 
-    public UploadTrigger Trigger { get; }
+    public UploadTrigger UploadTrigger { get; }
 
     public PipelineMonitoring Monitoring { get; }
 
     private static TranscriptionPipelineStackProps WithDefaults(TranscriptionPipelineStackProps props)
     {
-        var settings = props.Settings;
+        var settings = props.Settings.Value;
         props.Env ??= settings.ToCdkEnvironment();
         props.StackName ??= settings.StackName;
         props.Description ??= $"{ApplicationName} ({settings.Name}): event-driven Amazon Transcribe batch pipeline";

@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Functions;
 
@@ -78,6 +79,7 @@ public sealed class PipelineFunction : Construct
         });
         Role = role;
         LogGroup = logGroup;
+        Acknowledge(props.ReservedConcurrency is null);
     }
 
     public IFunction Function { get; }
@@ -85,4 +87,38 @@ public sealed class PipelineFunction : Construct
     public IRole Role { get; }
 
     public ILogGroup LogGroup { get; }
+
+    private void Acknowledge(bool noReservedConcurrency)
+    {
+        NagAcknowledgements.AcknowledgeAll(
+            Function,
+            "The function calls only AWS APIs (S3, DynamoDB, X-Ray) over TLS with IAM authentication and has no network listener; a VPC would add NAT or endpoints without reducing exposure. Deploy with VPC endpoints where policy demands it.",
+            "HIPAA.Security-LambdaInsideVPC",
+            "NIST.800.53.R5-LambdaInsideVPC",
+            "PCI.DSS.321-LambdaInsideVPC");
+        NagAcknowledgements.AcknowledgeAll(
+            Function,
+            "Invoked synchronously by the state machine: a failed invocation is caught there and recorded in the metadata table and the failure dead-letter queue; an asynchronous DLQ would never receive anything.",
+            "HIPAA.Security-LambdaDLQ",
+            "NIST.800.53.R5-LambdaDLQ",
+            "Serverless-LambdaDLQ");
+        NagAcknowledgements.AcknowledgeAll(
+            Function,
+            "dotnet10 is the newest managed .NET runtime (dotnet8 is deprecated); this cdk-nag release predates it and does not know it.",
+            "AwsSolutions-L1",
+            "Serverless-LambdaLatestVersion");
+        if (noReservedConcurrency)
+        {
+            NagAcknowledgements.AcknowledgeAll(
+                Function,
+                "No reserved concurrency in this environment: development accounts often have a concurrency quota of 10, and reserving any fails the deployment. staging and prod reserve it.",
+                "HIPAA.Security-LambdaConcurrency",
+                "NIST.800.53.R5-LambdaConcurrency");
+        }
+
+        NagAcknowledgements.AcknowledgeInlinePolicy(Role);
+        NagAcknowledgements.Acknowledge(
+            NagAcknowledgements.DefaultPolicy(Role),
+            new NagAcknowledgement("AwsSolutions-IAM5", "X-Ray trace submission has no resource type (see UnscopedActions); the log rights are on the function's own log group's streams (log-group:<name>:*)."));
+    }
 }

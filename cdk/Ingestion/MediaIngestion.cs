@@ -4,7 +4,7 @@ using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Storage;
+using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;
 
 namespace TranscribeStack.Cdk.Ingestion;

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Messaging;
 
@@ -9,12 +10,21 @@ namespace TranscribeStack.Cdk.Messaging;
 internal static class EncryptedDeadLetterQueue
 {
     /// <summary>A queue created directly in <paramref name="scope"/>, so its logical id is the caller's.</summary>
-    public static Queue Create(Construct scope, string id, IKey key, RemovalPolicy removalPolicy) => new(scope, id, new QueueProps
+    public static Queue Create(Construct scope, string id, IKey key, RemovalPolicy removalPolicy)
     {
-        Encryption = QueueEncryption.KMS,
-        EncryptionMasterKey = key,
-        EnforceSSL = true,
-        RetentionPeriod = Duration.Days(14),
-        RemovalPolicy = removalPolicy,
-    });
+        var queue = new Queue(scope, id, new QueueProps
+        {
+            Encryption = QueueEncryption.KMS,
+            EncryptionMasterKey = key,
+            EnforceSSL = true,
+            RetentionPeriod = Duration.Days(14),
+            RemovalPolicy = removalPolicy,
+        });
+        NagAcknowledgements.AcknowledgeAll(
+            queue,
+            "This queue is itself a dead-letter queue (of the workflow's failure branch or of an EventBridge target); a DLQ behind it would hide failures from the alarms.",
+            "AwsSolutions-SQS3",
+            "Serverless-SQSRedrivePolicy");
+        return queue;
+    }
 }

@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Constructs;
 using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Security;
 using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Metadata;
@@ -46,6 +47,11 @@ public sealed class JobMetadataTable : Construct
             SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = JobMetadataSchema.UpdatedAt, Type = AttributeType.STRING },
             ProjectionType = ProjectionType.ALL,
         });
+        NagAcknowledgements.AcknowledgeAll(
+            table,
+            "Point-in-time recovery (35 days of continuous backups) is on; an AWS Backup plan is an account-level concern owned by the platform's backup policy, not by this stack.",
+            "HIPAA.Security-DynamoDBInBackupPlan",
+            "NIST.800.53.R5-DynamoDBInBackupPlan");
         Table = table;
     }
 

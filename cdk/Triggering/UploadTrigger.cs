@@ -7,6 +7,7 @@ using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
 using Constructs;
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Triggering;
 
@@ -71,6 +72,7 @@ public sealed class UploadTrigger : Construct
             RetryAttempts = 185,
         }));
         TargetRole = role;
+        NagAcknowledgements.AcknowledgeInlinePolicy(role);
     }
 
     public Rule Rule { get; }

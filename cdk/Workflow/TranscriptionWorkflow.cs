@@ -11,8 +11,11 @@ using Amazon.CDK.AWS.StepFunctions.Tasks;
 using Constructs;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Ingestion;
+using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Security;
+using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Workflow;
@@ -23,11 +26,14 @@ public sealed class TranscriptionWorkflowProps
 
     public required IKey Key { get; init; }
 
-    public required IBucket TranscriptBucket { get; init; }
+    /// <summary>The media the jobs read (granted to the Transcribe caller and the data-access role).</summary>
+    public required MediaIngestion Media { get; init; }
 
-    public required string TranscriptPrefix { get; init; }
+    /// <summary>Where the jobs write their output (granted likewise).</summary>
+    public required TranscriptStorage Transcripts { get; init; }
 
-    public required ITable MetadataTable { get; init; }
+    /// <summary>Where failures and skips are recorded.</summary>
+    public required JobMetadataTable Metadata { get; init; }
 
     public required IFunction JobPlanner { get; init; }
 
@@ -293,7 +299,7 @@ public sealed class TranscriptionWorkflow : Construct
             TaskTimeout = Amazon.CDK.AWS.StepFunctions.Timeout.Duration(Duration.Minutes(1)),
         });
         // Throttling and quota errors pass: back off exponentially with full jitter, capped.
-        task.AddRetry(TranscribeThrottlingRetry());
+        task.AddRetry(TranscribeRetry(props.Workflow.StartJobRetryMaxAttempts, props.Workflow.StartJobRetryMaxBackoffSeconds));
         task.AddCatch(onConflict, new CatchProps { Errors = [TranscribeConflict], ResultPath = JsonPath.DISCARD });
         // BadRequestException (bad media, denied output access) and everything else: not retried, recorded.
         task.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
@@ -308,8 +314,8 @@ public sealed class TranscriptionWorkflow : Construct
             ["TranscriptionJobName"] = JsonPath.StringAt(PlanPaths.JobName),
             ["Media"] = new Dictionary<string, object> { ["MediaFileUri"] = JsonPath.StringAt(PlanPaths.MediaUri) },
             ["MediaFormat"] = JsonPath.StringAt(PlanPaths.MediaFormat),
-            ["OutputBucketName"] = props.TranscriptBucket.BucketName,
-            ["OutputKey"] = props.TranscriptPrefix,
+            ["OutputBucketName"] = props.Transcripts.Bucket.BucketName,
+            ["OutputKey"] = props.Transcripts.TranscriptPrefix,
             ["OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
             ["Tags"] = JobTags().Select(tag => (object)new Dictionary<string, object> { ["Key"] = tag.Key, ["Value"] = tag.Value }).ToArray(),
         };
@@ -415,7 +421,7 @@ public sealed class TranscriptionWorkflow : Construct
             TaskTimeout = Amazon.CDK.AWS.StepFunctions.Timeout.Duration(Duration.Minutes(1)),
         });
         // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
-        task.AddRetry(TranscribeThrottlingRetry());
+        task.AddRetry(TranscribeRetry(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
         task.AddCatch(onFailure, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
     }
@@ -430,7 +436,7 @@ public sealed class TranscriptionWorkflow : Construct
             {
                 ["jobName"] = JsonPath.StringAt(PlanPaths.JobName),
                 ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
-                ["transcriptBucket"] = props.TranscriptBucket.BucketName,
+                ["transcriptBucket"] = props.Transcripts.Bucket.BucketName,
                 ["transcriptKey"] = JsonPath.StringAt(PlanPaths.TranscriptKey),
                 ["executionArn"] = JsonPath.ExecutionId,
                 ["jobCompletedAt"] = JsonPath.StringAt("$.transcription.job.CompletionTime"),
@@ -447,13 +453,13 @@ public sealed class TranscriptionWorkflow : Construct
     }
 
     /// <summary>Transcribe's throttling and quota errors: exponential backoff with full jitter, capped.</summary>
-    private RetryProps TranscribeThrottlingRetry() => new()
+    private static RetryProps TranscribeRetry(int maxAttempts, int maxBackoffSeconds) => new()
     {
         Errors = [TranscribeLimitExceeded, TranscribeInternalFailure],
         Interval = Duration.Seconds(2),
         BackoffRate = 2,
-        MaxAttempts = props.Workflow.StartJobMaxAttempts,
-        MaxDelay = Duration.Seconds(props.Workflow.StartJobMaxBackoffSeconds),
+        MaxAttempts = maxAttempts,
+        MaxDelay = Duration.Seconds(maxBackoffSeconds),
         JitterStrategy = JitterType.FULL,
     };
 
@@ -539,7 +545,7 @@ public sealed class TranscriptionWorkflow : Construct
         var put = new DynamoPutItem(this, name, new DynamoPutItemProps
         {
             Comment = comment,
-            Table = props.MetadataTable,
+            Table = props.Metadata.Table,
             Item = item,
             // COMPLETED is final: a late failure or skip never overwrites a recorded transcript.
             ConditionExpression = JobMetadataSchema.CompletedIsFinal,
@@ -597,6 +603,19 @@ public sealed class TranscriptionWorkflow : Construct
 
     private void GrantWorkflowRights(Stack stack)
     {
+        // The caller's reading of Transcribe's access model: the role that calls StartTranscriptionJob
+        // reads the media and passes the output write check as itself.
+        props.Media.GrantReadMedia(role);
+        props.Transcripts.GrantTranscribeOutput(role);
+        props.Metadata.GrantPutItem(role);
+        if (DataAccessRole is not null)
+        {
+            // A queued job runs later as this role: media in, transcripts out, nothing else.
+            props.Media.GrantReadMedia(DataAccessRole);
+            props.Transcripts.GrantTranscribeOutput(DataAccessRole);
+            NagAcknowledgements.AcknowledgeInlinePolicy(DataAccessRole);
+        }
+
         props.JobPlanner.GrantInvoke(role);
         props.PostProcessor.GrantInvoke(role);
 
@@ -612,8 +631,8 @@ public sealed class TranscriptionWorkflow : Construct
             {
                 ["StringEquals"] = new Dictionary<string, object>(jobTags.RequestTags)
                 {
-                    ["transcribe:OutputBucketName"] = props.TranscriptBucket.BucketName,
-                    ["transcribe:OutputKey"] = props.TranscriptPrefix,
+                    ["transcribe:OutputBucketName"] = props.Transcripts.Bucket.BucketName,
+                    ["transcribe:OutputKey"] = props.Transcripts.TranscriptPrefix,
                     ["transcribe:OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
                 },
                 ["ForAllValues:StringEquals"] = jobTags.TagKeys,
@@ -679,8 +698,9 @@ public sealed class TranscriptionWorkflow : Construct
             Resources = ["*"],
         }));
 
+        NagAcknowledgements.AcknowledgeInlinePolicy(role);
         NagAcknowledgements.Acknowledge(
-            role.Node.FindChild("DefaultPolicy"),
+            NagAcknowledgements.DefaultPolicy(role),
             new NagAcknowledgement("AwsSolutions-IAM5", $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see UnscopedActions), this stack's job-name prefix ({props.JobNamePrefix}*), and the Lambda version qualifier (function:*)."));
     }
 }

@@ -6,7 +6,7 @@ using Constructs;
 using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Security;
 
-namespace TranscribeStack.Cdk.Storage;
+namespace TranscribeStack.Cdk.Buckets;
 
 public sealed class SecureBucketProps
 {
@@ -53,6 +53,12 @@ public sealed class SecureBucket : Construct
             LifecycleRules = props.LifecycleRules,
             RemovalPolicy = props.RemovalPolicy,
         });
+        NagAcknowledgements.AcknowledgeAll(
+            Bucket,
+            "Cross-region replication needs a replica bucket and region the operator owns; versioning, lifecycle retention and retained buckets in staging/prod cover recovery in-region. Add replication where the organisation's DR policy requires it.",
+            "HIPAA.Security-S3BucketReplicationEnabled",
+            "NIST.800.53.R5-S3BucketReplicationEnabled",
+            "PCI.DSS.321-S3BucketReplicationEnabled");
         if (props.EventBridgeEnabled)
         {
             // Set on the bucket itself: this CDK version's EventBridgeEnabled deploys a custom-resource
@@ -74,12 +80,20 @@ public sealed class SecureBucket : Construct
     /// </summary>
     public Grant GrantOnPrefix(IGrantable grantee, string s3Action, string prefix, params string[] keyActions)
     {
+        ArgumentNullException.ThrowIfNull(grantee);
         var grant = Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
             Actions = [s3Action],
             ResourceArns = [Bucket.ArnForObjects(prefix + "*")],
         });
+        if (grantee.GrantPrincipal is IRole role)
+        {
+            NagAcknowledgements.Acknowledge(
+                NagAcknowledgements.DefaultPolicy(role),
+                new NagAcknowledgement("AwsSolutions-IAM5", $"{s3Action} on the objects under the prefix '{prefix}' of {Node.Id}: every object there is this principal's to use, nothing else in the bucket."));
+        }
+
         if (keyActions.Length == 0)
         {
             return grant;

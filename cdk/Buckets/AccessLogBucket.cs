@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.S3;
 using Constructs;
 using TranscribeStack.Cdk.Security;
 
-namespace TranscribeStack.Cdk.Storage;
+namespace TranscribeStack.Cdk.Buckets;
 
 public sealed class AccessLogBucketProps
 {
