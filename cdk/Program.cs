@@ -16,7 +16,7 @@ try
         System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
         System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"));
 
-    _ = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps
+    _ = new TranscriptionPipelineStack(app, settings.Value.StackName, new TranscriptionPipelineStackProps
     {
         Settings = settings,
         // The CLI runs the app from the folder of cdk.json (the repository root).

@@ -51,19 +51,22 @@ public static class EnvironmentCatalog
             ExpectedJobSecondsPerAudioSecond = 0.5,
             MaxJobMinutes = 10 * 60,
             ExecutionTimeoutMinutes = 12 * 60,
-            StartJobMaxAttempts = 8,
-            StartJobMaxBackoffSeconds = 60,
+            StartJobRetryMaxAttempts = 8,
+            StartJobRetryMaxBackoffSeconds = 60,
+            PollRetryMaxAttempts = 8,
+            PollRetryMaxBackoffSeconds = 60,
             LogLevel = LogLevel.ALL,
         },
+        JobPlanner = new JobPlannerSettings { ReservedConcurrency = null },
         PostProcessor = new PostProcessorSettings
         {
             MemorySizeMb = 512,
             TimeoutSeconds = 60,
             ReservedConcurrency = null,
-            Tracing = true,
             MaxTranscriptBytes = 256L * 1024 * 1024,
             LowConfidenceThreshold = 0.5,
         },
+        Tracing = true,
         Alarms = new AlarmSettings
         {
             FailedExecutionsThreshold = 5,
@@ -89,6 +92,7 @@ public static class EnvironmentCatalog
             AccessLogExpireAfterDays = 90,
         },
         Transcribe = Dev.Transcribe with { PiiRedaction = true, SubtitleFormats = ["vtt"] },
+        JobPlanner = new JobPlannerSettings { ReservedConcurrency = 20 },
         PostProcessor = Dev.PostProcessor with { MemorySizeMb = 1024, ReservedConcurrency = 20 },
         Alarms = Dev.Alarms with { FailedExecutionsThreshold = 1, LambdaErrorsThreshold = 1, DeadLetterAgeSeconds = 3600 },
     };
@@ -111,8 +115,11 @@ public static class EnvironmentCatalog
         Transcribe = Staging.Transcribe with { AllowDeferredExecution = true },
         // Queued jobs may wait for a free slot: they are given more time.
         // Bursts: starts throttled at the request-rate quota keep retrying for about half an hour
-        // (20 attempts, back-off up to 5 minutes, full jitter) instead of about two minutes.
-        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60, StartJobMaxAttempts = 20, StartJobMaxBackoffSeconds = 300 },
+        // (20 attempts, back-off up to 5 minutes, full jitter) instead of about two minutes. Polls keep
+        // the shorter budget: a 40-hour plan of ~500 polls, each retried 20 times, would exceed the
+        // 25,000 history events an execution may write (tests/judges/limits.mjs).
+        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60, StartJobRetryMaxAttempts = 20, StartJobRetryMaxBackoffSeconds = 300 },
+        JobPlanner = new JobPlannerSettings { ReservedConcurrency = 50 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
         Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },
     };

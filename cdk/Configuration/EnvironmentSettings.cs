@@ -38,7 +38,12 @@ public sealed record EnvironmentSettings
 
     public required WorkflowSettings Workflow { get; init; }
 
+    public required JobPlannerSettings JobPlanner { get; init; }
+
     public required PostProcessorSettings PostProcessor { get; init; }
+
+    /// <summary>X-Ray tracing of both functions (the state machine always traces).</summary>
+    public required bool Tracing { get; init; }
 
     public required AlarmSettings Alarms { get; init; }
 
@@ -73,17 +78,14 @@ public sealed record EnvironmentSettings
         Storage.Validate(check);
         Transcribe.Validate(check);
         Workflow.Validate(check);
+        JobPlanner.Validate(check);
         PostProcessor.Validate(check);
         Alarms.Validate(check);
         return problems;
     }
 
-    /// <summary>Returns these settings, or throws <see cref="InvalidSettingsException"/> listing every problem.</summary>
-    public EnvironmentSettings EnsureValid()
-    {
-        var problems = Validate();
-        return problems.Count == 0 ? this : throw new InvalidSettingsException(problems);
-    }
+    /// <summary>These settings as <see cref="ValidatedSettings"/>, or <see cref="InvalidSettingsException"/> listing every problem.</summary>
+    public ValidatedSettings EnsureValid() => ValidatedSettings.Of(this);
 }
 
 /// <summary>Cost-allocation and ownership tags put on every resource of the stack.</summary>
@@ -267,11 +269,20 @@ public sealed record WorkflowSettings
     /// <summary>The execution is stopped (and alarms fire) after this long.</summary>
     public required int ExecutionTimeoutMinutes { get; init; }
 
-    /// <summary>Attempts at StartTranscriptionJob when throttled or over a limit.</summary>
-    public required int StartJobMaxAttempts { get; init; }
+    /// <summary>Attempts at StartTranscriptionJob when Transcribe answers LimitExceeded (request rate or job quota) or InternalFailure.</summary>
+    public required int StartJobRetryMaxAttempts { get; init; }
 
     /// <summary>Longest back-off between two StartTranscriptionJob attempts, in seconds.</summary>
-    public required int StartJobMaxBackoffSeconds { get; init; }
+    public required int StartJobRetryMaxBackoffSeconds { get; init; }
+
+    /// <summary>
+    /// Attempts at one GetTranscriptionJob poll. Kept apart from the start's budget: every poll of the
+    /// plan may be retried, so this multiplies the longest execution's history (25,000 events at most).
+    /// </summary>
+    public required int PollRetryMaxAttempts { get; init; }
+
+    /// <summary>Longest back-off between two attempts at one poll, in seconds.</summary>
+    public required int PollRetryMaxBackoffSeconds { get; init; }
 
     /// <summary>ALL records every state transition (what cdk-nag asks for); execution data stays off.</summary>
     public required LogLevel LogLevel { get; init; }
@@ -287,8 +298,10 @@ public sealed record WorkflowSettings
         check.InRange("workflow.maxJobMinutes", MaxJobMinutes, 1, 90 * 24 * 60);
         // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
         check.InRange("workflow.executionTimeoutMinutes", ExecutionTimeoutMinutes, 5, 90 * 24 * 60);
-        check.InRange("workflow.startJobMaxAttempts", StartJobMaxAttempts, 1, 20);
-        check.InRange("workflow.startJobMaxBackoffSeconds", StartJobMaxBackoffSeconds, 1, 900);
+        check.InRange("workflow.startJobRetryMaxAttempts", StartJobRetryMaxAttempts, 1, 20);
+        check.InRange("workflow.startJobRetryMaxBackoffSeconds", StartJobRetryMaxBackoffSeconds, 1, 900);
+        check.InRange("workflow.pollRetryMaxAttempts", PollRetryMaxAttempts, 1, 20);
+        check.InRange("workflow.pollRetryMaxBackoffSeconds", PollRetryMaxBackoffSeconds, 1, 900);
         check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel, "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
         // A job must be given up well before the execution timeout: a timed-out execution skips the
         // failure branch, so nothing would be recorded.
@@ -311,6 +324,21 @@ public sealed record WorkflowSettings
     }
 }
 
+/// <summary>The job-planning Lambda: a few milliseconds per upload, never the bottleneck, but bounded.</summary>
+public sealed record JobPlannerSettings
+{
+    /// <summary>Reserved concurrency; null leaves the function on the account's unreserved pool.</summary>
+    public int? ReservedConcurrency { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        if (ReservedConcurrency is { } reserved)
+        {
+            check.InRange("jobPlanner.reservedConcurrency", reserved, 1, 1000);
+        }
+    }
+}
+
 /// <summary>The post-processing Lambda.</summary>
 public sealed record PostProcessorSettings
 {
@@ -320,8 +348,6 @@ public sealed record PostProcessorSettings
 
     /// <summary>Reserved concurrency; null leaves the function on the account's unreserved pool.</summary>
     public int? ReservedConcurrency { get; init; }
-
-    public required bool Tracing { get; init; }
 
     /// <summary>Transcripts larger than this are refused (a guard against runaway input).</summary>
     public required long MaxTranscriptBytes { get; init; }

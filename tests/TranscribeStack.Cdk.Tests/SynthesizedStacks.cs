@@ -27,8 +27,8 @@ public sealed class SynthesizedStacks
                 ["aws:cdk:bundling-stacks"] = Array.Empty<string>(),
             };
             var app = new App(new AppProps { Context = context });
-            var settings = EnvironmentCatalog.Get(name);
-            var stack = new TranscriptionPipelineStack(app, settings.StackName, new TranscriptionPipelineStackProps
+            var settings = EnvironmentCatalog.Get(name).EnsureValid();
+            var stack = new TranscriptionPipelineStack(app, settings.Value.StackName, new TranscriptionPipelineStackProps
             {
                 Settings = settings,
                 FunctionsCode = DotnetPublishBundling.FromProject(Path.Combine(RepositoryFiles.Root, "functions", "TranscribeStack.Functions")),
@@ -36,7 +36,7 @@ public sealed class SynthesizedStacks
             var template = Template.FromStack(stack);
             var assembly = app.Synth();
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject();
-            stacks[name] = new SynthesizedStack(settings, stack, template, json);
+            stacks[name] = new SynthesizedStack(settings.Value, stack, template, json);
         }
     }
 

@@ -60,6 +60,14 @@ public sealed class EnvironmentSettingsTests
     }
 
     [Fact]
+    public void Stack_AcceptsOnlySettingsThatEnsureValidMade()
+    {
+        Assert.Empty(typeof(ValidatedSettings).GetConstructors());
+        Assert.Equal(typeof(ValidatedSettings), typeof(TranscriptionPipelineStackProps).GetProperty(nameof(TranscriptionPipelineStackProps.Settings))!.PropertyType);
+        Assert.Same(Valid, Valid.EnsureValid().Value);
+    }
+
+    [Fact]
     public void EnsureValid_SeveralProblems_ListsEveryOne()
     {
         var settings = Valid with

@@ -11,7 +11,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_NoContext_SelectsDev()
     {
-        var settings = SettingsResolver.Resolve(Context());
+        var settings = SettingsResolver.Resolve(Context()).Value;
 
         Assert.Equal("dev", settings.Name);
         Assert.Equal("TranscribeStack-dev", settings.StackName);
@@ -23,7 +23,7 @@ public sealed class SettingsResolverTests
     [InlineData("prod")]
     public void Resolve_KnownEnvironment_SelectsIt(string name)
     {
-        var settings = SettingsResolver.Resolve(Context(("env", name)));
+        var settings = SettingsResolver.Resolve(Context(("env", name))).Value;
 
         Assert.Equal(name, settings.Name);
         Assert.Equal($"TranscribeStack-{name}", settings.StackName);
@@ -45,7 +45,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_NoAccountOrRegion_IsEnvironmentAgnostic()
     {
-        var settings = SettingsResolver.Resolve(Context(("env", "prod")));
+        var settings = SettingsResolver.Resolve(Context(("env", "prod"))).Value;
 
         Assert.Null(settings.Account);
         Assert.Null(settings.Region);
@@ -55,7 +55,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_CliDefaults_AreUsedWhenContextIsSilent()
     {
-        var settings = SettingsResolver.Resolve(Context(), "123456789012", "eu-west-1");
+        var settings = SettingsResolver.Resolve(Context(), "123456789012", "eu-west-1").Value;
 
         Assert.Equal("123456789012", settings.ToCdkEnvironment()!.Account);
         Assert.Equal("eu-west-1", settings.ToCdkEnvironment()!.Region);
@@ -64,7 +64,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_ContextAccountAndRegion_WinOverCliDefaults()
     {
-        var settings = SettingsResolver.Resolve(Context(("account", "210987654321"), ("region", "us-east-2")), "123456789012", "eu-west-1");
+        var settings = SettingsResolver.Resolve(Context(("account", "210987654321"), ("region", "us-east-2")), "123456789012", "eu-west-1").Value;
 
         Assert.Equal("210987654321", settings.Account);
         Assert.Equal("us-east-2", settings.Region);
@@ -86,7 +86,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_AlarmEmail_ReachesAlarmSettings()
     {
-        var settings = SettingsResolver.Resolve(Context(("alarmEmail", "oncall@example.com")));
+        var settings = SettingsResolver.Resolve(Context(("alarmEmail", "oncall@example.com"))).Value;
 
         Assert.Equal("oncall@example.com", settings.Alarms.Email);
     }
@@ -94,7 +94,7 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_EmptyValues_AreTreatedAsAbsent()
     {
-        var settings = SettingsResolver.Resolve(Context(("env", ""), ("account", " "), ("alarmEmail", null)));
+        var settings = SettingsResolver.Resolve(Context(("env", ""), ("account", " "), ("alarmEmail", null))).Value;
 
         Assert.Equal("dev", settings.Name);
         Assert.Null(settings.Account);

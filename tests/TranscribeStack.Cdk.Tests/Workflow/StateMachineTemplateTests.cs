@@ -88,24 +88,32 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.Equal("FULL", retry["JitterStrategy"]!.GetValue<string>());
         Assert.Equal(2, retry["BackoffRate"]!.GetValue<double>());
-        Assert.Equal(Dev.Settings.Workflow.StartJobMaxAttempts, retry["MaxAttempts"]!.GetValue<int>());
-        Assert.Equal(Dev.Settings.Workflow.StartJobMaxBackoffSeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+        Assert.Equal(Dev.Settings.Workflow.StartJobRetryMaxAttempts, retry["MaxAttempts"]!.GetValue<int>());
+        Assert.Equal(Dev.Settings.Workflow.StartJobRetryMaxBackoffSeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
     }
 
     [Theory]
     [InlineData("dev", 8, 60)]
     [InlineData("staging", 8, 60)]
     [InlineData("prod", 20, 300)]
-    public void TranscribeCalls_RetryThrottlingLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
+    public void StartJob_RetriesThrottlingLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
     {
-        var definition = StateMachineDefinition.Of(stacks[environment]);
+        var retry = Assert.Single(StateMachineDefinition.Of(stacks[environment]).State("Start the transcription job")["Retry"]!.AsArray())!;
 
-        foreach (var state in new[] { "Start the transcription job", "Get the transcription job status" })
-        {
-            var retry = Assert.Single(definition.State(state)["Retry"]!.AsArray())!;
-            Assert.Equal(attempts, retry["MaxAttempts"]!.GetValue<int>());
-            Assert.Equal(maxDelaySeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
-        }
+        Assert.Equal(attempts, retry["MaxAttempts"]!.GetValue<int>());
+        Assert.Equal(maxDelaySeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Poll_RetriesWithTheShorterPollBudgetInEveryEnvironment(string environment)
+    {
+        // Every poll of a plan may be retried: 8 attempts keep prod's 40-hour plan under 25,000 history events.
+        var retry = Assert.Single(StateMachineDefinition.Of(stacks[environment]).State("Get the transcription job status")["Retry"]!.AsArray())!;
+
+        Assert.Equal(8, retry["MaxAttempts"]!.GetValue<int>());
+        Assert.Equal(60, retry["MaxDelaySeconds"]!.GetValue<int>());
+        Assert.Equal(["Transcribe.LimitExceededException", "Transcribe.InternalFailureException"], retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
     }
 
     [Fact]
