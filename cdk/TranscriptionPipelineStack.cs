@@ -8,6 +8,7 @@ using TranscribeStack.Cdk.Functions;
 using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Monitoring;
+using TranscribeStack.Cdk.Notification;
 using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;
@@ -146,6 +147,16 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        var completion = new JobCompletionNotifier(this, "CompletionNotifier", new JobCompletionNotifierProps
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            Metadata = metadata,
+            JobNamePrefix = settings.JobNamePrefix,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
             RawBucket = media.Bucket,
@@ -165,6 +176,7 @@ public sealed class TranscriptionPipelineStack : Stack
             PostProcessor = postProcessor.Function,
             FailureQueue = workflow.FailureQueue,
             EventDeadLetterQueue = trigger.DeadLetterQueue,
+            CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             Alarms = settings.Alarms,
         });
         // CloudWatch alarms publish to the encrypted topic: only alarms of this account, this region.
@@ -189,6 +201,7 @@ public sealed class TranscriptionPipelineStack : Stack
         JobPlanner = planner;
         PostProcessor = postProcessor;
         Workflow = workflow;
+        CompletionNotifier = completion;
         UploadTrigger = trigger;
         Monitoring = monitoring;
         ApplyTags(this, settings);
@@ -210,6 +223,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public PipelineFunction PostProcessor { get; }
 
     public TranscriptionWorkflow Workflow { get; }
+
+    public JobCompletionNotifier CompletionNotifier { get; }
 
     public UploadTrigger UploadTrigger { get; }
 

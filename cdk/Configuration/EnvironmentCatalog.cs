@@ -42,6 +42,9 @@ public static class EnvironmentCatalog
             LanguageCode = "en-US",
             ShowSpeakerLabels = true,
             MaxSpeakerLabels = 4,
+            // Above the concurrent-job quota Transcribe queues a job instead of refusing it: a burst of
+            // uploads is held in every environment, not recorded as failures.
+            AllowDeferredExecution = true,
         },
         Workflow = new WorkflowSettings
         {
@@ -112,7 +115,6 @@ public static class EnvironmentCatalog
             NoncurrentVersionExpireAfterDays = 90,
             AccessLogExpireAfterDays = 365,
         },
-        Transcribe = Staging.Transcribe with { AllowDeferredExecution = true },
         // Queued jobs may wait for a free slot: they are given more time.
         // Bursts: starts throttled at the request-rate quota keep retrying for about half an hour
         // (20 attempts, back-off up to 5 minutes, full jitter) instead of about two minutes. Polls keep

@@ -68,4 +68,30 @@ public sealed class JobMetadataTable : Construct
         return Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] })
             .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
     }
+
+    /// <summary>
+    /// dynamodb:UpdateItem on the table, only of the named attributes (dynamodb:Attributes), and the key
+    /// through DynamoDB for this table: the workflow's wait stores its task token this way.
+    /// </summary>
+    public Grant GrantUpdateItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
+        GrantOnAttributes(grantee, "dynamodb:UpdateItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]);
+
+    /// <summary>
+    /// dynamodb:GetItem on the table, only of the named attributes (dynamodb:Attributes), and kms:Decrypt
+    /// through DynamoDB for this table: the completion notifier reads a waiting execution's token this way.
+    /// </summary>
+    public Grant GrantGetItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
+        GrantOnAttributes(grantee, "dynamodb:GetItem", attributes, ["kms:Decrypt"]);
+
+    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions) =>
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = [action],
+            ResourceArns = [Table.TableArn],
+            Conditions = new Dictionary<string, IDictionary<string, object>>
+            {
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:Attributes"] = attributes.ToArray() },
+            },
+        }).Combine(key.GrantViaService(grantee, "dynamodb", keyActions, new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 }

@@ -28,6 +28,9 @@ public sealed class PipelineMonitoringProps
 
     public required IQueue EventDeadLetterQueue { get; init; }
 
+    /// <summary>Completion events that could not be delivered: jobs are then noticed by polling, later.</summary>
+    public required IQueue CompletionEventDeadLetterQueue { get; init; }
+
     public required AlarmSettings Alarms { get; init; }
 
     /// <summary>ARN pattern of this stack's alarms (generated names start with the stack name).</summary>
@@ -104,6 +107,7 @@ public sealed class PipelineMonitoring : Construct
         Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: jobs are still noticed, by polling, later.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
         Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);

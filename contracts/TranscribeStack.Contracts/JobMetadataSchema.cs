@@ -19,6 +19,15 @@ public static class JobMetadataSchema
     /// <summary>"Jobs by status, newest first": partition <see cref="Status"/>, sort <see cref="UpdatedAt"/>.</summary>
     public const string StatusIndex = "byStatus";
 
+    /// <summary>
+    /// The job runs and an execution waits for its completion event: the item holds that execution's
+    /// <see cref="TaskToken"/> until a COMPLETED or FAILED item replaces it.
+    /// </summary>
+    public const string Transcribing = "TRANSCRIBING";
+
+    /// <summary>The waiting execution's Step Functions task token (TRANSCRIBING items only).</summary>
+    public const string TaskToken = "taskToken";
+
     public const string Completed = "COMPLETED";
 
     public const string Failed = "FAILED";

@@ -30,6 +30,12 @@ public sealed record PollPacing
     /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
     public const int MaxPolls = 1000;
 
+    /// <summary>
+    /// Each later wait is shortened by up to this part, by a fraction drawn from the job's own seed, so
+    /// executions started together do not poll in lockstep (only shortened: the lag bound still holds).
+    /// </summary>
+    public const double JitterFraction = 0.1;
+
     public PollPacing(int minIntervalSeconds, int maxIntervalSeconds, long givesUpAfterSeconds, double jobSecondsPerAudioSecond)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minIntervalSeconds, 1);
@@ -62,14 +68,20 @@ public sealed record PollPacing
     public int ExpectedJobSeconds(int expectedAudioSeconds) =>
         (int)Math.Clamp(Math.Ceiling(Math.Max(expectedAudioSeconds, 0) * JobSecondsPerAudioSecond), 1, int.MaxValue);
 
-    /// <summary>The most polls a plan holds: that of the shortest job, whose first wait is the shortest.</summary>
-    public int MostPolls => Waits(1).Count;
+    /// <summary>
+    /// The most polls a plan holds: that of the shortest job (its first wait is the shortest) with every
+    /// later wait shortened by the whole <see cref="JitterFraction"/> (shorter waits only add polls).
+    /// </summary>
+    public int MostPolls => Waits(1, _ => 1 - JitterFraction).Count;
 
-    /// <summary>The polling plan of a job expected to take <paramref name="expectedJobSeconds"/>.</summary>
-    public PollingPlan Plan(int expectedJobSeconds)
+    /// <summary>
+    /// The polling plan of a job expected to take <paramref name="expectedJobSeconds"/>; with a
+    /// <paramref name="jitterSeed"/> its later waits are jittered (the same seed, the same plan).
+    /// </summary>
+    public PollingPlan Plan(int expectedJobSeconds, ulong? jitterSeed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedJobSeconds, 1);
-        var waits = Waits(expectedJobSeconds);
+        var waits = Waits(expectedJobSeconds, poll => jitterSeed is { } seed ? 1 - (JitterFraction * Uniform(seed, poll)) : 1);
         if (waits.Count > MaxPolls)
         {
             throw new InvalidOperationException(
@@ -79,7 +91,9 @@ public sealed record PollPacing
         return new PollingPlan(waits[0], waits[1..], waits.Count - 1, 0, GivesUpAfterSeconds);
     }
 
-    private List<int> Waits(int expectedJobSeconds)
+    /// <param name="expectedJobSeconds">The job's expected length: the first wait.</param>
+    /// <param name="laterFactor">For later wait n (1, 2, ...), the factor in (1 - JitterFraction, 1] it is shortened by.</param>
+    private List<int> Waits(int expectedJobSeconds, Func<int, double> laterFactor)
     {
         var waits = new List<int>();
         long waited = 0;
@@ -90,9 +104,20 @@ public sealed record PollPacing
             next = (int)Math.Min(next, GivesUpAfterSeconds - waited);
             waits.Add(next);
             waited += next;
-            next = (int)Math.Min(MinIntervalSeconds + Math.Ceiling(waited * GrowthFraction), MaxIntervalSeconds);
+            var paced = Math.Min(MinIntervalSeconds + Math.Ceiling(waited * GrowthFraction), MaxIntervalSeconds);
+            next = (int)Math.Max(MinIntervalSeconds, Math.Floor(paced * laterFactor(waits.Count)));
         }
 
         return waits;
+    }
+
+    /// <summary>A number in [0, 1) from the seed and the poll (SplitMix64): the same inputs, the same number.</summary>
+    private static double Uniform(ulong seed, int poll)
+    {
+        var z = seed + ((ulong)poll * 0x9E3779B97F4A7C15UL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
     }
 }

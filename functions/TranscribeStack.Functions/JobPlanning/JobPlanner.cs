@@ -106,7 +106,8 @@ public sealed class JobPlanner
             $"{transcriptPrefix}{transcriptFilePrefix}{jobName}.json",
             audioSeconds,
             jobSeconds,
-            pacing.Plan(jobSeconds));
+            // Seeded by the job: executions started together poll at different times, a job's plan never changes.
+            pacing.Plan(jobSeconds, BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(jobName)), 0)));
     }
 
     /// <summary>The Transcribe MediaFormat of a key, from its extension in any letter case.</summary>

@@ -8,7 +8,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 {
     private static readonly string[] ExpectedAlarms =
     [
-        "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
+        "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
         "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 

@@ -57,14 +57,15 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
     }
 
     [Theory]
-    [InlineData("dev")]
-    [InlineData("staging")]
-    public void WithoutQueueing_ThereIsNoDataAccessRoleNorPassRole(string environment)
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Queueing_IsOnInEveryEnvironment_SoABurstIsQueuedNotFailed(string environment)
     {
         var stack = stacks[environment];
+        var dataAccessRole = stack.LogicalId("AWS::IAM::Role", "WorkflowTranscribeDataAccessRole");
+        var settings = StateMachineDefinition.Of(stack).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]!;
 
-        Assert.DoesNotContain(stack.ResourcesOfType("AWS::IAM::Role").Keys, id => id.StartsWith("WorkflowTranscribeDataAccessRole", StringComparison.Ordinal));
-        Assert.DoesNotContain(stack.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));
-        Assert.Null(StateMachineDefinition.Of(stack).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]);
+        Assert.True(settings["AllowDeferredExecution"]!.GetValue<bool>());
+        Assert.Equal("arn:" + dataAccessRole, settings["DataAccessRoleArn"]!.GetValue<string>());
+        Assert.Single(stack.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));
     }
 }

@@ -118,7 +118,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
         var stack = stacks[environment];
         var logGroups = stack.ResourcesOfType("AWS::Logs::LogGroup");
 
-        Assert.Equal(3, logGroups.Count);
+        // The two functions', the workflow's and the completion notifier's.
+        Assert.Equal(4, logGroups.Count);
         Assert.All(logGroups.Values, group =>
         {
             Assert.Equal("arn:" + LogicalIds.Key, Rendered.Text(group["Properties"]!["KmsKeyId"]));

@@ -46,7 +46,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [Fact]
     public void Roles_AreOnePerPrincipal()
     {
-        Assert.Equal(4, Dev.ResourcesOfType("AWS::IAM::Role").Count);
+        // Workflow, Transcribe data access, planner, post-processor, upload trigger, completion notifier and its trigger.
+        Assert.Equal(7, Dev.ResourcesOfType("AWS::IAM::Role").Count);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             "Describe the planning failure", "Describe the unexpected job status", "Get the transcription job status", "Join the existing job",
             "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
             "Send the failure to the dead-letter queue", "Start the transcription job", "Transcription failed",
-            "Transcription recorded", "Wait before polling",
+            "Transcription recorded", "Wait before polling", "Wait for the job to finish",
         }.Order(StringComparer.Ordinal), names);
         Assert.Equal("Plan the transcription job", Definition["StartAt"]!.GetValue<string>());
     }
@@ -154,8 +154,11 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     public void Polling_FollowsThePlannersPacingAndEndsWithThePlan()
     {
         Assert.Equal("$.job.polling.waitSeconds", Definition.State("Wait before polling")["SecondsPath"]!.GetValue<string>());
-        Assert.Equal("Wait before polling", Definition.State("Start the transcription job")["Next"]!.GetValue<string>());
-        Assert.Equal("Wait before polling", Definition.State("Join the existing job")["Next"]!.GetValue<string>());
+        Assert.Equal("$.job.polling.waitSeconds", Definition.State("Wait for the job to finish")["TimeoutSecondsPath"]!.GetValue<string>());
+        Assert.Equal("Wait for the job to finish", Definition.State("Start the transcription job")["Next"]!.GetValue<string>());
+        Assert.Equal("Wait for the job to finish", Definition.State("Join the existing job")["Next"]!.GetValue<string>());
+        Assert.Equal("Wait for the job to finish", Definition.State("Schedule the next poll")["Next"]!.GetValue<string>());
+        Assert.Equal("Get the transcription job status", Definition.State("Wait before polling")["Next"]!.GetValue<string>());
 
         var next = Definition.State("Schedule the next poll");
         Assert.Equal("$.job.polling", next["ResultPath"]!.GetValue<string>());
@@ -239,6 +242,24 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         Assert.Equal("Upload skipped", record["Next"]!.GetValue<string>());
         Assert.Equal("Succeed", Definition.State("Upload skipped")["Type"]!.GetValue<string>());
         Assert.Equal("Describe the failed step", Assert.Single(record["Catch"]!.AsArray())!["Next"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void WaitForTheJob_StoresItsTokenInTheJobsItemAndPollsWhenNoEventComes()
+    {
+        var wait = Definition.State("Wait for the job to finish");
+        var parameters = wait["Parameters"]!;
+        var catches = wait["Catch"]!.AsArray().Select(c => (Errors: string.Join(",", c!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>())), Next: c["Next"]!.GetValue<string>())).ToList();
+
+        // A callback on an AWS SDK integration: the call returns at once, the task waits for SendTaskSuccess.
+        Assert.Equal("arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken", wait["Resource"]!.GetValue<string>());
+        Assert.Equal("ref:" + LogicalIds.Table, parameters["TableName"]!.GetValue<string>());
+        Assert.Equal("$$.Task.Token", parameters["ExpressionAttributeValues"]![":taskToken"]!["S.$"]!.GetValue<string>());
+        Assert.Equal("TRANSCRIBING", parameters["ExpressionAttributeValues"]![":transcribing"]!["S"]!.GetValue<string>());
+        Assert.Equal("attribute_not_exists(#jobName) OR #status = :transcribing", parameters["ConditionExpression"]!.GetValue<string>());
+        Assert.Equal("Get the transcription job status", wait["Next"]!.GetValue<string>());
+        Assert.Equal([("States.Timeout", "Get the transcription job status"), ("States.ALL", "Wait before polling")], catches);
+        Assert.Null(wait["Retry"]);
     }
 
     [Fact]

@@ -182,7 +182,10 @@ public sealed class JobPlannerTests
 
         Assert.Equal(500, plan.ExpectedJobSeconds);
         Assert.Equal(300, plan.Polling.WaitSeconds);
-        Assert.Equal(Fixture.Pacing.Plan(500).LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
+        // Later waits are jittered per job (PollPacingTests holds the bounds): the same upload, the same plan.
+        Assert.NotEqual(Fixture.Pacing.Plan(500).LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
+        Assert.Equal(Fixture.Pacing.GivesUpAfterSeconds, plan.Polling.WaitSeconds + plan.Polling.LaterWaitSeconds.Sum(w => (long)w));
+        Assert.Equal(plan.Polling.LaterWaitSeconds, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000)).Polling.LaterWaitSeconds);
     }
 
     [Fact]

@@ -108,4 +108,34 @@ public sealed class PollPacingTests
     {
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new PollPacing(min, max, giveUp, ratio));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(600)]
+    [InlineData(14_400)]
+    public void Jitter_ShortensLaterWaitsByAtMostATenthAndStillEndsAtTheGiveUpTime(int expectedJobSeconds)
+    {
+        var paced = Pacing.Plan(expectedJobSeconds);
+        var jittered = Pacing.Plan(expectedJobSeconds, jitterSeed: 42);
+
+        Assert.Equal(paced.WaitSeconds, jittered.WaitSeconds);
+        Assert.Equal(Pacing.GivesUpAfterSeconds, jittered.WaitSeconds + jittered.LaterWaitSeconds.Sum(w => (long)w));
+        Assert.True(jittered.LaterPolls <= Pacing.MostPolls, $"{jittered.LaterPolls + 1} polls, bound {Pacing.MostPolls}");
+        long waited = jittered.WaitSeconds;
+        foreach (var wait in jittered.LaterWaitSeconds.SkipLast(1))
+        {
+            var pacedWait = Math.Min(Pacing.MinIntervalSeconds + (int)Math.Ceiling(waited * PollPacing.GrowthFraction), Pacing.MaxIntervalSeconds);
+            Assert.InRange(wait, Math.Max(Pacing.MinIntervalSeconds, (int)Math.Floor(pacedWait * (1 - PollPacing.JitterFraction))), pacedWait);
+            waited += wait;
+        }
+    }
+
+    [Fact]
+    public void Jitter_SpreadsJobsStartedTogether_AndKeepsEachJobsPlan()
+    {
+        var plans = Enumerable.Range(0, 50).Select(seed => Pacing.Plan(600, (ulong)seed)).ToList();
+
+        Assert.True(plans.Select(p => p.LaterWaitSeconds[3]).Distinct().Count() > 5, "fifty jobs of one length poll at more than five different times");
+        Assert.Equal(plans[7].LaterWaitSeconds, Pacing.Plan(600, 7).LaterWaitSeconds);
+    }
 }

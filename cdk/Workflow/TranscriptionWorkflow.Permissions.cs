@@ -1,0 +1,95 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Security;
+
+namespace TranscribeStack.Cdk.Workflow;
+
+/// <summary>Every statement of the workflow's role (the Transcribe caller) and of the data-access role.</summary>
+public sealed partial class TranscriptionWorkflow
+{
+    private void GrantWorkflowRights(Stack stack)
+    {
+        // The caller's reading of Transcribe's access model: the role that calls StartTranscriptionJob
+        // reads the media and passes the output write check as itself.
+        props.Media.GrantReadMedia(role);
+        props.Transcripts.GrantTranscribeOutput(role);
+        props.Metadata.GrantPutItem(role);
+        props.Metadata.GrantUpdateItem(role, WaitingItemAttributes);
+        if (DataAccessRole is not null)
+        {
+            // A queued job runs later as this role: media in, transcripts out, nothing else.
+            props.Media.GrantReadMedia(DataAccessRole);
+            props.Transcripts.GrantTranscribeOutput(DataAccessRole);
+            NagAcknowledgements.AcknowledgeInlinePolicy(DataAccessRole);
+        }
+
+        props.JobPlanner.GrantInvoke(role);
+        props.PostProcessor.GrantInvoke(role);
+
+        // StartTranscriptionJob has no resource type: allowed on "*" only for output to this stack's
+        // transcript bucket and prefix, encrypted with this stack's key, and with this stack's job tags.
+        var jobTags = request.TagConditions();
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "StartTranscriptionJobsIntoThisStacksOutput",
+            Actions = ["transcribe:StartTranscriptionJob"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object>(jobTags.RequestTags)
+                {
+                    ["transcribe:OutputBucketName"] = props.Transcripts.Bucket.BucketName,
+                    ["transcribe:OutputKey"] = props.Transcripts.TranscriptPrefix,
+                    ["transcribe:OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
+                },
+                ["ForAllValues:StringEquals"] = jobTags.TagKeys,
+            },
+        }));
+        // Tags on StartTranscriptionJob may be authorized as TagResource too. The Service Authorization
+        // Reference gives TagResource no resource type, so it is granted on "*", limited to exactly
+        // this stack's tag keys and values (aws:TagKeys, aws:RequestTag).
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "TagJobsWithThisStacksTags",
+            Actions = ["transcribe:TagResource"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = jobTags.RequestTags,
+                ["ForAllValues:StringEquals"] = jobTags.TagKeys,
+            },
+        }));
+        // Reading a job is scoped to this stack's job names.
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadThisStacksTranscriptionJobs",
+            Actions = ["transcribe:GetTranscriptionJob"],
+            Resources = [TranscriptionJobArnPattern(stack, props.JobNamePrefix)],
+        }));
+
+        if (DataAccessRole is not null)
+        {
+            // Passing the data-access role is what deferred execution needs, and only to Transcribe.
+            role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "PassTheDataAccessRoleToTranscribe",
+                Actions = ["iam:PassRole"],
+                Resources = [DataAccessRole.RoleArn],
+                Conditions = new Dictionary<string, object>
+                {
+                    ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "transcribe.amazonaws.com" },
+                },
+            }));
+        }
+
+        // The failure message: SendMessage only, and the key rights SQS needs to encrypt it, only for
+        // SQS's calls for this queue (SQS's encryption context is the queue's ARN).
+        FailureQueue.Grant(role, "sqs:SendMessage");
+        props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", FailureQueue.QueueArn));
+
+        NagAcknowledgements.Acknowledge(
+            NagAcknowledgements.DefaultPolicy(role),
+            new NagAcknowledgement("AwsSolutions-IAM5", $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see UnscopedActions), this stack's job-name prefix ({props.JobNamePrefix}*), and the Lambda version qualifier (function:*)."));
+    }
+}

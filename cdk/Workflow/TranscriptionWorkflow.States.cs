@@ -1,0 +1,390 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.StepFunctions;
+using Amazon.CDK.AWS.StepFunctions.Tasks;
+using TranscribeStack.Contracts;
+using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
+
+namespace TranscribeStack.Cdk.Workflow;
+
+/// <summary>The states of the workflow, one method each, in the order an upload meets them.</summary>
+public sealed partial class TranscriptionWorkflow
+{
+    // Errors Step Functions reports for an SDK integration: "<Service>.<modeled error>", with the
+    // Exception suffix added where the model's name lacks it. Transcribe models no ThrottlingException:
+    // it answers request-rate and job-quota excess alike with LimitExceededException.
+    internal const string TranscribeLimitExceeded = "Transcribe.LimitExceededException";
+    internal const string TranscribeInternalFailure = "Transcribe.InternalFailureException";
+    internal const string TranscribeConflict = "Transcribe.ConflictException";
+
+    private const string JobStatus = "$.transcription.status";
+
+    private static readonly string[] LambdaServiceErrors =
+    [
+        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
+    ];
+
+    // The role takes no policy updates: the statements a task would add are written out in
+    // TranscriptionWorkflow.Permissions.cs, so the tasks' own IAM resources are never attached.
+    private static readonly string[] NotAttached = ["*"];
+
+    private LambdaInvoke PlanJob(IChainable onError)
+    {
+        var task = new LambdaInvoke(this, "Plan the transcription job", new LambdaInvokeProps
+        {
+            Comment = "Derives the job name, media URI, format and polling plan from the upload event, or says why it is skipped.",
+            LambdaFunction = props.JobPlanner,
+            // No payload: the whole upload event (and a re-run marker, if any) is the function's input.
+            PayloadResponseOnly = true,
+            RetryOnServiceExceptions = false,
+            ResultPath = PlanPaths.Job,
+            TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
+        });
+        task.AddRetry(LambdaRetry());
+        // A malformed event is not retried: it is recorded with the original event kept.
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        return task;
+    }
+
+    /// <summary>A hand-started execution may lack the bucket or key: describe it without them rather than fail.</summary>
+    private Choice DescribePlanningFailure(IChainable failed) =>
+        new Choice(this, "Does the input name the upload?")
+            .When(
+                Condition.And(Condition.IsPresent("$.detail.bucket.name"), Condition.IsPresent("$.detail.object.key")),
+                DescribeFailure(
+                    "Describe the planning failure",
+                    jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                    mediaUri: JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
+                    error: JsonPath.StringAt("$.error.Error"),
+                    reason: JsonPath.StringAt("$.error.Cause"),
+                    next: failed))
+            .Otherwise(DescribeFailure(
+                "Describe the planning failure of an incomplete input",
+                jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                mediaUri: "unknown (the input names no bucket and key)",
+                error: JsonPath.StringAt("$.error.Error"),
+                reason: JsonPath.StringAt("$.error.Cause"),
+                next: failed));
+
+    private CallAwsService StartJob(IChainable onConflict, IChainable onError)
+    {
+        var task = new CallAwsService(this, "Start the transcription job", new CallAwsServiceProps
+        {
+            Comment = "Transcribe first writes a check file into the output prefix as this role, then starts or queues the job.",
+            Service = "transcribe",
+            Action = "startTranscriptionJob",
+            IamResources = NotAttached,
+            Parameters = request.Parameters(),
+            ResultPath = JsonPath.DISCARD,
+            TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
+        });
+        // Rate and quota excess pass: back off exponentially with full jitter, capped.
+        task.AddRetry(TranscribeRetry(props.Workflow.StartJobRetryMaxAttempts, props.Workflow.StartJobRetryMaxBackoffSeconds));
+        task.AddCatch(onConflict, new CatchProps { Errors = [TranscribeConflict], ResultPath = JsonPath.DISCARD });
+        // BadRequestException (bad media, denied output access) and everything else: not retried, recorded.
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        return task;
+    }
+
+    private Pass JoinExistingJob() => new(this, "Join the existing job", new PassProps
+    {
+        Comment = "A duplicate event for the same object maps to the same job name: follow that job instead of failing.",
+    });
+
+    /// <summary>
+    /// Stores this execution's task token in the job's item (status TRANSCRIBING) and waits until the
+    /// completion event wakes it (SendTaskSuccess), at most the plan's current wait. The event is best
+    /// effort: when none comes the wait times out and the job is polled as the plan says.
+    /// </summary>
+    private CallAwsService WaitForJob(IChainable whenNoEvent, IChainable whenCannotWait)
+    {
+        var task = new CallAwsService(this, "Wait for the job to finish", new CallAwsServiceProps
+        {
+            Comment = "Woken by Transcribe's completion event; when none comes within the plan's wait, the job is polled.",
+            Service = "dynamodb",
+            Action = "updateItem",
+            IamResources = NotAttached,
+            IntegrationPattern = IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+            Parameters = new Dictionary<string, object>
+            {
+                ["TableName"] = props.Metadata.Table.TableName,
+                ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
+                ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = :now",
+                // Never on a COMPLETED, FAILED or SKIPPED item: only a new item or one that is still waiting.
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing",
+                ["ExpressionAttributeNames"] = WaitingItemAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                ["ExpressionAttributeValues"] = new Dictionary<string, object>
+                {
+                    [":taskToken"] = new Dictionary<string, object> { ["S"] = JsonPath.TaskToken },
+                    [":transcribing"] = new Dictionary<string, object> { ["S"] = JobMetadataSchema.Transcribing },
+                    [":mediaUri"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.MediaUri) },
+                    [":executionArn"] = new Dictionary<string, object> { ["S"] = JsonPath.ExecutionId },
+                    [":now"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$$.State.EnteredTime") },
+                },
+            },
+            ResultPath = JsonPath.DISCARD,
+            TaskTimeout = Timeout.At(PlanPaths.WaitSeconds),
+        });
+        // No event within the plan's wait: poll now, as the plan says.
+        task.AddCatch(whenNoEvent, new CatchProps { Errors = [Errors.TIMEOUT], ResultPath = JsonPath.DISCARD });
+        // The token could not be stored (the item is final, DynamoDB throttled or unavailable): wait the
+        // plan's wait, then poll. No retry: the plain wait is as good, and every retry of every wait
+        // would count against the execution's 25,000 history events.
+        task.AddCatch(whenCannotWait, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
+        return task;
+    }
+
+    /// <summary>The attributes the wait writes; the role may write only these (dynamodb:Attributes).</summary>
+    internal static IReadOnlyList<string> WaitingItemAttributes { get; } =
+        [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken, JobMetadataSchema.Status, "mediaUri", "executionArn", JobMetadataSchema.UpdatedAt];
+
+    private Wait WaitBeforePolling() => new(this, "Wait before polling", new WaitProps
+    {
+        Comment = "Only when the wait for the event could not start: the plan's wait, then a poll.",
+        Time = WaitTime.SecondsPath(PlanPaths.WaitSeconds),
+    });
+
+    private CallAwsService GetJobStatus(IChainable onError)
+    {
+        var task = new CallAwsService(this, "Get the transcription job status", new CallAwsServiceProps
+        {
+            Service = "transcribe",
+            Action = "getTranscriptionJob",
+            IamResources = NotAttached,
+            Parameters = new Dictionary<string, object> { ["TranscriptionJobName"] = JsonPath.StringAt(PlanPaths.JobName) },
+            ResultSelector = new Dictionary<string, object>
+            {
+                ["status"] = JsonPath.StringAt("$.TranscriptionJob.TranscriptionJobStatus"),
+                // StringAt only marks the path; the whole job object is selected.
+                ["job"] = JsonPath.StringAt("$.TranscriptionJob"),
+            },
+            ResultPath = "$.transcription",
+            TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
+        });
+        // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
+        task.AddRetry(TranscribeRetry(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        return task;
+    }
+
+    private Choice CheckJobStatus(IChainable completed, IChainable stillRunning, IChainable failed)
+    {
+        var running = Condition.Or(Condition.StringEquals(JobStatus, "QUEUED"), Condition.StringEquals(JobStatus, "IN_PROGRESS"));
+        return new Choice(this, "Check the job status", new ChoiceProps
+        {
+            Comment = "QUEUED counts as running: with deferred execution Transcribe queues jobs above its quota.",
+        })
+            .When(Condition.StringEquals(JobStatus, "COMPLETED"), completed)
+            .When(Condition.StringEquals(JobStatus, "FAILED"), DescribeFailure(
+                "Describe the failed transcription",
+                jobName: JsonPath.StringAt(PlanPaths.JobName),
+                mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
+                error: "TranscriptionJobFailed",
+                reason: JsonPath.StringAt("$.transcription.job.FailureReason"),
+                next: failed))
+            // The plan's waits end at workflow.maxJobMinutes: a job that never finishes ends in the failure branch.
+            .When(Condition.And(running, Condition.NumberGreaterThanEqualsJsonPath(PlanPaths.LaterPollsMade, PlanPaths.LaterPolls)), DescribeFailure(
+                "Describe the job that did not finish",
+                jobName: JsonPath.StringAt(PlanPaths.JobName),
+                mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
+                error: "TranscriptionJobTimedOut",
+                reason: JsonPath.Format("The job was still {} after {} seconds of polling.", JsonPath.StringAt(JobStatus), JsonPath.StringAt(PlanPaths.GivesUpAfterSeconds)),
+                next: failed))
+            .When(running, stillRunning)
+            .Otherwise(DescribeFailure(
+                "Describe the unexpected job status",
+                jobName: JsonPath.StringAt(PlanPaths.JobName),
+                mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
+                error: "UnexpectedJobStatus",
+                reason: JsonPath.Format("Transcribe reported the status {}.", JsonPath.StringAt(JobStatus)),
+                next: failed));
+    }
+
+    /// <summary>The next entry of the planner's waits (a tenth of the time waited, jittered per job) becomes the current wait.</summary>
+    private Pass ScheduleNextPoll() => new(this, "Schedule the next poll", new PassProps
+    {
+        Parameters = new Dictionary<string, object>
+        {
+            [PlanPaths.Name(nameof(PollingPlan.WaitSeconds))] = JsonPath.ArrayGetItem(JsonPath.ListAt(PlanPaths.LaterWaitSeconds), JsonPath.NumberAt(PlanPaths.LaterPollsMade)),
+            [PlanPaths.Name(nameof(PollingPlan.LaterWaitSeconds))] = JsonPath.ListAt(PlanPaths.LaterWaitSeconds),
+            [PlanPaths.Name(nameof(PollingPlan.LaterPolls))] = JsonPath.NumberAt(PlanPaths.LaterPolls),
+            [PlanPaths.Name(nameof(PollingPlan.LaterPollsMade))] = JsonPath.MathAdd(JsonPath.NumberAt(PlanPaths.LaterPollsMade), 1),
+            [PlanPaths.Name(nameof(PollingPlan.GivesUpAfterSeconds))] = JsonPath.NumberAt(PlanPaths.GivesUpAfterSeconds),
+        },
+        ResultPath = PlanPaths.Polling,
+    });
+
+    private LambdaInvoke PostProcess(IChainable onError)
+    {
+        var task = new LambdaInvoke(this, "Record the transcript metadata", new LambdaInvokeProps
+        {
+            Comment = "The post-processor reads the transcript and writes the job's metadata item (idempotent).",
+            LambdaFunction = props.PostProcessor,
+            Payload = TaskInput.FromObject(new Dictionary<string, object>
+            {
+                ["jobName"] = JsonPath.StringAt(PlanPaths.JobName),
+                ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
+                ["transcriptBucket"] = props.Transcripts.Bucket.BucketName,
+                ["transcriptKey"] = JsonPath.StringAt(PlanPaths.TranscriptKey),
+                ["executionArn"] = JsonPath.ExecutionId,
+                ["jobCompletedAt"] = JsonPath.StringAt("$.transcription.job.CompletionTime"),
+            }),
+            PayloadResponseOnly = true,
+            RetryOnServiceExceptions = false,
+            ResultPath = "$.result",
+            TaskTimeout = Timeout.Duration(Duration.Minutes(16)),
+        });
+        task.AddRetry(LambdaRetry());
+        // A bad transcript (missing, malformed, too large) is not retried: the error type says why.
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        return task;
+    }
+
+    /// <summary>
+    /// An object the rule let through that is not a media file under the prefix: one SKIPPED item
+    /// saying why, and a successful execution (no dead letter, no alarm).
+    /// </summary>
+    private DynamoPutItem RecordSkip(IChainable onError)
+    {
+        var record = PutItemUnlessCompleted(
+            "Record the skipped upload",
+            "Not a media file under the media prefix: recorded with the reason, not transcribed.",
+            status: JobMetadataSchema.Skipped,
+            timeAttribute: "skippedAt",
+            new Dictionary<string, string>
+            {
+                [JobMetadataSchema.JobName] = JsonPath.StringAt(PlanPaths.JobName),
+                ["skipReason"] = JsonPath.StringAt(PlanPaths.SkipReason),
+                ["skipDetail"] = JsonPath.StringAt(PlanPaths.SkipDetail),
+                ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
+                ["executionArn"] = JsonPath.ExecutionId,
+            });
+        // A skip that cannot be recorded is not lost: it becomes a failure, which also reaches the queue.
+        record.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        record.Next(new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." }));
+        return record;
+    }
+
+    /// <summary>Normalizes any failure to $.failure = {jobName, mediaUri, error, reason, executionArn}.</summary>
+    private Pass DescribeFailure(string name, string jobName, string mediaUri, string error, string reason, IChainable next)
+    {
+        var pass = new Pass(this, name, new PassProps
+        {
+            Parameters = new Dictionary<string, object>
+            {
+                ["jobName"] = jobName,
+                ["mediaUri"] = mediaUri,
+                ["error"] = error,
+                ["reason"] = reason,
+                ["executionArn"] = JsonPath.ExecutionId,
+            },
+            ResultPath = "$.failure",
+        });
+        pass.Next(next);
+        return pass;
+    }
+
+    /// <summary>The failure branch: one FAILED item (unless the job is COMPLETED), one dead letter, a failed execution.</summary>
+    private DynamoPutItem RecordFailure()
+    {
+        var record = PutItemUnlessCompleted(
+            "Record the failure in the metadata table",
+            comment: null,
+            status: JobMetadataSchema.Failed,
+            timeAttribute: "failedAt",
+            new Dictionary<string, string>
+            {
+                [JobMetadataSchema.JobName] = JsonPath.StringAt("$.failure.jobName"),
+                ["error"] = JsonPath.StringAt("$.failure.error"),
+                ["failureReason"] = JsonPath.StringAt("$.failure.reason"),
+                ["mediaUri"] = JsonPath.StringAt("$.failure.mediaUri"),
+                ["executionArn"] = JsonPath.StringAt("$.failure.executionArn"),
+            });
+
+        var send = new SqsSendMessage(this, "Send the failure to the dead-letter queue", new SqsSendMessageProps
+        {
+            Queue = FailureQueue,
+            MessageBody = TaskInput.FromJsonPathAt("$.failure"),
+            ResultPath = JsonPath.DISCARD,
+        });
+        send.AddRetry(new RetryProps
+        {
+            // SQS's modeled throttling errors (RequestThrottled, KmsThrottled) with the Exception suffix.
+            Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
+            Interval = Duration.Seconds(1),
+            BackoffRate = 2,
+            MaxAttempts = 5,
+            JitterStrategy = JitterType.FULL,
+        });
+
+        // Whatever happens to the record, the failure still reaches the dead-letter queue.
+        record.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
+        record.Next(send);
+        send.Next(new Fail(this, "Transcription failed", new FailProps
+        {
+            Comment = "The failure is in the metadata table and the dead-letter queue.",
+            ErrorPath = "$.failure.error",
+            CausePath = "$.failure.reason",
+        }));
+        return record;
+    }
+
+    /// <summary>
+    /// Writes one item of the job (string attributes from paths, the status, when it happened), never
+    /// replacing a COMPLETED item, with DynamoDB's throttling retried.
+    /// </summary>
+    private DynamoPutItem PutItemUnlessCompleted(string name, string? comment, string status, string timeAttribute, Dictionary<string, string> attributes)
+    {
+        var item = attributes.ToDictionary(a => a.Key, a => DynamoAttributeValue.FromString(a.Value));
+        item[JobMetadataSchema.Status] = DynamoAttributeValue.FromString(status);
+        item[timeAttribute] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
+        item[JobMetadataSchema.UpdatedAt] = DynamoAttributeValue.FromString(JsonPath.StringAt("$$.State.EnteredTime"));
+        var put = new DynamoPutItem(this, name, new DynamoPutItemProps
+        {
+            Comment = comment,
+            Table = props.Metadata.Table,
+            Item = item,
+            // COMPLETED is final: a late failure or skip never overwrites a recorded transcript.
+            ConditionExpression = JobMetadataSchema.CompletedIsFinal,
+            ExpressionAttributeNames = JobMetadataSchema.CompletedIsFinalNames.ToDictionary(),
+            ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)),
+            ResultPath = JsonPath.DISCARD,
+        });
+        put.AddRetry(new RetryProps
+        {
+            // The optimized integration's names (service "DynamoDB"): DynamoDB's modeled throttling and server errors.
+            Errors =
+            [
+                "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
+                "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException",
+            ],
+            Interval = Duration.Seconds(1),
+            BackoffRate = 2,
+            MaxAttempts = 5,
+            JitterStrategy = JitterType.FULL,
+        });
+        return put;
+    }
+
+    /// <summary>Transcribe's rate and quota errors: exponential backoff with full jitter, capped.</summary>
+    private static RetryProps TranscribeRetry(int maxAttempts, int maxBackoffSeconds) => new()
+    {
+        Errors = [TranscribeLimitExceeded, TranscribeInternalFailure],
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = maxAttempts,
+        MaxDelay = Duration.Seconds(maxBackoffSeconds),
+        JitterStrategy = JitterType.FULL,
+    };
+
+    private static RetryProps LambdaRetry() => new()
+    {
+        // Only the Lambda service's own transient errors; a function error is an answer, not a glitch.
+        Errors = LambdaServiceErrors,
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = 4,
+        MaxDelay = Duration.Seconds(30),
+        JitterStrategy = JitterType.FULL,
+    };
+}
