@@ -1,8 +1,9 @@
 namespace TranscribeStack.Cdk.Tests;
 
 /// <summary>
-/// Logical ids of the stateful resources. They are a contract: a changed id makes CloudFormation
-/// replace the resource (a new, empty bucket or table). GuardTests pins them.
+/// The logical ids the tests name, and the only place a hashed id is written. Those of the stateful
+/// resources are a contract: a changed id makes CloudFormation replace the resource (a new, empty
+/// bucket or table). GuardTests pins them.
 /// </summary>
 internal static class LogicalIds
 {
@@ -15,13 +16,24 @@ internal static class LogicalIds
     public const string EventDeadLetterQueue = "UploadTriggerEventDeadLetterQueueAFD945C8";
 
     public const string WorkflowRole = "WorkflowRole98C7DC98";
+    public const string WorkflowRolePolicy = "WorkflowRoleDefaultPolicy3B788295";
     public const string PostProcessorRole = "PostProcessorRole199883D5";
     public const string JobPlannerRole = "JobPlannerRole48299733";
     public const string TriggerRole = "UploadTriggerTargetRole56453DA0";
+
+    /// <summary>Only where Transcribe may queue jobs (prod): the role it runs a queued job as.</summary>
+    public const string DataAccessRole = "WorkflowTranscribeDataAccessRoleE7A518F4";
+
     public const string StateMachine = "WorkflowStateMachine8F1B1C15";
     public const string PostProcessorFunction = "PostProcessorFunctionE61CD0B7";
     public const string JobPlannerFunction = "JobPlannerFunction86F0FE2B";
     public const string Rule = "UploadTriggerRule631B2AC7";
+
+    public const string WorkflowLogGroup = "WorkflowLogs8B0907C7";
+    public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
+    public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";
+
+    public const string AlarmTopic = "MonitoringAlarmTopicAF62D4F1";
 
     public static readonly (string Type, string Id)[] Stateful =
     [

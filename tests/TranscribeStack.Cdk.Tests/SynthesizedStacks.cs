@@ -48,16 +48,27 @@ public sealed class SynthesizedStacks
     public static TheoryData<string> Environments => new(EnvironmentCatalog.Names);
 }
 
-/// <summary>One synthesized environment: the CDK assertions view and the raw template JSON.</summary>
+/// <summary>One synthesized environment: the CDK assertions view (<see cref="Template"/>) and the raw template JSON.</summary>
 public sealed record SynthesizedStack(EnvironmentSettings Settings, TranscriptionPipelineStack Stack, Template Template, JsonObject Json)
 {
     public JsonObject Resources => Json[ResourcesKey]!.AsObject();
 
     private const string ResourcesKey = "Resources";
 
+    /// <summary>
+    /// A template holding only this resource, for the assertions API where a type has several resources
+    /// (three buckets, two functions): <c>Only(id).HasResourceProperties(type, pattern)</c> says what that
+    /// one resource is, and a mismatch is reported against it.
+    /// </summary>
+    public Template Only(string logicalId)
+    {
+        var resource = Resources[logicalId] ?? throw new KeyNotFoundException($"{Stack.StackName} has no resource '{logicalId}'");
+        return Template.FromString(new JsonObject { [ResourcesKey] = new JsonObject { [logicalId] = resource.DeepClone() } }.ToJsonString());
+    }
+
     /// <summary>Resources of one CloudFormation type, by logical id.</summary>
     public IReadOnlyDictionary<string, JsonObject> ResourcesOfType(string type) =>
-        Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == type)
+        Resources.Where(r => r.Value?["Type"]?.GetValue<string>() == type)
             .ToDictionary(r => r.Key, r => r.Value!.AsObject());
 }
 

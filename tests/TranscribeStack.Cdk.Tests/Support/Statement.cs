@@ -26,6 +26,9 @@ internal sealed record Statement(JsonObject Json)
     /// <summary>The rendered value of one condition, e.g. ("StringEquals", "aws:SourceAccount").</summary>
     public string? Condition(string op, string key) => Conditions?[op]?[key] is { } value ? Rendered.Text(value) : null;
 
+    /// <summary>The rendered values of one condition that may list several, e.g. ("ForAllValues:StringEquals", "aws:TagKeys").</summary>
+    public IReadOnlyList<string> ConditionValues(string op, string key) => Rendered.List(Conditions?[op]?[key]);
+
     /// <summary>Whether this statement names (by pattern) the action on the resource; conditions are not evaluated.</summary>
     public bool Covers(string action, string resource) =>
         Actions.Any(a => Rendered.Matches(a, action)) && Resources.Any(r => Rendered.Matches(r, resource, ignoreCase: false));

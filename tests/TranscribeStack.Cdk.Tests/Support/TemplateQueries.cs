@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace TranscribeStack.Cdk.Tests.Support;
 
-/// <summary>Finds resources and IAM statements in a synthesized template.</summary>
+/// <summary>
+/// IAM statements of a synthesized template, rendered (<see cref="Statement"/>), for assertions about what
+/// a policy allows; resource properties are asserted with the template's own API (<c>Template</c>, <c>Only</c>).
+/// </summary>
 internal static class TemplateQueries
 {
     /// <summary>The single logical id of a type whose id starts with <paramref name="prefix"/>.</summary>
@@ -10,52 +13,66 @@ internal static class TemplateQueries
         Assert.Single(stack.ResourcesOfType(type).Keys, id => id.StartsWith(prefix, StringComparison.Ordinal));
 
     public static JsonObject Properties(this SynthesizedStack stack, string logicalId) =>
-        stack.Resources[logicalId]!["Properties"]!.AsObject();
+        stack.Resources[logicalId]?["Properties"]?.AsObject() ?? throw new KeyNotFoundException($"No properties of '{logicalId}'");
 
     /// <summary>Every statement of the identity policies attached to the role.</summary>
     public static IReadOnlyList<Statement> RoleStatements(this SynthesizedStack stack, string roleLogicalId)
     {
-        var inline = stack.Properties(roleLogicalId)["Policies"]?.AsArray()
-            .SelectMany(p => p!["PolicyDocument"]!["Statement"]!.AsArray()) ?? [];
+        var role = stack.Properties(roleLogicalId);
+        Assert.Null(role["ManagedPolicyArns"]);
+        var inline = InlinePolicies(role);
         var attached = stack.ResourcesOfType("AWS::IAM::Policy").Values
-            .Where(p => p["Properties"]!["Roles"]!.AsArray().Any(r => r!["Ref"]?.GetValue<string>() == roleLogicalId))
-            .SelectMany(p => p["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray());
-        Assert.Null(stack.Properties(roleLogicalId)["ManagedPolicyArns"]);
-        return inline.Concat(attached).Select(s => new Statement(s!.AsObject())).ToList();
+            .Select(p => p["Properties"])
+            .Where(p => Rendered.List(p?["Roles"]).Contains("ref:" + roleLogicalId))
+            .Select(p => p?["PolicyDocument"]);
+        return inline.Concat(attached).SelectMany(StatementsOf).ToList();
     }
 
     public static IReadOnlyList<Statement> TrustStatements(this SynthesizedStack stack, string roleLogicalId) =>
-        stack.Properties(roleLogicalId)["AssumeRolePolicyDocument"]!["Statement"]!.AsArray()
-            .Select(s => new Statement(s!.AsObject())).ToList();
-
-    public static IReadOnlyList<Statement> BucketPolicyStatements(this SynthesizedStack stack, string bucketLogicalId) =>
-        stack.ResourcesOfType("AWS::S3::BucketPolicy").Values
-            .Where(p => p["Properties"]!["Bucket"]!["Ref"]?.GetValue<string>() == bucketLogicalId)
-            .SelectMany(p => p["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
-            .Select(s => new Statement(s!.AsObject())).ToList();
+        StatementsOf(stack.Properties(roleLogicalId)["AssumeRolePolicyDocument"]);
 
     public static IReadOnlyList<Statement> KeyPolicyStatements(this SynthesizedStack stack, string keyLogicalId) =>
-        stack.Properties(keyLogicalId)["KeyPolicy"]!["Statement"]!.AsArray()
-            .Select(s => new Statement(s!.AsObject())).ToList();
+        StatementsOf(stack.Properties(keyLogicalId)["KeyPolicy"]);
 
-    /// <summary>Every identity-policy statement of the template (inline and attached).</summary>
+    public static IReadOnlyList<Statement> BucketPolicyStatements(this SynthesizedStack stack, string bucketLogicalId) =>
+        stack.ResourcePolicyStatements("AWS::S3::BucketPolicy", "Bucket", bucketLogicalId);
+
+    public static IReadOnlyList<Statement> QueuePolicyStatements(this SynthesizedStack stack, string queueLogicalId) =>
+        stack.ResourcePolicyStatements("AWS::SQS::QueuePolicy", "Queues", queueLogicalId);
+
+    public static IReadOnlyList<Statement> TopicPolicyStatements(this SynthesizedStack stack, string topicLogicalId) =>
+        stack.ResourcePolicyStatements("AWS::SNS::TopicPolicy", "Topics", topicLogicalId);
+
+    /// <summary>Every identity-policy statement of the template (inline and attached), with its owner's logical id.</summary>
     public static IEnumerable<(string Owner, Statement Statement)> AllIdentityStatements(this SynthesizedStack stack) =>
         stack.ResourcesOfType("AWS::IAM::Policy")
-            .SelectMany(p => p.Value["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => (p.Key, new Statement(s!.AsObject()))))
+            .SelectMany(p => StatementsOf(p.Value["Properties"]?["PolicyDocument"]).Select(s => (p.Key, s)))
             .Concat(stack.ResourcesOfType("AWS::IAM::Role")
-                .SelectMany(r => (r.Value["Properties"]!["Policies"]?.AsArray() ?? [])
-                    .SelectMany(p => p!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => (r.Key, new Statement(s!.AsObject()))))));
+                .SelectMany(r => InlinePolicies(r.Value["Properties"]).SelectMany(StatementsOf).Select(s => (r.Key, s))));
 
-    /// <summary>Every resource-policy statement (buckets, queues, topics, key).</summary>
+    /// <summary>Every resource-policy statement (buckets, queues, topics, key), with its owner's logical id.</summary>
     public static IEnumerable<(string Owner, Statement Statement)> AllResourceStatements(this SynthesizedStack stack) =>
         stack.Resources
-            .Where(r => r.Value!["Type"]!.GetValue<string>() != "AWS::IAM::Policy")
-            .Select(r => (r.Key, Props: r.Value!["Properties"]))
-            .SelectMany(r => new[] { r.Props?["PolicyDocument"], r.Props?["KeyPolicy"] }
-                .Where(d => d is not null)
-                .SelectMany(d => d!["Statement"]!.AsArray().Select(s => (r.Key, new Statement(s!.AsObject())))));
+            .Where(r => r.Value?["Type"]?.GetValue<string>() != "AWS::IAM::Policy")
+            .SelectMany(r => new[] { r.Value?["Properties"]?["PolicyDocument"], r.Value?["Properties"]?["KeyPolicy"] }
+                .SelectMany(StatementsOf)
+                .Select(s => (r.Key, s)));
 
     /// <summary>Whether any allow statement of <paramref name="statements"/> names the action on the resource.</summary>
     public static bool Allows(this IEnumerable<Statement> statements, string action, string resource) =>
         statements.Any(s => s.IsAllow && s.Covers(action, resource));
+
+    /// <summary>The statements of the policies of <paramref name="type"/> whose <paramref name="target"/> names the resource.</summary>
+    private static IReadOnlyList<Statement> ResourcePolicyStatements(this SynthesizedStack stack, string type, string target, string logicalId) =>
+        stack.ResourcesOfType(type).Values
+            .Select(p => p["Properties"])
+            .Where(p => Rendered.List(p?[target]).Contains("ref:" + logicalId))
+            .SelectMany(p => StatementsOf(p?["PolicyDocument"]))
+            .ToList();
+
+    private static IEnumerable<JsonNode?> InlinePolicies(JsonNode? roleProperties) =>
+        (roleProperties?["Policies"]?.AsArray() ?? []).Select(p => p?["PolicyDocument"]);
+
+    private static IReadOnlyList<Statement> StatementsOf(JsonNode? document) =>
+        (document?["Statement"]?.AsArray() ?? []).Select(s => new Statement(s!.AsObject())).ToList();
 }
