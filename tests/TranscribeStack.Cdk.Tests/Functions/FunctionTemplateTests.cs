@@ -1,3 +1,4 @@
+using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Functions;
@@ -5,75 +6,104 @@ namespace TranscribeStack.Cdk.Tests.Functions;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
 {
+    private const string Function = "AWS::Lambda::Function";
+
     [Theory]
     [InlineData(LogicalIds.PostProcessorFunction, "TranscribeStack.Functions::TranscribeStack.Functions.PostProcessing.PostProcessorHandler::HandleAsync")]
     [InlineData(LogicalIds.JobPlannerFunction, "TranscribeStack.Functions::TranscribeStack.Functions.JobPlanning.JobPlannerHandler::HandleAsync")]
     public void Function_RunsOnManagedDotnet10Arm64(string function, string handler)
     {
-        var properties = stacks["dev"].Properties(function);
-
-        Assert.Equal("dotnet10", properties["Runtime"]!.GetValue<string>());
-        Assert.Equal(["arm64"], properties["Architectures"]!.AsArray().Select(a => a!.GetValue<string>()));
-        Assert.Equal(handler, properties["Handler"]!.GetValue<string>());
-        Assert.Equal("Active", properties["TracingConfig"]!["Mode"]!.GetValue<string>());
-        Assert.Equal("arn:" + LogicalIds.Key, Rendered.Text(properties["KmsKeyArn"]));
+        stacks["dev"].Only(function).HasResourceProperties(Function, new ObjectDict
+        {
+            ["Runtime"] = "dotnet10",
+            ["Architectures"] = new[] { "arm64" },
+            ["Handler"] = handler,
+            ["TracingConfig"] = new ObjectDict { ["Mode"] = "Active" },
+            ["KmsKeyArn"] = Cfn.Arn(LogicalIds.Key),
+        });
     }
 
     [Theory]
-    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
-    public void PostProcessor_SizingComesFromSettings(string environment)
+    [InlineData("dev", 512, null)]
+    [InlineData("staging", 1024, 20)]
+    [InlineData("prod", 1024, 50)]
+    public void PostProcessor_Sizing_FollowsTheEnvironment(string environment, int memorySizeMb, int? reservedConcurrency)
     {
-        var stack = stacks[environment];
-        var properties = stack.Properties(LogicalIds.PostProcessorFunction);
-        var settings = stack.Settings.PostProcessor;
-
-        Assert.Equal(settings.MemorySizeMb, properties["MemorySize"]!.GetValue<int>());
-        Assert.Equal(settings.TimeoutSeconds, properties["Timeout"]!.GetValue<int>());
-        Assert.Equal(settings.ReservedConcurrency, properties["ReservedConcurrentExecutions"]?.GetValue<int>());
+        stacks[environment].Only(LogicalIds.PostProcessorFunction).HasResourceProperties(Function, new ObjectDict
+        {
+            ["MemorySize"] = memorySizeMb,
+            ["Timeout"] = 60,
+            ["ReservedConcurrentExecutions"] = reservedConcurrency is { } reserved ? (object)reserved : Match.Absent(),
+        });
     }
 
     [Fact]
     public void PostProcessor_GetsTableAndLimitsThroughEnvironment()
     {
-        var variables = stacks["dev"].Properties(LogicalIds.PostProcessorFunction)["Environment"]!["Variables"]!;
-
-        Assert.Equal("ref:" + LogicalIds.Table, Rendered.Text(variables["TABLE_NAME"]));
-        Assert.Equal((256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), variables["MAX_TRANSCRIPT_BYTES"]!.GetValue<string>());
-        Assert.Equal("0.5", variables["LOW_CONFIDENCE_THRESHOLD"]!.GetValue<string>());
+        stacks["dev"].Only(LogicalIds.PostProcessorFunction).HasResourceProperties(Function, new ObjectDict
+        {
+            ["Environment"] = new ObjectDict
+            {
+                ["Variables"] = new ObjectDict
+                {
+                    ["TABLE_NAME"] = Cfn.Ref(LogicalIds.Table),
+                    ["MAX_TRANSCRIPT_BYTES"] = "268435456", // 256 MiB
+                    ["LOW_CONFIDENCE_THRESHOLD"] = "0.5",
+                },
+            },
+        });
     }
 
-    [Fact]
-    public void JobPlanner_NamesJobsWithTheEnvironmentPrefix()
+    [Theory]
+    [InlineData("dev", "transcribestack-dev-", "")]
+    [InlineData("staging", "transcribestack-staging-", "redacted-")]
+    [InlineData("prod", "transcribestack-prod-", "redacted-")]
+    public void JobPlanner_NamesJobsWithTheEnvironmentPrefix(string environment, string jobNamePrefix, string transcriptFilePrefix)
     {
-        var variables = stacks["prod"].Properties(LogicalIds.JobPlannerFunction)["Environment"]!["Variables"]!;
-
-        Assert.Equal("transcribestack-prod-", variables["JOB_NAME_PREFIX"]!.GetValue<string>());
-        Assert.Equal("transcripts/", variables["TRANSCRIPT_PREFIX"]!.GetValue<string>());
-        Assert.Equal("redacted-", variables["TRANSCRIPT_FILE_PREFIX"]!.GetValue<string>());
-        Assert.Equal(string.Empty, stacks["dev"].Properties(LogicalIds.JobPlannerFunction)["Environment"]!["Variables"]!["TRANSCRIPT_FILE_PREFIX"]!.GetValue<string>());
+        // With PII redaction Transcribe names the transcript redacted-<job>.json.
+        stacks[environment].Only(LogicalIds.JobPlannerFunction).HasResourceProperties(Function, new ObjectDict
+        {
+            ["Environment"] = new ObjectDict
+            {
+                ["Variables"] = new ObjectDict
+                {
+                    ["JOB_NAME_PREFIX"] = jobNamePrefix,
+                    ["TRANSCRIPT_PREFIX"] = "transcripts/",
+                    ["TRANSCRIPT_FILE_PREFIX"] = transcriptFilePrefix,
+                },
+            },
+        });
     }
 
     [Theory]
     [InlineData("dev", "36000")]
+    [InlineData("staging", "36000")]
     [InlineData("prod", "144000")]
     public void JobPlanner_PacesPollingWithTheWorkflowSettings(string environment, string giveUpSeconds)
     {
-        var variables = stacks[environment].Properties(LogicalIds.JobPlannerFunction)["Environment"]!["Variables"]!;
-
-        Assert.Equal("10", variables["POLL_MIN_INTERVAL_SECONDS"]!.GetValue<string>());
-        Assert.Equal("300", variables["POLL_MAX_INTERVAL_SECONDS"]!.GetValue<string>());
-        Assert.Equal(giveUpSeconds, variables["POLL_GIVE_UP_AFTER_SECONDS"]!.GetValue<string>());
-        Assert.Equal("0.5", variables["JOB_SECONDS_PER_AUDIO_SECOND"]!.GetValue<string>());
+        stacks[environment].Only(LogicalIds.JobPlannerFunction).HasResourceProperties(Function, new ObjectDict
+        {
+            ["Environment"] = new ObjectDict
+            {
+                ["Variables"] = new ObjectDict
+                {
+                    ["POLL_MIN_INTERVAL_SECONDS"] = "10",
+                    ["POLL_MAX_INTERVAL_SECONDS"] = "300",
+                    ["POLL_GIVE_UP_AFTER_SECONDS"] = giveUpSeconds,
+                    ["JOB_SECONDS_PER_AUDIO_SECOND"] = "0.5",
+                },
+            },
+        });
     }
 
     [Theory]
-    [InlineData(LogicalIds.PostProcessorFunction, "PostProcessorLogs300DB520")]
-    [InlineData(LogicalIds.JobPlannerFunction, "JobPlannerLogsFF4F2553")]
+    [InlineData(LogicalIds.PostProcessorFunction, LogicalIds.PostProcessorLogGroup)]
+    [InlineData(LogicalIds.JobPlannerFunction, LogicalIds.JobPlannerLogGroup)]
     public void Function_LogsToItsOwnGroupAsJson(string function, string logGroup)
     {
-        var logging = stacks["dev"].Properties(function)["LoggingConfig"]!;
-
-        Assert.Equal("ref:" + logGroup, Rendered.Text(logging["LogGroup"]));
-        Assert.Equal("JSON", logging["LogFormat"]!.GetValue<string>());
+        stacks["dev"].Only(function).HasResourceProperties(Function, new ObjectDict
+        {
+            ["LoggingConfig"] = new ObjectDict { ["LogGroup"] = Cfn.Ref(logGroup), ["LogFormat"] = "JSON" },
+        });
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Monitoring;
@@ -6,35 +5,36 @@ namespace TranscribeStack.Cdk.Tests.Monitoring;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 {
+    private const string Alarm = "AWS::CloudWatch::Alarm";
+
     private static readonly string[] ExpectedAlarms =
     [
         "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
         "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 
-    private static IReadOnlyDictionary<string, JsonObject> Alarms(SynthesizedStack stack) =>
-        stack.ResourcesOfType("AWS::CloudWatch::Alarm")
-            .ToDictionary(a => ExpectedAlarms.Single(name => a.Key.StartsWith("Monitoring" + name, StringComparison.Ordinal)), a => a.Value["Properties"]!.AsObject());
-
-    private static string TopicId(SynthesizedStack stack) => stack.LogicalId("AWS::SNS::Topic", "MonitoringAlarmTopic");
+    /// <summary>The alarm's construct id (under Monitoring) to its logical id.</summary>
+    private static Dictionary<string, string> AlarmIds(SynthesizedStack stack) =>
+        stack.ResourcesOfType(Alarm).Keys
+            .ToDictionary(id => ExpectedAlarms.Single(name => id.StartsWith("Monitoring" + name, StringComparison.Ordinal)));
 
     [Theory]
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void Alarms_CoverExecutionsQueuesAndThePostProcessor(string environment)
     {
-        Assert.Equal(ExpectedAlarms, Alarms(stacks[environment]).Keys.Order(StringComparer.Ordinal));
+        stacks[environment].Template.ResourceCountIs(Alarm, ExpectedAlarms.Length);
+        Assert.Equal(ExpectedAlarms, AlarmIds(stacks[environment]).Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void Alarms_NotifyTheTopicOnAlarmAndRecovery(string environment)
     {
-        var stack = stacks[environment];
-        Assert.All(Alarms(stack).Values, alarm =>
+        stacks[environment].Template.AllResourcesProperties(Alarm, new ObjectDict
         {
-            Assert.Equal(["ref:" + TopicId(stack)], alarm["AlarmActions"]!.AsArray().Select(Rendered.Text));
-            Assert.Equal(["ref:" + TopicId(stack)], alarm["OKActions"]!.AsArray().Select(Rendered.Text));
-            Assert.Equal("notBreaching", alarm["TreatMissingData"]!.GetValue<string>());
+            ["AlarmActions"] = new[] { Cfn.Ref(LogicalIds.AlarmTopic) },
+            ["OKActions"] = new[] { Cfn.Ref(LogicalIds.AlarmTopic) },
+            ["TreatMissingData"] = "notBreaching",
         });
     }
 
@@ -44,26 +44,29 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     [InlineData("prod", 1, 900)]
     public void Alarms_ThresholdsComeFromSettings(string environment, int failed, int age)
     {
-        var alarms = Alarms(stacks[environment]);
+        var stack = stacks[environment];
+        var ids = AlarmIds(stack);
 
-        Assert.Equal(failed, alarms["ExecutionsFailed"]["Threshold"]!.GetValue<double>());
-        Assert.Equal("ExecutionsFailed", alarms["ExecutionsFailed"]["MetricName"]!.GetValue<string>());
-        Assert.Equal(failed, alarms["PostProcessorErrors"]["Threshold"]!.GetValue<double>());
-        Assert.Equal(age, alarms["FailureQueueOldMessage"]["Threshold"]!.GetValue<double>());
-        Assert.Equal("ApproximateAgeOfOldestMessage", alarms["EventQueueOldMessage"]["MetricName"]!.GetValue<string>());
-        Assert.Equal(1, alarms["FailureQueueNotEmpty"]["Threshold"]!.GetValue<double>());
-        Assert.Equal("GreaterThanOrEqualToThreshold", alarms["FailureQueueNotEmpty"]["ComparisonOperator"]!.GetValue<string>());
+        stack.Only(ids["ExecutionsFailed"]).HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ExecutionsFailed", ["Threshold"] = failed });
+        stack.Only(ids["PostProcessorErrors"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = failed });
+        stack.Only(ids["FailureQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = age });
+        stack.Only(ids["EventQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ApproximateAgeOfOldestMessage" });
+        stack.Only(ids["FailureQueueNotEmpty"]).HasResourceProperties(Alarm, new ObjectDict
+        {
+            ["Threshold"] = 1,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+        });
     }
 
     [Fact]
     public void Topic_IsEncryptedAndTlsOnly()
     {
         var stack = stacks["dev"];
-        var topic = stack.Properties(TopicId(stack));
-        var policy = stack.ResourcesOfType("AWS::SNS::TopicPolicy").Values.Single();
-        var statements = policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => new Statement(s!.AsObject()));
+        var statements = stack.TopicPolicyStatements(LogicalIds.AlarmTopic);
 
-        Assert.Equal("arn:" + LogicalIds.Key, Rendered.Text(topic["KmsMasterKeyId"]));
+        stack.Template.ResourceCountIs("AWS::SNS::Topic", 1);
+        stack.Template.ResourceCountIs("AWS::SNS::TopicPolicy", 1);
+        stack.Only(LogicalIds.AlarmTopic).HasResourceProperties("AWS::SNS::Topic", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
         Assert.Contains(statements, s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false");
         var publish = Assert.Single(statements, s => s.IsAllow);
         Assert.Equal(["cloudwatch.amazonaws.com"], publish.ServicePrincipals);
@@ -71,17 +74,19 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*", publish.Condition("ArnLike", "aws:SourceArn"));
     }
 
-    [Fact]
-    public void Topic_EmailSubscription_OnlyWhenConfigured()
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Topic_WithoutAlarmEmail_HasNoSubscription(string environment)
     {
-        Assert.Empty(stacks["dev"].ResourcesOfType("AWS::SNS::Subscription"));
+        stacks[environment].Template.ResourceCountIs("AWS::SNS::Subscription", 0);
     }
 
     [Fact]
     public void Dashboard_ShowsExecutionsDurationWaitingLambdaAndQueues()
     {
-        var dashboard = Assert.Single(stacks["dev"].ResourcesOfType("AWS::CloudWatch::Dashboard").Values);
-        var body = Rendered.Text(dashboard["Properties"]!["DashboardBody"]);
+        var stack = stacks["dev"];
+        var dashboard = Assert.Single(stack.ResourcesOfType("AWS::CloudWatch::Dashboard").Keys);
+        var body = Rendered.Text(stack.Properties(dashboard)["DashboardBody"]);
 
         Assert.Contains("ExecutionsStarted", body, StringComparison.Ordinal);
         Assert.Contains("ExecutionsSucceeded", body, StringComparison.Ordinal);

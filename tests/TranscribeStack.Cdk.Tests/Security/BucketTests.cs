@@ -1,3 +1,4 @@
+using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Security;
@@ -9,28 +10,40 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     private const string TranscribeSourceArn = "arn:aws:transcribe:us-east-1:123456789012:*";
     private const string Raw = "arn:" + LogicalIds.RawBucket;
     private const string Transcripts = "arn:" + LogicalIds.TranscriptBucket;
+    private const string Bucket = "AWS::S3::Bucket";
 
     public static TheoryData<string> Buckets => new(LogicalIds.AccessLogBucket, LogicalIds.RawBucket, LogicalIds.TranscriptBucket);
 
     private SynthesizedStack Dev => stacks["dev"];
 
     [Theory]
-    [MemberData(nameof(Buckets))]
-    public void Bucket_BlocksAllPublicAccess(string bucket)
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Buckets_EachBlocksAllPublicAccess(string environment)
     {
-        var block = Dev.Properties(bucket)["PublicAccessBlockConfiguration"]!;
+        var template = stacks[environment].Template;
 
-        Assert.All(["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"], flag => Assert.True(block[flag]!.GetValue<bool>()));
+        template.ResourceCountIs(Bucket, 3);
+        template.AllResourcesProperties(Bucket, new ObjectDict
+        {
+            ["PublicAccessBlockConfiguration"] = new ObjectDict
+            {
+                ["BlockPublicAcls"] = true,
+                ["BlockPublicPolicy"] = true,
+                ["IgnorePublicAcls"] = true,
+                ["RestrictPublicBuckets"] = true,
+            },
+        });
     }
 
     [Theory]
-    [MemberData(nameof(Buckets))]
-    public void Bucket_IsVersionedAndOwnerEnforced(string bucket)
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Buckets_EachIsVersionedAndOwnerEnforced(string environment)
     {
-        var properties = Dev.Properties(bucket);
-
-        Assert.Equal("Enabled", properties["VersioningConfiguration"]!["Status"]!.GetValue<string>());
-        Assert.Equal("BucketOwnerEnforced", properties["OwnershipControls"]!["Rules"]![0]!["ObjectOwnership"]!.GetValue<string>());
+        stacks[environment].Template.AllResourcesProperties(Bucket, new ObjectDict
+        {
+            ["VersioningConfiguration"] = new ObjectDict { ["Status"] = "Enabled" },
+            ["OwnershipControls"] = new ObjectDict { ["Rules"] = new[] { new ObjectDict { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+        });
     }
 
     [Theory]
@@ -62,19 +75,20 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     [InlineData(LogicalIds.TranscriptBucket)]
     public void Bucket_UsesPipelineKeyWithBucketKey(string bucket)
     {
-        var rule = Dev.Properties(bucket)["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!;
-
-        Assert.Equal("aws:kms", rule["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.GetValue<string>());
-        Assert.Equal("arn:" + LogicalIds.Key, Rendered.Text(rule["ServerSideEncryptionByDefault"]!["KMSMasterKeyID"]));
-        Assert.True(rule["BucketKeyEnabled"]!.GetValue<bool>());
+        Dev.Only(bucket).HasResourceProperties(Bucket, Encryption(new ObjectDict
+        {
+            ["ServerSideEncryptionByDefault"] = new ObjectDict { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = Cfn.Arn(LogicalIds.Key) },
+            ["BucketKeyEnabled"] = true,
+        }));
     }
 
     [Fact]
     public void AccessLogBucket_UsesS3ManagedKeysAsLogDeliveryRequires()
     {
-        var rule = Dev.Properties(LogicalIds.AccessLogBucket)["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!;
-
-        Assert.Equal("AES256", rule["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.GetValue<string>());
+        Dev.Only(LogicalIds.AccessLogBucket).HasResourceProperties(Bucket, Encryption(new ObjectDict
+        {
+            ["ServerSideEncryptionByDefault"] = new ObjectDict { ["SSEAlgorithm"] = "AES256" },
+        }));
     }
 
     [Theory]
@@ -82,10 +96,10 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     [InlineData(LogicalIds.TranscriptBucket, "transcripts/")]
     public void Bucket_LogsAccessToTheLogBucket(string bucket, string prefix)
     {
-        var logging = Dev.Properties(bucket)["LoggingConfiguration"]!;
-
-        Assert.Equal("ref:" + LogicalIds.AccessLogBucket, Rendered.Text(logging["DestinationBucketName"]));
-        Assert.Equal(prefix, logging["LogFilePrefix"]!.GetValue<string>());
+        Dev.Only(bucket).HasResourceProperties(Bucket, new ObjectDict
+        {
+            ["LoggingConfiguration"] = new ObjectDict { ["DestinationBucketName"] = Cfn.Ref(LogicalIds.AccessLogBucket), ["LogFilePrefix"] = prefix },
+        });
     }
 
     [Fact]
@@ -107,8 +121,11 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     [Fact]
     public void RawBucket_SendsEventBridgeNotificationsWithoutCustomResource()
     {
-        Assert.True(Dev.Properties(LogicalIds.RawBucket)["NotificationConfiguration"]!["EventBridgeConfiguration"]!["EventBridgeEnabled"]!.GetValue<bool>());
-        Assert.Empty(Dev.ResourcesOfType("Custom::S3BucketNotifications"));
+        Dev.Only(LogicalIds.RawBucket).HasResourceProperties(Bucket, new ObjectDict
+        {
+            ["NotificationConfiguration"] = new ObjectDict { ["EventBridgeConfiguration"] = new ObjectDict { ["EventBridgeEnabled"] = true } },
+        });
+        Dev.Template.ResourceCountIs("Custom::S3BucketNotifications", 0);
     }
 
     [Fact]
@@ -161,23 +178,48 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     }
 
     [Theory]
-    [InlineData("dev", 60)]
-    [InlineData("prod", null)]
-    public void RawBucket_Lifecycle_FollowsSettings(string environment, int? expireDays)
+    [InlineData("dev", 60, 7)]
+    [InlineData("staging", 180, 30)]
+    [InlineData("prod", null, 90)]
+    public void RawBucket_Lifecycle_FollowsTheEnvironment(string environment, int? expireDays, int noncurrentDays)
     {
-        var rule = stacks[environment].Properties(LogicalIds.RawBucket)["LifecycleConfiguration"]!["Rules"]![0]!;
-
-        Assert.Equal(expireDays, rule["ExpirationInDays"]?.GetValue<int>());
-        Assert.Equal("STANDARD_IA", rule["Transitions"]![0]!["StorageClass"]!.GetValue<string>());
-        Assert.Equal(stacks[environment].Settings.Storage.RawAudioInfrequentAccessAfterDays, rule["Transitions"]![0]!["TransitionInDays"]!.GetValue<int>());
+        // prod keeps the audio as evidence: it moves to infrequent access and never expires.
+        stacks[environment].Only(LogicalIds.RawBucket).HasResourceProperties(Bucket, new ObjectDict
+        {
+            ["LifecycleConfiguration"] = new ObjectDict
+            {
+                ["Rules"] = new[]
+                {
+                    new ObjectDict
+                    {
+                        ["Status"] = "Enabled",
+                        ["ExpirationInDays"] = expireDays is { } days ? (object)days : Match.Absent(),
+                        ["Transitions"] = new[] { new ObjectDict { ["StorageClass"] = "STANDARD_IA", ["TransitionInDays"] = 30 } },
+                        ["NoncurrentVersionExpiration"] = new ObjectDict { ["NoncurrentDays"] = noncurrentDays },
+                    },
+                },
+            },
+        });
     }
 
     [Theory]
-    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
-    public void AccessLogBucket_Retention_FollowsSettings(string environment)
+    [InlineData("dev", 30)]
+    [InlineData("staging", 90)]
+    [InlineData("prod", 365)]
+    public void AccessLogBucket_Retention_FollowsTheEnvironment(string environment, int expireDays)
     {
-        var rule = stacks[environment].Properties(LogicalIds.AccessLogBucket)["LifecycleConfiguration"]!["Rules"]![0]!;
-
-        Assert.Equal(stacks[environment].Settings.Storage.AccessLogExpireAfterDays, rule["ExpirationInDays"]!.GetValue<int>());
+        stacks[environment].Only(LogicalIds.AccessLogBucket).HasResourceProperties(Bucket, new ObjectDict
+        {
+            ["LifecycleConfiguration"] = new ObjectDict
+            {
+                ["Rules"] = new[] { new ObjectDict { ["Status"] = "Enabled", ["ExpirationInDays"] = expireDays } },
+            },
+        });
     }
+
+    /// <summary>A bucket encryption pattern with exactly this one rule.</summary>
+    private static ObjectDict Encryption(ObjectDict rule) => new()
+    {
+        ["BucketEncryption"] = new ObjectDict { ["ServerSideEncryptionConfiguration"] = new[] { rule } },
+    };
 }

@@ -15,12 +15,19 @@ public sealed class KeyTests(SynthesizedStacks stacks)
     public void Key_IsSymmetricRotatedAndAliasedPerEnvironment(string environment)
     {
         var stack = stacks[environment];
-        var key = stack.Properties(LogicalIds.Key);
 
-        Assert.True(key["EnableKeyRotation"]!.GetValue<bool>());
-        Assert.Equal("SYMMETRIC_DEFAULT", key["KeySpec"]!.GetValue<string>());
-        var alias = Assert.Single(stack.ResourcesOfType("AWS::KMS::Alias").Values);
-        Assert.Equal($"alias/transcribestack/{environment}", alias["Properties"]!["AliasName"]!.GetValue<string>());
+        stack.Template.ResourceCountIs("AWS::KMS::Key", 1);
+        stack.Only(LogicalIds.Key).HasResourceProperties("AWS::KMS::Key", new ObjectDict
+        {
+            ["EnableKeyRotation"] = true,
+            ["KeySpec"] = "SYMMETRIC_DEFAULT",
+        });
+        stack.Template.ResourceCountIs("AWS::KMS::Alias", 1);
+        stack.Template.HasResourceProperties("AWS::KMS::Alias", new ObjectDict
+        {
+            ["AliasName"] = $"alias/transcribestack/{environment}",
+            ["TargetKeyId"] = Cfn.Arn(LogicalIds.Key),
+        });
     }
 
     [Fact]
@@ -79,6 +86,10 @@ public sealed class KeyTests(SynthesizedStacks stacks)
     [InlineData("prod", "Retain")]
     public void Key_RemovalPolicy_FollowsSettings(string environment, string policy)
     {
-        Assert.Equal(policy, stacks[environment].Resources[LogicalIds.Key]!["DeletionPolicy"]!.GetValue<string>());
+        stacks[environment].Only(LogicalIds.Key).HasResource("AWS::KMS::Key", new ObjectDict
+        {
+            ["DeletionPolicy"] = policy,
+            ["UpdateReplacePolicy"] = policy,
+        });
     }
 }

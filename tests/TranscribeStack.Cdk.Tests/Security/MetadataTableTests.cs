@@ -5,30 +5,31 @@ namespace TranscribeStack.Cdk.Tests.Security;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class MetadataTableTests(SynthesizedStacks stacks)
 {
+    private const string Table = "AWS::DynamoDB::Table";
+
     [Theory]
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void Table_IsOnDemandWithPointInTimeRecoveryAndPipelineKey(string environment)
     {
-        var table = stacks[environment].Properties(LogicalIds.Table);
-
-        Assert.Equal("PAY_PER_REQUEST", table["BillingMode"]!.GetValue<string>());
-        Assert.True(table["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
-        Assert.True(table["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
-        Assert.Equal("KMS", table["SSESpecification"]!["SSEType"]!.GetValue<string>());
-        Assert.Equal("arn:" + LogicalIds.Key, Rendered.Text(table["SSESpecification"]!["KMSMasterKeyId"]));
+        stacks[environment].Only(LogicalIds.Table).HasResourceProperties(Table, new ObjectDict
+        {
+            ["BillingMode"] = "PAY_PER_REQUEST",
+            ["PointInTimeRecoverySpecification"] = new ObjectDict { ["PointInTimeRecoveryEnabled"] = true },
+            ["SSESpecification"] = new ObjectDict { ["SSEEnabled"] = true, ["SSEType"] = "KMS", ["KMSMasterKeyId"] = Cfn.Arn(LogicalIds.Key) },
+        });
     }
 
     [Fact]
     public void Table_KeyDesign_OneItemPerJobAndStatusIndex()
     {
-        var table = stacks["dev"].Properties(LogicalIds.Table);
-
-        var key = Assert.Single(table["KeySchema"]!.AsArray());
-        Assert.Equal("jobName", key!["AttributeName"]!.GetValue<string>());
-        var index = Assert.Single(table["GlobalSecondaryIndexes"]!.AsArray())!;
-        Assert.Equal("byStatus", index["IndexName"]!.GetValue<string>());
-        Assert.Equal(["status", "updatedAt"], index["KeySchema"]!.AsArray().Select(k => k!["AttributeName"]!.GetValue<string>()));
-        Assert.Equal(["HASH", "RANGE"], index["KeySchema"]!.AsArray().Select(k => k!["KeyType"]!.GetValue<string>()));
+        stacks["dev"].Only(LogicalIds.Table).HasResourceProperties(Table, new ObjectDict
+        {
+            ["KeySchema"] = new[] { KeyPart("jobName", "HASH") },
+            ["GlobalSecondaryIndexes"] = new[]
+            {
+                new ObjectDict { ["IndexName"] = "byStatus", ["KeySchema"] = new[] { KeyPart("status", "HASH"), KeyPart("updatedAt", "RANGE") } },
+            },
+        });
     }
 
     [Theory]
@@ -37,9 +38,13 @@ public sealed class MetadataTableTests(SynthesizedStacks stacks)
     [InlineData("prod", true, "Retain")]
     public void Table_Protection_FollowsSettings(string environment, bool deletionProtection, string deletionPolicy)
     {
-        var stack = stacks[environment];
-
-        Assert.Equal(deletionProtection, stack.Properties(LogicalIds.Table)["DeletionProtectionEnabled"]?.GetValue<bool>() ?? false);
-        Assert.Equal(deletionPolicy, stack.Resources[LogicalIds.Table]!["DeletionPolicy"]!.GetValue<string>());
+        stacks[environment].Only(LogicalIds.Table).HasResource(Table, new ObjectDict
+        {
+            ["Properties"] = new ObjectDict { ["DeletionProtectionEnabled"] = deletionProtection },
+            ["DeletionPolicy"] = deletionPolicy,
+            ["UpdateReplacePolicy"] = deletionPolicy,
+        });
     }
+
+    private static ObjectDict KeyPart(string attribute, string keyType) => new() { ["AttributeName"] = attribute, ["KeyType"] = keyType };
 }
