@@ -2,16 +2,15 @@ using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Security;
 
-/// <summary>Transcribe's job queueing (prod): the data-access role and passing it.</summary>
+/// <summary>Transcribe's job queueing (on in every environment): the data-access role and passing it.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
 {
     private const string Raw = "arn:" + LogicalIds.RawBucket;
     private const string Transcripts = "arn:" + LogicalIds.TranscriptBucket;
+    private const string DataAccessRole = LogicalIds.DataAccessRole;
 
     private SynthesizedStack Prod => stacks["prod"];
-
-    private string DataAccessRole => Prod.LogicalId("AWS::IAM::Role", "WorkflowTranscribeDataAccessRole");
 
     [Fact]
     public void DataAccessRole_IsTrustedOnlyByTranscribeOfThisAccount()
@@ -50,10 +49,13 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
     [Fact]
     public void StartJob_AllowsDeferredExecutionWithTheDataAccessRole()
     {
-        var settings = StateMachineDefinition.Of(Prod).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]!;
-
-        Assert.True(settings["AllowDeferredExecution"]!.GetValue<bool>());
-        Assert.Equal("arn:" + DataAccessRole, settings["DataAccessRoleArn"]!.GetValue<string>());
+        StateMachineDefinition.Of(Prod).HasState("Start the transcription job", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["JobExecutionSettings"] = new ObjectDict { ["AllowDeferredExecution"] = true, ["DataAccessRoleArn"] = "arn:" + DataAccessRole },
+            },
+        });
     }
 
     [Theory]
@@ -61,11 +63,14 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
     public void Queueing_IsOnInEveryEnvironment_SoABurstIsQueuedNotFailed(string environment)
     {
         var stack = stacks[environment];
-        var dataAccessRole = stack.LogicalId("AWS::IAM::Role", "WorkflowTranscribeDataAccessRole");
-        var settings = StateMachineDefinition.Of(stack).State("Start the transcription job")["Parameters"]!["JobExecutionSettings"]!;
 
-        Assert.True(settings["AllowDeferredExecution"]!.GetValue<bool>());
-        Assert.Equal("arn:" + dataAccessRole, settings["DataAccessRoleArn"]!.GetValue<string>());
+        StateMachineDefinition.Of(stack).HasState("Start the transcription job", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["JobExecutionSettings"] = new ObjectDict { ["AllowDeferredExecution"] = true, ["DataAccessRoleArn"] = "arn:" + DataAccessRole },
+            },
+        });
         Assert.Single(stack.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));
     }
 }

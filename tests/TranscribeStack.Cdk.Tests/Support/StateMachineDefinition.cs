@@ -1,13 +1,89 @@
 using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
 
 namespace TranscribeStack.Cdk.Tests.Support;
 
-/// <summary>The synthesized state machine definition, with references rendered, as JSON.</summary>
-internal static class StateMachineDefinition
+/// <summary>
+/// The synthesized state machine definition, with references rendered (<see cref="Rendered"/>):
+/// its states matched with CDK's matchers, and its flow as plain lines.
+/// </summary>
+internal sealed class StateMachineDefinition
 {
-    public static JsonObject Of(SynthesizedStack stack) =>
-        JsonNode.Parse(Rendered.Text(stack.Properties(LogicalIds.StateMachine)["DefinitionString"]))!.AsObject();
+    private readonly JsonObject json;
 
-    public static JsonObject State(this JsonObject definition, string name) =>
-        definition["States"]![name]?.AsObject() ?? throw new KeyNotFoundException($"No state named '{name}'");
+    private StateMachineDefinition(JsonObject json) => this.json = json;
+
+    public static StateMachineDefinition Of(SynthesizedStack stack) =>
+        new(JsonNode.Parse(Rendered.Text(stack.Properties(LogicalIds.StateMachine)["DefinitionString"]))!.AsObject());
+
+    public string StartAt => json["StartAt"]!.GetValue<string>();
+
+    public int TimeoutSeconds => json["TimeoutSeconds"]!.GetValue<int>();
+
+    public IEnumerable<string> StateNames => States.Select(s => s.Key);
+
+    private JsonObject States => json["States"]!.AsObject();
+
+    /// <summary>Asserts the state is like the pattern (<see cref="Match.ObjectLike"/>: it may hold more keys).</summary>
+    public void HasState(string name, ObjectDict pattern) => JsonMatch.AssertMatches(Match.ObjectLike(pattern), State(name), $"State '{name}'");
+
+    /// <summary>
+    /// Where a state leads, in the definition's order: <c>next: X</c> or <c>end</c>, then each catcher
+    /// (<c>catch Errors: X</c>); a choice's rules (<c>when condition: X</c>) and <c>otherwise: X</c>;
+    /// <c>succeed</c> and <c>fail</c> for the terminal states.
+    /// </summary>
+    public IReadOnlyList<string> Transitions(string name)
+    {
+        var state = State(name);
+        var transitions = new List<string>();
+        switch (state["Type"]!.GetValue<string>())
+        {
+            case "Succeed":
+                transitions.Add("succeed");
+                break;
+            case "Fail":
+                transitions.Add("fail");
+                break;
+            case "Choice":
+                transitions.AddRange(state["Choices"]!.AsArray().Select(c => $"when {Condition(c!.AsObject())}: {c["Next"]}"));
+                if (state["Default"] is { } otherwise)
+                {
+                    transitions.Add($"otherwise: {otherwise}");
+                }
+
+                break;
+            default:
+                transitions.Add(state["Next"] is { } next ? $"next: {next}" : "end");
+                break;
+        }
+
+        transitions.AddRange((state["Catch"]?.AsArray() ?? []).Select(c =>
+            $"catch {string.Join(", ", c!["ErrorEquals"]!.AsArray())}: {c["Next"]}"));
+        return transitions;
+    }
+
+    private JsonObject State(string name) =>
+        States[name]?.AsObject() ?? throw new KeyNotFoundException($"No state named '{name}'");
+
+    /// <summary>A choice rule as one line: <c>$.a StringEquals X</c>, <c>(a and b)</c>, <c>(a or b)</c>, <c>not a</c>.</summary>
+    private static string Condition(JsonObject rule)
+    {
+        if (rule["And"] is JsonArray all)
+        {
+            return "(" + string.Join(" and ", all.Select(r => Condition(r!.AsObject()))) + ")";
+        }
+
+        if (rule["Or"] is JsonArray any)
+        {
+            return "(" + string.Join(" or ", any.Select(r => Condition(r!.AsObject()))) + ")";
+        }
+
+        if (rule["Not"] is JsonObject not)
+        {
+            return "not " + Condition(not);
+        }
+
+        var (comparison, value) = rule.Single(p => p.Key is not ("Variable" or "Next"));
+        return $"{rule["Variable"]} {comparison} {value}";
+    }
 }

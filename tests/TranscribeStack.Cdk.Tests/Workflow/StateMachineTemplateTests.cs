@@ -1,53 +1,73 @@
-using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Tests.Support;
 using TranscribeStack.Cdk.Workflow;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
 {
+    private const string StateMachine = "AWS::StepFunctions::StateMachine";
+    private const string Start = "Start the transcription job";
+    private const string Poll = "Get the transcription job status";
+    private const string WaitForJob = "Wait for the job to finish";
+
+    private static readonly string[] TranscribeThrottling = [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeInternalFailure];
+
     private SynthesizedStack Dev => stacks["dev"];
 
-    private JsonObject Definition => StateMachineDefinition.Of(Dev);
+    private StateMachineDefinition Definition => StateMachineDefinition.Of(Dev);
 
     [Theory]
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void StateMachine_IsStandardWithTracingAndItsRole(string environment)
     {
-        var properties = stacks[environment].Properties(LogicalIds.StateMachine);
-
-        Assert.Equal("STANDARD", properties["StateMachineType"]!.GetValue<string>());
-        Assert.True(properties["TracingConfiguration"]!["Enabled"]!.GetValue<bool>());
-        Assert.Equal("arn:" + LogicalIds.WorkflowRole, Rendered.Text(properties["RoleArn"]));
+        stacks[environment].Only(LogicalIds.StateMachine).HasResourceProperties(StateMachine, new ObjectDict
+        {
+            ["StateMachineType"] = "STANDARD",
+            ["TracingConfiguration"] = new ObjectDict { ["Enabled"] = true },
+            ["RoleArn"] = Cfn.Arn(LogicalIds.WorkflowRole),
+        });
     }
 
     [Theory]
-    [InlineData("dev", "ALL")]
-    [InlineData("staging", "ALL")]
-    [InlineData("prod", "ALL")]
-    public void StateMachine_LogsToEncryptedGroupWithoutExecutionData(string environment, string level)
+    [InlineData("dev", "ALL", 14, "Delete")]
+    [InlineData("staging", "ALL", 30, "Retain")]
+    [InlineData("prod", "ALL", 365, "Retain")]
+    public void StateMachine_Logging_GoesToTheEnvironmentsEncryptedGroupWithoutExecutionData(string environment, string level, int retentionDays, string removal)
     {
-        var logging = stacks[environment].Properties(LogicalIds.StateMachine)["LoggingConfiguration"]!;
+        var stack = stacks[environment];
 
-        Assert.Equal(level, logging["Level"]!.GetValue<string>());
-        Assert.False(logging["IncludeExecutionData"]!.GetValue<bool>());
-        Assert.Equal("arn:WorkflowLogs8B0907C7", Rendered.Text(logging["Destinations"]![0]!["CloudWatchLogsLogGroup"]!["LogGroupArn"]));
+        stack.Only(LogicalIds.StateMachine).HasResourceProperties(StateMachine, new ObjectDict
+        {
+            ["LoggingConfiguration"] = new ObjectDict
+            {
+                ["Level"] = level,
+                ["IncludeExecutionData"] = false,
+                ["Destinations"] = new object[] { new ObjectDict { ["CloudWatchLogsLogGroup"] = new ObjectDict { ["LogGroupArn"] = Cfn.Arn(LogicalIds.WorkflowLogGroup) } } },
+            },
+        });
+        stack.Only(LogicalIds.WorkflowLogGroup).HasResource("AWS::Logs::LogGroup", new ObjectDict
+        {
+            ["Properties"] = new ObjectDict { ["KmsKeyId"] = Cfn.Arn(LogicalIds.Key), ["RetentionInDays"] = retentionDays },
+            ["DeletionPolicy"] = removal,
+            ["UpdateReplacePolicy"] = removal,
+        });
     }
 
     [Fact]
     public void StateMachine_WaitsForItsRolePolicy()
     {
-        var dependsOn = Dev.Resources[LogicalIds.StateMachine]!["DependsOn"]!.AsArray().Select(d => d!.GetValue<string>());
-
-        Assert.Contains("WorkflowRoleDefaultPolicy3B788295", dependsOn);
+        Dev.Only(LogicalIds.StateMachine).HasResource(StateMachine, new ObjectDict
+        {
+            ["DependsOn"] = Match.ArrayWith([LogicalIds.WorkflowRolePolicy]),
+        });
     }
 
     [Fact]
     public void Definition_StatesReadAsARunbook()
     {
-        var names = Definition["States"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal);
-
         Assert.Equal(
         new[]
         {
@@ -57,51 +77,51 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
             "Send the failure to the dead-letter queue", "Start the transcription job", "Transcription failed",
             "Transcription recorded", "Wait before polling", "Wait for the job to finish",
-        }.Order(StringComparer.Ordinal), names);
-        Assert.Equal("Plan the transcription job", Definition["StartAt"]!.GetValue<string>());
+        }.Order(StringComparer.Ordinal), Definition.StateNames.Order(StringComparer.Ordinal));
+        Assert.Equal("Plan the transcription job", Definition.StartAt);
     }
 
     [Fact]
     public void StartJob_CallsTranscribeWithOutputToThePrefixEncryptedWithTheKey()
     {
-        var start = Definition.State("Start the transcription job");
-        var parameters = start["Parameters"]!;
-
-        Assert.Equal("arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob", start["Resource"]!.GetValue<string>());
-        Assert.Equal("ref:" + LogicalIds.TranscriptBucket, parameters["OutputBucketName"]!.GetValue<string>());
-        Assert.Equal("transcripts/", parameters["OutputKey"]!.GetValue<string>());
-        Assert.Equal("arn:" + LogicalIds.Key, parameters["OutputEncryptionKMSKeyId"]!.GetValue<string>());
-        Assert.Equal("$.job.jobName", parameters["TranscriptionJobName.$"]!.GetValue<string>());
-        Assert.Equal("$.job.mediaFormat", parameters["MediaFormat.$"]!.GetValue<string>());
-        Assert.Equal("en-US", parameters["LanguageCode"]!.GetValue<string>());
-        Assert.Equal(4, parameters["Settings"]!["MaxSpeakerLabels"]!.GetValue<int>());
-        Assert.Contains(parameters["Tags"]!.AsArray(), t => t!["Key"]!.GetValue<string>() == "Environment" && t["Value"]!.GetValue<string>() == "dev");
-    }
-
-    [Fact]
-    public void StartJob_RetriesThrottlingWithCappedFullJitterBackoff()
-    {
-        var retry = Assert.Single(Definition.State("Start the transcription job")["Retry"]!.AsArray())!;
-
-        Assert.Equal(
-            [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeInternalFailure],
-            retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
-        Assert.Equal("FULL", retry["JitterStrategy"]!.GetValue<string>());
-        Assert.Equal(2, retry["BackoffRate"]!.GetValue<double>());
-        Assert.Equal(Dev.Settings.Workflow.StartJobRetryMaxAttempts, retry["MaxAttempts"]!.GetValue<int>());
-        Assert.Equal(Dev.Settings.Workflow.StartJobRetryMaxBackoffSeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+        Definition.HasState(Start, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob",
+            ["Parameters"] = new ObjectDict
+            {
+                ["TranscriptionJobName.$"] = "$.job.jobName",
+                ["Media"] = new ObjectDict { ["MediaFileUri.$"] = "$.job.mediaUri" },
+                ["MediaFormat.$"] = "$.job.mediaFormat",
+                ["OutputBucketName"] = "ref:" + LogicalIds.TranscriptBucket,
+                ["OutputKey"] = "transcripts/",
+                ["OutputEncryptionKMSKeyId"] = "arn:" + LogicalIds.Key,
+                ["LanguageCode"] = "en-US",
+                ["Settings"] = new ObjectDict { ["MaxSpeakerLabels"] = 4 },
+                ["Tags"] = new object[] { Cfn.Tag("Application", "TranscribeStack"), Cfn.Tag("Environment", "dev") },
+            },
+        });
     }
 
     [Theory]
     [InlineData("dev", 8, 60)]
     [InlineData("staging", 8, 60)]
     [InlineData("prod", 20, 300)]
-    public void StartJob_RetriesThrottlingLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
+    public void StartJob_RetriesThrottlingWithCappedFullJitterBackoffLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
     {
-        var retry = Assert.Single(StateMachineDefinition.Of(stacks[environment]).State("Start the transcription job")["Retry"]!.AsArray())!;
-
-        Assert.Equal(attempts, retry["MaxAttempts"]!.GetValue<int>());
-        Assert.Equal(maxDelaySeconds, retry["MaxDelaySeconds"]!.GetValue<int>());
+        StateMachineDefinition.Of(stacks[environment]).HasState(Start, new ObjectDict
+        {
+            ["Retry"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = TranscribeThrottling,
+                    ["JitterStrategy"] = "FULL",
+                    ["BackoffRate"] = 2,
+                    ["MaxAttempts"] = attempts,
+                    ["MaxDelaySeconds"] = maxDelaySeconds,
+                },
+            },
+        });
     }
 
     [Theory]
@@ -109,162 +129,231 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     public void Poll_RetriesWithTheShorterPollBudgetInEveryEnvironment(string environment)
     {
         // Every poll of a plan may be retried: 8 attempts keep prod's 40-hour plan under 25,000 history events.
-        var retry = Assert.Single(StateMachineDefinition.Of(stacks[environment]).State("Get the transcription job status")["Retry"]!.AsArray())!;
-
-        Assert.Equal(8, retry["MaxAttempts"]!.GetValue<int>());
-        Assert.Equal(60, retry["MaxDelaySeconds"]!.GetValue<int>());
-        Assert.Equal(["Transcribe.LimitExceededException", "Transcribe.InternalFailureException"], retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+        StateMachineDefinition.Of(stacks[environment]).HasState(Poll, new ObjectDict
+        {
+            ["Retry"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[] { "Transcribe.LimitExceededException", "Transcribe.InternalFailureException" },
+                    ["JitterStrategy"] = "FULL",
+                    ["MaxAttempts"] = 8,
+                    ["MaxDelaySeconds"] = 60,
+                },
+            },
+        });
     }
 
     [Fact]
     public void StartJob_JoinsOnConflictAndRecordsEverythingElse()
     {
-        var catches = Definition.State("Start the transcription job")["Catch"]!.AsArray();
-
-        Assert.Equal(TranscriptionWorkflow.TranscribeConflict, catches[0]!["ErrorEquals"]![0]!.GetValue<string>());
-        Assert.Equal("Join the existing job", catches[0]!["Next"]!.GetValue<string>());
-        Assert.Equal("States.ALL", catches[1]!["ErrorEquals"]![0]!.GetValue<string>());
-        Assert.Equal("$.error", catches[1]!["ResultPath"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public void StartJob_DoesNotRetryBadRequests()
-    {
-        var retried = Definition.State("Start the transcription job")["Retry"]!.AsArray()
-            .SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
-
-        Assert.DoesNotContain("Transcribe.BadRequestException", retried);
-        Assert.DoesNotContain("States.ALL", retried);
+        Definition.HasState(Start, new ObjectDict
+        {
+            ["Catch"] = new object[]
+            {
+                new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict }, ["Next"] = "Join the existing job" },
+                new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["ResultPath"] = "$.error", ["Next"] = "Describe the failed step" },
+            },
+        });
     }
 
     [Theory]
-    [InlineData("Plan the transcription job")]
-    [InlineData("Start the transcription job")]
-    [InlineData("Get the transcription job status")]
-    [InlineData("Record the transcript metadata")]
-    public void EveryTask_CatchesAllErrorsKeepingTheInput(string state)
+    [InlineData("Transcribe.BadRequestException")]
+    [InlineData("States.ALL")]
+    public void StartJob_DoesNotRetry(string error)
     {
-        var catchAll = Assert.Single(Definition.State(state)["Catch"]!.AsArray(), c => c!["ErrorEquals"]![0]!.GetValue<string>() == "States.ALL")!;
+        Definition.HasState(Start, new ObjectDict
+        {
+            ["Retry"] = Match.Not(Match.ArrayWith([Match.ObjectLike(new ObjectDict { ["ErrorEquals"] = Match.ArrayWith([error]) })])),
+        });
+    }
 
-        Assert.Equal("$.error", catchAll["ResultPath"]!.GetValue<string>());
-        Assert.Matches("^(Describe the |Does the input name the upload\\?)", catchAll["Next"]!.GetValue<string>());
+    [Theory]
+    [InlineData("Plan the transcription job", "Does the input name the upload?")]
+    [InlineData(Start, "Describe the failed step")]
+    [InlineData(Poll, "Describe the failed step")]
+    [InlineData("Record the transcript metadata", "Describe the failed step")]
+    public void EveryTask_CatchesAllErrorsKeepingTheInput(string state, string describeFailure)
+    {
+        Definition.HasState(state, new ObjectDict
+        {
+            ["Catch"] = Match.ArrayWith([new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["ResultPath"] = "$.error", ["Next"] = describeFailure }]),
+        });
     }
 
     [Fact]
     public void Polling_FollowsThePlannersPacingAndEndsWithThePlan()
     {
-        Assert.Equal("$.job.polling.waitSeconds", Definition.State("Wait before polling")["SecondsPath"]!.GetValue<string>());
-        Assert.Equal("$.job.polling.waitSeconds", Definition.State("Wait for the job to finish")["TimeoutSecondsPath"]!.GetValue<string>());
-        Assert.Equal("Wait for the job to finish", Definition.State("Start the transcription job")["Next"]!.GetValue<string>());
-        Assert.Equal("Wait for the job to finish", Definition.State("Join the existing job")["Next"]!.GetValue<string>());
-        Assert.Equal("Wait for the job to finish", Definition.State("Schedule the next poll")["Next"]!.GetValue<string>());
-        Assert.Equal("Get the transcription job status", Definition.State("Wait before polling")["Next"]!.GetValue<string>());
-
-        var next = Definition.State("Schedule the next poll");
-        Assert.Equal("$.job.polling", next["ResultPath"]!.GetValue<string>());
-        Assert.Equal(
-            "States.ArrayGetItem($.job.polling.laterWaitSeconds, $.job.polling.laterPollsMade)",
-            next["Parameters"]!["waitSeconds.$"]!.GetValue<string>());
-        Assert.Equal("States.MathAdd($.job.polling.laterPollsMade, 1)", next["Parameters"]!["laterPollsMade.$"]!.GetValue<string>());
-
-        var giveUp = Assert.Single(
-            Definition.State("Check the job status")["Choices"]!.AsArray(),
-            c => c!["Next"]!.GetValue<string>() == "Describe the job that did not finish")!;
-        Assert.Contains(
-            "{\"Variable\":\"$.job.polling.laterPollsMade\",\"NumericGreaterThanEqualsPath\":\"$.job.polling.laterPolls\"}",
-            giveUp.ToJsonString(),
-            StringComparison.Ordinal);
+        Definition.HasState("Wait before polling", new ObjectDict { ["SecondsPath"] = "$.job.polling.waitSeconds", ["Next"] = Poll });
+        Definition.HasState(WaitForJob, new ObjectDict { ["TimeoutSecondsPath"] = "$.job.polling.waitSeconds" });
+        Definition.HasState(Start, new ObjectDict { ["Next"] = WaitForJob });
+        Definition.HasState("Join the existing job", new ObjectDict { ["Next"] = WaitForJob });
+        Definition.HasState("Schedule the next poll", new ObjectDict { ["Next"] = WaitForJob });
+        Definition.HasState("Schedule the next poll", new ObjectDict
+        {
+            ["ResultPath"] = "$.job.polling",
+            ["Parameters"] = new ObjectDict
+            {
+                ["waitSeconds.$"] = "States.ArrayGetItem($.job.polling.laterWaitSeconds, $.job.polling.laterPollsMade)",
+                ["laterPollsMade.$"] = "States.MathAdd($.job.polling.laterPollsMade, 1)",
+            },
+        });
+        Definition.HasState("Check the job status", new ObjectDict
+        {
+            ["Choices"] = Match.ArrayWith(
+            [
+                new ObjectDict
+                {
+                    ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.polling.laterPollsMade", ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls" })]),
+                    ["Next"] = "Describe the job that did not finish",
+                },
+            ]),
+        });
     }
 
     [Fact]
     public void PostProcessing_RetriesOnlyLambdaServiceErrors()
     {
-        var retry = Assert.Single(Definition.State("Record the transcript metadata")["Retry"]!.AsArray())!;
-        var errors = retry["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
-
-        Assert.All(errors, e => Assert.StartsWith("Lambda.", e, StringComparison.Ordinal));
-        Assert.Equal("arn:" + LogicalIds.PostProcessorFunction, Definition.State("Record the transcript metadata")["Resource"]!.GetValue<string>());
+        Definition.HasState("Record the transcript metadata", new ObjectDict
+        {
+            ["Resource"] = "arn:" + LogicalIds.PostProcessorFunction,
+            ["Retry"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[]
+                    {
+                        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
+                    },
+                },
+            },
+        });
     }
 
     [Fact]
     public void FailureBranch_RecordsConditionallyThenDeadLettersThenFails()
     {
-        var record = Definition.State("Record the failure in the metadata table");
-        var send = Definition.State("Send the failure to the dead-letter queue");
-        var fail = Definition.State("Transcription failed");
+        const string send = "Send the failure to the dead-letter queue";
 
-        Assert.Equal("arn:aws:states:::dynamodb:putItem", record["Resource"]!.GetValue<string>());
-        Assert.Equal("attribute_not_exists(jobName) OR #status <> :completed", record["Parameters"]!["ConditionExpression"]!.GetValue<string>());
-        Assert.Equal("FAILED", record["Parameters"]!["Item"]!["status"]!["S"]!.GetValue<string>());
-        Assert.Equal("Send the failure to the dead-letter queue", record["Next"]!.GetValue<string>());
-        Assert.Equal("Send the failure to the dead-letter queue", record["Catch"]![0]!["Next"]!.GetValue<string>());
-        Assert.Equal("arn:aws:states:::sqs:sendMessage", send["Resource"]!.GetValue<string>());
-        Assert.Equal("ref:" + LogicalIds.FailureQueue, send["Parameters"]!["QueueUrl"]!.GetValue<string>());
-        Assert.Equal("Transcription failed", send["Next"]!.GetValue<string>());
-        Assert.Equal("Fail", fail["Type"]!.GetValue<string>());
-        Assert.Equal("$.failure.error", fail["ErrorPath"]!.GetValue<string>());
-        Assert.Equal("$.failure.reason", fail["CausePath"]!.GetValue<string>());
+        Definition.HasState("Record the failure in the metadata table", new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::dynamodb:putItem",
+            ["Parameters"] = new ObjectDict
+            {
+                ["ConditionExpression"] = "attribute_not_exists(jobName) OR #status <> :completed",
+                ["Item"] = new ObjectDict { ["status"] = new ObjectDict { ["S"] = "FAILED" } },
+            },
+            ["Next"] = send,
+            ["Catch"] = new object[] { new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = send } },
+        });
+        Definition.HasState(send, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::sqs:sendMessage",
+            ["Parameters"] = new ObjectDict { ["QueueUrl"] = "ref:" + LogicalIds.FailureQueue },
+            ["Next"] = "Transcription failed",
+        });
+        Definition.HasState("Transcription failed", new ObjectDict
+        {
+            ["Type"] = "Fail",
+            ["ErrorPath"] = "$.failure.error",
+            ["CausePath"] = "$.failure.reason",
+        });
     }
 
     [Theory]
     [InlineData("dev", 12 * 60 * 60)]
+    [InlineData("staging", 12 * 60 * 60)]
     [InlineData("prod", 48 * 60 * 60)]
     public void Definition_ExecutionTimeout_FollowsSettings(string environment, int seconds)
     {
-        Assert.Equal(seconds, StateMachineDefinition.Of(stacks[environment])["TimeoutSeconds"]!.GetValue<int>());
+        Assert.Equal(seconds, StateMachineDefinition.Of(stacks[environment]).TimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void StartJob_WithPiiRedaction_RedactsAndWritesSubtitles(string environment)
+    {
+        StateMachineDefinition.Of(stacks[environment]).HasState(Start, new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["ContentRedaction"] = new ObjectDict { ["RedactionType"] = "PII" },
+                ["Subtitles"] = new ObjectDict { ["Formats"] = new[] { "vtt" } },
+            },
+        });
     }
 
     [Fact]
-    public void Prod_RedactsPiiAndWritesSubtitles()
+    public void StartJob_InDev_NeitherRedactsNorWritesSubtitles()
     {
-        var parameters = StateMachineDefinition.Of(stacks["prod"]).State("Start the transcription job")["Parameters"]!;
-
-        Assert.Equal("PII", parameters["ContentRedaction"]!["RedactionType"]!.GetValue<string>());
-        Assert.Equal(["vtt"], parameters["Subtitles"]!["Formats"]!.AsArray().Select(f => f!.GetValue<string>()));
-        Assert.Null(Definition.State("Start the transcription job")["Parameters"]!["ContentRedaction"]);
+        Definition.HasState(Start, new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict { ["ContentRedaction"] = Match.Absent(), ["Subtitles"] = Match.Absent() },
+        });
     }
 
     [Fact]
     public void Planning_SkippedUploadIsRecordedAsSkippedAndSucceeds()
     {
-        var isMedia = Definition.State("Is the upload a media file?");
-        var skip = Assert.Single(isMedia["Choices"]!.AsArray())!;
-        var record = Definition.State("Record the skipped upload");
-
-        Assert.Equal("Is the upload a media file?", Definition.State("Plan the transcription job")["Next"]!.GetValue<string>());
-        Assert.Equal("""{"Variable":"$.job.skipped","IsPresent":true,"Next":"Record the skipped upload"}""", skip.ToJsonString());
-        Assert.Equal("Start the transcription job", isMedia["Default"]!.GetValue<string>());
-        Assert.Equal("SKIPPED", record["Parameters"]!["Item"]!["status"]!["S"]!.GetValue<string>());
-        Assert.Equal("$.job.skipped.reason", record["Parameters"]!["Item"]!["skipReason"]!["S.$"]!.GetValue<string>());
-        Assert.Equal(
-            Definition.State("Record the failure in the metadata table")["Parameters"]!["ConditionExpression"]!.GetValue<string>(),
-            record["Parameters"]!["ConditionExpression"]!.GetValue<string>());
-        Assert.Equal("Upload skipped", record["Next"]!.GetValue<string>());
-        Assert.Equal("Succeed", Definition.State("Upload skipped")["Type"]!.GetValue<string>());
-        Assert.Equal("Describe the failed step", Assert.Single(record["Catch"]!.AsArray())!["Next"]!.GetValue<string>());
+        Definition.HasState("Plan the transcription job", new ObjectDict { ["Next"] = "Is the upload a media file?" });
+        Definition.HasState("Is the upload a media file?", new ObjectDict
+        {
+            ["Choices"] = new object[]
+            {
+                Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.skipped", ["IsPresent"] = true, ["Next"] = "Record the skipped upload" }),
+            },
+            ["Default"] = Start,
+        });
+        Definition.HasState("Record the skipped upload", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["Item"] = new ObjectDict
+                {
+                    ["status"] = new ObjectDict { ["S"] = "SKIPPED" },
+                    ["skipReason"] = new ObjectDict { ["S.$"] = "$.job.skipped.reason" },
+                },
+                // The same condition as the failure record: COMPLETED is final.
+                ["ConditionExpression"] = JobMetadataSchema.CompletedIsFinal,
+            },
+            ["Next"] = "Upload skipped",
+            ["Catch"] = new object[] { new ObjectDict { ["Next"] = "Describe the failed step" } },
+        });
+        Definition.HasState("Upload skipped", new ObjectDict { ["Type"] = "Succeed" });
     }
 
     [Fact]
     public void WaitForTheJob_StoresItsTokenInTheJobsItemAndPollsWhenNoEventComes()
     {
-        var wait = Definition.State("Wait for the job to finish");
-        var parameters = wait["Parameters"]!;
-        var catches = wait["Catch"]!.AsArray().Select(c => (Errors: string.Join(",", c!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>())), Next: c["Next"]!.GetValue<string>())).ToList();
-
         // A callback on an AWS SDK integration: the call returns at once, the task waits for SendTaskSuccess.
-        Assert.Equal("arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken", wait["Resource"]!.GetValue<string>());
-        Assert.Equal("ref:" + LogicalIds.Table, parameters["TableName"]!.GetValue<string>());
-        Assert.Equal("$$.Task.Token", parameters["ExpressionAttributeValues"]![":taskToken"]!["S.$"]!.GetValue<string>());
-        Assert.Equal("TRANSCRIBING", parameters["ExpressionAttributeValues"]![":transcribing"]!["S"]!.GetValue<string>());
-        Assert.Equal("attribute_not_exists(#jobName) OR #status = :transcribing", parameters["ConditionExpression"]!.GetValue<string>());
-        Assert.Equal("Get the transcription job status", wait["Next"]!.GetValue<string>());
-        Assert.Equal([("States.Timeout", "Get the transcription job status"), ("States.ALL", "Wait before polling")], catches);
-        Assert.Null(wait["Retry"]);
+        Definition.HasState(WaitForJob, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken",
+            ["Parameters"] = new ObjectDict
+            {
+                ["TableName"] = "ref:" + LogicalIds.Table,
+                ["ExpressionAttributeValues"] = new ObjectDict
+                {
+                    [":taskToken"] = new ObjectDict { ["S.$"] = "$$.Task.Token" },
+                    [":transcribing"] = new ObjectDict { ["S"] = "TRANSCRIBING" },
+                },
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing",
+            },
+            ["Next"] = Poll,
+            ["Catch"] = new object[]
+            {
+                new ObjectDict { ["ErrorEquals"] = new[] { "States.Timeout" }, ["Next"] = Poll },
+                new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = "Wait before polling" },
+            },
+            ["Retry"] = Match.Absent(),
+        });
     }
 
     [Fact]
     public void FailureQueue_KeepsMessagesFourteenDays()
     {
-        Assert.Equal(1_209_600, Dev.Properties(LogicalIds.FailureQueue)["MessageRetentionPeriod"]!.GetValue<int>());
+        Dev.Only(LogicalIds.FailureQueue).HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["MessageRetentionPeriod"] = 1_209_600 });
     }
 }
