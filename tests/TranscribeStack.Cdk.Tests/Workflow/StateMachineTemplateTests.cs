@@ -5,6 +5,7 @@ using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
+/// <summary>The state machine resource and what its states do; where they lead is in <see cref="WorkflowFlowTests"/>.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
 {
@@ -63,22 +64,6 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["DependsOn"] = Match.ArrayWith([LogicalIds.WorkflowRolePolicy]),
         });
-    }
-
-    [Fact]
-    public void Definition_StatesReadAsARunbook()
-    {
-        Assert.Equal(
-        new[]
-        {
-            "Check the job status", "Describe the failed step", "Describe the planning failure of an incomplete input", "Does the input name the upload?", "Describe the failed transcription", "Describe the job that did not finish",
-            "Is the upload a media file?", "Record the skipped upload", "Upload skipped",
-            "Describe the planning failure", "Describe the unexpected job status", "Get the transcription job status", "Join the existing job",
-            "Plan the transcription job", "Record the failure in the metadata table", "Record the transcript metadata", "Schedule the next poll",
-            "Send the failure to the dead-letter queue", "Start the transcription job", "Transcription failed",
-            "Transcription recorded", "Wait before polling", "Wait for the job to finish",
-        }.Order(StringComparer.Ordinal), Definition.StateNames.Order(StringComparer.Ordinal));
-        Assert.Equal("Plan the transcription job", Definition.StartAt);
     }
 
     [Fact]

@@ -1,0 +1,92 @@
+using TranscribeStack.Cdk.Tests.Support;
+
+namespace TranscribeStack.Cdk.Tests.Workflow;
+
+/// <summary>
+/// The workflow's flow as a runbook: every state, and where it leads (next, each catch, each choice
+/// rule in order). A rewired transition, a reordered choice, a new or removed state fails here.
+/// </summary>
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
+{
+    private const string WaitForJob = "Wait for the job to finish";
+    private const string Poll = "Get the transcription job status";
+    private const string RecordFailure = "Record the failure in the metadata table";
+    private const string Status = "$.transcription.status";
+    private const string StillRunning = $"({Status} StringEquals QUEUED or {Status} StringEquals IN_PROGRESS)";
+
+    /// <summary>Each state and its transitions, happy path first, then the failure branch.</summary>
+    public static TheoryData<string, string[]> Runbook => new()
+    {
+        { "Plan the transcription job", ["next: Is the upload a media file?", "catch States.ALL: Does the input name the upload?"] },
+        { "Is the upload a media file?", ["when $.job.skipped IsPresent true: Record the skipped upload", "otherwise: Start the transcription job"] },
+        { "Start the transcription job", ["next: " + WaitForJob, "catch Transcribe.ConflictException: Join the existing job", "catch States.ALL: Describe the failed step"] },
+        { "Join the existing job", ["next: " + WaitForJob] },
+        // Woken by the completion event; without one within the plan's wait, it polls; when it cannot wait, it waits plainly.
+        { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch States.ALL: Wait before polling"] },
+        { "Wait before polling", ["next: " + Poll] },
+        { Poll, ["next: Check the job status", "catch States.ALL: Describe the failed step"] },
+        {
+            "Check the job status",
+            [
+                $"when {Status} StringEquals COMPLETED: Record the transcript metadata",
+                $"when {Status} StringEquals FAILED: Describe the failed transcription",
+                // The give-up rule must come before the still-running one, or a job that never ends polls forever.
+                $"when ({StillRunning} and $.job.polling.laterPollsMade NumericGreaterThanEqualsPath $.job.polling.laterPolls): Describe the job that did not finish",
+                $"when {StillRunning}: Schedule the next poll",
+                "otherwise: Describe the unexpected job status",
+            ]
+        },
+        { "Schedule the next poll", ["next: " + WaitForJob] },
+        { "Record the transcript metadata", ["next: Transcription recorded", "catch States.ALL: Describe the failed step"] },
+        { "Transcription recorded", ["succeed"] },
+        { "Record the skipped upload", ["next: Upload skipped", "catch States.ALL: Describe the failed step"] },
+        { "Upload skipped", ["succeed"] },
+        {
+            "Does the input name the upload?",
+            [
+                "when ($.detail.bucket.name IsPresent true and $.detail.object.key IsPresent true): Describe the planning failure",
+                "otherwise: Describe the planning failure of an incomplete input",
+            ]
+        },
+        { "Describe the planning failure", ["next: " + RecordFailure] },
+        { "Describe the planning failure of an incomplete input", ["next: " + RecordFailure] },
+        { "Describe the failed step", ["next: " + RecordFailure] },
+        { "Describe the failed transcription", ["next: " + RecordFailure] },
+        { "Describe the job that did not finish", ["next: " + RecordFailure] },
+        { "Describe the unexpected job status", ["next: " + RecordFailure] },
+        // Whatever happens to the record, the failure still reaches the dead-letter queue.
+        { RecordFailure, ["next: Send the failure to the dead-letter queue", "catch States.ALL: Send the failure to the dead-letter queue"] },
+        { "Send the failure to the dead-letter queue", ["next: Transcription failed"] },
+        { "Transcription failed", ["fail"] },
+    };
+
+    private StateMachineDefinition Definition => StateMachineDefinition.Of(stacks["dev"]);
+
+    [Theory]
+    [MemberData(nameof(Runbook))]
+    public void State_Transitions_AreTheRunbooks(string state, string[] transitions)
+    {
+        Assert.Equal(transitions, Definition.Transitions(state));
+    }
+
+    [Fact]
+    public void Definition_States_AreExactlyTheRunbooksStartingWithPlanning()
+    {
+        var runbookStates = Runbook.Select(row => (string)row[0]).Order(StringComparer.Ordinal);
+
+        Assert.Equal(runbookStates, Definition.StateNames.Order(StringComparer.Ordinal));
+        Assert.Equal("Plan the transcription job", Definition.StartAt);
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Definition_Flow_IsTheSameInEveryEnvironment(string environment)
+    {
+        var other = StateMachineDefinition.Of(stacks[environment]);
+
+        Assert.Equal(Definition.StateNames, other.StateNames);
+        Assert.All(Definition.StateNames, state => Assert.Equal(Definition.Transitions(state), other.Transitions(state)));
+    }
+}
