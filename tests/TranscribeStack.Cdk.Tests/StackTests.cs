@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests;
 
@@ -25,17 +26,51 @@ public sealed class StackTests(SynthesizedStacks stacks)
     }
 
     [Theory]
-    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
-    public void Stack_Tags_DeriveFromSettings(string environment)
+    [InlineData("dev", "speech-platform-dev", "Internal")]
+    [InlineData("staging", "speech-platform", "Confidential")]
+    [InlineData("prod", "speech-platform", "Restricted")]
+    public void Stack_Tags_AreTheEnvironmentsCostCenterOwnerAndClassification(string environment, string costCenter, string classification)
     {
-        var synthesized = stacks[environment];
-        var tags = synthesized.Stack.Tags.TagValues();
+        var tags = stacks[environment].Stack.Tags.TagValues();
 
-        Assert.Equal(environment, tags["Environment"]);
-        Assert.Equal("TranscribeStack", tags["Application"]);
-        Assert.Equal(synthesized.Settings.Tags.CostCenter, tags["CostCenter"]);
-        Assert.Equal(synthesized.Settings.Tags.Owner, tags["Owner"]);
-        Assert.Equal(synthesized.Settings.Tags.DataClassification, tags["DataClassification"]);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Application"] = "TranscribeStack",
+                ["CostCenter"] = costCenter,
+                ["DataClassification"] = classification,
+                ["Environment"] = environment,
+                ["Owner"] = "platform-team",
+            },
+            tags);
+    }
+
+    [Theory]
+    [InlineData("dev", "speech-platform-dev", "Internal")]
+    [InlineData("staging", "speech-platform", "Confidential")]
+    [InlineData("prod", "speech-platform", "Restricted")]
+    public void Stack_DataClassification_IsStricterTowardsProdOnEveryTaggedResource(string environment, string costCenter, string classification)
+    {
+        var stack = stacks[environment];
+        var taggedTypes = stack.Resources
+            .Where(r => r.Value?["Properties"]?["Tags"] is not null)
+            .Select(r => r.Value?["Type"]?.GetValue<string>() ?? string.Empty)
+            .ToHashSet(StringComparer.Ordinal);
+
+        // The data lives in these: each must carry the classification its environment's data has.
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup" }, taggedTypes);
+        Assert.All(taggedTypes, type => stack.Template.AllResourcesProperties(type, new ObjectDict
+        {
+            // CloudFormation lists the tags sorted by key.
+            ["Tags"] = new[]
+            {
+                Cfn.Tag("Application", "TranscribeStack"),
+                Cfn.Tag("CostCenter", costCenter),
+                Cfn.Tag("DataClassification", classification),
+                Cfn.Tag("Environment", environment),
+                Cfn.Tag("Owner", "platform-team"),
+            },
+        }));
     }
 
     [Theory]
@@ -46,12 +81,5 @@ public sealed class StackTests(SynthesizedStacks stacks)
 
         Assert.True(Token.IsUnresolved(stack.Account));
         Assert.True(Token.IsUnresolved(stack.Region));
-    }
-
-    [Fact]
-    public void Stack_DataClassification_IsStricterInProd()
-    {
-        Assert.Equal("Internal", stacks["dev"].Settings.Tags.DataClassification);
-        Assert.Equal("Restricted", stacks["prod"].Settings.Tags.DataClassification);
     }
 }
