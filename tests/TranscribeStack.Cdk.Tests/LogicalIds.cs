@@ -14,6 +14,7 @@ internal static class LogicalIds
     public const string Table = "JobMetadataTable1618D43C";
     public const string FailureQueue = "WorkflowFailureQueueF75E0A59";
     public const string EventDeadLetterQueue = "UploadTriggerEventDeadLetterQueueAFD945C8";
+    public const string CompletionEventDeadLetterQueue = "CompletionNotifierEventDeadLetterQueue85B363AE";
 
     public const string WorkflowRole = "WorkflowRole98C7DC98";
     public const string WorkflowRolePolicy = "WorkflowRoleDefaultPolicy3B788295";
@@ -21,13 +22,18 @@ internal static class LogicalIds
     public const string JobPlannerRole = "JobPlannerRole48299733";
     public const string TriggerRole = "UploadTriggerTargetRole56453DA0";
 
-    /// <summary>Only where Transcribe may queue jobs (prod): the role it runs a queued job as.</summary>
+    /// <summary>The role Transcribe runs a queued job as (queueing is on in every environment).</summary>
     public const string DataAccessRole = "WorkflowTranscribeDataAccessRoleE7A518F4";
 
     public const string StateMachine = "WorkflowStateMachine8F1B1C15";
     public const string PostProcessorFunction = "PostProcessorFunctionE61CD0B7";
     public const string JobPlannerFunction = "JobPlannerFunction86F0FE2B";
     public const string Rule = "UploadTriggerRule631B2AC7";
+
+    public const string CompletionRule = "CompletionNotifierRule9A0FCEBD";
+    public const string Notifier = "CompletionNotifierStateMachineFCB34308";
+    public const string NotifierRole = "CompletionNotifierRoleB2F46944";
+    public const string NotifierTargetRole = "CompletionNotifierTargetRole0D0CC7A0";
 
     public const string WorkflowLogGroup = "WorkflowLogs8B0907C7";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
@@ -44,5 +50,6 @@ internal static class LogicalIds
         ("AWS::DynamoDB::Table", Table),
         ("AWS::SQS::Queue", FailureQueue),
         ("AWS::SQS::Queue", EventDeadLetterQueue),
+        ("AWS::SQS::Queue", CompletionEventDeadLetterQueue),
     ];
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Notification;
@@ -7,85 +7,110 @@ namespace TranscribeStack.Cdk.Tests.Notification;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
 {
+    private const string LookUp = "Look up the waiting execution";
+    private const string Wake = "Wake the waiting execution";
+
     private SynthesizedStack Dev => stacks["dev"];
 
-    private string Rule => Dev.LogicalId("AWS::Events::Rule", "CompletionNotifierRule");
-
-    private string Notifier => Dev.LogicalId("AWS::StepFunctions::StateMachine", "CompletionNotifierStateMachine");
-
-    private string NotifierRole => Dev.LogicalId("AWS::IAM::Role", "CompletionNotifierRole");
-
-    private string TargetRole => Dev.LogicalId("AWS::IAM::Role", "CompletionNotifierTargetRole");
-
-    private string DeadLetterQueue => Dev.LogicalId("AWS::SQS::Queue", "CompletionNotifierEventDeadLetterQueue");
+    private StateMachineDefinition Notifier => StateMachineDefinition.Of(Dev, LogicalIds.Notifier);
 
     [Theory]
-    [InlineData("dev")]
-    [InlineData("prod")]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void Rule_TakesFinishedJobsOfThisStackAndAccountOnly(string environment)
     {
-        var stack = stacks[environment];
-        var pattern = stack.Properties(stack.LogicalId("AWS::Events::Rule", "CompletionNotifierRule"))["EventPattern"]!;
-
-        Assert.Equal("""["aws.transcribe"]""", pattern["source"]!.ToJsonString());
-        Assert.Equal("""["Transcribe Job State Change"]""", pattern["detail-type"]!.ToJsonString());
-        Assert.Equal(["123456789012"], Rendered.List(pattern["account"]));
-        Assert.Equal("""["COMPLETED","FAILED"]""", pattern["detail"]!["TranscriptionJobStatus"]!.ToJsonString());
-        // A prefix matcher, no wildcard: this stack's job names only.
-        Assert.Equal($$"""[{"prefix":"transcribestack-{{environment}}-"}]""", pattern["detail"]!["TranscriptionJobName"]!.ToJsonString());
+        stacks[environment].Only(LogicalIds.CompletionRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
+        {
+            ["EventPattern"] = Match.ObjectEquals(new ObjectDict
+            {
+                ["source"] = new[] { "aws.transcribe" },
+                ["detail-type"] = new[] { "Transcribe Job State Change" },
+                ["account"] = new[] { Cfn.Ref("AWS::AccountId") },
+                ["detail"] = new ObjectDict
+                {
+                    ["TranscriptionJobStatus"] = new[] { "COMPLETED", "FAILED" },
+                    // A prefix matcher, no wildcard: this stack's job names only.
+                    ["TranscriptionJobName"] = new[] { new ObjectDict { ["prefix"] = $"transcribestack-{environment}-" } },
+                },
+            }),
+        });
     }
 
     [Fact]
     public void Rule_StartsTheExpressNotifierThroughItsRoleWithRetriesAndADeadLetterQueue()
     {
-        var target = Assert.Single(Dev.Properties(Rule)["Targets"]!.AsArray())!;
-
-        Assert.Equal("ref:" + Notifier, Rendered.Text(target["Arn"]));
-        Assert.Equal("arn:" + TargetRole, Rendered.Text(target["RoleArn"]));
-        Assert.Equal("arn:" + DeadLetterQueue, Rendered.Text(target["DeadLetterConfig"]!["Arn"]));
-        Assert.Equal(3600, target["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>());
-        Assert.Equal(20, target["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>());
-        Assert.Equal("EXPRESS", Dev.Properties(Notifier)["StateMachineType"]!.GetValue<string>());
+        Dev.Only(LogicalIds.CompletionRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
+        {
+            ["Targets"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["Arn"] = Cfn.Ref(LogicalIds.Notifier),
+                    ["RoleArn"] = Cfn.Arn(LogicalIds.NotifierTargetRole),
+                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.CompletionEventDeadLetterQueue) },
+                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 3600, ["MaximumRetryAttempts"] = 20 },
+                },
+            },
+        });
+        Dev.Only(LogicalIds.Notifier).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
+        {
+            ["StateMachineType"] = "EXPRESS",
+            ["RoleArn"] = Cfn.Arn(LogicalIds.NotifierRole),
+        });
     }
 
     [Fact]
     public void TargetRole_MayOnlyStartTheNotifier()
     {
-        var statement = Assert.Single(Dev.RoleStatements(TargetRole));
+        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.NotifierTargetRole));
 
         Assert.Equal(["states:StartExecution"], statement.Actions);
-        Assert.Equal(["ref:" + Notifier], statement.Resources);
-        Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(TargetRole)).Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal(["ref:" + LogicalIds.Notifier], statement.Resources);
+        Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(LogicalIds.NotifierTargetRole)).Condition("StringEquals", "aws:SourceAccount"));
     }
 
     [Fact]
     public void NotifierRole_ReadsOnlyTheTokenOfAJobAndSendsOnlyTaskSuccess()
     {
-        var statements = Dev.RoleStatements(NotifierRole);
+        var statements = Dev.RoleStatements(LogicalIds.NotifierRole);
         var read = Assert.Single(statements, s => s.Actions.Contains("dynamodb:GetItem"));
 
         Assert.Equal(["arn:" + LogicalIds.Table], read.Resources);
-        Assert.Equal("""["jobName","taskToken","status"]""", read.Conditions!["ForAllValues:StringEquals"]!["dynamodb:Attributes"]!.ToJsonString());
+        Assert.Equal(["jobName", "taskToken", "status"], read.ConditionValues("ForAllValues:StringEquals", "dynamodb:Attributes"));
         // SendTaskSuccess has no resource type: the token is the capability; nothing else of Step Functions.
         Assert.Equal(["states:SendTaskSuccess"], statements.SelectMany(s => s.Actions).Where(a => a.StartsWith("states:", StringComparison.Ordinal)));
         Assert.DoesNotContain(statements.SelectMany(s => s.Actions), a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:Scan" or "dynamodb:Query");
     }
 
     [Fact]
-    public void Notifier_WakesOnlyATranscribingItemsExecutionAndIgnoresStaleTokens()
+    public void Notifier_Flow_WakesOnlyATranscribingItemsExecutionAndIgnoresStaleTokens()
     {
-        var definition = JsonNode.Parse(Rendered.Text(Dev.Properties(Notifier)["DefinitionString"]))!;
-        var states = definition["States"]!;
-        var wake = states["Wake the waiting execution"]!;
+        var runbook = new Dictionary<string, string[]>
+        {
+            [LookUp] = ["next: Is an execution waiting for the job?"],
+            ["Is an execution waiting for the job?"] =
+            [
+                $"when ($.waiting.Item.taskToken.S IsPresent true and $.waiting.Item.status.S StringEquals TRANSCRIBING): {Wake}",
+                "otherwise: No execution is waiting",
+            ],
+            [Wake] = ["next: The execution is awake", "catch Sfn.TaskTimedOutException, Sfn.TaskDoesNotExistException, Sfn.InvalidTokenException: The execution has moved on"],
+            ["The execution is awake"] = ["succeed"],
+            ["The execution has moved on"] = ["succeed"],
+            ["No execution is waiting"] = ["succeed"],
+        };
 
-        Assert.Equal("Look up the waiting execution", definition["StartAt"]!.GetValue<string>());
-        Assert.Equal("arn:aws:states:::aws-sdk:dynamodb:getItem", states["Look up the waiting execution"]!["Resource"]!.GetValue<string>());
-        Assert.True(states["Look up the waiting execution"]!["Parameters"]!["ConsistentRead"]!.GetValue<bool>());
-        Assert.Contains("\"StringEquals\":\"TRANSCRIBING\"", states["Is an execution waiting for the job?"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal("arn:aws:states:::aws-sdk:sfn:sendTaskSuccess", wake["Resource"]!.GetValue<string>());
-        Assert.Equal(
-            """["Sfn.TaskTimedOutException","Sfn.TaskDoesNotExistException","Sfn.InvalidTokenException"]""",
-            wake["Catch"]![0]!["ErrorEquals"]!.ToJsonString());
-        Assert.Equal("Succeed", states[wake["Catch"]![0]!["Next"]!.GetValue<string>()]!["Type"]!.GetValue<string>());
+        Assert.Equal(LookUp, Notifier.StartAt);
+        Assert.Equal(runbook.Keys.Order(StringComparer.Ordinal), Notifier.StateNames.Order(StringComparer.Ordinal));
+        Assert.All(runbook, state => Assert.Equal(state.Value, Notifier.Transitions(state.Key)));
+    }
+
+    [Fact]
+    public void Notifier_ReadsTheItemConsistentlyAndSendsTaskSuccess()
+    {
+        Notifier.HasState(LookUp, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::aws-sdk:dynamodb:getItem",
+            ["Parameters"] = new ObjectDict { ["TableName"] = "ref:" + LogicalIds.Table, ["ConsistentRead"] = true },
+        });
+        Notifier.HasState(Wake, new ObjectDict { ["Resource"] = "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess" });
     }
 }

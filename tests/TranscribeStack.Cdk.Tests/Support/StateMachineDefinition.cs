@@ -13,8 +13,9 @@ internal sealed class StateMachineDefinition
 
     private StateMachineDefinition(JsonObject json) => this.json = json;
 
-    public static StateMachineDefinition Of(SynthesizedStack stack) =>
-        new(JsonNode.Parse(Rendered.Text(stack.Properties(LogicalIds.StateMachine)["DefinitionString"]))!.AsObject());
+    /// <summary>The definition of the workflow, or of another state machine of the stack.</summary>
+    public static StateMachineDefinition Of(SynthesizedStack stack, string stateMachine = LogicalIds.StateMachine) =>
+        new(JsonNode.Parse(Rendered.Text(stack.Properties(stateMachine)["DefinitionString"]))!.AsObject());
 
     public string StartAt => json["StartAt"]!.GetValue<string>();
 

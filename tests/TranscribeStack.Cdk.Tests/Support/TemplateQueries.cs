@@ -8,10 +8,6 @@ namespace TranscribeStack.Cdk.Tests.Support;
 /// </summary>
 internal static class TemplateQueries
 {
-    /// <summary>The single logical id of a type whose id starts with <paramref name="prefix"/>.</summary>
-    public static string LogicalId(this SynthesizedStack stack, string type, string prefix) =>
-        Assert.Single(stack.ResourcesOfType(type).Keys, id => id.StartsWith(prefix, StringComparison.Ordinal));
-
     public static JsonObject Properties(this SynthesizedStack stack, string logicalId) =>
         stack.Resources[logicalId]?["Properties"]?.AsObject() ?? throw new KeyNotFoundException($"No properties of '{logicalId}'");
 
