@@ -7,7 +7,8 @@
 #      request the pipeline makes (and misuses), AWS's limits; then cdk-nag (AwsSolutions, HIPAA,
 #      NIST 800-53 r5, PCI DSS 3.2.1, Serverless)
 #   4. the synthesized state machine executed by a local ASL interpreter, scenario by scenario,
-#      and the self-tests of the benchmarks' virtual clock and simulated Transcribe
+#      the self-tests of the test kit (testkit/: virtual clock, service stand-ins, executor) and the
+#      benchmarks' own
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 trap clean_tmp EXIT
@@ -29,4 +30,4 @@ node tests/nag/check.mjs cdk.out
 node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/nag/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
-node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'
+node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'testkit/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'

@@ -7,9 +7,11 @@
 //   npm run bench:burst            (--uploads 1000 --minutes 5 --concurrent-jobs 100)
 
 import { parseArgs } from 'node:util';
-import { loadWorkflow, FakeS3, STATES } from '../../tests/workflow/harness.mjs';
-import { VirtualTime } from './virtual-time.mjs';
-import { SimulatedTranscribe } from './simulated-transcribe.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { STATES } from '../../testkit/states.mjs';
+import { FakeS3 } from '../../testkit/s3.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { VirtualTime } from '../../testkit/virtual-time.mjs';
 import { runExecutions } from './run-executions.mjs';
 import { uploadExpectedToTake, planAll } from './plans.mjs';
 import { table } from './print.mjs';
@@ -40,7 +42,7 @@ async function burst(environment) {
   const plans = await planAll(workflow, events);
   const clock = new VirtualTime().install();
   try {
-    const transcribe = new SimulatedTranscribe({ ...quota, s3: new FakeS3(), durationSeconds: () => jobSeconds });
+    const transcribe = new FakeTranscribe({ ...quota, s3: new FakeS3(), durationSeconds: () => jobSeconds });
     const { executions, table: metadata, queue } = await runExecutions(workflow.definition, events, { workflow, clock, plans, transcribe });
     return { environment, workflow, plans, transcribe, executions, items: metadata.items, queue, drainSeconds: clock.elapsedSeconds };
   } finally {

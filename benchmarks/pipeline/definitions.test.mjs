@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWorkflow, ROOT } from '../../tests/workflow/harness.mjs';
+import { ROOT } from '../../testkit/templates.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { fixedPollLoop } from './definitions.mjs';
 
 const synthesized = existsSync(join(ROOT, 'cdk.out', 'dev', 'TranscribeStack-dev.template.json'));

@@ -1,6 +1,7 @@
 // Upload events and their job plans, computed by the real C# job planner before any virtual-time run.
 
-import { Planner, uploadEvent } from '../../tests/workflow/harness.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
 
 /** Bytes of 128 kbit/s mp3 per second of audio (the planner's estimate for the mp3 format). */
 const MP3_BYTES_PER_SECOND = 128_000 / 8;

@@ -6,9 +6,10 @@
 //   npm run bench:polling            (dev template; --env staging|prod for another)
 
 import { parseArgs } from 'node:util';
-import { loadWorkflow, FakeS3 } from '../../tests/workflow/harness.mjs';
-import { VirtualTime } from './virtual-time.mjs';
-import { SimulatedTranscribe } from './simulated-transcribe.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { FakeS3 } from '../../testkit/s3.mjs';
+import { FakeTranscribe, TRANSCRIBE_QUOTAS } from '../../testkit/transcribe.mjs';
+import { VirtualTime } from '../../testkit/virtual-time.mjs';
 import { runExecutions } from './run-executions.mjs';
 import { uploadExpectedToTake, planAll } from './plans.mjs';
 import { fixedPollLoop } from './definitions.mjs';
@@ -40,7 +41,7 @@ async function measure(loop, event, jobSeconds) {
   for (const phase of PHASES_SECONDS) {
     const clock = new VirtualTime().install();
     try {
-      const transcribe = new SimulatedTranscribe({ s3: new FakeS3(), durationSeconds: () => jobSeconds + phase });
+      const transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: new FakeS3(), durationSeconds: () => jobSeconds + phase });
       const { executions, table: items } = await runExecutions(loop.definition, [event], { workflow, clock, plans, transcribe });
       const [execution] = executions;
       const [job] = transcribe.completedJobs();

@@ -3,10 +3,14 @@
 // the object is a new job.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  loadWorkflow, Planner, FakeTranscribe, FakeTable, execute, uploadEvent, plannedJob, assertEnded,
-  STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL,
-} from './harness.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { FakeTable } from '../../testkit/dynamodb.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { plannedJob, assertEnded } from '../../testkit/assertions.mjs';
+import { STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;

@@ -5,10 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ROOT, loadWorkflow, resolver, Planner, FakeTranscribe, execute, uploadEvent, plannedJob, assertEnded, assertRecordedFailure,
-  FIRST_POLL_PATH,
-} from './harness.mjs';
+import { ROOT, resolver } from '../../testkit/templates.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { plannedJob, assertEnded, assertRecordedFailure } from '../../testkit/assertions.mjs';
+import { FIRST_POLL_PATH } from '../../testkit/states.mjs';
 
 const environments = ['staging', 'prod'].filter((env) => !process.env.WORKFLOW_TEMPLATE && existsSync(join(ROOT, 'cdk.out', env, `TranscribeStack-${env}.template.json`)));
 const workflows = Object.fromEntries(environments.map((env) => [env, loadWorkflow(env)]));

@@ -2,10 +2,15 @@
 // what failed and why, and a FAILED execution with the same error and cause.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, FakeTable, execute, uploadEvent, ruleMatches, plannedJob,
-  assertEnded, assertRecordedFailure, limitsOf, plannedWaits, STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL, FAILURE_TAIL,
-} from './harness.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { FakePostProcessor } from '../../testkit/post-processor.mjs';
+import { FakeTable } from '../../testkit/dynamodb.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { plannedJob, assertEnded, assertRecordedFailure, plannedWaits } from '../../testkit/assertions.mjs';
+import { limitsOf, STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL, FAILURE_TAIL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;

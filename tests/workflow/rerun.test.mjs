@@ -3,7 +3,13 @@
 // failed job's record, and never duplicate records when the same re-run is started twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadTemplate, loadDefinition, plannerEnvironment, Planner, FakeTranscribe, FakeTable, execute, uploadEvent } from './harness.mjs';
+import { loadTemplate } from '../../testkit/templates.mjs';
+import { loadDefinition, plannerEnvironment } from '../../testkit/workflow.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { FakeTable } from '../../testkit/dynamodb.mjs';
+import { execute } from '../../testkit/execute.mjs';
 
 const template = loadTemplate('dev');
 const definition = loadDefinition(template);

@@ -2,7 +2,12 @@
 // SKIPPED item that says why, a SUCCEEDED execution, no Transcribe call, no dead letter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWorkflow, Planner, FakeTranscribe, execute, uploadEvent, ruleMatches, STATES, FAILURE_TAIL } from './harness.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent, ruleMatches } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { STATES, FAILURE_TAIL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;

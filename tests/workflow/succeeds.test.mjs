@@ -2,10 +2,15 @@
 // retried, and object keys that stress the job name and the media URI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  loadWorkflow, Planner, FakeTranscribe, FakePostProcessor, execute, uploadEvent, ruleMatches, plannedJob, assertEnded,
-  plannedWaits, STATES, FIRST_POLL_PATH, PER_EXTRA_POLL, JOB_NAME,
-} from './harness.mjs';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent, ruleMatches } from '../../testkit/events.mjs';
+import { Planner } from '../../testkit/planner.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { JOB_NAME } from '../../testkit/transcribe-requests.mjs';
+import { FakePostProcessor } from '../../testkit/post-processor.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { plannedJob, assertEnded, plannedWaits } from '../../testkit/assertions.mjs';
+import { STATES, FIRST_POLL_PATH, PER_EXTRA_POLL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;

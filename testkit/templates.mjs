@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'];

@@ -1,8 +1,10 @@
+// The Transcribe stand-in: StartTranscriptionJob's rules, and jobs that run for a time under the
+// virtual clock against the job quota and the request-rate quotas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeS3 } from '../../tests/workflow/harness.mjs';
+import { FakeS3 } from './s3.mjs';
 import { VirtualTime } from './virtual-time.mjs';
-import { SimulatedTranscribe } from './simulated-transcribe.mjs';
+import { FakeTranscribe, TRANSCRIBE_QUOTAS } from './transcribe.mjs';
 
 const request = (name, deferred = false) => ({
   TranscriptionJobName: name,
@@ -14,11 +16,18 @@ const request = (name, deferred = false) => ({
   ...(deferred ? { JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: 'arn:aws:iam::123456789012:role/data' } } : {}),
 });
 
+/** The media of the jobs these scenarios start exist: Transcribe fails a job whose media does not. */
+function uploaded() {
+  const s3 = new FakeS3();
+  for (const name of ['a', 'b', 'c', 'd']) s3.put('raw', `media/${name}.mp3`);
+  return s3;
+}
+
 /** Runs `scenario(transcribe, sleep)` on a virtual clock starting at 0. */
 async function simulate(options, scenario) {
   const clock = new VirtualTime({ start: 0 }).install();
   try {
-    const transcribe = new SimulatedTranscribe({ s3: new FakeS3(), durationSeconds: () => 60, ...options });
+    const transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: uploaded(), durationSeconds: () => 60, ...options });
     const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     await clock.run(scenario(transcribe, sleep));
     return transcribe;
@@ -83,4 +92,12 @@ test('a second start with the same name conflicts; an unknown name is not found'
     assert.throws(() => t.start(request('a')), { name: 'Transcribe.ConflictException' });
     assert.throws(() => t.get({ TranscriptionJobName: 'nope' }), { name: 'Transcribe.NotFoundException' });
   });
+});
+
+test('Transcribe refuses an invalid job name, as StartTranscriptionJob does', () => {
+  const transcribe = new FakeTranscribe();
+  const request = { TranscriptionJobName: 'has space', Media: { MediaFileUri: 's3://b/k.mp3' }, MediaFormat: 'mp3', LanguageCode: 'en-US' };
+  assert.throws(() => transcribe.start(request), (e) => e.name === 'Transcribe.BadRequestException' && /transcriptionJobName/.test(e.message));
+  assert.throws(() => transcribe.start({ ...request, TranscriptionJobName: 'x'.repeat(201) }), (e) => e.name === 'Transcribe.BadRequestException');
+  assert.doesNotThrow(() => transcribe.start({ ...request, TranscriptionJobName: 'x'.repeat(200) }));
 });

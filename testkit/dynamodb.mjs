@@ -1,0 +1,153 @@
+// DynamoDB in memory: the job metadata table and the condition-expression evaluator its
+// conditional PutItem uses.
+import { serviceError } from './errors.mjs';
+
+/**
+ * One DynamoDB table in memory, keyed by jobName. PutItem evaluates ConditionExpression (comparisons,
+ * attribute_exists / attribute_not_exists, AND / OR / NOT, parentheses) and rejects unused or
+ * undefined expression names and values, as DynamoDB does. `items` holds plain values.
+ */
+export class FakeTable {
+  constructor({ tableName = null } = {}) {
+    this.tableName = tableName;
+    this.records = new Map(); // jobName -> item as attribute values
+    this.writes = [];
+  }
+
+  /** jobName -> item with plain values. */
+  get items() {
+    return new Map([...this.records].map(([k, v]) => [k, fromAttributes(v)]));
+  }
+
+  putItem({ TableName, Item, ConditionExpression, ExpressionAttributeNames = {}, ExpressionAttributeValues = {} }) {
+    if (this.tableName && TableName !== this.tableName) fail(`PutItem on '${TableName}', expected the metadata table '${this.tableName}'`);
+    const key = Item?.jobName?.S;
+    if (!key) throw serviceError('DynamoDB', 'ValidationException', 'One or more parameter values were invalid: Missing the key jobName in the item');
+    if (ConditionExpression) {
+      const used = { names: new Set(), values: new Set() };
+      const ok = evaluateCondition(ConditionExpression, this.records.get(key), ExpressionAttributeNames, ExpressionAttributeValues, used);
+      const unused = [...Object.keys(ExpressionAttributeNames).filter((n) => !used.names.has(n)), ...Object.keys(ExpressionAttributeValues).filter((v) => !used.values.has(v))];
+      if (unused.length) throw serviceError('DynamoDB', 'ValidationException', `Value provided in ExpressionAttributeNames/Values unused in expressions: keys: {${unused}}`);
+      if (!ok) throw serviceError('DynamoDB', 'ConditionalCheckFailedException', 'The conditional request failed');
+    } else if (Object.keys(ExpressionAttributeNames).length || Object.keys(ExpressionAttributeValues).length) {
+      throw serviceError('DynamoDB', 'ValidationException', 'ExpressionAttributeNames/Values can only be specified when using expressions');
+    }
+    for (const value of Object.values(Item)) checkAttributeValue(value);
+    this.records.set(key, structuredClone(Item));
+    this.writes.push(structuredClone(Item));
+    return {};
+  }
+}
+
+function checkAttributeValue(value) {
+  const types = Object.keys(value ?? {});
+  if (types.length !== 1 || !['S', 'N', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS'].includes(types[0])) {
+    throw serviceError('DynamoDB', 'ValidationException', `Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes: ${JSON.stringify(value)}`);
+  }
+  if (types[0] === 'S' && typeof value.S !== 'string') throw serviceError('DynamoDB', 'ValidationException', `S must be a string: ${JSON.stringify(value)}`);
+}
+
+function fromAttributes(item) {
+  const plain = (v) => {
+    if ('S' in v) return v.S;
+    if ('N' in v) return Number(v.N);
+    if ('BOOL' in v) return v.BOOL;
+    if ('NULL' in v) return null;
+    if ('M' in v) return fromAttributes(v.M);
+    if ('L' in v) return v.L.map(plain);
+    return fail(`attribute value not modelled: ${JSON.stringify(v)}`);
+  };
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, plain(v)]));
+}
+
+/** A small evaluator for DynamoDB condition expressions (the subset a PutItem condition uses). */
+export function evaluateCondition(expression, item, names, values, used = { names: new Set(), values: new Set() }) {
+  const tokens = expression.match(/\s*(attribute_not_exists|attribute_exists|AND|OR|NOT|<>|<=|>=|=|<|>|\(|\)|,|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)\s*/gy)?.map((t) => t.trim());
+  if (!tokens || tokens.join('').length !== expression.replace(/\s+/g, '').length) fail(`condition expression not modelled: ${expression}`);
+  let i = 0;
+  const peek = () => tokens[i];
+  const take = (expected) => {
+    const token = tokens[i++];
+    if (expected && token !== expected) fail(`condition expression: expected '${expected}', got '${token}' in ${expression}`);
+    return token;
+  };
+  const path = () => {
+    const token = take();
+    if (token.startsWith('#')) {
+      used.names.add(token);
+      return names[token] ?? (() => { throw serviceError('DynamoDB', 'ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${token}`); })();
+    }
+    if (/^[A-Za-z_]/.test(token)) return token;
+    return fail(`condition expression: expected an attribute, got '${token}'`);
+  };
+  const operand = () => {
+    if (peek().startsWith(':')) {
+      const token = take();
+      used.values.add(token);
+      return values[token] ?? (() => { throw serviceError('DynamoDB', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${token}`); })();
+    }
+    const attribute = path();
+    return item?.[attribute] ?? { missing: attribute };
+  };
+  const primary = () => {
+    const token = peek();
+    if (token === '(') {
+      take('(');
+      const value = or();
+      take(')');
+      return value;
+    }
+    if (token === 'NOT') {
+      take();
+      return known(primary(), 'NOT') ? false : true;
+    }
+    if (token === 'attribute_exists' || token === 'attribute_not_exists') {
+      take();
+      take('(');
+      const attribute = path();
+      take(')');
+      const exists = item !== undefined && item[attribute] !== undefined;
+      return token === 'attribute_exists' ? exists : !exists;
+    }
+    const left = operand();
+    const operator = take();
+    const right = operand();
+    // DynamoDB's answer for a comparison with a missing attribute is left open: an expression whose
+    // result depends on it fails loudly instead of guessing (see known()).
+    if (left.missing || right.missing) return UNKNOWN;
+    const equal = JSON.stringify(left) === JSON.stringify(right);
+    switch (operator) {
+      case '=': return equal;
+      case '<>': return !equal;
+      default: return fail(`operator ${operator} is not modelled`);
+    }
+  };
+  const and = () => {
+    let value = primary();
+    while (peek() === 'AND') {
+      take();
+      const right = primary();
+      value = value === false || right === false ? false : value === UNKNOWN || right === UNKNOWN ? UNKNOWN : true;
+    }
+    return value;
+  };
+  const or = () => {
+    let value = and();
+    while (peek() === 'OR') {
+      take();
+      const right = and();
+      value = value === true || right === true ? true : value === UNKNOWN || right === UNKNOWN ? UNKNOWN : false;
+    }
+    return value;
+  };
+  const known = (value, where) => (value === UNKNOWN ? fail(`${expression}: the result depends on a comparison with a missing attribute (${where}), which is not modelled`) : value);
+  const result = known(or(), 'result');
+  if (i !== tokens.length) fail(`condition expression: unexpected '${tokens[i]}' in ${expression}`);
+  return result;
+}
+
+const UNKNOWN = Symbol('unknown');
+
+function fail(message) {
+  throw new Error(message);
+}

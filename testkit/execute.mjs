@@ -1,0 +1,225 @@
+// Runs one execution of a synthesized definition with aws-local-stepfunctions, a real ASL
+// interpreter, every Task state bound to a local stand-in, and reports what it did: status, the Fail
+// state's error and cause, states entered, retries, waits, every task call, and the stand-ins' state.
+// The behaviour tests and the benchmarks both run executions through execute():
+// - time: 'zero-wait' (the tests): Wait states and retry pauses take 0 ms; the waits asked for are
+//   added up against the definition's TimeoutSeconds (result.clock), so a run that would time out in
+//   AWS is reported as one.
+// - time: 'virtual' (the benchmarks): the real Wait seconds and Retry back-off (full jitter), on
+//   whatever clock is installed (VirtualTime); the executions' context carries that clock's time.
+// A handler error is either modeled (an AWS error a stand-in or scenario produces) or a bug of the
+// test kit: the latter is re-thrown after the run, so it can never pass for a Catch path.
+import { StateMachine } from 'aws-local-stepfunctions';
+import { ACCOUNT, REGION } from './templates.mjs';
+import { workflowOf } from './workflow.mjs';
+import { STATES } from './states.mjs';
+import { isModeled, lambdaError, scriptedServiceError } from './errors.mjs';
+import { uuidOf } from './ids.mjs';
+import { FakeTranscribe } from './transcribe.mjs';
+import { FakeTable } from './dynamodb.mjs';
+import { FakePostProcessor } from './post-processor.mjs';
+import { sendMessage } from './sqs.mjs';
+
+/** $$.State.EnteredTime of every zero-wait execution: the items it records carry this time. */
+export const EXECUTION_ENTERED_TIME = '2026-11-22T10:00:01.000Z';
+
+const machines = new WeakMap(); // definition -> its StateMachine (validating a definition is slow)
+let executionCounter = 0;
+
+/**
+ * Runs one execution of `definition` on `input` and resolves with its result (see below).
+ *
+ * Options: planner (required: Planner or RecordedPlanner), transcribe, table, queue, postProcessor,
+ * executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
+ * the definition from), plannerErrors (Lambda errors before the function runs), recordErrors and
+ * skipRecordErrors (DynamoDB errors), sqsErrors: scripted error codes, used up one per call.
+ */
+export async function execute(definition, input, options = {}) {
+  const {
+    workflow = workflowOf(definition),
+    planner,
+    transcribe = new FakeTranscribe(),
+    table = new FakeTable(),
+    queue = [],
+    postProcessor = new FakePostProcessor(),
+    executionName = uuidOf(`execution/${++executionCounter}`),
+    time = 'zero-wait',
+  } = options;
+  if (!planner) fail('execute() needs { planner }');
+  if (time !== 'zero-wait' && time !== 'virtual') fail(`time must be 'zero-wait' or 'virtual', not '${time}'`);
+  table.tableName ??= workflow.tableName;
+  const { s3 } = transcribe;
+  // The upload exists: the event says S3 created it.
+  if (input?.detail?.bucket?.name && typeof input.detail.object?.key === 'string') s3.put(input.detail.bucket.name, input.detail.object.key, { size: input.detail.object.size });
+
+  const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${workflow.stateMachineName}:${executionName}`;
+  const { handlers, calls, bugs } = recorded(definition, taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor }));
+  const startedAt = time === 'virtual' ? new Date(Date.now()).toISOString() : EXECUTION_ENTERED_TIME;
+  const run = machineOf(definition).run(input, {
+    overrides: { taskResourceLocalHandlers: handlers, ...(time === 'zero-wait' ? zeroWaits(definition) : {}) },
+    context: {
+      Execution: { Id: executionArn, Name: executionName, StartTime: startedAt },
+      StateMachine: { Id: workflow.stateMachineArn, Name: workflow.stateMachineName },
+      State: { EnteredTime: startedAt },
+    },
+  });
+
+  // What the events say, kept as it arrives (the events themselves hold every state's input and output).
+  const entered = [];
+  const retries = {};
+  const waits = [];
+  const failedStates = [];
+  let failed = null;
+  const collected = (async () => {
+    for await (const e of run.eventLogs) {
+      if (e.type === 'StateEntered') {
+        entered.push(e.state.name);
+        if (e.state.type === 'Wait') waits.push(waitSeconds(definition.States[e.state.name], e.state.input));
+      } else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
+      else if (e.type === 'StateFailed') failedStates.push({ state: e.state.name, error: e.Error, cause: e.Cause });
+      else if (e.type === 'ExecutionFailed') failed ??= e;
+    }
+  })();
+  collected.catch(() => {}); // awaited below, unless the run itself throws first
+  let status = 'SUCCEEDED';
+  let output = null;
+  try {
+    output = await run.result;
+  } catch (e) {
+    if (e.name === 'ExecutionTimeoutError') status = 'TIMED_OUT';
+    else if (e.name === 'ExecutionError') status = 'FAILED';
+    else throw e;
+  }
+  const endedAt = Date.now();
+  await collected;
+  if (bugs.length) fail(`the harness failed inside a task (not a scripted error):\n${bugs.join('\n')}`);
+  if (planner.failure) throw planner.failure;
+  return {
+    status, // SUCCEEDED | FAILED | TIMED_OUT
+    output,
+    error: failed?.Error ?? null,
+    cause: failed?.Cause ?? null,
+    entered,
+    transitions: entered.length,
+    retries,
+    failedStates,
+    waits,
+    clock: waitedAgainstTimeout(waits, definition.TimeoutSeconds),
+    endedAt, // epoch ms on the clock the execution ran on
+    calls,
+    executionArn,
+    executionName,
+    deadLetters: queue.filter((m) => m.body?.executionArn === executionArn),
+    table,
+    queue,
+    s3,
+    transcribe,
+  };
+}
+
+/** The local handler of every Task state, with the scripted errors of the options. */
+function taskHandlers({ workflow, planner, transcribe, table, queue, postProcessor, plannerErrors = [], recordErrors = [], skipRecordErrors = [], sqsErrors = [] }) {
+  const pending = { plan: [...plannerErrors], record: [...recordErrors], skip: [...skipRecordErrors], sqs: [...sqsErrors] };
+  const s3 = transcribe.s3;
+  return {
+    [STATES.plan]: (payload) => {
+      const scripted = pending.plan.shift();
+      if (scripted) throw lambdaError(scripted);
+      return planner.plan(payload);
+    },
+    [STATES.start]: (request) => transcribe.start(request),
+    [STATES.get]: (request) => transcribe.get(request),
+    [STATES.postProcess]: (request) => (typeof postProcessor === 'function' ? postProcessor(request, { table, s3 }) : postProcessor.invoke(request, { table, s3 })),
+    [STATES.recordFailure]: (request) => {
+      const scripted = pending.record.shift();
+      if (scripted) throw scriptedServiceError('DynamoDB', scripted, 400);
+      return table.putItem(request);
+    },
+    [STATES.recordSkip]: (request) => {
+      const scripted = pending.skip.shift();
+      if (scripted) throw scriptedServiceError('DynamoDB', scripted, 400);
+      return table.putItem(request);
+    },
+    [STATES.deadLetter]: (request) => sendMessage(queue, workflow.failureQueueUrl, request, pending.sqs),
+  };
+}
+
+/**
+ * Binds the handlers to the definition's Task states (every one, and no other) and records each
+ * call. A handler that answers at once is awaited no longer than a plain async handler would be, so
+ * concurrent executions interleave as they would without the recording.
+ */
+function recorded(definition, handlers) {
+  const taskStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n);
+  for (const name of taskStates) if (!handlers[name]) fail(`the definition's Task '${name}' has no local handler (it would call AWS)`);
+  for (const name of Object.keys(handlers)) if (!taskStates.includes(name)) fail(`the definition has no Task state '${name}'`);
+  const calls = [];
+  const bugs = [];
+  const failed = (name, call, e) => {
+    call.error = { name: e.name, message: e.message };
+    if (!isModeled(e)) bugs.push(`${name}: ${e.stack}`);
+    throw e;
+  };
+  const wrapped = Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (request) => {
+    const call = { state: name, input: structuredClone(request) };
+    calls.push(call);
+    let answer;
+    try {
+      answer = handler(request);
+    } catch (e) {
+      return failed(name, call, e);
+    }
+    if (typeof answer?.then !== 'function') return (call.output = answer);
+    try {
+      return (call.output = await answer);
+    } catch (e) {
+      return failed(name, call, e);
+    }
+  }]));
+  return { handlers: wrapped, calls, bugs };
+}
+
+function machineOf(definition) {
+  let machine = machines.get(definition);
+  if (!machine) machines.set(definition, (machine = new StateMachine(definition)));
+  return machine;
+}
+
+function zeroWaits(definition) {
+  const names = Object.keys(definition.States);
+  return {
+    waitTimeOverrides: Object.fromEntries(names.filter((n) => definition.States[n].Type === 'Wait').map((n) => [n, 0])),
+    retryIntervalOverrides: Object.fromEntries(names.filter((n) => definition.States[n].Retry).map((n) => [n, 0])),
+  };
+}
+
+/** The seconds a Wait state asks for, read from its input like Step Functions does. */
+function waitSeconds(state, input) {
+  if (state.InputPath !== undefined) fail('Wait states with InputPath are not modelled');
+  if (state.Seconds !== undefined) return state.Seconds;
+  if (state.SecondsPath !== undefined) return jsonPath(input, state.SecondsPath);
+  return fail('Wait states with Timestamp/TimestampPath are not modelled');
+}
+
+function jsonPath(value, path) {
+  if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) fail(`JSONPath ${path} is not modelled`);
+  return path.slice(2).split('.').reduce((v, k) => v?.[k], value);
+}
+
+/**
+ * The waits an execution asked for against the definition's TimeoutSeconds: an execution that would
+ * have waited longer ends as TIMED_OUT in AWS, at the wait that crosses the limit.
+ */
+function waitedAgainstTimeout(waits, timeoutSeconds) {
+  let elapsedSeconds = 0;
+  let timedOutAtWait = null;
+  waits.forEach((w, i) => {
+    elapsedSeconds += w;
+    if (timedOutAtWait === null && timeoutSeconds !== undefined && elapsedSeconds > timeoutSeconds) timedOutAtWait = i + 1;
+  });
+  return { elapsedSeconds, timeoutSeconds, timedOut: timedOutAtWait !== null, timedOutAtWait };
+}
+
+function fail(message) {
+  throw new Error(message);
+}

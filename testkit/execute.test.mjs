@@ -1,0 +1,18 @@
+// The executor: a bug inside a stand-in can never pass for a Catch path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadWorkflow } from './workflow.mjs';
+import { uploadEvent } from './events.mjs';
+import { execute } from './execute.mjs';
+
+const workflow = loadWorkflow('dev');
+const { definition } = workflow;
+
+test('a bug inside a stand-in fails the scenario instead of taking a Catch path', async () => {
+  // A stand-in planner: this test is about the harness, not the planning.
+  const planner = { plan: async () => ({ jobName: 'j', mediaUri: `s3://${workflow.rawBucket}/media/k.mp3`, mediaFormat: 'mp3', transcriptKey: 'transcripts/j.json' }) };
+  const postProcessor = () => {
+    throw new TypeError('undefined is not a function');
+  };
+  await assert.rejects(execute(definition, uploadEvent(workflow, 'media/k.mp3'), { planner, postProcessor }), /the harness failed inside a task[\s\S]*TypeError/);
+});

@@ -1,0 +1,14 @@
+// Seeded random numbers: the same seed gives the same sequence, so a run that draws them (retry
+// jitter under virtual time, event latency and loss) is the same every time.
+
+/** mulberry32: a small, well-distributed seeded generator of numbers in [0, 1). */
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,72 @@
+// The workflow as synthesized: an environment's state machine definition rendered from its
+// template (every CloudFormation reference a fixed test value), and what the tests and benchmarks
+// need to know about it (names, ARNs, the upload rule's event pattern, the planner's settings).
+import { loadTemplate, resolver, onlyId, stackNameOf } from './templates.mjs';
+
+// loadDefinition() stamps each definition with the workflow it was rendered from, so that
+// execute(definition) can name the execution and check the table and queue it is given.
+const WORKFLOW = Symbol('workflow');
+
+/** Everything a scenario needs from one environment's template: { template, definition, ...facts }. */
+export function loadWorkflow(environment = 'dev') {
+  return workflowOf(loadDefinition(loadTemplate(environment)));
+}
+
+/** The single state machine of the template, its DefinitionString rendered and parsed. */
+export function loadDefinition(template) {
+  const stateMachineId = onlyId(template, 'AWS::StepFunctions::StateMachine');
+  const text = resolver(template).render(template.Resources[stateMachineId].Properties.DefinitionString);
+  let definition;
+  try {
+    definition = JSON.parse(text);
+  } catch (e) {
+    fail(`the rendered DefinitionString is not JSON (${e.message}): ${text.slice(0, 300)}`);
+  }
+  Object.defineProperty(definition, WORKFLOW, { value: { definition, ...describeWorkflow(template) } });
+  return definition;
+}
+
+/** What loadDefinition() derived from the template the definition was rendered from. */
+export function workflowOf(definition) {
+  return definition[WORKFLOW] ?? fail('pass a definition returned by loadDefinition()/loadWorkflow(), or { workflow } with it');
+}
+
+/**
+ * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
+ * event pattern and raw bucket, the transcript bucket, table, failure queue, key, and the
+ * environment the template gives the job planner.
+ */
+export function describeWorkflow(template) {
+  const refs = resolver(template);
+  const stateMachineId = onlyId(template, 'AWS::StepFunctions::StateMachine');
+  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === stateMachineId));
+  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === stateMachineId);
+  // The execution input is the event itself only while the target transforms nothing.
+  for (const field of ['Input', 'InputPath', 'InputTransformer']) {
+    if (target[field]) fail(`the rule target sets ${field}: uploadEvent() must then apply it to build the execution input`);
+  }
+  const eventPattern = refs.resolveDeep(template.Resources[rule].Properties.EventPattern);
+  return {
+    template,
+    stackName: stackNameOf(template),
+    stateMachineArn: refs.ref(stateMachineId),
+    stateMachineName: refs.getAtt(stateMachineId, 'Name'),
+    eventPattern,
+    rawBucket: eventPattern?.detail?.bucket?.name?.[0] ?? fail('the rule does not pin detail.bucket.name'),
+    transcriptBucket: refs.ref(onlyId(template, 'AWS::S3::Bucket', (_, id) => id.startsWith('TranscriptStorage'))),
+    tableName: refs.ref(onlyId(template, 'AWS::DynamoDB::Table')),
+    failureQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('WorkflowFailureQueue'))),
+    keyArn: refs.getAtt(onlyId(template, 'AWS::KMS::Key'), 'Arn'),
+    plannerEnvironment: plannerEnvironment(template),
+  };
+}
+
+/** Environment variables the template gives the job planner (the tests run it with the same). */
+export function plannerEnvironment(template) {
+  const planner = onlyId(template, 'AWS::Lambda::Function', (_, id) => id.startsWith('JobPlanner'));
+  return resolver(template).resolveDeep(template.Resources[planner].Properties.Environment?.Variables ?? {});
+}
+
+function fail(message) {
+  throw new Error(message);
+}
