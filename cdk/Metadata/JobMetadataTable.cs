@@ -74,16 +74,19 @@ public sealed class JobMetadataTable : Construct
     /// through DynamoDB for this table: the workflow's wait stores its task token this way.
     /// </summary>
     public Grant GrantUpdateItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
-        GrantOnAttributes(grantee, "dynamodb:UpdateItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]);
+        // Nor may it read the old item back (ReturnValues ALL_OLD/ALL_NEW would return other attributes).
+        GrantOnAttributes(grantee, "dynamodb:UpdateItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb:ReturnValues", ["NONE", "UPDATED_OLD", "UPDATED_NEW"]);
 
     /// <summary>
     /// dynamodb:GetItem on the table, only of the named attributes (dynamodb:Attributes), and kms:Decrypt
     /// through DynamoDB for this table: the completion notifier reads a waiting execution's token this way.
     /// </summary>
     public Grant GrantGetItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
-        GrantOnAttributes(grantee, "dynamodb:GetItem", attributes, ["kms:Decrypt"]);
+        // Only with a projection (Select SPECIFIC_ATTRIBUTES), as AWS's fine-grained access example asks.
+        GrantOnAttributes(grantee, "dynamodb:GetItem", attributes, ["kms:Decrypt"], "dynamodb:Select", ["SPECIFIC_ATTRIBUTES"]);
 
-    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions) =>
+    /// <summary>The action on the named attributes only, with <paramref name="guardKey"/> one of <paramref name="guardValues"/> where the request sets it.</summary>
+    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions, string guardKey, string[] guardValues) =>
         Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
@@ -92,6 +95,7 @@ public sealed class JobMetadataTable : Construct
             Conditions = new Dictionary<string, IDictionary<string, object>>
             {
                 ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:Attributes"] = attributes.ToArray() },
+                ["StringEqualsIfExists"] = new Dictionary<string, object> { [guardKey] = guardValues },
             },
         }).Combine(key.GrantViaService(grantee, "dynamodb", keyActions, new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 }

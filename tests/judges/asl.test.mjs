@@ -5,47 +5,35 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENVIRONMENTS, ROOT, loadTemplate } from '../support/templates.mjs';
-import { judgeDefinition, stateMachines, sdkModel, formatFinding } from './asl.mjs';
+import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
+import { judgeDefinition, formatFinding } from './asl.mjs';
+import { stateMachines } from './dataflow.mjs';
+import { javaExceptionName, javaServiceName, sdkModel } from './sdk-models.mjs';
 
 const cdkOut = resolve(process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out'));
-const definitions = new Map();
-const definitionOf = (environment) => {
-  if (!definitions.has(environment)) definitions.set(environment, stateMachines(loadTemplate(environment, { cdkOut }))[0].definition);
-  return structuredClone(definitions.get(environment));
+const loaded = new Map();
+/** Fresh copies of an environment's state machines: { id, type, definition }. */
+const machinesOf = (environment) => {
+  if (!loaded.has(environment)) loaded.set(environment, stateMachines(loadTemplate(environment, { cdkOut })));
+  return structuredClone(loaded.get(environment));
 };
+/** The environment's state machine whose logical id starts with `prefix`. */
+const machineOf = (environment, prefix) => machinesOf(environment).find((m) => m.id.startsWith(prefix)) ?? assert.fail(`${environment}: no state machine ${prefix}…`);
 
 const START = 'Start the transcription job';
 const PLAN = 'Plan the transcription job';
+const WAIT = 'Wait for the job to finish';
 const RECORD_FAILURE = 'Record the failure in the metadata table';
+const LOOK_UP = 'Look up the waiting execution';
+const WAKE = 'Wake the waiting execution';
 
-// The retried names the judge flags in today's templates, and what each becomes in a clean definition
-// (null: the name goes). Once the CDK code is fixed these no longer occur and the map is a no-op.
-const FIXES = {
-  'Transcribe.ThrottlingException': null,
-  'DynamoDB.RequestLimitExceeded': 'DynamoDB.RequestLimitExceededException',
-  'SQS.KmsThrottled': 'SQS.KmsThrottledException',
-  'SQS.RequestThrottled': 'SQS.RequestThrottledException',
-  'SQS.SdkClientException': null,
-  'SQS.AmazonSQSException': null,
-};
-
-function clean(definition) {
-  const copy = structuredClone(definition);
-  for (const state of Object.values(copy.States)) {
-    for (const handler of [...(state.Retry ?? []), ...(state.Catch ?? [])]) {
-      handler.ErrorEquals = handler.ErrorEquals.map((e) => (e in FIXES ? FIXES[e] : e)).filter(Boolean);
-    }
-  }
-  return copy;
-}
-
-/** The findings of the clean dev definition after `mutate` changed it. */
-function findingsAfter(mutate) {
-  const definition = clean(definitionOf('dev'));
+/** The findings of the dev state machine (`prefix`) after `mutate` changed it. */
+function findingsAfter(mutate, prefix = 'WorkflowStateMachine') {
+  const { definition, type } = machineOf('dev', prefix);
   mutate(definition.States, definition);
-  return judgeDefinition(definition, 'dev');
+  return judgeDefinition(definition, 'dev', { type });
 }
+const notifierFindingsAfter = (mutate) => findingsAfter(mutate, 'CompletionNotifierStateMachine');
 
 function assertFinding(findings, state, pattern) {
   const match = findings.find((f) => f.state === state && pattern.test(f.what));
@@ -53,15 +41,12 @@ function assertFinding(findings, state, pattern) {
   assert.ok(match.allowed, 'a finding says what is allowed');
 }
 
-test('the real definitions have no findings but the known retried names', () => {
+test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
-    const unexpected = judgeDefinition(definitionOf(environment), environment).filter((f) => !Object.keys(FIXES).some((name) => f.what.includes(`"${name}"`)));
-    assert.deepEqual(unexpected.map(formatFinding), [], environment);
+    const all = machinesOf(environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'WorkflowStateMachine'], environment);
+    for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
-});
-
-test('a clean definition passes, in every environment', () => {
-  for (const environment of ENVIRONMENTS) assert.deepEqual(judgeDefinition(clean(definitionOf(environment)), environment).map(formatFinding), []);
 });
 
 test('an unknown Parameters member fails, at the top and nested', () => {
@@ -99,13 +84,51 @@ test('an error name Step Functions does not document fails', () => {
   assertFinding(findingsAfter(retry(RECORD_FAILURE, 'SQS.KmsThrottledException')), RECORD_FAILURE, /not an error this state can raise/);
 });
 
-test('custom error names pass only in the Catch of a Lambda task', () => {
+test('custom error names pass only in the Catch of a Lambda or callback task', () => {
   const custom = 'UnsupportedMediaFormatException';
   assert.deepEqual(findingsAfter((s) => { s[PLAN].Catch.unshift({ ErrorEquals: [custom], Next: s[PLAN].Catch[0].Next }); }).map(formatFinding), []);
   assertFinding(findingsAfter((s) => { s[PLAN].Retry[0].ErrorEquals.push(custom); }), PLAN, /custom error name, allowed only in Catch/);
   assertFinding(findingsAfter((s) => { s[START].Catch.unshift({ ErrorEquals: [custom], Next: s[START].Catch[0].Next }); }), START, /custom error name, but this state invokes no Lambda function/);
   // The modeled errors of Lambda's Invoke are Lambda task errors too, with the Exception suffix rule.
   assert.deepEqual(findingsAfter((s) => { s[PLAN].Retry[0].ErrorEquals.push('Lambda.ResourceNotReadyException', 'Lambda.Unknown'); }).map(formatFinding), []);
+  // Whoever calls SendTaskFailure for a callback task names its error.
+  assert.deepEqual(findingsAfter((s) => { s[WAIT].Catch.unshift({ ErrorEquals: ['JobRejected'], ResultPath: null, Next: s[WAIT].Catch[0].Next }); }).map(formatFinding), []);
+});
+
+test('AWS SDK integrations name errors by the SDK for Java v2 service name, optimized ones by their own prefix', () => {
+  const retry = (state, name) => (s) => { s[state].Retry[0].ErrorEquals.push(name); };
+  const catchOf = (state, name) => (s) => { s[state].Catch[0].ErrorEquals.push(name); };
+  // aws-sdk:dynamodb:getItem is DynamoDb.*, the optimized dynamodb:putItem DynamoDB.*
+  assertFinding(notifierFindingsAfter(retry(LOOK_UP, 'DynamoDB.ThrottlingException')), LOOK_UP, /"DynamoDB\.ThrottlingException" .*names it "DynamoDb\.ThrottlingException"/);
+  assertFinding(findingsAfter(retry(RECORD_FAILURE, 'DynamoDb.ThrottlingException')), RECORD_FAILURE, /names it "DynamoDB\.ThrottlingException"/);
+  assertFinding(notifierFindingsAfter(catchOf(WAKE, 'SFN.InvalidTokenException')), WAKE, /names it "Sfn\.InvalidTokenException"/);
+  assertFinding(notifierFindingsAfter(catchOf(WAKE, 'Sfn.TaskTimedOut')), WAKE, /Exception suffix: "Sfn\.TaskTimedOutException"/);
+  assertFinding(notifierFindingsAfter(catchOf(WAKE, 'Sfn.ExecutionDoesNotExistException')), WAKE, /not in the operation's model/);
+  // Every modeled error of SendTaskSuccess, and the client's base exception (what an unmodeled error is raised as).
+  assert.deepEqual(notifierFindingsAfter(catchOf(WAKE, 'Sfn.KmsThrottlingException')).map(formatFinding), []);
+  assert.deepEqual(notifierFindingsAfter(catchOf(WAKE, 'Sfn.SfnException')).map(formatFinding), []);
+  assert.deepEqual(findingsAfter(retry(START, 'Transcribe.TranscribeException')).map(formatFinding), []);
+  // The optimized integration has no base exception in its model's names.
+  assertFinding(findingsAfter(retry(RECORD_FAILURE, 'DynamoDB.DynamoDBException')), RECORD_FAILURE, /not in the operation's model/);
+});
+
+test('the service and exception names are the AWS SDK for Java v2 ones, as AWS documents and executions record them', () => {
+  // supported-services-awssdk.html: AcmPca for acmpca, S3; recorded executions: DynamoDb, SecretsManager, Ssm, Ecs.
+  assert.deepEqual(['ACM PCA', 'S3', 'DynamoDB', 'SFN', 'Secrets Manager', 'SSM', 'ECS', 'Transcribe'].map(javaServiceName),
+    ['AcmPca', 'S3', 'DynamoDb', 'Sfn', 'SecretsManager', 'Ssm', 'Ecs', 'Transcribe']);
+  assert.deepEqual(['BucketAlreadyExists', 'ResourceNotFoundException', 'InternalServerError', 'KMSAccessDeniedException', 'ServiceFault'].map(javaExceptionName),
+    ['BucketAlreadyExistsException', 'ResourceNotFoundException', 'InternalServerErrorException', 'KmsAccessDeniedException', 'ServiceException']);
+  // The prefixes come from the installed clients' serviceIds.
+  assert.deepEqual(['dynamodb', 'sfn', 'transcribe', 'sqs', 'lambda'].map((s) => sdkModel(s).prefix),
+    [{ 'aws-sdk': 'DynamoDb', optimized: 'DynamoDB' }, { 'aws-sdk': 'Sfn', optimized: null }, { 'aws-sdk': 'Transcribe', optimized: null },
+      { 'aws-sdk': 'Sqs', optimized: 'SQS' }, { 'aws-sdk': 'Lambda', optimized: 'Lambda' }]);
+});
+
+test('an integration pattern Step Functions does not support fails', () => {
+  assertFinding(notifierFindingsAfter((s) => { s[WAKE].Resource += '.waitForTaskToken'; s[WAKE].Parameters['Output.$'] = '$$.Task.Token'; }), WAKE,
+    /an Express workflow supports only Request Response/);
+  assertFinding(findingsAfter((s) => { s[START].Resource += '.sync'; }), START, /AWS SDK integrations do not support Run a Job/);
+  assertFinding(findingsAfter((s) => { s[WAIT].Parameters.ExpressionAttributeValues[':taskToken'] = { S: 'no token' }; }), WAIT, /never pass \$\$\.Task\.Token/);
 });
 
 test('an invalid ASL construct fails through asl-validator', () => {
@@ -125,6 +148,8 @@ test('the model lookups find what the judge relies on (an empty parse would pass
   assert.ok(sdkModel('sqs').operation('sendMessage').errors.includes('KmsThrottled'));
   assert.ok(sdkModel('transcribe').operation('getTranscriptionJob').errors.includes('NotFoundException'));
   assert.ok(sdkModel('lambda').operation('invoke').errors.includes('TooManyRequestsException'));
+  assert.deepEqual(sdkModel('sfn').operation('sendTaskSuccess').errors.filter((e) => /Token|Task/.test(e)).sort(), ['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
+  assert.ok(sdkModel('dynamodb').operation('getItem').errors.includes('ProvisionedThroughputExceededException'));
   assert.ok(!sdkModel('dynamodb').operation('putItem').errors.some((e) => e.endsWith('ServiceException')), 'the base exception is not a service error');
   assert.deepEqual(sdkModel('transcribe').enumOf('StartTranscriptionJobRequest', 'MediaFormat').as, 'value');
   assert.ok(sdkModel('transcribe').enumOf('StartTranscriptionJobRequest', 'MediaFormat').values.includes('webm'));
@@ -132,7 +157,7 @@ test('the model lookups find what the judge relies on (an empty parse would pass
 });
 
 test('the clients\' schemas list required members first, as many as their count says (an undocumented convention the judge relies on)', () => {
-  for (const service of ['transcribe', 'dynamodb', 'sqs', 'lambda']) {
+  for (const service of ['transcribe', 'dynamodb', 'sqs', 'lambda', 'sfn']) {
     const { sdk } = sdkModel(service);
     const models = join(ROOT, 'node_modules', '@aws-sdk', `client-${service}`, 'dist-types', 'models');
     const required = new Map();

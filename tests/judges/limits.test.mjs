@@ -1,14 +1,18 @@
-// Self-tests of the limits judge (limits.mjs): every check must fail on an injected violation and pass a
-// template within the limits, or a green judge proves nothing. Templates come from $JUDGE_CDK_OUT (default
-// cdk.out), <env>/TranscribeStack-<env>.template.json.
+// Self-tests of the limits judge (limits.mjs, payload.mjs, pacing.mjs): every check must fail on an injected
+// violation and pass a template within the limits, or a green judge proves nothing. Templates come from
+// $JUDGE_CDK_OUT (default cdk.out), <env>/TranscribeStack-<env>.template.json. The polling pacing is the real
+// C# one (tests/TranscribeStack.LocalInvoke, built once per test run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENVIRONMENTS, ROOT, loadTemplate } from '../support/templates.mjs';
-import { stateMachines } from './asl.mjs';
-import { LIMITS, eventsOf, formatFinding, judgeLimits, longestExecution, pollingPlans, waits } from './limits.mjs';
+import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
+import { plannerEnvironment } from '../../testkit/workflow.mjs';
+import { stateMachines } from './dataflow.mjs';
+import { LIMITS, eventsOf, formatFinding, judgeLimits, longestExecution } from './limits.mjs';
+import { askLocalInvoke, pacingSettings, pollingBounds } from './pacing.mjs';
+import { jobPlan, maximalEvent, skippedUpload, widestPlan } from './payload.mjs';
 
 const cdkOut = resolve(process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out'));
 const templates = new Map();
@@ -16,24 +20,25 @@ const templateOf = (environment) => {
   if (!templates.has(environment)) templates.set(environment, loadTemplate(environment, { cdkOut }));
   return structuredClone(templates.get(environment));
 };
-const idOf = (template, type) => Object.keys(template.Resources).find((id) => template.Resources[id].Type === type);
+const idOf = (template, type, prefix = '') => Object.keys(template.Resources).find((id) => template.Resources[id].Type === type && id.startsWith(prefix));
 const judged = (template, environment = 'dev') => judgeLimits(template, environment);
 const show = (findings) => findings.map(formatFinding).join('\n') || '(none)';
+const [WORKFLOW, NOTIFIER] = ['WorkflowStateMachine', 'CompletionNotifierStateMachine'];
 
 function assertFinding(template, pattern) {
   const { findings } = judged(template);
   assert.ok(findings.some((f) => pattern.test(f.what) && f.allowed), `expected a finding matching ${pattern}; got:\n${show(findings)}`);
 }
 
-/** The upload rule matching the media prefix alone, without wildcards (what the CDK fix does). */
+/** The upload rule matching the media prefix with `key` instead. */
 function withPrefixRule(template, key = [{ prefix: 'media/' }]) {
-  template.Resources[idOf(template, 'AWS::Events::Rule')].Properties.EventPattern.detail.object.key = key;
+  template.Resources[idOf(template, 'AWS::Events::Rule', 'UploadTriggerRule')].Properties.EventPattern.detail.object.key = key;
   return template;
 }
 
-/** The state machine's DefinitionString (a string or the parts of an Fn::Join) with `from` replaced everywhere. */
-function editDefinition(template, from, to) {
-  const properties = template.Resources[idOf(template, 'AWS::StepFunctions::StateMachine')].Properties;
+/** A state machine's DefinitionString (a string or the parts of an Fn::Join) with `from` replaced everywhere. */
+function editDefinition(template, from, to, machine = WORKFLOW) {
+  const properties = template.Resources[idOf(template, 'AWS::StepFunctions::StateMachine', machine)].Properties;
   const join = properties.DefinitionString['Fn::Join'];
   const parts = join ? join[1] : [properties.DefinitionString];
   assert.ok(parts.some((p) => typeof p === 'string' && p.includes(from)), `the definition has no ${from}`);
@@ -43,28 +48,35 @@ function editDefinition(template, from, to) {
   return template;
 }
 
+/** A state machine's definition, rendered with testkit's values, after `mutate(states)` changed it. */
+function editStates(template, mutate, machine = WORKFLOW) {
+  const id = idOf(template, 'AWS::StepFunctions::StateMachine', machine);
+  const { definition } = stateMachines(template).find((m) => m.id === id);
+  mutate(definition.States);
+  template.Resources[id].Properties.DefinitionString = JSON.stringify(definition);
+  return template;
+}
+
 const outside = (findings, kind) => findings.filter((f) => (kind === 'rule') === f.subject.startsWith('rule '));
 
-test('the payload and definition checks pass the real templates, and print their figures', () => {
+test('every check passes the real templates, and prints its figures', () => {
   for (const environment of ENVIRONMENTS) {
     const { findings, figures } = judged(templateOf(environment), environment);
-    assert.deepEqual(outside(findings, 'state machine').filter((f) => !/history events/.test(f.what)).map(formatFinding), [], environment);
-    for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/]) {
+    assert.deepEqual(findings.map(formatFinding), [], environment);
+    for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/, /Express: no execution history/]) {
       assert.ok(figures.some((f) => what.test(f)), `${environment}: no figure ${what}`);
     }
+    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 2, `${environment}: both state machines' payloads`);
   }
-});
-
-test('the history check passes the real dev and staging templates', () => {
-  for (const environment of ['dev', 'staging']) assert.deepEqual(outside(judged(templateOf(environment), environment).findings, 'state machine').map(formatFinding), [], environment);
 });
 
 test('the rule check passes a rule without wildcards, counting the bucket reference at 63 characters', () => {
   const { findings, figures } = judged(withPrefixRule(templateOf('dev')));
   assert.deepEqual(outside(findings, 'rule').map(formatFinding), []);
-  const pattern = templateOf('dev').Resources[idOf(templateOf('dev'), 'AWS::Events::Rule')].Properties.EventPattern;
+  const rule = idOf(templateOf('dev'), 'AWS::Events::Rule', 'UploadTriggerRule');
+  const pattern = templateOf('dev').Resources[rule].Properties.EventPattern;
   const longest = JSON.stringify({ ...pattern, detail: { bucket: { name: ['b'.repeat(63)] }, object: { key: [{ prefix: 'media/' }] } } });
-  assert.ok(figures.some((f) => f.includes(`pattern ${longest.length} characters`)), figures.join('\n'));
+  assert.ok(figures.some((f) => f.includes(`rule ${rule}: 0 wildcards, pattern ${longest.length} characters`)), figures.join('\n'));
 });
 
 test('a wildcard fails the rule check, and so do prefix and suffix in one matcher object', () => {
@@ -73,7 +85,7 @@ test('a wildcard fails the rule check, and so do prefix and suffix in one matche
 });
 
 test('a pattern over the budget fails, one at the budget passes', () => {
-  const lengthWith = (prefix) => Number(judged(withPrefixRule(templateOf('dev'), [{ prefix }])).figures.find((f) => f.startsWith('rule ')).match(/pattern ([\d,]+) characters/)[1].replace(/,/g, ''));
+  const lengthWith = (prefix) => Number(judged(withPrefixRule(templateOf('dev'), [{ prefix }])).figures.find((f) => f.startsWith('rule UploadTriggerRule')).match(/pattern ([\d,]+) characters/)[1].replace(/,/g, ''));
   const atBudget = 'm'.repeat(LIMITS.patternChars - lengthWith(''));
   assert.equal(lengthWith(atBudget), LIMITS.patternChars);
   assert.deepEqual(outside(judged(withPrefixRule(templateOf('dev'), [{ prefix: atBudget }])).findings, 'rule').map(formatFinding), []);
@@ -82,7 +94,7 @@ test('a pattern over the budget fails, one at the budget passes', () => {
 
 test('every rule is checked, and a reference without an assumed longest value fails', () => {
   const template = withPrefixRule(templateOf('dev'));
-  const rule = template.Resources[idOf(template, 'AWS::Events::Rule')];
+  const rule = template.Resources[idOf(template, 'AWS::Events::Rule', 'UploadTriggerRule')];
   template.Resources.SecondRule = { ...structuredClone(rule), Properties: { ...structuredClone(rule.Properties), EventPattern: { detail: { key: [{ wildcard: 'a*' }] } } } };
   assert.ok(judged(template).findings.some((f) => f.subject === 'rule SecondRule' && /wildcard/.test(f.what)), show(judged(template).findings));
   assertFinding(withPrefixRule(templateOf('dev'), [{ prefix: { Ref: idOf(template, 'AWS::SQS::Queue') } }]), /Ref \w+ \(AWS::SQS::Queue\): no longest value assumed/);
@@ -92,16 +104,31 @@ test('one more copy of a failure\'s cause in the state exceeds 256 KiB', () => {
   assertFinding(editDefinition(templateOf('dev'), '"reason.$":"$.error.Cause"', '"reason.$":"$.error.Cause","again.$":"$.error.Cause"'), /can reach [\d,]+ bytes/);
 });
 
+test('the notifier\'s payload is bounded by the widest completion event and task token', () => {
+  const figure = judged(templateOf('dev')).figures.find((f) => f.startsWith(NOTIFIER) && /worst state payload/.test(f));
+  // The event's detail twice as JSON text (a 2,048-character failure reason of quotes) and a 2,048-character token.
+  assert.match(figure, /the task input of "Wake the waiting execution" \(TaskToken 2,050, Output [\d,]+\)/);
+  // Thirty more copies of the detail as text pass 256 KiB: the bound follows the data.
+  const copies = Array.from({ length: 30 }, (_, i) => `"c${i}.$":"States.JsonToString($.detail)"`).join(',');
+  assertFinding(editDefinition(templateOf('dev'), '"Output.$":"States.JsonToString($.detail)"', `"Output.$":"States.JsonToString($.detail)",${copies}`, NOTIFIER), /task input of "Wake the waiting execution" can reach/);
+});
+
 test('a result the judge cannot bound fails instead of passing', () => {
-  assertFinding(editDefinition(templateOf('dev'), '"ResultPath":null,"Resource":"arn:', '"ResultPath":"$.written","Resource":"arn:'),
-    /cannot bound the execution: no bound for what arn:\S+ returns into \$\.written/);
+  const unbound = (template, pattern) => assertFinding(template, new RegExp(`cannot bound the execution: ${pattern.source}`));
+  unbound(editStates(templateOf('dev'), (s) => { s['Start the transcription job'].ResultPath = '$.written'; }), /no bound for what arn:\S+startTranscriptionJob returns into \$\.written/);
+  unbound(editStates(templateOf('dev'), (s) => { s['Wait for the job to finish'].ResultPath = '$.woken'; }), /no bound for the callback output \S+ returns into \$\.woken/);
+  unbound(editDefinition(templateOf('dev'), '"#jobName, #taskToken, #status"', '"#jobName, #taskToken, #status, failureReason"', NOTIFIER), /GetItem projects failureReason: no length bound/);
+  unbound(editDefinition(templateOf('dev'), '"ProjectionExpression":"#jobName, #taskToken, #status",', '', NOTIFIER), /GetItem without a ProjectionExpression returns the whole item/);
+});
+
+test('an Express workflow whose timeout passes five minutes fails', () => {
+  assertFinding(editDefinition(templateOf('dev'), '"TimeoutSeconds":60,', '"TimeoutSeconds":301,', NOTIFIER), /an Express execution stops after 300 s, not 301 s/);
 });
 
 test('a longer polling plan or more retries make the history check fail', () => {
-  const planner = (template) => template.Resources[Object.keys(template.Resources).find((id) => id.startsWith('JobPlannerFunction'))].Properties.Environment.Variables;
   const longerPlan = templateOf('dev');
-  planner(longerPlan).POLL_GIVE_UP_AFTER_SECONDS = String(80 * 3600);
-  assertFinding(longerPlan, /the longest execution \(every retry spent, 9\d\d polls, the failure branch\) writes [\d,]+ history events/);
+  longerPlan.Resources[idOf(longerPlan, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables.POLL_GIVE_UP_AFTER_SECONDS = String(80 * 3600);
+  assertFinding(longerPlan, /the longest execution \(every retry spent, 1,000 polls, the failure branch\) writes [\d,]+ history events/);
   assertFinding(editDefinition(templateOf('dev'), '"MaxAttempts":8,', '"MaxAttempts":99,'), /writes [\d,]+ history events/);
 });
 
@@ -112,6 +139,8 @@ test('history events are counted per state type and attempt', () => {
   assert.equal(eventsOf({ Type: 'Task', Resource: lambda, Retry: [{ ErrorEquals: ['a'], MaxAttempts: 2 }, { ErrorEquals: ['b'] }] }), 2 + 3 * (1 + 2 + 3));
   assert.equal(eventsOf({ Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:transcribe:getTranscriptionJob', Retry: [{ ErrorEquals: ['a'], MaxAttempts: 0 }] }), 2 + 3);
   assert.equal(eventsOf({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2' }), 2 + 4);
+  // Entered, Scheduled, Started, Submitted, Succeeded or TimedOut, Exited.
+  assert.equal(eventsOf({ Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken', TimeoutSecondsPath: '$.t' }), 6);
 });
 
 test('a loop goes round as often as its counter allows, and a loop without a recognised bound fails', () => {
@@ -131,40 +160,59 @@ test('a loop goes round as often as its counter allows, and a loop without a rec
   const loopingDefault = structuredClone(definition);
   loopingDefault.States.Check.Default = 'Count';
   assert.throws(() => longestExecution(loopingDefault, { c: { n: 0, max: 3 } }), /unbounded/);
-  // The real polling loop is bounded by the plan's laterPolls.
-  const real = stateMachines(templateOf('dev'))[0].definition;
-  assert.equal(longestExecution(real, { job: { polling: { laterPolls: 9, laterPollsMade: 0 } } }).polls, 10);
+});
+
+test('a round of the real polling loop counts the callback wait, its Catch through a Wait state, the poll and its retries', () => {
+  const real = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition;
+  const polls = (laterPolls) => longestExecution(real, { job: { polling: { laterPolls, laterPollsMade: 0 } } });
+  assert.equal(polls(9).polls, 10);
+  const round = ['Wait for the job to finish', 'Wait before polling', 'Get the transcription job status', 'Check the job status', 'Schedule the next poll'];
+  assert.equal(polls(10).events - polls(9).events, round.reduce((n, s) => n + eventsOf(real.States[s]), 0));
+  assert.equal(polls(10).events - polls(9).events, 6 + 2 + (2 + 3 * (1 + 8)) + 2 + 2);
+});
+
+test('the polling bound is the C# pacing\'s (PollPacing.MostPolls, at most MaxPolls), and the widest plan holds that many waits', () => {
+  const dev = pollingBounds(pacingSettings(plannerEnvironment(templateOf('dev'))));
+  assert.deepEqual({ ...dev, mostPolls: undefined, polls: undefined }, { minIntervalSeconds: 10, maxIntervalSeconds: 300, givesUpAfterSeconds: 36_000, jobSecondsPerAudioSecond: 0.5, mostPolls: undefined, maxPolls: 1000, polls: undefined });
+  assert.equal(dev.polls, dev.mostPolls);
+  // Jitter only shortens later waits: more polls than the unjittered shortest job's 146 (10-300 s for 36,000 s).
+  assert.ok(dev.mostPolls > 146 && dev.mostPolls < 1000, `${dev.mostPolls}`);
+  const plan = widestPlan(dev);
+  assert.equal(plan.laterWaitSeconds.length, dev.polls - 1);
+  assert.equal(plan.laterPolls, dev.polls - 1);
+  // Above MaxPolls the planner refuses the plan: the bound is MaxPolls; invalid settings are refused as the planner refuses them.
+  assert.deepEqual(pollingBounds({ minIntervalSeconds: 1, maxIntervalSeconds: 1, givesUpAfterSeconds: 5000, jobSecondsPerAudioSecond: 1 }).polls, 1000);
+  assert.throws(() => pollingBounds({ minIntervalSeconds: 0, maxIntervalSeconds: 1, givesUpAfterSeconds: 5000, jobSecondsPerAudioSecond: 1 }), /rejects .*ArgumentOutOfRangeException/);
+});
+
+/** Every field's path and JSON type; an array by its first item. */
+const shape = (value, at = '$') => (Array.isArray(value) ? [`${at}: array`, ...(value.length ? shape(value[0], `${at}[]`) : [])]
+  : value !== null && typeof value === 'object' ? [`${at}: object`, ...Object.entries(value).flatMap(([k, v]) => shape(v, `${at}.${k}`))] : [`${at}: ${value === null ? 'null' : typeof value}`]).sort();
+
+test('the widest JobPlan and SkippedUpload have the fields and types of the real planner\'s answers', () => {
+  const environment = plannerEnvironment(templateOf('dev'));
+  const upload = (key) => ({ detail: { bucket: { name: 'raw' }, object: { key, size: 480_000, etag: 'abc', 'version-id': 'v1' } } });
+  const [planned, skipped] = askLocalInvoke([{ handler: 'JobPlanner', payload: upload('media/talk.mp3') }, { handler: 'JobPlanner', payload: upload('media/notes.txt') }], environment);
+  assert.ok(planned.ok && skipped.ok, JSON.stringify([planned, skipped]));
+  const event = maximalEvent();
+  assert.deepEqual(shape(jobPlan(event, environment, widestPlan(pollingBounds(pacingSettings(environment))))), shape(planned.result));
+  assert.deepEqual(shape(skippedUpload(event)), shape(skipped.result));
+});
+
+// What payload.mjs still copies from the C# (the post-processor's answer and the job-name limit, which no local
+// tool answers; the planner's answers are compared above), wherever in functions/ or contracts/ it lives.
+const MIRRORED = [/public const int MaxJobNameLength = [^;]+;/, /public sealed record PostProcessResult\([^;]*\);/, /PropertyNamingPolicy = [^,]+,\s*DefaultIgnoreCondition = [^,]+,/];
+const MIRRORED_FINGERPRINT = '246492be7ed54146';
+
+test('the C# that payload.mjs copies is unchanged', () => {
+  const sources = ['functions', 'contracts'].map((d) => join(ROOT, d)).filter(existsSync).flatMap(function files(dir) {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (['bin', 'obj'].includes(e.name) ? [] : files(join(dir, e.name))) : e.name.endsWith('.cs') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
+  });
+  const snippets = MIRRORED.map((pattern) => sources.map((s) => s.match(pattern)?.[0]).find(Boolean) ?? assert.fail(`no C# matches ${pattern}: update payload.mjs and MIRRORED`));
+  const fingerprint = createHash('sha256').update(snippets.map((s) => s.replace(/\s+/g, ' ')).join('\n')).digest('hex').slice(0, 16);
+  assert.equal(fingerprint, MIRRORED_FINGERPRINT, `the C# payload.mjs copies changed:\n${snippets.join('\n\n')}\nUpdate payload.mjs (the post-processor's result, the job-name bound), then MIRRORED_FINGERPRINT.`);
 });
 
 test('an oversized definition fails', () => {
   assertFinding(editDefinition(templateOf('dev'), '"Comment":"TranscribeStack (dev)', `"Comment":"${'x'.repeat(LIMITS.definitionBytes)}TranscribeStack (dev)`), /the rendered definition is [\d,]+ bytes/);
-});
-
-test('the polling plans are the C# planner\'s: its tests\' figures (10-300 s, 36,000 s)', () => {
-  const pacing = { min: 10, max: 300, givesUpAfter: 36_000 };
-  assert.deepEqual([60, 150, 271, 1, 9, 273, 301, 14_400].map((s) => waits(pacing, s)[0]), [66, 165, 299, 10, 10, 300, 300, 300]);
-  for (const s of [1, 299, 14_400, 200_000]) assert.equal(waits(pacing, s).reduce((a, b) => a + b), 36_000);
-  assert.equal(waits(pacing, 14_400)[1], 40);
-  const plans = pollingPlans({ POLL_MIN_INTERVAL_SECONDS: '10', POLL_MAX_INTERVAL_SECONDS: '300', POLL_GIVE_UP_AFTER_SECONDS: '36000' });
-  assert.equal(Math.max(...plans.map((p) => p.laterPolls)), waits(pacing, 1).length - 1);
-  assert.throws(() => pollingPlans({ POLL_MIN_INTERVAL_SECONDS: '1', POLL_MAX_INTERVAL_SECONDS: '1', POLL_GIVE_UP_AFTER_SECONDS: '5000' }), /more than 1000 polls/);
-});
-
-// What limits.mjs copies from the C# (the pacing, the planner's and post-processor's answers, their JSON naming),
-// wherever in functions/ or contracts/ it lives. A change there must be made in limits.mjs too, then pinned here.
-const MIRRORED = [
-  /public const double GrowthFraction = [^;]+;/, /public const int MaxPolls = [^;]+;/, /private List<int> Waits\([\s\S]*?\n {4}\}/,
-  /public sealed record PollingPlan\([\s\S]*?\);/, /public sealed record JobPlan\([\s\S]*?\);/, /public sealed record UploadSkip\([^;]*\);/,
-  /public sealed record SkippedUpload\([^;]*\);/, /public const int MaxJobNameLength = [^;]+;/, /public sealed record PostProcessResult\([^;]*\);/,
-  /PropertyNamingPolicy = [^,]+,\s*DefaultIgnoreCondition = [^,]+,/,
-];
-const MIRRORED_FINGERPRINT = '54534cabdfe6b644';
-
-test('the C# that limits.mjs copies is unchanged', () => {
-  const sources = ['functions', 'contracts'].map((d) => join(ROOT, d)).filter(existsSync).flatMap(function files(dir) {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (['bin', 'obj'].includes(e.name) ? [] : files(join(dir, e.name))) : e.name.endsWith('.cs') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
-  });
-  const snippets = MIRRORED.map((pattern) => sources.map((s) => s.match(pattern)?.[0]).find(Boolean) ?? assert.fail(`no C# matches ${pattern}: update limits.mjs and MIRRORED`));
-  const fingerprint = createHash('sha256').update(snippets.map((s) => s.replace(/\s+/g, ' ')).join('\n')).digest('hex').slice(0, 16);
-  assert.equal(fingerprint, MIRRORED_FINGERPRINT, `the C# limits.mjs copies changed:\n${snippets.join('\n\n')}\nUpdate limits.mjs (waits, pollingPlans, jobPlan, skippedUpload, the post-processor's result), then MIRRORED_FINGERPRINT.`);
 });

@@ -20,7 +20,7 @@
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ENVIRONMENTS, ROOT, loadTemplate } from '../support/templates.mjs';
+import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
 
 /** The resource database, loaded once per process (about 0.4 s). */
 export const loadDatabase = () => loadAwsServiceSpec();

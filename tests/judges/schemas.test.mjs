@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENVIRONMENTS, ROOT, loadTemplate, onlyId } from '../support/templates.mjs';
+import { ENVIRONMENTS, ROOT, loadTemplate, onlyId } from '../../testkit/templates.mjs';
 import { checkTemplate, loadDatabase } from './schemas.mjs';
 
 const CDK_OUT = resolve(process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out'));

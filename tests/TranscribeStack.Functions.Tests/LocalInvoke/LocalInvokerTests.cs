@@ -51,6 +51,39 @@ public sealed class LocalInvokerTests
     }
 
     [Fact]
+    public async Task PollPacingRequest_AnswersThePacingsBoundsFromItsSettings()
+    {
+        var answer = Assert.Single(await Run("""{"handler":"PollPacing","payload":{"minIntervalSeconds":10,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""" + "\n"));
+
+        Assert.True(answer["ok"]!.GetValue<bool>());
+        Assert.Equal(Fixture.Pacing.MostPolls, answer["result"]!["mostPolls"]!.GetValue<int>());
+        Assert.Equal(PollPacing.MaxPolls, answer["result"]!["maxPolls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PollPacingRequest_WithSettingsThePacingRejects_IsAnsweredWithItsError()
+    {
+        var answers = await Run(string.Join(
+            '\n',
+            """{"handler":"PollPacing","payload":{"minIntervalSeconds":0,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
+            """{"handler":"PollPacing","payload":{"minIntervalSeconds":10,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000}}"""));
+
+        Assert.Equal([false, false], answers.Select(a => a["ok"]!.GetValue<bool>()));
+        Assert.Equal(nameof(ArgumentOutOfRangeException), answers[0]["errorType"]!.GetValue<string>());
+        Assert.Contains("jobSecondsPerAudioSecond", answers[1]["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PollPacingRequest_NeedsNoPlannerSettings()
+    {
+        var answer = Assert.Single(await Run(
+            """{"handler":"PollPacing","payload":{"minIntervalSeconds":10,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
+            () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
+
+        Assert.True(answer["ok"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task MissingSettings_AreReportedPerRequest()
     {
         var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""", () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));

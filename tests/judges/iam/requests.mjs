@@ -3,7 +3,7 @@
 // explains it); simulate.mjs runs every line against the policies of a synthesized template.
 //
 // - RESOURCES names the stack's resources by CloudFormation type and logical-id prefix (the
-//   construct path, as tests/workflow/harness.mjs finds them); `t.arn.<name>` / `t.name.<name>`.
+//   construct path, as testkit/workflow.mjs finds them); `t.arn.<name>` / `t.name.<name>`.
 // - PRINCIPALS is one group per principal: an IAM role (by logical-id prefix: its identity
 //   policies apply) or a service principal (only resource policies apply). A new principal is a
 //   new group of a few lines; `environments` limits a group to where the principal exists.
@@ -12,7 +12,7 @@
 //   `assumption` marks a line that rests on our reading of AWS, not on AWS documentation.
 // simulate.mjs adds what every real call carries (TLS, principal account, KMS caller account);
 // a context key set to undefined is absent from the request.
-import { REGION } from '../../support/templates.mjs';
+import { REGION } from '../../../testkit/templates.mjs';
 
 export const RESOURCES = {
   key: ['AWS::KMS::Key', 'EncryptionKey'],
@@ -30,6 +30,10 @@ export const RESOURCES = {
   plannerLogs: ['AWS::Logs::LogGroup', 'JobPlannerLogs'],
   postProcessorLogs: ['AWS::Logs::LogGroup', 'PostProcessorLogs'],
   workflowLogs: ['AWS::Logs::LogGroup', 'WorkflowLogs'],
+  notifier: ['AWS::StepFunctions::StateMachine', 'CompletionNotifierStateMachine'],
+  notifierLogs: ['AWS::Logs::LogGroup', 'CompletionNotifierLogs'],
+  completionRule: ['AWS::Events::Rule', 'CompletionNotifierRule'],
+  completionQueue: ['AWS::SQS::Queue', 'CompletionNotifierEventDeadLetterQueue'],
 };
 
 const FOREIGN = '111122223333'; // another account: the confused deputy's victim
@@ -55,6 +59,10 @@ const LOGS_KMS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEn
 const LOG_DELIVERY = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'];
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+// What a waiting execution writes into its job's item, and what the notifier reads of it (dynamodb:Attributes:
+// the key, and the attributes the request's expressions or projection name).
+const WAITING_ITEM = ['jobName', 'taskToken', 'status', 'mediaUri', 'executionArn', 'updatedAt'];
+const WAKING_READ = ['jobName', 'taskToken', 'status'];
 
 /** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
 function common(t) {
@@ -110,18 +118,21 @@ function workflowRole(t) {
     ...allow('lambda:InvokeFunction', [t.arn.planner, t.arn.postProcessor], {}, 'its two steps'),
     ...allow('lambda:InvokeFunction', [`${t.arn.planner}:1`, `${t.arn.postProcessor}:live`], {}, 'any version or alias of them'),
     ...allow('dynamodb:PutItem', t.arn.table, {}, 'records failures in the table'),
+    ...allow('dynamodb:UpdateItem', t.arn.table, { 'dynamodb:Attributes': WAITING_ITEM }, 'stores its task token in the job\'s item, then waits'),
+    ...deny('dynamodb:UpdateItem', t.arn.table, { 'dynamodb:Attributes': [...WAITING_ITEM, 'failureReason'] }, 'no attribute beyond the waiting ones'),
+    ...deny('dynamodb:UpdateItem', t.arn.table, { 'dynamodb:Attributes': WAITING_ITEM, 'dynamodb:ReturnValues': 'ALL_OLD' }, 'the update returns no attribute it may not write'),
+    ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': WAKING_READ }, 'the workflow reads no item'),
     ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
     ...allow('sqs:SendMessage', t.arn.failureQueue, {}, 'sends the failure to its dead-letter queue'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', failureQueue), 'SQS encrypts the message as the caller'),
     ...deny('sqs:SendMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
     ...deny('sqs:SendMessage', t.arn.eventQueue, {}, 'the event dead-letter queue is EventBridge\'s'),
-    ...t.only('prod', () => [
-      ...allow('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'transcribe.amazonaws.com' }, 'hands the data-access role to Transcribe'),
-      ...deny('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'lambda.amazonaws.com' }, 'to no other service'),
-    ]),
+    ...allow('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'transcribe.amazonaws.com' }, 'hands the data-access role to Transcribe (jobs may queue)'),
+    ...deny('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'lambda.amazonaws.com' }, 'to no other service'),
     ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
     ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
     ...deny('states:StartExecution', t.arn.stateMachine, {}, 'the workflow never starts executions'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
   ];
 }
 
@@ -209,13 +220,53 @@ function uploadTriggerTargetRole(t) {
   ];
 }
 
-function eventBridgeService(t) {
-  const mine = source(t.account, t.arn.uploadRule);
-  const queue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.eventQueue };
+function completionNotifierRole(t) {
+  const self = t.role('CompletionNotifierRole');
+  const states = { by: 'states.amazonaws.com' };
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
   return [
-    ...allow('sqs:SendMessage', t.arn.eventQueue, mine, 'dead-letters undeliverable upload events'),
-    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...mine, ...queue }, 'the queue is encrypted with the stack key'),
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.notifier), 'Step Functions runs the notifier as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    ...allow('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': WAKING_READ }, 'reads the waiting execution\'s token and the job\'s status'),
+    ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': [...WAKING_READ, 'failureReason'] }, 'no other attribute of the item'),
+    // How DynamoDB fills dynamodb:Attributes for a read without a projection is not documented: the key alone
+    // assumed, with dynamodb:Select ALL_ATTRIBUTES (AWS's attribute example pairs the two conditions for this).
+    ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': ['jobName'], 'dynamodb:Select': 'ALL_ATTRIBUTES' }, 'not the whole item (no projection)', { assumption: true }),
+    ...deny(['dynamodb:PutItem', 'dynamodb:UpdateItem'], t.arn.table, { 'dynamodb:Attributes': WAKING_READ }, 'reads only'),
+    ...deny('dynamodb:Scan', t.arn.table, {}, 'looks up one job, never the table'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB decrypts the item with the table key'),
+    ...deny(['kms:Encrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'reading needs only Decrypt'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through DynamoDB'),
+    ...allow('states:SendTaskSuccess', '*', {}, 'wakes the waiting execution (no resource type, no condition key)'),
+    ...deny('states:SendTaskFailure', '*', {}, 'never fails a waiting execution'),
+    ...deny('states:StopExecution', execution, {}, 'never stops the workflow'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'never starts the workflow'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+  ];
+}
+
+function completionTargetRole(t) {
+  const self = t.role('CompletionNotifierTargetRole');
+  const events = { by: 'events.amazonaws.com' };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.completionRule), 'EventBridge delivers completion events as this role', events),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...allow('states:StartExecution', t.arn.notifier, {}, 'starts the notifier'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow'),
+  ];
+}
+
+function eventBridgeService(t) {
+  const rule = (name) => source(t.account, t.arn[name]);
+  const queue = (name) => ({ 'kms:EncryptionContext:aws:sqs:arn': t.arn[name] });
+  return [
+    ...allow('sqs:SendMessage', t.arn.eventQueue, rule('uploadRule'), 'dead-letters undeliverable upload events'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('uploadRule'), ...queue('eventQueue') }, 'the queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.eventQueue, source(t.account, `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`), 'only the upload rule'),
+    ...allow('sqs:SendMessage', t.arn.completionQueue, rule('completionRule'), 'dead-letters undeliverable completion events'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('completionRule'), ...queue('completionQueue') }, 'that queue is encrypted with the stack key'),
+    ...deny('sqs:SendMessage', t.arn.completionQueue, rule('uploadRule'), 'only the completion rule'),
   ];
 }
 
@@ -235,7 +286,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -254,10 +305,12 @@ function s3LoggingService(t) {
 export const PRINCIPALS = [
   { role: 'WorkflowRole', requests: workflowRole },
   { service: 'transcribe.amazonaws.com', requests: transcribeService },
-  { role: 'WorkflowTranscribeDataAccessRole', environments: ['prod'], requests: dataAccessRole },
+  { role: 'WorkflowTranscribeDataAccessRole', requests: dataAccessRole },
   { role: 'PostProcessorRole', requests: postProcessorRole },
   { role: 'JobPlannerRole', requests: jobPlannerRole },
   { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
+  { role: 'CompletionNotifierRole', requests: completionNotifierRole },
+  { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
   { service: 'events.amazonaws.com', requests: eventBridgeService },
   { service: 'cloudwatch.amazonaws.com', requests: cloudWatchService },
   { service: `logs.${REGION}.amazonaws.com`, requests: logsService },

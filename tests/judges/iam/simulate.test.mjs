@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ENVIRONMENTS, loadTemplate } from '../../support/templates.mjs';
+import { ENVIRONMENTS, loadTemplate } from '../../../testkit/templates.mjs';
 import { decide, defaultCdkOut, judge, label, resourcePolicy, validateDocument, validateRequest } from './simulate.mjs';
 
 const cdkOut = defaultCdkOut();
-const ENV = 'prod'; // the environment with every principal (the data-access role exists only there)
+const ENV = 'prod'; // every principal exists in every environment; prod's settings are the strictest
 const ACCOUNT = '123456789012';
 const baseline = await judge(loadTemplate(ENV, { cdkOut }), ENV);
 
@@ -105,6 +105,24 @@ test('narrowing the Logs statement to another prefix denies this stack\'s log gr
   assertBroken(broken, 'DENIED logs.us-east-1.amazonaws.com kms:GenerateDataKey <key> (encrypts this stack\'s log group (workflowLogs))');
 });
 
+test('dropping the dynamodb:Attributes condition lets the notifier read the whole item, and the workflow write any attribute', async () => {
+  const broken = await brokenBy((r) => {
+    delete find(statements(r, 'AWS::IAM::Policy', 'CompletionNotifierRole'), (x) => actionsOf(x).includes('dynamodb:GetItem')).Condition;
+    find(statements(r, 'AWS::IAM::Policy', 'WorkflowRole'), (x) => actionsOf(x).includes('dynamodb:UpdateItem')).Condition['ForAllValues:StringEquals']['dynamodb:Attributes'].push('failureReason');
+  });
+  assertBroken(broken, 'ALLOWED CompletionNotifierRole dynamodb:GetItem <table> (no other attribute of the item)');
+  assertBroken(broken, 'ALLOWED WorkflowRole dynamodb:UpdateItem <table> (no attribute beyond the waiting ones)');
+});
+
+test('widening the completion target lets it start the workflow, and an open dead-letter queue takes any rule\'s events', async () => {
+  const broken = await brokenBy((r) => {
+    find(statements(r, 'AWS::IAM::Policy', 'CompletionNotifierTargetRole'), (x) => actionsOf(x).includes('states:StartExecution')).Resource = '*';
+    delete find(statements(r, 'AWS::SQS::QueuePolicy', 'CompletionNotifierEventDeadLetterQueue'), (x) => x.Effect === 'Allow').Condition;
+  });
+  assertBroken(broken, 'ALLOWED CompletionNotifierTargetRole states:StartExecution <stateMachine> (not the workflow)');
+  assertBroken(broken, 'ALLOWED events.amazonaws.com sqs:SendMessage <completionQueue> (only the completion rule)');
+});
+
 test('kms:EncryptionContext conditions are decided with the context the request carries', async () => {
   const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000`;
   const keyPolicy = resourcePolicy('key', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] });
@@ -140,6 +158,11 @@ test('requests are validated the same way', async () => {
     'unknown condition key sqs:NoSuchKey',
     'condition key kms:ViaService does not apply to sqs:SendMessage',
   ]);
+  // The attribute conditions of the notifier's reads and the workflow's writes are keys of those actions.
+  const table = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t`;
+  assert.deepEqual(await validateRequest({ action: 'dynamodb:GetItem', resource: table, context: { 'dynamodb:Attributes': ['a'], 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } }), []);
+  assert.deepEqual(await validateRequest({ action: 'dynamodb:UpdateItem', resource: table, context: { 'dynamodb:Attributes': ['a'], 'dynamodb:ReturnValues': 'NONE' } }), []);
+  assert.deepEqual(await validateRequest({ action: 'dynamodb:GetItem', resource: table, context: { 'dynamodb:ReturnValues': 'NONE' } }), ['condition key dynamodb:ReturnValues does not apply to dynamodb:GetItem']);
 });
 
 test('a principal missing from the template fails clearly', async () => {

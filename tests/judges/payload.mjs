@@ -1,0 +1,241 @@
+// Check 2 of the limits judge (limits.mjs): the largest state payload the pipeline can produce, against Step
+// Functions' 256 KiB. Every path of a state machine's data flow is run on the widest inputs: each field at its
+// widest, each Choice taking every branch its rules' values could take (values are widened; a field's presence
+// and type are exact), each Task's result at its widest. What a value's widest is, and why, is said where it is
+// set; a value without a bound is a finding (the caller reports the thrown error), never a pass.
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { resolver } from '../../testkit/templates.mjs';
+import { uploadEvent } from '../../testkit/events.mjs';
+import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
+import { fillTemplate, placeResult as place, readPath as read } from './dataflow.mjs';
+import { sdkModel, taskTarget } from './sdk-models.mjs';
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const bytes = (value) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+export const x = (n, c = 'x') => c.repeat(n);
+export const widest = (values) => values.reduce((a, b) => (bytes(b) > bytes(a) ? b : a));
+const fail = (message) => { throw new Error(message); };
+
+// Longest values of references. ARNs (IAM reference-arns.html) with the partition "aws-iso-b" (9 characters),
+// a region of 20 (the longest code today has 14) and a 12-digit account; bucket names 3-63 characters (S3
+// bucketnamingrules.html); state machine and execution names 80 (service-quotas.html, "General quotas"); rule
+// names 64 and event bus names 256 (EventBridge PutRule; a rule's Ref is its name, "bus|name" on a custom bus: the
+// longer assumed). A reference to anything else is a finding until its longest value is added here.
+export const ARN = (service, resource) => `arn:${x(9, 'p')}:${service}:${x(20, 'r')}:${x(12, '1')}:${resource}`;
+export const STATE_MACHINE_ARN = ARN('states', `stateMachine:${x(80, 'n')}`);
+export const LONGEST = {
+  'AWS::S3::Bucket': { ref: x(63, 'b'), Arn: `arn:${x(9, 'p')}:s3:::${x(63, 'b')}` },
+  'AWS::StepFunctions::StateMachine': { ref: STATE_MACHINE_ARN, Arn: STATE_MACHINE_ARN, Name: x(80, 'n') },
+  'AWS::Events::Rule': { ref: `${x(256, 'e')}|${x(64, 'n')}`, Arn: ARN('events', `rule/${x(256, 'e')}/${x(64, 'n')}`) },
+};
+export const PSEUDO = { 'AWS::Partition': x(9, 'p'), 'AWS::Region': x(20, 'r'), 'AWS::AccountId': x(12, '1'), 'AWS::URLSuffix': x(20, 'u'), 'AWS::StackName': x(128, 's') };
+
+// Widest values of the pipeline's inputs. Text of unknown content is made of the character that costs most in JSON:
+// an S3 key may hold control characters (S3 object-keys.html) and JSON writes U+0001 as \u0001, six bytes a byte of
+// key; an error cause is JSON text (Lambda's error document) or a service's message, with no raw control character,
+// where a quote costs two bytes (\"). A double prints in at most 24 characters, a long in 20; States.MathAdd works
+// on 32-bit integers (intrinsic functions reference). Timestamps as Transcribe documents them.
+const [KEY_CHAR, CAUSE_CHAR, TIMESTAMP] = ['\u0001', '"', '2022-05-04T12:33:13.922000-07:00'];
+const [WIDEST_NUMBER, WIDEST_INT, WIDEST_LONG] = [-1.7976931348623157e308, -2147483648, -9223372036854775808];
+// Step Functions' error and cause: at most 256 and 32,768 characters (API_TaskFailedEventDetails.html).
+const ERROR = { Error: x(256, 'E'), Cause: x(32_768, CAUSE_CHAR) };
+
+/** The S3 "Object Created" event with a 1,024-byte key and a 1,024-byte version ID, S3's limits for both. */
+export function maximalEvent() {
+  const event = uploadEvent({ rawBucket: LONGEST['AWS::S3::Bucket'].ref }, `media/${x(1024 - 11, KEY_CHAR)}.webm`,
+    { versionId: x(1024, 'v'), size: WIDEST_LONG, etag: `${x(32, '0')}-10000` }); // a multipart ETag: up to 10,000 parts
+  // IPv6 text is at most 45 characters; a requester is an account or a service principal (128 assumed).
+  return { ...event, region: x(20, 'r'), detail: { ...event.detail, requester: x(128), 'source-ip-address': x(45), reason: 'CompleteMultipartUpload' } };
+}
+
+// A "Transcribe Job State Change" event as Transcribe sends it (monitoring-events.html): a FAILED job's carries
+// its FailureReason (2,048 characters assumed, as GetTranscriptionJob's below); a job name is at most 200 characters.
+export function maximalJobEvent() {
+  const event = jobStateChangeEvent({ name: x(200, 'j'), status: 'FAILED', failureReason: x(STRING_BOUNDS['TranscriptionJob.FailureReason'], CAUSE_CHAR), atMs: 0 });
+  return { ...event, region: x(20, 'r') };
+}
+
+// What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
+const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent };
+
+/** The widest input of a state machine: the widest event of the one rule that targets it. */
+export function widestInput(template, stateMachineId) {
+  const targeting = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')
+    .flatMap((r) => (r.Properties.Targets ?? []).filter((t) => t.Arn?.Ref === stateMachineId).map((target) => ({ rule: r, target })));
+  if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
+  const [{ rule, target }] = targeting;
+  for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${stateMachineId} sets ${field}: not modelled`);
+  const sources = rule.Properties.EventPattern?.source ?? [];
+  const events = sources.map((source) => EVENTS_BY_SOURCE[source] ?? fail(`no widest event of ${source} (starts ${stateMachineId})`));
+  return events.length ? widest(events.map((make) => make())) : fail(`the rule of ${stateMachineId} matches no source: no bound for its input`);
+}
+
+/** The planner's JobPlan for `event` at its widest, with the polling plan `polling`. */
+export function jobPlan(event, settings, polling) {
+  const { bucket: { name: bucket }, object: { key, 'version-id': versionId, size } } = event.detail;
+  const jobName = x(200, 'j'); // JobPlanner.MaxJobNameLength, Transcribe's limit
+  const mediaFormat = widest(Object.values(sdkModel('transcribe').sdk.MediaFormat));
+  const transcriptKey = `${settings.TRANSCRIPT_PREFIX ?? ''}${settings.TRANSCRIPT_FILE_PREFIX ?? ''}${jobName}.json`;
+  return { jobName, mediaUri: `s3://${bucket}/${key}`, mediaFormat, bucket, key, versionId, sizeBytes: size, transcriptKey, expectedAudioSeconds: WIDEST_INT, expectedJobSeconds: WIDEST_INT, polling };
+}
+
+// The planner's other answer, a SkippedUpload: its detail quotes the key and at worst its extension (the key's
+// tail): two keys and 256 characters of text assumed.
+export function skippedUpload(event) {
+  const { jobName, mediaUri, key } = jobPlan(event, {}, null);
+  return { jobName, mediaUri, skipped: { reason: 'UnsupportedMediaFormat', detail: `'${key}' has the extension '${key}'; ${x(256)}` } };
+}
+
+/**
+ * The widest polling plan of a pacing (pacing.mjs pollingBounds): as many waits as a plan can hold, each at the
+ * longest interval (no wait is longer, nor longer than the give-up time), wider than any plan the planner answers.
+ */
+export function widestPlan({ maxIntervalSeconds, givesUpAfterSeconds, polls }) {
+  const longest = Math.min(maxIntervalSeconds, givesUpAfterSeconds);
+  return { waitSeconds: longest, laterWaitSeconds: Array(polls - 1).fill(longest), laterPolls: polls - 1, laterPollsMade: 0, givesUpAfterSeconds };
+}
+
+// GetTranscriptionJob's job echoes the start request (a collection the request leaves out stays out: the job's tags,
+// languages and redaction types are the request's); every other member at its longest. Lengths the SDK's schemas
+// lack, from the Transcribe API reference (API_TranscriptionJob.html and the data types it links):
+const STRING_BOUNDS = {
+  'TranscriptionJob.TranscriptionJobName': 200, 'Media.MediaFileUri': 2000, 'Media.RedactedMediaFileUri': 2000, 'Transcript.TranscriptFileUri': 2000,
+  'Transcript.RedactedTranscriptFileUri': 2000, 'SubtitlesOutput.SubtitleFileUris': 2000, 'Settings.VocabularyName': 200, 'Settings.VocabularyFilterName': 200,
+  'ModelSettings.LanguageModelName': 200, 'JobExecutionSettings.DataAccessRoleArn': 2048, 'Tag.Key': 128, 'Tag.Value': 256,
+  'TranscriptionJob.FailureReason': 2048, // unbounded in the model; the documented reasons are sentences under 100 characters
+};
+const COUNT_BOUNDS = { 'TranscriptionJob.LanguageCodes': 'LanguageCode', 'SubtitlesOutput.SubtitleFileUris': 'SubtitleFormat' }; // an item a value
+
+function modelMax(ns, struct, member, model, asItem = false) {
+  const where = `${struct}.${member}`;
+  const use = model.enumOf(struct, member);
+  if (ns.isStructSchema()) return Object.fromEntries([...ns.structIterator()].map(([n, m]) => [n, modelMax(m, ns.getSchema()[2], n, model)]));
+  if (!asItem && (ns.isListSchema() || ns.isMapSchema())) {
+    const values = Object.values(model.sdk[COUNT_BOUNDS[where] ?? use?.name ?? fail(`no bound for the number of items of ${where}`)]);
+    const item = modelMax(ns.getValueSchema(), struct, member, model, true);
+    return ns.isMapSchema() ? Object.fromEntries(values.map((k) => [k, item])) : values.map(() => item);
+  }
+  if (use && use.as === (asItem ? 'item' : 'value')) return widest(use.values);
+  if (ns.isStringSchema()) return x(STRING_BOUNDS[where] ?? fail(`no length bound for ${where}`));
+  if (ns.isNumericSchema() || ns.isBooleanSchema() || ns.isTimestampSchema()) return ns.isNumericSchema() ? WIDEST_NUMBER : ns.isBooleanSchema() ? false : TIMESTAMP;
+  return fail(`no bound for ${where} (${ns.getName()})`);
+}
+
+function echoed(out, request, given, model) {
+  const requested = new Map(request ? [...request.structIterator()] : []);
+  return Object.fromEntries([...out.structIterator()].flatMap(([name, m]) => {
+    const value = given?.[name];
+    if (requested.has(name) && value !== undefined) return [[name, m.isStructSchema() && isObject(value) ? echoed(m, requested.get(name), value, model) : value]];
+    return requested.has(name) && (m.isListSchema() || m.isMapSchema()) ? [] : [[name, modelMax(m, out.getSchema()[2], name, model)]];
+  }));
+}
+
+// Intrinsic functions by the widest value they can give (intrinsic functions reference: MathAdd works on 32-bit integers).
+function widestCall(name, args) {
+  if (args.includes(undefined)) return undefined; // a path that finds nothing fails the execution there: no payload
+  if (name === 'States.Format') { let i = 0; return args[0].replace(/\{\}/g, () => (typeof args[++i] === 'string' ? args[i] : JSON.stringify(args[i]))); }
+  if (name === 'States.ArrayGetItem') return widest(args[0]); // whichever item it is, the widest bounds it
+  if (name === 'States.JsonToString') return JSON.stringify(args[0]);
+  return name === 'States.MathAdd' ? WIDEST_INT : fail(`${name}: no size rule`);
+}
+const fill = (node, data, context) => fillTemplate(node, data, context, widestCall);
+
+export const functionIds = (template) => new Map(Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id]) => [resolver(template).getAtt(id, 'Arn'), id]));
+
+/** The state of `definition` that invokes the job planner, if any. */
+export const plannerState = (template, definition) => Object.values(definition.States).find((s) => functionIds(template).get(s.Resource)?.startsWith('JobPlanner'));
+
+// What a GetItem with a ProjectionExpression returns: those attributes of the item, each as the string (S) the
+// pipeline writes it as, at its longest: a job name as Transcribe allows it (JobPlanner.MaxJobNameLength), a task
+// token as SendTaskSuccess takes it ("taskToken ... Maximum length of 2048", Step Functions API reference), a
+// status word (64 characters assumed, as the post-processor's words). Another attribute is a finding until added.
+const ITEM_ATTRIBUTES = { jobName: 200, taskToken: 2048, status: 64 };
+
+function projectedItem(request) {
+  if (typeof request.ProjectionExpression !== 'string') fail('GetItem without a ProjectionExpression returns the whole item: no bound');
+  if ((request.ReturnConsumedCapacity ?? 'NONE') !== 'NONE') fail('GetItem with ReturnConsumedCapacity: no bound for the capacity');
+  const names = request.ProjectionExpression.split(',').map((n) => n.trim()).map((n) => (n.startsWith('#') ? request.ExpressionAttributeNames?.[n] : n));
+  return { Item: Object.fromEntries(names.map((n) => [n, { S: x(ITEM_ATTRIBUTES[n] ?? fail(`GetItem projects ${n}: no length bound for it`)) }])) };
+}
+
+/** What a Task returns at its widest (our functions told apart by logical id); requests: the Tasks' widest requests. */
+export function results(template, plannerAnswer) {
+  const functions = functionIds(template);
+  const transcribe = sdkModel('transcribe');
+  return (state, requests, request) => {
+    const id = functions.get(state.Resource) ?? '';
+    const target = taskTarget(state.Resource);
+    if (id.startsWith('JobPlanner')) return plannerAnswer ?? fail('no planner answer to bound the planner\'s result');
+    // PostProcessResult: a job name, two words (64 characters assumed), two numbers.
+    if (id.startsWith('PostProcessor')) return { jobName: x(200, 'j'), status: x(64), outcome: x(64), wordCount: WIDEST_INT, durationSeconds: WIDEST_NUMBER };
+    // A callback's result is whatever its sender passes to SendTaskSuccess.
+    if (target.pattern === '.waitForTaskToken') return fail(`no bound for the callback output ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
+    if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:getItem') return projectedItem(request);
+    if (`${target.service}:${target.action}` !== 'transcribe:getTranscriptionJob') return fail(`no bound for what ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
+    const job = transcribe.operation('getTranscriptionJob').output.getMemberSchema('TranscriptionJob');
+    return { TranscriptionJob: echoed(job, transcribe.operation('startTranscriptionJob').input, requests.get('transcribe:startTranscriptionJob') ?? {}, transcribe) };
+  };
+}
+
+/** A Choice rule on the widest data: true or false when a field's presence or type decides it, undefined when a value would. */
+function decide(rule, data, context) {
+  const all = (rules) => rules.map((r) => decide(r, data, context));
+  if (rule.And || rule.Or) {
+    const [found, other] = rule.And ? [false, true] : [true, false];
+    const results = all(rule.And ?? rule.Or);
+    return results.includes(found) ? found : results.every((r) => r === other) ? other : undefined;
+  }
+  if (rule.Not) return decide(rule.Not, data, context) === undefined ? undefined : !decide(rule.Not, data, context);
+  const value = read(data, rule.Variable, context);
+  if ('IsPresent' in rule) return (value !== undefined) === rule.IsPresent;
+  const type = { IsNull: value === null, IsString: typeof value === 'string', IsNumeric: typeof value === 'number', IsBoolean: typeof value === 'boolean' };
+  const test = Object.keys(type).find((t) => t in rule);
+  return value === undefined ? false : test ? type[test] === rule[test] : undefined;
+}
+
+/** The widest state payload { bytes, what, value } of `definition` started with `event`; result(state, requests, request): a Task's widest result. */
+export function worstPayload(definition, result, event) {
+  // The context object (input-output-contextobject.html); a callback task's token as SendTaskSuccess takes it.
+  const execution = { Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`, Name: x(80, 'n'), StartTime: TIMESTAMP, Input: event };
+  const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') } });
+  let worst = { bytes: 0 };
+  const measure = (what, value) => bytes(value) > worst.bytes && (worst = { bytes: bytes(value), what, value });
+  const [requests, seen, pending] = [new Map(), new Set(), [[definition.StartAt, event]]];
+  while (pending.length) {
+    const [name, input] = pending.pop();
+    // A loop brings a state the same data again once its fields are at their widest: there the path ends.
+    const visit = `${name}\n${createHash('sha1').update(JSON.stringify(input)).digest('hex')}`;
+    if (seen.has(visit)) continue;
+    if (seen.add(visit).size > 10_000) fail('the data flow does not settle');
+    const [state, $$] = [definition.States[name], context(name)];
+    const view = (data, path) => (path === undefined ? data : path === null ? {} : read(data, path, $$));
+    const effective = view(input, state.InputPath);
+    measure(`input of "${name}"`, input);
+    let next = [];
+    if (state.Type === 'Pass') next = [[state.Next, place(input, state.ResultPath, state.Parameters ? fill(state.Parameters, effective, $$) : state.Result ?? effective)]];
+    else if (state.Type === 'Task') {
+      const request = state.Parameters ? fill(state.Parameters, effective, $$) : effective;
+      const target = `${taskTarget(state.Resource).service}:${taskTarget(state.Resource).action}`;
+      measure(`task input of "${name}"`, request);
+      requests.set(target, widest([requests.get(target) ?? request, request])); // what a later call echoes
+      const raw = state.ResultPath === null ? undefined : result(state, requests, request);
+      if (raw !== undefined) measure(`result of "${name}"`, raw);
+      next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)],
+        ...(state.Catch ?? []).map((c) => [c.Next, place(input, c.ResultPath, ERROR), ' after a caught error'])];
+    } else if (state.Type === 'Choice') {
+      // Every rule the data cannot decide may match; one it decides true ends the search, the Default included.
+      const open = (state.Choices ?? []).map((c) => [c, decide(c, effective, $$)]).filter(([, d]) => d !== false);
+      const decided = open.findIndex(([, d]) => d === true);
+      next = [...open.slice(0, decided < 0 ? open.length : decided + 1).map(([c]) => c.Next), ...(decided < 0 ? [state.Default] : [])].map((n) => [n, effective]);
+    } else if (state.Type === 'Wait') next = [[state.Next, effective]];
+    else if (state.Type !== 'Succeed' && state.Type !== 'Fail') fail(`"${name}": ${state.Type} states are not modelled`);
+    for (const [to, data, after = ''] of next.filter(([to]) => to)) {
+      const output = after ? data : view(data, state.OutputPath);
+      measure(`output of "${name}"${after}`, output);
+      pending.push([to, output]);
+    }
+  }
+  return worst;
+}
+
