@@ -37,6 +37,47 @@ export class FakeTable {
     this.writes.push(structuredClone(Item));
     return {};
   }
+
+  /**
+   * UpdateItem as the AWS SDK integration calls it (errors named "DynamoDb.*"): ConditionExpression
+   * as for PutItem, UpdateExpression of SET assignments (`SET #a = :a, #b = :b`) only.
+   */
+  updateItem({ TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames = {}, ExpressionAttributeValues = {} }) {
+    if (this.tableName && TableName !== this.tableName) fail(`UpdateItem on '${TableName}', expected the metadata table '${this.tableName}'`);
+    const key = Key?.jobName?.S;
+    if (!key || Object.keys(Key).length !== 1) throw serviceError('DynamoDb', 'ValidationException', 'The provided key element does not match the schema');
+    const used = { names: new Set(), values: new Set() };
+    const current = this.records.get(key);
+    const ok = ConditionExpression ? evaluateCondition(ConditionExpression, current, ExpressionAttributeNames, ExpressionAttributeValues, used, 'DynamoDb') : true;
+    const match = /^SET\s+(.+)$/s.exec(UpdateExpression ?? '') ?? fail(`update expression not modelled: ${UpdateExpression}`);
+    const updates = match[1].split(',').map((assignment) => {
+      const [, name, value] = /^\s*(#[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(assignment) ?? fail(`update assignment not modelled: ${assignment}`);
+      used.names.add(name);
+      used.values.add(value);
+      const attribute = ExpressionAttributeNames[name] ?? (() => { throw serviceError('DynamoDb', 'ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${name}`); })();
+      if (attribute === 'jobName') throw serviceError('DynamoDb', 'ValidationException', 'Cannot update attribute jobName. This attribute is part of the key');
+      return [attribute, ExpressionAttributeValues[value] ?? (() => { throw serviceError('DynamoDb', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${value}`); })()];
+    });
+    const unused = [...Object.keys(ExpressionAttributeNames).filter((n) => !used.names.has(n)), ...Object.keys(ExpressionAttributeValues).filter((v) => !used.values.has(v))];
+    if (unused.length) throw serviceError('DynamoDb', 'ValidationException', `Value provided in ExpressionAttributeNames/Values unused in expressions: keys: {${unused}}`);
+    if (!ok) throw serviceError('DynamoDb', 'ConditionalCheckFailedException', 'The conditional request failed');
+    for (const [, value] of updates) checkAttributeValue(value);
+    const item = { ...(current ?? { jobName: { S: key } }), ...Object.fromEntries(structuredClone(updates)) };
+    this.records.set(key, item);
+    this.writes.push(structuredClone(item));
+    return {};
+  }
+
+  /** GetItem as the AWS SDK integration calls it: { Item } with the projected attributes, or {} when there is none. */
+  getItem({ TableName, Key, ProjectionExpression, ExpressionAttributeNames = {} }) {
+    if (this.tableName && TableName !== this.tableName) fail(`GetItem on '${TableName}', expected the metadata table '${this.tableName}'`);
+    const key = Key?.jobName?.S ?? (() => { throw serviceError('DynamoDb', 'ValidationException', 'The provided key element does not match the schema'); })();
+    const item = this.records.get(key);
+    if (!item) return {};
+    if (!ProjectionExpression) return { Item: structuredClone(item) };
+    const attributes = ProjectionExpression.split(',').map((p) => p.trim()).map((p) => (p.startsWith('#') ? ExpressionAttributeNames[p] ?? fail(`projection name ${p} undefined`) : p));
+    return { Item: Object.fromEntries(attributes.filter((a) => item[a] !== undefined).map((a) => [a, structuredClone(item[a])])) };
+  }
 }
 
 function checkAttributeValue(value) {
@@ -61,7 +102,7 @@ function fromAttributes(item) {
 }
 
 /** A small evaluator for DynamoDB condition expressions (the subset a PutItem condition uses). */
-export function evaluateCondition(expression, item, names, values, used = { names: new Set(), values: new Set() }) {
+export function evaluateCondition(expression, item, names, values, used = { names: new Set(), values: new Set() }, service = 'DynamoDB') {
   const tokens = expression.match(/\s*(attribute_not_exists|attribute_exists|AND|OR|NOT|<>|<=|>=|=|<|>|\(|\)|,|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)\s*/gy)?.map((t) => t.trim());
   if (!tokens || tokens.join('').length !== expression.replace(/\s+/g, '').length) fail(`condition expression not modelled: ${expression}`);
   let i = 0;
@@ -75,7 +116,7 @@ export function evaluateCondition(expression, item, names, values, used = { name
     const token = take();
     if (token.startsWith('#')) {
       used.names.add(token);
-      return names[token] ?? (() => { throw serviceError('DynamoDB', 'ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${token}`); })();
+      return names[token] ?? (() => { throw serviceError(service, 'ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${token}`); })();
     }
     if (/^[A-Za-z_]/.test(token)) return token;
     return fail(`condition expression: expected an attribute, got '${token}'`);
@@ -84,7 +125,7 @@ export function evaluateCondition(expression, item, names, values, used = { name
     if (peek().startsWith(':')) {
       const token = take();
       used.values.add(token);
-      return values[token] ?? (() => { throw serviceError('DynamoDB', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${token}`); })();
+      return values[token] ?? (() => { throw serviceError(service, 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${token}`); })();
     }
     const attribute = path();
     return item?.[attribute] ?? { missing: attribute };

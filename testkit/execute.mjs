@@ -13,7 +13,8 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { ACCOUNT, REGION } from './templates.mjs';
 import { workflowOf } from './workflow.mjs';
 import { STATES } from './states.mjs';
-import { isModeled, lambdaError, scriptedServiceError } from './errors.mjs';
+import { isModeled, lambdaError, named, scriptedServiceError } from './errors.mjs';
+import { CompletionNotifier, WAIT_STATE } from './completion.mjs';
 import { uuidOf } from './ids.mjs';
 import { FakeTranscribe } from './transcribe.mjs';
 import { FakeTable } from './dynamodb.mjs';
@@ -33,6 +34,12 @@ let executionCounter = 0;
  * executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
  * the definition from), plannerErrors (Lambda errors before the function runs), recordErrors and
  * skipRecordErrors (DynamoDB errors), sqsErrors: scripted error codes, used up one per call.
+ * Completion events: `events` ({ latency, lossRate, seed }, see EventDelivery) makes `transcribe`
+ * send them to a completion notifier (the template's, executed) that wakes the waiting execution;
+ * `completion` passes a CompletionNotifier shared by several executions (the benchmarks). Without
+ * either, no event comes: every wait for the job times out and the job is polled.
+ * In zero-wait time a job that ends by polls ends during the wait before the poll that would end it
+ * (so its event can wake the wait), unless `finishWhileWaiting: false`.
  */
 export async function execute(definition, input, options = {}) {
   const {
@@ -44,6 +51,7 @@ export async function execute(definition, input, options = {}) {
     postProcessor = new FakePostProcessor(),
     executionName = uuidOf(`execution/${++executionCounter}`),
     time = 'zero-wait',
+    events = null,
   } = options;
   if (!planner) fail('execute() needs { planner }');
   if (time !== 'zero-wait' && time !== 'virtual') fail(`time must be 'zero-wait' or 'virtual', not '${time}'`);
@@ -53,12 +61,17 @@ export async function execute(definition, input, options = {}) {
   if (input?.detail?.bucket?.name && typeof input.detail.object?.key === 'string') s3.put(input.detail.bucket.name, input.detail.object.key, { size: input.detail.object.size });
 
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${workflow.stateMachineName}:${executionName}`;
-  const { handlers, calls, bugs } = recorded(definition, taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor }));
+  const completion = options.completion ?? new CompletionNotifier({ definition: workflow.notifierDefinition, table });
+  if (events) transcribe.subscribe({ ...events, subscriber: completion.deliver });
+  // One token per execution: every wait of it stores the same one (see TaskTokens).
+  const taskToken = `task-token/${executionName}`;
+  const { handlers, calls, bugs } = recorded(definition, taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor, completion, time }));
   const startedAt = time === 'virtual' ? new Date(Date.now()).toISOString() : EXECUTION_ENTERED_TIME;
   const run = machineOf(definition).run(input, {
     overrides: { taskResourceLocalHandlers: handlers, ...(time === 'zero-wait' ? zeroWaits(definition) : {}) },
     context: {
       Execution: { Id: executionArn, Name: executionName, StartTime: startedAt },
+      Task: { Token: taskToken },
       StateMachine: { Id: workflow.stateMachineArn, Name: workflow.stateMachineName },
       State: { EnteredTime: startedAt },
     },
@@ -70,13 +83,29 @@ export async function execute(definition, input, options = {}) {
   const waits = [];
   const failedStates = [];
   let failed = null;
+  let waitingFor = null;
+  let timedOutWaits = 0;
+  let waitExits = 0;
+  let waitFailures = 0;
   const collected = (async () => {
     for await (const e of run.eventLogs) {
+      const waitForJob = e.state?.name === WAIT_STATE;
       if (e.type === 'StateEntered') {
         entered.push(e.state.name);
         if (e.state.type === 'Wait') waits.push(waitSeconds(definition.States[e.state.name], e.state.input));
+        if (waitForJob) waitingFor = jsonPath(e.state.input, definition.States[WAIT_STATE].TimeoutSecondsPath);
       } else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
-      else if (e.type === 'StateFailed') failedStates.push({ state: e.state.name, error: e.Error, cause: e.Cause });
+      else if (e.type === 'StateFailed' && waitForJob && e.Error === 'States.Timeout') {
+        // No event within the plan's wait: the polling plan at work, not a failure. The wait lasted
+        // all of it, and its token completes nothing now.
+        completion.tokens.abandon(taskToken);
+        waits.push(waitingFor);
+        timedOutWaits++;
+        waitFailures++;
+      } else if (e.type === 'StateFailed') {
+        failedStates.push({ state: e.state.name, error: e.Error, cause: e.Cause });
+        if (waitForJob) waitFailures++;
+      } else if (e.type === 'StateExited' && waitForJob) waitExits++; // every wait exits, woken or not
       else if (e.type === 'ExecutionFailed') failed ??= e;
     }
   })();
@@ -92,6 +121,8 @@ export async function execute(definition, input, options = {}) {
   }
   const endedAt = Date.now();
   await collected;
+  completion.tokens.abandon(taskToken);
+  if (!options.completion) await completion.settled();
   if (bugs.length) fail(`the harness failed inside a task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
   return {
@@ -103,7 +134,10 @@ export async function execute(definition, input, options = {}) {
     transitions: entered.length,
     retries,
     failedStates,
-    waits,
+    waits, // the seconds of every Wait state, and of every wait for the job that timed out
+    timedOutWaits,
+    wokenWaits: waitExits - waitFailures, // waits for the job ended by its completion event
+    notifications: options.completion ? null : completion.runs,
     clock: waitedAgainstTimeout(waits, definition.TimeoutSeconds),
     endedAt, // epoch ms on the clock the execution ran on
     calls,
@@ -118,7 +152,7 @@ export async function execute(definition, input, options = {}) {
 }
 
 /** The local handler of every Task state, with the scripted errors of the options. */
-function taskHandlers({ workflow, planner, transcribe, table, queue, postProcessor, plannerErrors = [], recordErrors = [], skipRecordErrors = [], sqsErrors = [] }) {
+function taskHandlers({ workflow, planner, transcribe, table, queue, postProcessor, completion, time, finishWhileWaiting = true, plannerErrors = [], recordErrors = [], skipRecordErrors = [], sqsErrors = [] }) {
   const pending = { plan: [...plannerErrors], record: [...recordErrors], skip: [...skipRecordErrors], sqs: [...sqsErrors] };
   const s3 = transcribe.s3;
   return {
@@ -128,6 +162,25 @@ function taskHandlers({ workflow, planner, transcribe, table, queue, postProcess
       return planner.plan(payload);
     },
     [STATES.start]: (request) => transcribe.start(request),
+    [STATES.waitForJob]: (parameters) => {
+      const request = withoutTimeoutField(parameters);
+      // Store the token as the task asks (a final item refuses it: DynamoDb.ConditionalCheckFailedException).
+      table.updateItem(request);
+      const token = request.ExpressionAttributeValues[':taskToken'].S;
+      const woken = completion.tokens.wait(token);
+      if (time === 'virtual') return woken; // the event or the definition's TimeoutSecondsPath ends it
+      // No time passes: the job may end now, while the execution waits; its event, if it is sent and not
+      // lost, runs the notifier, which wakes the wait. Otherwise the wait times out at once.
+      const jobName = request.Key.jobName.S;
+      const sentBefore = transcribe.stateChanges?.sent.length ?? 0;
+      if (finishWhileWaiting) transcribe.endIfDueBeforeNextPoll(jobName);
+      if ((transcribe.stateChanges?.sent.length ?? 0) === sentBefore) throw timedOut();
+      return Promise.race([woken, (async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // the event's microtask has started the notifier
+        await completion.settled();
+        throw timedOut();
+      })()]);
+    },
     [STATES.get]: (request) => transcribe.get(request),
     [STATES.postProcess]: (request) => (typeof postProcessor === 'function' ? postProcessor(request, { table, s3 }) : postProcessor.invoke(request, { table, s3 })),
     [STATES.recordFailure]: (request) => {
@@ -179,10 +232,38 @@ function recorded(definition, handlers) {
   return { handlers: wrapped, calls, bugs };
 }
 
+/** What the interpreter raises when a task outlives its timeout; thrown by the zero-wait stand-in instead of waiting. */
+function timedOut() {
+  return named('States.Timeout', 'The task timed out: no completion event within the plan\'s wait.');
+}
+
 function machineOf(definition) {
   let machine = machines.get(definition);
-  if (!machine) machines.set(definition, (machine = new StateMachine(definition)));
+  if (!machine) machines.set(definition, (machine = new StateMachine(forInterpreter(definition))));
   return machine;
+}
+
+// Step Functions resolves a Task's TimeoutSecondsPath against the state's input (AWS: "a dynamic
+// timeout specified by a path in the state input"); aws-local-stepfunctions 3.0.0 resolves it against
+// the Parameters' output. For the interpreter only, the wait's Parameters also carry the timeout
+// (TIMEOUT_FIELD) and TimeoutSecondsPath points there; the stand-in drops the field before it acts.
+const TIMEOUT_FIELD = 'timeoutSecondsForTheLocalInterpreter';
+
+function forInterpreter(definition) {
+  const copy = structuredClone(definition);
+  for (const state of Object.values(copy.States)) {
+    if (state.Type === 'Task' && state.TimeoutSecondsPath && state.Parameters) {
+      state.Parameters[`${TIMEOUT_FIELD}.$`] = state.TimeoutSecondsPath;
+      state.TimeoutSecondsPath = `$.${TIMEOUT_FIELD}`;
+    }
+  }
+  return copy;
+}
+
+/** The request a task's Parameters make, without the field forInterpreter() adds. */
+function withoutTimeoutField(request) {
+  const { [TIMEOUT_FIELD]: _timeout, ...rest } = request;
+  return rest;
 }
 
 function zeroWaits(definition) {

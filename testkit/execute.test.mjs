@@ -10,7 +10,7 @@ const { definition } = workflow;
 
 test('a bug inside a stand-in fails the scenario instead of taking a Catch path', async () => {
   // A stand-in planner: this test is about the harness, not the planning.
-  const planner = { plan: async () => ({ jobName: 'j', mediaUri: `s3://${workflow.rawBucket}/media/k.mp3`, mediaFormat: 'mp3', transcriptKey: 'transcripts/j.json' }) };
+  const planner = { plan: async () => ({ jobName: 'j', mediaUri: `s3://${workflow.rawBucket}/media/k.mp3`, mediaFormat: 'mp3', transcriptKey: 'transcripts/j.json', polling: { waitSeconds: 10, laterWaitSeconds: [], laterPolls: 0, laterPollsMade: 0, givesUpAfterSeconds: 10 } }) };
   const postProcessor = () => {
     throw new TypeError('undefined is not a function');
   };

@@ -6,6 +6,7 @@
 export const STATES = {
   plan: 'Plan the transcription job',
   start: 'Start the transcription job',
+  waitForJob: 'Wait for the job to finish',
   get: 'Get the transcription job status',
   postProcess: 'Record the transcript metadata',
   recordSkip: 'Record the skipped upload',
@@ -17,10 +18,10 @@ export const STATES = {
 export const PLANNED = [STATES.plan, 'Is the upload a media file?'];
 
 /** States entered by an execution whose job completes on the first poll. */
-export const FIRST_POLL_PATH = [...PLANNED, STATES.start, 'Wait before polling', STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
+export const FIRST_POLL_PATH = [...PLANNED, STATES.start, STATES.waitForJob, STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
 
 /** States entered again for every poll after the first. */
-export const PER_EXTRA_POLL = ['Schedule the next poll', 'Wait before polling', STATES.get, 'Check the job status'];
+export const PER_EXTRA_POLL = ['Schedule the next poll', STATES.waitForJob, STATES.get, 'Check the job status'];
 
 /** States entered by every recorded failure, after its "Describe ..." state. */
 export const FAILURE_TAIL = [STATES.recordFailure, STATES.deadLetter, 'Transcription failed'];

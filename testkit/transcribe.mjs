@@ -122,6 +122,24 @@ export class FakeTranscribe {
     return this.#poll(job);
   }
 
+  /** Where "Transcribe Job State Change" events go from now on (EventBridge and the completion rule). */
+  subscribe(stateChanges) {
+    this.stateChanges = new EventDelivery(stateChanges);
+    return this.stateChanges;
+  }
+
+  /**
+   * By polls (no time passes): a job whose next GetTranscriptionJob would end it ends now, while
+   * its execution waits for it, so its completion event can arrive during the wait. True when it ended.
+   */
+  endIfDueBeforeNextPoll(name) {
+    const job = this.jobs.get(name);
+    if (!this.byPolls || !job?.admitted || FINAL.has(job.status) || job.polls + 1 < this.pollsToFinish) return false;
+    job.polls++;
+    this.#finish(job);
+    return true;
+  }
+
   /** Jobs that reached COMPLETED (with completedAt, and noticedAt: the first poll that saw it). */
   completedJobs() {
     return [...this.jobs.values()].filter((job) => job.status === 'COMPLETED');

@@ -12,18 +12,29 @@ export function loadWorkflow(environment = 'dev') {
   return workflowOf(loadDefinition(loadTemplate(environment)));
 }
 
-/** The single state machine of the template, its DefinitionString rendered and parsed. */
+/** The workflow's state machine (the Standard one) of the template, its DefinitionString rendered and parsed. */
 export function loadDefinition(template) {
-  const stateMachineId = onlyId(template, 'AWS::StepFunctions::StateMachine');
-  const text = resolver(template).render(template.Resources[stateMachineId].Properties.DefinitionString);
-  let definition;
-  try {
-    definition = JSON.parse(text);
-  } catch (e) {
-    fail(`the rendered DefinitionString is not JSON (${e.message}): ${text.slice(0, 300)}`);
-  }
+  const definition = renderedDefinition(template, workflowId(template));
   Object.defineProperty(definition, WORKFLOW, { value: { definition, ...describeWorkflow(template) } });
   return definition;
+}
+
+/** The completion notifier's (Express) definition of the template, rendered and parsed. */
+export function loadNotifierDefinition(template) {
+  return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('CompletionNotifierStateMachine')));
+}
+
+function workflowId(template) {
+  return onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('WorkflowStateMachine'));
+}
+
+function renderedDefinition(template, stateMachineId) {
+  const text = resolver(template).render(template.Resources[stateMachineId].Properties.DefinitionString);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(`the rendered DefinitionString of ${stateMachineId} is not JSON (${e.message}): ${text.slice(0, 300)}`);
+  }
 }
 
 /** What loadDefinition() derived from the template the definition was rendered from. */
@@ -38,7 +49,7 @@ export function workflowOf(definition) {
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
-  const stateMachineId = onlyId(template, 'AWS::StepFunctions::StateMachine');
+  const stateMachineId = workflowId(template);
   const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === stateMachineId));
   const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === stateMachineId);
   // The execution input is the event itself only while the target transforms nothing.
@@ -57,7 +68,10 @@ export function describeWorkflow(template) {
     tableName: refs.ref(onlyId(template, 'AWS::DynamoDB::Table')),
     failureQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('WorkflowFailureQueue'))),
     keyArn: refs.getAtt(onlyId(template, 'AWS::KMS::Key'), 'Arn'),
+    dataAccessRoleArn: refs.getAtt(onlyId(template, 'AWS::IAM::Role', (_, id) => id.startsWith('WorkflowTranscribeDataAccessRole')), 'Arn'),
     plannerEnvironment: plannerEnvironment(template),
+    notifierDefinition: loadNotifierDefinition(template),
+    completionEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('CompletionNotifierRule'))].Properties.EventPattern),
   };
 }
 

@@ -56,6 +56,7 @@ test('completes on the first poll: the dev job request, one COMPLETED item, no d
     Tags: [{ Key: 'Application', Value: 'TranscribeStack' }, { Key: 'Environment', Value: 'dev' }],
     LanguageCode: 'en-US',
     Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 4 },
+    JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: workflow.dataAccessRoleArn },
   }]);
   assert.deepEqual(transcribe.getCalls, [{ TranscriptionJobName: job.jobName }]);
   // The post-processor is told where Transcribe wrote the transcript (OutputKey + job name + .json).
