@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amazon.CDK;
 using TranscribeStack.Cdk;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Functions;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
-using Constructs;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Functions;
@@ -9,7 +7,6 @@ using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Notification;
-using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;

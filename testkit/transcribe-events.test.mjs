@@ -5,17 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeS3 } from './s3.mjs';
 import { VirtualTime } from './virtual-time.mjs';
+import { minimalStartRequest } from './transcribe-requests.mjs';
 import { FakeTranscribe } from './transcribe.mjs';
 import { DETAIL_TYPE, SOURCE } from './transcribe-events.mjs';
 
-const request = (name) => ({
-  TranscriptionJobName: name,
-  Media: { MediaFileUri: `s3://raw/media/${name}.mp3` },
-  MediaFormat: 'mp3',
-  LanguageCode: 'en-US',
-  OutputBucketName: 'transcripts-bucket',
-  OutputKey: 'transcripts/',
-});
+const request = (name) => minimalStartRequest(name);
 const names = (n) => Array.from({ length: n }, (_, i) => `job-${String(i).padStart(4, '0')}`);
 
 /** Media for the jobs `names`, except those in `missing`. */

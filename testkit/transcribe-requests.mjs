@@ -34,3 +34,16 @@ export function invalidStartRequest(r) {
   if ((r.Tags ?? []).length > 200 || (r.Tags ?? []).some((t) => !t.Key || t.Key.length > 128 || (t.Value ?? '').length > 256)) return 'Tags failed to satisfy constraint.';
   return null;
 }
+
+/** The smallest valid StartTranscriptionJob request for job `name` (queued above the quota with `deferred`): the kit's self-tests use it. */
+export function minimalStartRequest(name, { deferred = false } = {}) {
+  return {
+    TranscriptionJobName: name,
+    Media: { MediaFileUri: `s3://raw/media/${name}.mp3` },
+    MediaFormat: 'mp3',
+    LanguageCode: 'en-US',
+    OutputBucketName: 'transcripts-bucket',
+    OutputKey: 'transcripts/',
+    ...(deferred ? { JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: 'arn:aws:iam::123456789012:role/data' } } : {}),
+  };
+}

@@ -4,17 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeS3 } from './s3.mjs';
 import { VirtualTime } from './virtual-time.mjs';
+import { minimalStartRequest } from './transcribe-requests.mjs';
 import { FakeTranscribe, TRANSCRIBE_QUOTAS } from './transcribe.mjs';
 
-const request = (name, deferred = false) => ({
-  TranscriptionJobName: name,
-  Media: { MediaFileUri: `s3://raw/media/${name}.mp3` },
-  MediaFormat: 'mp3',
-  LanguageCode: 'en-US',
-  OutputBucketName: 'transcripts-bucket',
-  OutputKey: 'transcripts/',
-  ...(deferred ? { JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: 'arn:aws:iam::123456789012:role/data' } } : {}),
-});
+const request = (name, deferred = false) => minimalStartRequest(name, { deferred });
 
 /** The media of the jobs these scenarios start exist: Transcribe fails a job whose media does not. */
 function uploaded() {

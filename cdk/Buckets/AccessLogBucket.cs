@@ -1,7 +1,4 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.S3;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Buckets;
 

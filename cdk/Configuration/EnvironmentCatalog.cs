@@ -1,4 +1,3 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.StepFunctions;
 

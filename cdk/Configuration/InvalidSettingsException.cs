@@ -12,7 +12,7 @@ public sealed class InvalidSettingsException : Exception
     }
 
     public InvalidSettingsException(IReadOnlyCollection<string> problems)
-        : base("Invalid TranscribeStack settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)))
+        : base("Invalid TranscribeStack settings:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, problems.Select(p => "  - " + p)))
     {
         Problems = problems;
     }

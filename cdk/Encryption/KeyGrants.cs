@@ -1,6 +1,3 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 
 namespace TranscribeStack.Cdk.Encryption;
 

@@ -1,10 +1,5 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Functions;
 

@@ -1,8 +1,4 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
-using Constructs;
 using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;

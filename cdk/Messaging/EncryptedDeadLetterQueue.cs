@@ -1,8 +1,4 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.SQS;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Messaging;
 

@@ -1,10 +1,5 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
-using Constructs;
 using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Security;
 using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Metadata;

@@ -1,15 +1,10 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Monitoring;

@@ -1,17 +1,12 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Logs;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
-using Constructs;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Workflow;
 using TranscribeStack.Contracts;
 

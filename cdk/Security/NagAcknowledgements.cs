@@ -1,6 +1,3 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Constructs;
 
 namespace TranscribeStack.Cdk.Security;
 

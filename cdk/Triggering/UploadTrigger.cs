@@ -1,13 +1,8 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Triggering;
 

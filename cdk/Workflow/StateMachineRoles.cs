@@ -1,7 +1,3 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Constructs;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Workflow;
 

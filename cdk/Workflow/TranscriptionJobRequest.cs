@@ -1,5 +1,3 @@
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.StepFunctions;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Transcripts;

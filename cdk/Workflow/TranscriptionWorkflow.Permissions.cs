@@ -1,7 +1,4 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
 using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Workflow;
 

@@ -1,4 +1,3 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using TranscribeStack.Contracts;

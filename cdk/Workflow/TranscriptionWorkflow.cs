@@ -1,16 +1,11 @@
-using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
-using Constructs;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Security;
 using TranscribeStack.Cdk.Transcripts;
 
 namespace TranscribeStack.Cdk.Workflow;

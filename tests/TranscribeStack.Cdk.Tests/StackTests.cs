@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.CDK;
-using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Functions;
 

@@ -2,11 +2,11 @@
 // The Standard workflow and the Express completion notifier are both the synthesized definitions,
 // executed locally. None of the ways an event can go wrong (lost, early, late, twice, for another
 // job, stale token) fails anything or loses an upload: the plan's next poll notices the job.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
-import { Planner } from '../../testkit/planner.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { FakeTable } from '../../testkit/dynamodb.mjs';
 import { CompletionNotifier, TaskTokens } from '../../testkit/completion.mjs';
@@ -19,12 +19,7 @@ const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 const DELIVERED = { latency: { minMs: 0, maxMs: 0 }, lossRate: 0, seed: 7 };
 const LOST = { ...DELIVERED, lossRate: 1 };
-let planner;
-
-before(() => {
-  planner = new Planner(workflow.plannerEnvironment);
-});
-after(() => planner.close());
+const planner = plannerForTests(workflow);
 
 const outcomes = (result) => result.notifications.map((run) => run.outcome);
 

@@ -1,11 +1,11 @@
 // EventBridge delivers an event at least once: a duplicate maps to the same job name, joins that
 // job (Transcribe answers ConflictException) and never adds a second job or item. A new version of
 // the object is a new job.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
-import { Planner } from '../../testkit/planner.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { FakeTable } from '../../testkit/dynamodb.mjs';
 import { execute } from '../../testkit/execute.mjs';
@@ -14,12 +14,7 @@ import { STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL } from '../../testkit/
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
-let planner;
-
-before(() => {
-  planner = new Planner(workflow.plannerEnvironment);
-});
-after(() => planner.close());
+const planner = plannerForTests(workflow);
 
 // A duplicate's path when the job it joins is already COMPLETED: the item is final, so the wait for the
 // job cannot store its token (DynamoDb.ConditionalCheckFailedException) and the plan's plain wait runs.

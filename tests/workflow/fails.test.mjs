@@ -1,10 +1,10 @@
 // Uploads that end in a recorded failure: one FAILED item and one dead-letter message that say
 // what failed and why, and a FAILED execution with the same error and cause.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
-import { Planner } from '../../testkit/planner.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { FakePostProcessor } from '../../testkit/post-processor.mjs';
 import { FakeTable } from '../../testkit/dynamodb.mjs';
@@ -15,12 +15,7 @@ import { limitsOf, STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL, FAILURE_TAI
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 const limits = limitsOf(definition);
-let planner;
-
-before(() => {
-  planner = new Planner(workflow.plannerEnvironment);
-});
-after(() => planner.close());
+const planner = plannerForTests(workflow);
 
 const uri = (key) => `s3://${workflow.rawBucket}/${key}`;
 const lambdaCause = (errorType, errorMessage) => JSON.stringify({ errorType, errorMessage, stackTrace: [] });

@@ -1,22 +1,17 @@
 // Objects the upload rule lets through that are not media files under the prefix: each ends in one
 // SKIPPED item that says why, a SUCCEEDED execution, no Transcribe call, no dead letter.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { uploadEvent, ruleMatches } from '../../testkit/events.mjs';
-import { Planner } from '../../testkit/planner.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { STATES, FAILURE_TAIL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
-let planner;
-
-before(() => {
-  planner = new Planner(workflow.plannerEnvironment);
-});
-after(() => planner.close());
+const planner = plannerForTests(workflow);
 
 const SKIP_PATH = [STATES.plan, 'Is the upload a media file?', STATES.recordSkip, 'Upload skipped'];
 

@@ -1,10 +1,10 @@
 // Uploads that end in a recorded transcript: the happy path, long jobs, transient errors that are
 // retried, and object keys that stress the job name and the media URI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
 import { uploadEvent, ruleMatches } from '../../testkit/events.mjs';
-import { Planner } from '../../testkit/planner.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { JOB_NAME } from '../../testkit/transcribe-requests.mjs';
 import { FakePostProcessor } from '../../testkit/post-processor.mjs';
@@ -14,12 +14,7 @@ import { STATES, FIRST_POLL_PATH, PER_EXTRA_POLL } from '../../testkit/states.mj
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
-let planner;
-
-before(() => {
-  planner = new Planner(workflow.plannerEnvironment);
-});
-after(() => planner.close());
+const planner = plannerForTests(workflow);
 
 /** One COMPLETED item for the job, written by the post-processor of this execution, and no dead letter. */
 function assertRecordedTranscript(result, jobName, mediaUri) {

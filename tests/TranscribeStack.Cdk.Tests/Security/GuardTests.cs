@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using Amazon.CDK.Assertions;
 using TranscribeStack.Cdk.Security;
-using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Security;
 

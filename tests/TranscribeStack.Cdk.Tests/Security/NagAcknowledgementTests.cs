@@ -1,4 +1,3 @@
-using Amazon.CDK.Assertions;
 
 namespace TranscribeStack.Cdk.Tests.Security;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Amazon.CDK.Assertions;
 
 namespace TranscribeStack.Cdk.Tests.Support;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Amazon.CDK.Assertions;
 
 namespace TranscribeStack.Cdk.Tests.Support;
 

@@ -1,4 +1,3 @@
-using TranscribeStack.Cdk.Tests.Support;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
