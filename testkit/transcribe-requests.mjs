@@ -1,8 +1,10 @@
 // StartTranscriptionJob's documented request constraints, as Transcribe checks them before it
 // accepts a job (BadRequestException with the message it would answer).
 
-/** The media formats StartTranscriptionJob accepts (MediaFormat). */
-export const MEDIA_FORMATS = ['mp3', 'mp4', 'wav', 'flac', 'ogg', 'amr', 'webm', 'm4a'];
+import { MediaFormat } from '@aws-sdk/client-transcribe';
+
+/** The media formats StartTranscriptionJob accepts: the MediaFormat enum of Transcribe's service model. */
+export const MEDIA_FORMATS = Object.values(MediaFormat);
 
 /** A valid Transcribe job name. */
 export const JOB_NAME = /^[0-9a-zA-Z._-]{1,200}$/;

@@ -6,6 +6,11 @@ using System.Text.Json;
 
 namespace TranscribeStack.Functions.PostProcessing;
 
+// Longer than the ~400 lines a file here usually has, on purpose: it is one streaming parser, one
+// Utf8JsonReader over a refilled buffer whose state (a ref struct) must stay in one method family;
+// split across classes, every helper would copy or re-pass the reader. Its parts are the scopes of
+// Transcribe's output format, in document order.
+
 /// <summary>
 /// Reads a transcript in Amazon Transcribe's batch output format from a stream, in one pass over a
 /// small pooled buffer, and computes <see cref="TranscriptMetadata"/>. Nothing proportional to the
