@@ -183,7 +183,7 @@ public sealed class TranscriptionPipelineStack : Stack
             alarmArnPattern);
 
         encryption.AllowCloudWatchLogs();
-        encryption.AllowTranscribeService(transcribeSourceArn);
+        encryption.AllowTranscribeService(transcribeSourceArn, settings.Transcribe.KmsEncryptionContext);
         // The rule's ARN would make a cycle (key -> rule -> queue -> key): pin the stack's rule-name prefix.
         encryption.AllowServiceToSendEncryptedMessages(
             "AllowEventBridgeToDeadLetterThisStacksEvents",

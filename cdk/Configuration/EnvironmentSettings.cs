@@ -84,7 +84,8 @@ public sealed record EnvironmentSettings
     }
 
     /// <summary>These settings as <see cref="ValidatedSettings"/>, or <see cref="InvalidSettingsException"/> listing every problem.</summary>
-    public ValidatedSettings EnsureValid() => ValidatedSettings.Of(this);
+    /// <param name="source">Where values came from besides the catalog (a settings file), named in the message.</param>
+    public ValidatedSettings EnsureValid(string? source = null) => ValidatedSettings.Of(this, source);
 }
 
 /// <summary>Cost-allocation and ownership tags put on every resource of the stack.</summary>
@@ -95,6 +96,7 @@ public sealed record TagSettings
     public required string Owner { get; init; }
 
     /// <summary>Public, Internal, Confidential or Restricted: audio and transcripts can carry personal data.</summary>
+    [SettingChoices(typeof(TagSettings), nameof(Classifications))]
     public required string DataClassification { get; init; }
 
     public static IReadOnlyList<string> Classifications { get; } = ["Public", "Internal", "Confidential", "Restricted"];
@@ -149,98 +151,6 @@ public sealed record StorageSettings
 
         check.InRange("storage.noncurrentVersionExpireAfterDays", NoncurrentVersionExpireAfterDays, 1, 3650);
         check.InRange("storage.accessLogExpireAfterDays", AccessLogExpireAfterDays, 1, 3650);
-    }
-}
-
-/// <summary>How Transcribe is asked to transcribe; the workflow passes these to StartTranscriptionJob.</summary>
-public sealed record TranscribeSettings
-{
-    /// <summary>Fixed language of the media, e.g. en-US; null when <see cref="IdentifyLanguage"/> is on.</summary>
-    public string? LanguageCode { get; init; }
-
-    /// <summary>Let Transcribe identify the language among <see cref="LanguageOptions"/>.</summary>
-    public bool IdentifyLanguage { get; init; }
-
-    public IReadOnlyList<string> LanguageOptions { get; init; } = [];
-
-    /// <summary>Label up to <see cref="MaxSpeakerLabels"/> speakers (cannot be combined with channel identification).</summary>
-    public bool ShowSpeakerLabels { get; init; }
-
-    public int MaxSpeakerLabels { get; init; } = 2;
-
-    /// <summary>Transcribe each audio channel separately (cannot be combined with speaker labels).</summary>
-    public bool ChannelIdentification { get; init; }
-
-    /// <summary>Redact personally identifiable information from the transcript.</summary>
-    public bool PiiRedaction { get; init; }
-
-    /// <summary>redacted, or redacted_and_unredacted (which also stores an unredacted copy).</summary>
-    public string PiiRedactionOutput { get; init; } = "redacted";
-
-    public string? VocabularyName { get; init; }
-
-    public string? VocabularyFilterName { get; init; }
-
-    /// <summary>remove, mask or tag, when a vocabulary filter is set.</summary>
-    public string VocabularyFilterMethod { get; init; } = "mask";
-
-    /// <summary>Subtitle files written beside the transcript: srt and/or vtt.</summary>
-    public IReadOnlyList<string> SubtitleFormats { get; init; } = [];
-
-    /// <summary>
-    /// Let Transcribe queue jobs above the account's concurrent-job quota instead of refusing them
-    /// (JobExecutionSettings.AllowDeferredExecution, which needs a data-access role).
-    /// </summary>
-    public bool AllowDeferredExecution { get; init; }
-
-    public static IReadOnlyList<string> RedactionOutputs { get; } = ["redacted", "redacted_and_unredacted"];
-
-    public static IReadOnlyList<string> FilterMethods { get; } = ["remove", "mask", "tag"];
-
-    public static IReadOnlyList<string> SubtitleFormatChoices { get; } = ["srt", "vtt"];
-
-    private const string LanguagePattern = "^[a-z]{2,3}-[A-Z]{2}$";
-
-    internal void Validate(SettingsCheck check)
-    {
-        if (IdentifyLanguage)
-        {
-            check.That(LanguageCode is null, "transcribe.languageCode", LanguageCode, "must be unset when transcribe.identifyLanguage is true");
-            check.That(LanguageOptions.Count is 0 or (>= 2 and <= 5), "transcribe.languageOptions", string.Join(",", LanguageOptions), "must list 2 to 5 language codes, or none");
-            foreach (var option in LanguageOptions)
-            {
-                check.Matches("transcribe.languageOptions", option, LanguagePattern, "a language code such as en-US");
-            }
-
-            // Custom vocabularies and filters are per language; with identification they need LanguageIdSettings.
-            check.That(VocabularyName is null, "transcribe.vocabularyName", VocabularyName, "needs a fixed transcribe.languageCode (unset transcribe.identifyLanguage)");
-            check.That(VocabularyFilterName is null, "transcribe.vocabularyFilterName", VocabularyFilterName, "needs a fixed transcribe.languageCode (unset transcribe.identifyLanguage)");
-        }
-        else
-        {
-            check.Matches("transcribe.languageCode", LanguageCode, LanguagePattern, "a language code such as en-US, or set transcribe.identifyLanguage");
-            check.That(LanguageOptions.Count == 0, "transcribe.languageOptions", string.Join(",", LanguageOptions), "only applies when transcribe.identifyLanguage is true");
-        }
-
-        check.That(!(ShowSpeakerLabels && ChannelIdentification), "transcribe.channelIdentification", ChannelIdentification, "Transcribe rejects speaker labels and channel identification in one job; choose one");
-        check.InRange("transcribe.maxSpeakerLabels", MaxSpeakerLabels, 2, 30);
-        check.OneOf("transcribe.piiRedactionOutput", PiiRedactionOutput, RedactionOutputs);
-        check.OneOf("transcribe.vocabularyFilterMethod", VocabularyFilterMethod, FilterMethods);
-        if (VocabularyName is not null)
-        {
-            check.Matches("transcribe.vocabularyName", VocabularyName, "^[0-9a-zA-Z._-]{1,200}$", "1 to 200 of [0-9a-zA-Z._-]");
-        }
-
-        if (VocabularyFilterName is not null)
-        {
-            check.Matches("transcribe.vocabularyFilterName", VocabularyFilterName, "^[0-9a-zA-Z._-]{1,200}$", "1 to 200 of [0-9a-zA-Z._-]");
-        }
-
-        check.That(SubtitleFormats.Distinct().Count() == SubtitleFormats.Count, "transcribe.subtitleFormats", string.Join(",", SubtitleFormats), "lists a format twice");
-        foreach (var format in SubtitleFormats)
-        {
-            check.OneOf("transcribe.subtitleFormats", format, SubtitleFormatChoices);
-        }
     }
 }
 
@@ -354,6 +264,9 @@ public sealed record PostProcessorSettings
     /// <summary>Words under this confidence are counted as low-confidence.</summary>
     public required double LowConfidenceThreshold { get; init; }
 
+    /// <summary>With toxicity detection, speech segments scored at or above this are counted as toxic.</summary>
+    public double ToxicityThreshold { get; init; } = 0.5;
+
     internal void Validate(SettingsCheck check)
     {
         check.InRange("postProcessor.memorySizeMb", MemorySizeMb, 128, 10240);
@@ -365,6 +278,8 @@ public sealed record PostProcessorSettings
 
         check.InRange("postProcessor.maxTranscriptBytes", MaxTranscriptBytes, 1024, 5L * 1024 * 1024 * 1024);
         check.That(LowConfidenceThreshold is > 0 and < 1, "postProcessor.lowConfidenceThreshold", LowConfidenceThreshold, "must be between 0 and 1 (exclusive)");
+        // Transcribe scores toxicity from 0 to 1 (https://docs.aws.amazon.com/transcribe/latest/dg/toxicity.html).
+        check.That(ToxicityThreshold is > 0 and <= 1, "postProcessor.toxicityThreshold", ToxicityThreshold, "must be above 0 and at most 1");
     }
 }
 

@@ -12,7 +12,14 @@ public sealed class InvalidSettingsException : Exception
     }
 
     public InvalidSettingsException(IReadOnlyCollection<string> problems)
-        : base("Invalid TranscribeStack settings:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, problems.Select(p => "  - " + p)))
+        : this("Invalid TranscribeStack settings:", problems)
+    {
+    }
+
+    /// <param name="header">The first line: what was being read (an environment, a settings file).</param>
+    /// <param name="problems">One line each: the key, the bad value, what is valid.</param>
+    public InvalidSettingsException(string header, IReadOnlyCollection<string> problems)
+        : base(header + System.Environment.NewLine + string.Join(System.Environment.NewLine, problems.Select(p => "  - " + p)))
     {
         Problems = problems;
     }

@@ -17,6 +17,10 @@ internal sealed class SettingsCheck(List<string> problems)
     public void OneOf(string key, string? value, IReadOnlyCollection<string> choices) =>
         That(value is not null && choices.Contains(value, StringComparer.Ordinal), key, value, "valid choices are " + string.Join(", ", choices));
 
+    /// <summary>Like <see cref="OneOf"/> for long lists: the rule says what is expected instead of listing every choice.</summary>
+    public void Among(string key, string? value, IReadOnlyCollection<string> choices, string expected) =>
+        That(value is not null && choices.Contains(value, StringComparer.Ordinal), key, value, expected);
+
     public void InRange(string key, long value, long min, long max) =>
         That(value >= min && value <= max, key, value, $"must be between {min} and {max}");
 

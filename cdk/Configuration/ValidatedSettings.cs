@@ -12,10 +12,15 @@ public sealed class ValidatedSettings
     public EnvironmentSettings Value { get; }
 
     /// <summary>Validates <paramref name="settings"/>, or throws <see cref="InvalidSettingsException"/> listing every problem.</summary>
-    internal static ValidatedSettings Of(EnvironmentSettings settings)
+    /// <param name="source">Where values came from besides the catalog (a settings file), named in the message.</param>
+    internal static ValidatedSettings Of(EnvironmentSettings settings, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var problems = settings.Validate();
-        return problems.Count == 0 ? new ValidatedSettings(settings) : throw new InvalidSettingsException(problems);
+        return problems.Count == 0
+            ? new ValidatedSettings(settings)
+            : throw new InvalidSettingsException(
+                source is null ? "Invalid TranscribeStack settings:" : $"Invalid TranscribeStack settings ({settings.Name}, with {source}):",
+                problems);
     }
 }

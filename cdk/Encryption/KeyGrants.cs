@@ -21,13 +21,25 @@ public static class KeyGrants
         IGrantable grantee,
         string service,
         string[] actions,
-        KeyValuePair<string, string>? encryptionContext = null)
+        KeyValuePair<string, string>? encryptionContext = null) =>
+        GrantViaService(key, grantee, service, actions, encryptionContext is { } pair ? new Dictionary<string, string> { [pair.Key] = pair.Value } : null);
+
+    /// <summary>
+    /// As above, with every pair of <paramref name="encryptionContext"/> required (each one a
+    /// <c>kms:EncryptionContext:&lt;key&gt;</c> condition; further pairs in the request do not matter).
+    /// </summary>
+    public static Grant GrantViaService(
+        this IKey key,
+        IGrantable grantee,
+        string service,
+        string[] actions,
+        IReadOnlyDictionary<string, string>? encryptionContext)
     {
         ArgumentNullException.ThrowIfNull(key);
         var conditions = new Dictionary<string, object> { ["kms:ViaService"] = ServiceEndpoint(key, service) };
-        if (encryptionContext is { } context)
+        foreach (var (name, value) in encryptionContext ?? new Dictionary<string, string>())
         {
-            conditions[$"kms:EncryptionContext:{context.Key}"] = context.Value;
+            conditions[$"kms:EncryptionContext:{name}"] = value;
         }
 
         return Grant.AddToPrincipal(new GrantOnPrincipalOptions

@@ -86,16 +86,49 @@ public sealed class PipelineKey : Construct
     /// <summary>
     /// The service-principal reading of Transcribe's access model: transcribe.amazonaws.com may decrypt
     /// media and encrypt transcripts, only for this account's Transcribe resources (see <see cref="ConfusedDeputy.TranscribeSourceArn"/>).
+    /// With an output encryption context (the jobs' KMSEncryptionContext), encrypting is allowed only with
+    /// exactly those pairs: Transcribe documents that the output's KMS requests carry them
+    /// (https://docs.aws.amazon.com/transcribe/latest/dg/key-management.html#kms-context). Decrypting
+    /// stays without them: the media was encrypted by S3 at upload, with no pairs of ours.
     /// </summary>
-    public void AllowTranscribeService(string transcribeSourceArnPattern)
+    public void AllowTranscribeService(string transcribeSourceArnPattern, IReadOnlyDictionary<string, string>? outputEncryptionContext = null)
     {
+        var principal = new ServicePrincipal("transcribe.amazonaws.com");
+        if (outputEncryptionContext is not { Count: > 0 })
+        {
+            Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "AllowTranscribeServiceForThisStacksJobs",
+                Principals = [principal],
+                Actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                Resources = ["*"],
+                Conditions = ConfusedDeputy.Conditions(transcribeSourceArnPattern),
+            }), false);
+            return;
+        }
+
         Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "AllowTranscribeServiceForThisStacksJobs",
-            Principals = [new ServicePrincipal("transcribe.amazonaws.com")],
-            Actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Principals = [principal],
+            Actions = ["kms:Decrypt"],
             Resources = ["*"],
             Conditions = ConfusedDeputy.Conditions(transcribeSourceArnPattern),
+        }), false);
+        var conditions = ConfusedDeputy.Conditions(transcribeSourceArnPattern);
+        var equals = (Dictionary<string, object>)conditions["StringEquals"];
+        foreach (var (name, value) in outputEncryptionContext)
+        {
+            equals[$"kms:EncryptionContext:{name}"] = value;
+        }
+
+        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowTranscribeServiceToEncryptThisStacksOutputWithItsContext",
+            Principals = [principal],
+            Actions = ["kms:Encrypt", "kms:GenerateDataKey"],
+            Resources = ["*"],
+            Conditions = conditions,
         }), false);
     }
 

@@ -69,12 +69,15 @@ public sealed class TranscriptStorage : Construct
     /// Bucket.GrantPut would add s3:Abort* and object ACL rights. The key rights hold for S3's calls
     /// for this bucket (documented) and for Transcribe's own calls on the caller's behalf
     /// (kms:ViaService transcribe: our assumption, AWS does not say whether Transcribe makes them).
+    /// With <paramref name="outputEncryptionContext"/> (the job's KMSEncryptionContext), Transcribe's own
+    /// calls are granted only with those pairs, which Transcribe documents for the output's encryption;
+    /// S3's calls keep their documented aws:s3:arn condition (the check file carries no pairs).
     /// </summary>
-    public Grant GrantTranscribeOutput(IGrantable caller)
+    public Grant GrantTranscribeOutput(IGrantable caller, IReadOnlyDictionary<string, string>? outputEncryptionContext = null)
     {
         string[] keyActions = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"];
         return bucket.GrantOnPrefix(caller, "s3:PutObject", TranscriptPrefix, keyActions)
-            .Combine(key.GrantViaService(caller, "transcribe", keyActions));
+            .Combine(key.GrantViaService(caller, "transcribe", keyActions, outputEncryptionContext));
     }
 
     /// <summary>s3:GetObject on the transcript prefix and kms:Decrypt through S3 for this bucket (the post-processor).</summary>

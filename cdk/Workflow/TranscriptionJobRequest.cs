@@ -37,17 +37,35 @@ internal sealed class TranscriptionJobRequest(
             ["Tags"] = Tags.Select(tag => (object)new Dictionary<string, object> { ["Key"] = tag.Key, ["Value"] = tag.Value }).ToArray(),
         };
 
+        // Exactly one way to the language (TranscribeSettings refuses the rest).
         if (transcribe.IdentifyLanguage)
         {
             parameters["IdentifyLanguage"] = true;
-            if (transcribe.LanguageOptions.Count > 0)
-            {
-                parameters["LanguageOptions"] = transcribe.LanguageOptions.ToArray();
-            }
+        }
+        else if (transcribe.IdentifyMultipleLanguages)
+        {
+            parameters["IdentifyMultipleLanguages"] = true;
         }
         else
         {
             parameters["LanguageCode"] = transcribe.LanguageCode!;
+        }
+
+        if (transcribe.LanguageOptions.Count > 0)
+        {
+            parameters["LanguageOptions"] = transcribe.LanguageOptions.ToArray();
+        }
+
+        if (transcribe.LanguageIdSettings.Count > 0)
+        {
+            parameters["LanguageIdSettings"] = transcribe.LanguageIdSettings.ToDictionary(
+                language => language.Key,
+                language => (object)WithoutNulls(new Dictionary<string, object?>
+                {
+                    ["VocabularyName"] = language.Value.VocabularyName,
+                    ["VocabularyFilterName"] = language.Value.VocabularyFilterName,
+                    ["LanguageModelName"] = language.Value.LanguageModelName,
+                }));
         }
 
         var settings = new Dictionary<string, object>();
@@ -70,6 +88,11 @@ internal sealed class TranscriptionJobRequest(
         if (transcribe.VocabularyFilterName is { } filter)
         {
             settings["VocabularyFilterName"] = filter;
+        }
+
+        // Every filter of the job, its own or a language's, is applied with the one method in Settings.
+        if (transcribe.VocabularyFilterNames.Any())
+        {
             settings["VocabularyFilterMethod"] = transcribe.VocabularyFilterMethod;
         }
 
@@ -78,13 +101,35 @@ internal sealed class TranscriptionJobRequest(
             parameters["Settings"] = settings;
         }
 
+        if (transcribe.LanguageModelName is { } model)
+        {
+            parameters["ModelSettings"] = new Dictionary<string, object> { ["LanguageModelName"] = model };
+        }
+
         if (transcribe.PiiRedaction)
         {
-            parameters["ContentRedaction"] = new Dictionary<string, object>
+            var redaction = new Dictionary<string, object>
             {
                 ["RedactionType"] = "PII",
                 ["RedactionOutput"] = transcribe.PiiRedactionOutput,
             };
+            if (transcribe.PiiEntityTypes.Count > 0)
+            {
+                redaction["PiiEntityTypes"] = transcribe.PiiEntityTypes.ToArray();
+            }
+
+            parameters["ContentRedaction"] = redaction;
+        }
+
+        if (transcribe.ToxicityDetection)
+        {
+            // ALL is the only category Transcribe accepts.
+            parameters["ToxicityDetection"] = new object[] { new Dictionary<string, object> { ["ToxicityCategories"] = new[] { "ALL" } } };
+        }
+
+        if (transcribe.KmsEncryptionContext.Count > 0)
+        {
+            parameters["KMSEncryptionContext"] = transcribe.KmsEncryptionContext.ToDictionary(pair => pair.Key, pair => (object)pair.Value);
         }
 
         if (dataAccessRole is not null)
@@ -99,11 +144,20 @@ internal sealed class TranscriptionJobRequest(
 
         if (transcribe.SubtitleFormats.Count > 0)
         {
-            parameters["Subtitles"] = new Dictionary<string, object> { ["Formats"] = transcribe.SubtitleFormats.ToArray() };
+            var subtitles = new Dictionary<string, object> { ["Formats"] = transcribe.SubtitleFormats.ToArray() };
+            if (transcribe.SubtitleOutputStartIndex is { } startIndex)
+            {
+                subtitles["OutputStartIndex"] = startIndex;
+            }
+
+            parameters["Subtitles"] = subtitles;
         }
 
         return parameters;
     }
+
+    private static Dictionary<string, object> WithoutNulls(Dictionary<string, object?> values) =>
+        values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!);
 
     /// <summary>aws:RequestTag and aws:TagKeys conditions that allow exactly <see cref="Tags"/>.</summary>
     public (Dictionary<string, object> RequestTags, Dictionary<string, object> TagKeys) TagConditions() => (

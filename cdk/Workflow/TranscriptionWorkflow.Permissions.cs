@@ -10,14 +10,14 @@ public sealed partial class TranscriptionWorkflow
         // The caller's reading of Transcribe's access model: the role that calls StartTranscriptionJob
         // reads the media and passes the output write check as itself.
         props.Media.GrantReadMedia(role);
-        props.Transcripts.GrantTranscribeOutput(role);
+        props.Transcripts.GrantTranscribeOutput(role, props.Transcribe.KmsEncryptionContext);
         props.Metadata.GrantPutItem(role);
         props.Metadata.GrantUpdateItem(role, WaitingItemAttributes);
         if (DataAccessRole is not null)
         {
             // A queued job runs later as this role: media in, transcripts out, nothing else.
             props.Media.GrantReadMedia(DataAccessRole);
-            props.Transcripts.GrantTranscribeOutput(DataAccessRole);
+            props.Transcripts.GrantTranscribeOutput(DataAccessRole, props.Transcribe.KmsEncryptionContext);
             NagAcknowledgements.AcknowledgeInlinePolicy(DataAccessRole);
         }
 
@@ -43,6 +43,12 @@ public sealed partial class TranscriptionWorkflow
                 ["ForAllValues:StringEquals"] = jobTags.TagKeys,
             },
         }));
+        // Custom vocabularies, vocabulary filters and language models need nothing more: the Service
+        // Authorization Reference gives StartTranscriptionJob no resource type and no dependent action
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html),
+        // so IAM neither checks nor can scope the names in the request. The vocabulary, vocabularyfilter
+        // and languagemodel resource types belong to their own Get/Update/Delete actions, which the
+        // workflow never calls: the role gets no right on them.
         // Tags on StartTranscriptionJob may be authorized as TagResource too. The Service Authorization
         // Reference gives TagResource no resource type, so it is granted on "*", limited to exactly
         // this stack's tag keys and values (aws:TagKeys, aws:RequestTag).

@@ -22,7 +22,7 @@ public sealed class EnvironmentSettingsTests
         { "transcribe.piiRedactionOutput", Valid with { Transcribe = Valid.Transcribe with { PiiRedactionOutput = "clear" } }, "redacted, redacted_and_unredacted" },
         { "transcribe.subtitleFormats", Valid with { Transcribe = Valid.Transcribe with { SubtitleFormats = ["sub"] } }, "srt, vtt" },
         { "transcribe.languageCode", Valid with { Transcribe = Valid.Transcribe with { IdentifyLanguage = true } }, "must be unset" },
-        { "transcribe.languageOptions", Valid with { Transcribe = Valid.Transcribe with { LanguageCode = null, IdentifyLanguage = true, LanguageOptions = ["en-US"] } }, "2 to 5" },
+        { "transcribe.languageOptions", Valid with { Transcribe = Valid.Transcribe with { LanguageCode = null, IdentifyLanguage = true, LanguageOptions = ["en-US"] } }, "at least 2" },
         { "transcribe.vocabularyName", Valid with { Transcribe = Valid.Transcribe with { VocabularyName = "bad name" } }, "[0-9a-zA-Z._-]" },
         { "workflow.maxPollIntervalSeconds", Valid with { Workflow = Valid.Workflow with { MaxPollIntervalSeconds = 5 } }, "between 10 and 3600" },
         { "workflow.minPollIntervalSeconds", Valid with { Workflow = Valid.Workflow with { MinPollIntervalSeconds = 0 } }, "between 1 and 3600" },
