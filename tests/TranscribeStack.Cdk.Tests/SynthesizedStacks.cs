@@ -15,32 +15,44 @@ public sealed class SynthesizedStacks
 
     public SynthesizedStacks()
     {
-        var featureFlags = RepositoryFiles.CdkJsonContext();
         foreach (var name in EnvironmentCatalog.Names)
         {
-            var context = new Dictionary<string, object>(featureFlags)
-            {
-                // Template tests do not need the published Lambda; the synth command and the packaging
-                // test publish it. An empty list skips asset bundling for every stack.
-                ["aws:cdk:bundling-stacks"] = Array.Empty<string>(),
-            };
-            var app = new App(new AppProps { Context = context });
-            var settings = EnvironmentCatalog.Get(name).EnsureValid();
-            var stack = new TranscriptionPipelineStack(app, settings.Value.StackName, new TranscriptionPipelineStackProps
-            {
-                Settings = settings,
-                FunctionsCode = DotnetPublishBundling.FromProject(Path.Combine(RepositoryFiles.Root, "functions", "TranscribeStack.Functions")),
-            });
-            var template = Template.FromStack(stack);
-            var assembly = app.Synth();
-            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject();
-            stacks[name] = new SynthesizedStack(settings.Value, stack, template, json);
+            stacks[name] = Synthesize(EnvironmentCatalog.Get(name).EnsureValid());
         }
+
+        Example = Synthesize(SettingsResolver.Resolve(new Dictionary<string, string?>
+        {
+            ["env"] = "prod",
+            ["settingsFile"] = Path.Combine(RepositoryFiles.Root, "config", "example.prod.json"),
+        }));
     }
 
     public SynthesizedStack this[string environment] => stacks[environment];
 
+    /// <summary>prod with config/example.prod.json: every Transcribe option a fixed-language job can have.</summary>
+    public SynthesizedStack Example { get; }
+
     public IEnumerable<SynthesizedStack> All => stacks.Values;
+
+    private static SynthesizedStack Synthesize(ValidatedSettings settings)
+    {
+        var context = new Dictionary<string, object>(RepositoryFiles.CdkJsonContext())
+        {
+            // Template tests do not need the published Lambda; the synth command and the packaging
+            // test publish it. An empty list skips asset bundling for every stack.
+            ["aws:cdk:bundling-stacks"] = Array.Empty<string>(),
+        };
+        var app = new App(new AppProps { Context = context });
+        var stack = new TranscriptionPipelineStack(app, settings.Value.StackName, new TranscriptionPipelineStackProps
+        {
+            Settings = settings,
+            FunctionsCode = DotnetPublishBundling.FromProject(Path.Combine(RepositoryFiles.Root, "functions", "TranscribeStack.Functions")),
+        });
+        var template = Template.FromStack(stack);
+        var assembly = app.Synth();
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)))!.AsObject();
+        return new SynthesizedStack(settings.Value, stack, template, json);
+    }
 
     /// <summary>Environment names as xunit theory data.</summary>
     public static TheoryData<string> Environments => new(EnvironmentCatalog.Names);

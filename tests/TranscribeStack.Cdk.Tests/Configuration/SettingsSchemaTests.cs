@@ -1,0 +1,177 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TranscribeStack.Cdk.Configuration;
+
+namespace TranscribeStack.Cdk.Tests.Configuration;
+
+/// <summary>
+/// config/settings.schema.json is the settings record as JSON Schema, for editors: this test generates it
+/// from the record (through <see cref="SettingsShape"/>, which the settings-file reader walks too) and
+/// fails when the file differs. UPDATE_SETTINGS_SCHEMA=1 rewrites the file instead.
+/// </summary>
+public sealed class SettingsSchemaTests
+{
+    private static readonly string SchemaFile = Path.Combine(RepositoryFiles.Root, "config", "settings.schema.json");
+
+    [Fact]
+    public void SchemaFile_EqualsTheSchemaOfTheRecord()
+    {
+        var generated = Generate();
+        var text = generated.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_SETTINGS_SCHEMA") == "1")
+        {
+            File.WriteAllText(SchemaFile, text);
+        }
+
+        var committed = JsonNode.Parse(File.ReadAllText(SchemaFile));
+
+        Assert.True(
+            JsonNode.DeepEquals(generated, committed),
+            "config/settings.schema.json differs from the settings record. Regenerate it: UPDATE_SETTINGS_SCHEMA=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter SettingsSchemaTests");
+    }
+
+    [Fact]
+    public void EveryChoiceList_IsEnforcedByTheValidation()
+    {
+        // A value outside a setting's choices is refused under that setting's key: the schema's enums
+        // and the synth-time validation hold the same lists.
+        foreach (var (path, property, owner) in ChoiceProperties())
+        {
+            var bad = property.Kind switch
+            {
+                SettingKind.Text => (object)"not-a-choice",
+                SettingKind.StringList => new List<string> { "not-a-choice" },
+                _ => Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), property.ValueType)) is System.Collections.IDictionary map
+                    ? WithEntry(map, "not-a-choice", Activator.CreateInstance(property.ValueType)!)
+                    : throw new InvalidOperationException(path),
+            };
+            var settings = With(EnvironmentCatalog.Dev, owner, property, bad);
+
+            Assert.Contains(settings.Validate(), p => p.StartsWith($"'{path}", StringComparison.Ordinal));
+        }
+    }
+
+    private static System.Collections.IDictionary WithEntry(System.Collections.IDictionary map, string key, object value)
+    {
+        map[key] = value;
+        return map;
+    }
+
+    /// <summary>The settings with one property of one nested record (found by type) replaced.</summary>
+    private static EnvironmentSettings With(EnvironmentSettings settings, Type owner, SettingProperty property, object value)
+    {
+        var holder = SettingsShape.PropertiesOf(typeof(EnvironmentSettings)).Single(p => p.ValueType == owner);
+        var record = holder.Property.GetValue(settings)!;
+        var changed = record.GetType().GetMethod("<Clone>$")!.Invoke(record, null)!;
+        property.Property.SetValue(changed, value);
+        var copy = (EnvironmentSettings)typeof(EnvironmentSettings).GetMethod("<Clone>$")!.Invoke(settings, null)!;
+        holder.Property.SetValue(copy, changed);
+        return copy;
+    }
+
+    private static IEnumerable<(string Path, SettingProperty Property, Type Owner)> ChoiceProperties() =>
+        SettingsShape.PropertiesOf(typeof(EnvironmentSettings))
+            .Where(p => p.Kind == SettingKind.Record)
+            .SelectMany(record => SettingsShape.PropertiesOf(record.ValueType)
+                .Where(p => p.Choices is not null)
+                .Select(p => ($"{record.JsonName}.{p.JsonName}", p, record.ValueType)));
+
+    /// <summary>JSON Schema (2020-12) of a settings file: every key optional, no other key allowed.</summary>
+    internal static JsonObject Generate()
+    {
+        var definitions = new JsonObject();
+        var root = ObjectSchema(typeof(EnvironmentSettings), definitions);
+        ((JsonObject)root["properties"]!).Insert(0, "$schema", new JsonObject { ["type"] = "string", ["description"] = "The schema, for editors; the app ignores it." });
+        var schema = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://github.com/transcribestack/transcribestack/config/settings.schema.json",
+            ["title"] = "TranscribeStack settings file",
+            ["description"] = "Overrides of one environment's settings (cdk/Configuration/EnvironmentCatalog.cs), read with -c settingsFile=<file>. Every key is optional; nested objects are merged key by key, lists and maps replace the catalog's, null unsets an optional value. Ranges and the combinations Transcribe refuses are checked at synth. Generated from the settings record by tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs.",
+        };
+        foreach (var (key, value) in root)
+        {
+            schema[key] = value?.DeepClone();
+        }
+
+        schema["$defs"] = definitions;
+        return schema;
+    }
+
+    private static JsonObject ObjectSchema(Type record, JsonObject definitions)
+    {
+        var properties = new JsonObject();
+        foreach (var property in SettingsShape.PropertiesOf(record))
+        {
+            properties[property.JsonName] = PropertySchema(property, definitions);
+        }
+
+        return new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };
+    }
+
+    private static JsonObject PropertySchema(SettingProperty property, JsonObject definitions)
+    {
+        JsonArray? Choices() => property.Choices is { } choices ? new JsonArray([.. choices.Select(c => (JsonNode)JsonValue.Create(c))]) : null;
+        JsonObject Nullable(JsonObject schema, string type)
+        {
+            schema["type"] = property.Nullable ? new JsonArray(type, "null") : type;
+            return schema;
+        }
+
+        switch (property.Kind)
+        {
+            case SettingKind.Text:
+                var text = Nullable(new JsonObject(), "string");
+                if (Choices() is { } values)
+                {
+                    if (property.Nullable)
+                    {
+                        values.Add(null);
+                    }
+
+                    text["enum"] = values;
+                }
+
+                return text;
+            case SettingKind.Boolean:
+                return Nullable(new JsonObject(), "boolean");
+            case SettingKind.WholeNumber:
+                return Nullable(new JsonObject(), "integer");
+            case SettingKind.Number:
+                return Nullable(new JsonObject(), "number");
+            case SettingKind.Enum:
+                return new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. Enum.GetNames(property.ValueType).Select(n => (JsonNode)JsonValue.Create(n))]) };
+            case SettingKind.StringList:
+                var item = new JsonObject { ["type"] = "string" };
+                if (Choices() is { } items)
+                {
+                    item["enum"] = items;
+                }
+
+                return new JsonObject { ["type"] = "array", ["items"] = item };
+            case SettingKind.StringMap:
+                return new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } };
+            case SettingKind.RecordMap:
+                Define(property.ValueType, definitions);
+                var map = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["$ref"] = $"#/$defs/{property.ValueType.Name}" } };
+                if (Choices() is { } keys)
+                {
+                    map["propertyNames"] = new JsonObject { ["enum"] = keys };
+                }
+
+                return map;
+            default:
+                Define(property.ValueType, definitions);
+                return new JsonObject { ["$ref"] = $"#/$defs/{property.ValueType.Name}" };
+        }
+    }
+
+    private static void Define(Type record, JsonObject definitions)
+    {
+        if (!definitions.ContainsKey(record.Name))
+        {
+            definitions[record.Name] = null; // reserve: a record may refer to itself
+            definitions[record.Name] = ObjectSchema(record, definitions);
+        }
+    }
+}
