@@ -120,6 +120,7 @@ public sealed class TranscriptionPipelineStack : Stack
                 ["TABLE_NAME"] = metadata.Table.TableName,
                 ["MAX_TRANSCRIPT_BYTES"] = settings.PostProcessor.MaxTranscriptBytes.ToString(CultureInfo.InvariantCulture),
                 ["LOW_CONFIDENCE_THRESHOLD"] = settings.PostProcessor.LowConfidenceThreshold.ToString(CultureInfo.InvariantCulture),
+                ["TOXICITY_THRESHOLD"] = settings.PostProcessor.ToxicityThreshold.ToString(CultureInfo.InvariantCulture),
             },
             Key = encryption.Key,
             LogRetention = settings.LogRetention,

@@ -25,6 +25,8 @@ export class FakePostProcessor {
       if (typeof request[field] !== 'string' || !request[field].trim()) throw functionError('InvalidJobRequestException', `The request has no '${field}'.`);
     }
     if (request.jobCompletedAt && Number.isNaN(Date.parse(request.jobCompletedAt))) throw functionError('InvalidJobRequestException', `jobCompletedAt '${request.jobCompletedAt}' is not a timestamp.`);
+    const job = request.transcriptionJob;
+    if (job !== undefined && (job === null || typeof job !== 'object' || Array.isArray(job))) throw functionError('InvalidJobRequestException', 'The input is not a valid PostProcessRequest: transcriptionJob is not an object.');
     const transcriptUri = `s3://${request.transcriptBucket}/${request.transcriptKey}`;
     if (!s3.has(transcriptUri)) throw functionError('TranscriptNotFoundException', `${transcriptUri} does not exist.`);
     const S = (value) => ({ S: value });
@@ -41,6 +43,8 @@ export class FakePostProcessor {
           recordedAt: S('2026-11-22T10:30:00.000Z'),
           updatedAt: S('2026-11-22T10:30:00.000Z'),
           wordCount: { N: '1234' },
+          // As the function: the job's language comes from its description.
+          ...(job?.LanguageCode ? { languageCode: S(job.LanguageCode) } : {}),
         },
         ConditionExpression: 'attribute_not_exists(jobName) OR #status <> :completed',
         ExpressionAttributeNames: { '#status': 'status' },

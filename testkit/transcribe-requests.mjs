@@ -6,6 +6,9 @@ import { MediaFormat } from '@aws-sdk/client-transcribe';
 /** The media formats StartTranscriptionJob accepts: the MediaFormat enum of Transcribe's service model. */
 export const MEDIA_FORMATS = Object.values(MediaFormat);
 
+/** The languages of batch PII redaction (pii-redaction-batch.html and the 1 May 2026 document history). */
+export const REDACTION_LANGUAGES = ['en-US', 'es-US', 'fr-FR', 'fr-CA', 'de-DE', 'de-CH', 'it-IT', 'pt-PT', 'pt-BR'];
+
 /** A valid Transcribe job name. */
 export const JOB_NAME = /^[0-9a-zA-Z._-]{1,200}$/;
 
@@ -17,7 +20,16 @@ export function invalidStartRequest(r) {
   if (typeof uri !== 'string' || uri.length > 2000 || !/^(s3:\/\/|https?:\/\/).+/s.test(uri)) return `Value '${uri}' at 'media.mediaFileUri' failed to satisfy constraint`;
   if (r.MediaFormat !== undefined && !MEDIA_FORMATS.includes(r.MediaFormat)) return `Value '${r.MediaFormat}' at 'mediaFormat' failed to satisfy constraint: Member must satisfy enum value set: [${MEDIA_FORMATS}]`;
   const identifies = Boolean(r.IdentifyLanguage) || Boolean(r.IdentifyMultipleLanguages);
-  if (Boolean(r.LanguageCode) === identifies) return 'Specify exactly one of LanguageCode, IdentifyLanguage or IdentifyMultipleLanguages.';
+  if (Boolean(r.LanguageCode) === identifies || (r.IdentifyLanguage && r.IdentifyMultipleLanguages)) return 'Specify exactly one of LanguageCode, IdentifyLanguage or IdentifyMultipleLanguages.';
+  if (r.LanguageOptions !== undefined && (!identifies || !Array.isArray(r.LanguageOptions) || r.LanguageOptions.length < 2)) return 'LanguageOptions needs IdentifyLanguage or IdentifyMultipleLanguages and at least two language codes.';
+  if (r.LanguageIdSettings !== undefined) {
+    const languages = Object.keys(r.LanguageIdSettings);
+    if (!identifies || !r.LanguageOptions || languages.length > 5) return 'LanguageIdSettings needs language identification with LanguageOptions, and at most 5 languages.';
+    if (r.IdentifyMultipleLanguages && Object.values(r.LanguageIdSettings).some((l) => l.LanguageModelName)) return 'Multi-language identification does not support custom language models.';
+    if (Object.values(r.LanguageIdSettings).some((l) => l.VocabularyFilterName) && !r.Settings?.VocabularyFilterMethod) return 'VocabularyFilterName requires VocabularyFilterMethod.';
+  }
+  if (identifies && (r.Settings?.VocabularyName || r.Settings?.VocabularyFilterName || r.ModelSettings)) return 'With language identification, name vocabularies, filters and language models in LanguageIdSettings.';
+  if (r.Settings?.VocabularyFilterName && !['mask', 'remove', 'tag'].includes(r.Settings.VocabularyFilterMethod)) return 'VocabularyFilterName requires VocabularyFilterMethod mask, remove or tag.';
   if (r.OutputBucketName !== undefined && !/^[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9]$/.test(r.OutputBucketName)) return `Value '${r.OutputBucketName}' at 'outputBucketName' failed to satisfy constraint`;
   if (r.OutputKey !== undefined && (r.OutputBucketName === undefined || !/^[a-zA-Z0-9\-_.!*'()/]{1,1024}$/.test(r.OutputKey))) return `Value '${r.OutputKey}' at 'outputKey' failed to satisfy constraint`;
   if (r.OutputEncryptionKMSKeyId !== undefined && r.OutputBucketName === undefined) return 'OutputEncryptionKMSKeyId requires OutputBucketName.';
@@ -28,9 +40,17 @@ export function invalidStartRequest(r) {
   if (r.ContentRedaction) {
     const { RedactionType, RedactionOutput } = r.ContentRedaction;
     if (RedactionType !== 'PII' || !['redacted', 'redacted_and_unredacted'].includes(RedactionOutput)) return 'ContentRedaction failed to satisfy constraint.';
-    if (!['en-US', 'es-US'].includes(r.LanguageCode)) return 'Content redaction is supported only for en-US and es-US, and not with language identification.';
+    if (!REDACTION_LANGUAGES.includes(r.LanguageCode)) return `Content redaction is supported only for ${REDACTION_LANGUAGES.join(', ')}, and not with language identification.`;
+    if (r.ContentRedaction.PiiEntityTypes !== undefined && (!Array.isArray(r.ContentRedaction.PiiEntityTypes) || r.ContentRedaction.PiiEntityTypes.length === 0)) return 'PiiEntityTypes failed to satisfy constraint.';
   }
+  if (r.ToxicityDetection !== undefined) {
+    // toxicity.html: "only available for batch transcriptions in US English (en-US)"; ALL is the only category.
+    if (r.LanguageCode !== 'en-US') return 'Toxicity detection is only available for batch transcriptions in US English (en-US).';
+    if (JSON.stringify(r.ToxicityDetection) !== JSON.stringify([{ ToxicityCategories: ['ALL'] }])) return 'ToxicityCategories accepts only ALL.';
+  }
+  if (r.KMSEncryptionContext !== undefined && (r.OutputEncryptionKMSKeyId === undefined || Object.keys(r.KMSEncryptionContext).length > 10)) return 'KMSEncryptionContext needs OutputEncryptionKMSKeyId and at most 10 pairs.';
   if (r.Subtitles && (!Array.isArray(r.Subtitles.Formats) || r.Subtitles.Formats.some((f) => !['vtt', 'srt'].includes(f)))) return 'Subtitles.Formats failed to satisfy constraint.';
+  if (r.Subtitles?.OutputStartIndex !== undefined && ![0, 1].includes(r.Subtitles.OutputStartIndex)) return 'Subtitles.OutputStartIndex must be 0 or 1.';
   const execution = r.JobExecutionSettings;
   if (execution?.AllowDeferredExecution && !/^arn:aws:iam::[0-9]{12}:role\/[A-Za-z0-9:_/+=,@.-]{1,1024}$/.test(execution.DataAccessRoleArn ?? '')) return 'AllowDeferredExecution requires a DataAccessRoleArn.';
   if ((r.Tags ?? []).length > 200 || (r.Tags ?? []).some((t) => !t.Key || t.Key.length > 128 || (t.Value ?? '').length > 256)) return 'Tags failed to satisfy constraint.';

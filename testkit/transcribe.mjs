@@ -183,6 +183,7 @@ export class FakeTranscribe {
       job.status = 'FAILED';
     } else if (this.finalStatus === 'COMPLETED') {
       job.transcript = this.#writeTranscript(request);
+      job.subtitleFileUris = this.#writeSubtitles(request);
       job.status = 'COMPLETED';
     } else {
       job.failureReason = this.failureReason;
@@ -219,6 +220,16 @@ export class FakeTranscribe {
     return transcript;
   }
 
+  /** Subtitle files sit beside the transcript, named after the job (SubtitlesOutput.SubtitleFileUris). */
+  #writeSubtitles(request) {
+    const url = (key) => `https://s3.${REGION}.amazonaws.com/${request.OutputBucketName}/${key}`;
+    return (request.Subtitles?.Formats ?? []).map((format) => {
+      const key = `${request.OutputKey}${request.TranscriptionJobName}.${format}`;
+      this.s3.put(request.OutputBucketName, key, { jobName: request.TranscriptionJobName, format });
+      return url(key);
+    });
+  }
+
   /** Now for this job: by polls, 10 s per poll after a start 5 s after creation (job n is created n hours in); else Date.now(). */
   #now(job) {
     return this.byPolls ? job.createdAt + (5 + job.gets * 10) * 1000 : Date.now();
@@ -240,6 +251,19 @@ export class FakeTranscribe {
       ...(request.JobExecutionSettings ? { JobExecutionSettings: request.JobExecutionSettings } : {}),
       ...(status === 'FAILED' ? { CompletionTime: iso(job.completedAt), FailureReason: job.failureReason } : {}),
       ...(request.Settings ? { Settings: request.Settings } : {}),
+      ...(request.ModelSettings ? { ModelSettings: request.ModelSettings } : {}),
+      ...(request.IdentifyLanguage ? { IdentifyLanguage: true } : {}),
+      ...(request.IdentifyMultipleLanguages ? { IdentifyMultipleLanguages: true } : {}),
+      ...(request.LanguageOptions ? { LanguageOptions: request.LanguageOptions } : {}),
+      ...(request.LanguageIdSettings ? { LanguageIdSettings: request.LanguageIdSettings } : {}),
+      ...(request.ToxicityDetection ? { ToxicityDetection: request.ToxicityDetection } : {}),
+      // What identification found, once the job is done: the first option (or en-US) and its score,
+      // or each option with a share of the audio.
+      ...(status === 'COMPLETED' && request.IdentifyLanguage ? { LanguageCode: request.LanguageOptions?.[0] ?? 'en-US', IdentifiedLanguageScore: 0.9876 } : {}),
+      ...(status === 'COMPLETED' && request.IdentifyMultipleLanguages
+        ? { LanguageCodes: (request.LanguageOptions ?? ['en-US']).map((code, i) => ({ LanguageCode: code, DurationInSeconds: 10 + i * 5 })) }
+        : {}),
+      ...(request.Subtitles ? { Subtitles: { ...request.Subtitles, ...(status === 'COMPLETED' ? { SubtitleFileUris: job.subtitleFileUris } : {}) } } : {}),
       Tags: request.Tags,
     });
   }

@@ -94,3 +94,23 @@ test('Transcribe refuses an invalid job name, as StartTranscriptionJob does', ()
   assert.throws(() => transcribe.start({ ...request, TranscriptionJobName: 'x'.repeat(201) }), (e) => e.name === 'Transcribe.BadRequestException');
   assert.doesNotThrow(() => transcribe.start({ ...request, TranscriptionJobName: 'x'.repeat(200) }));
 });
+
+test('Transcribe refuses the option combinations its documentation rules out', () => {
+  const transcribe = new FakeTranscribe();
+  const base = { TranscriptionJobName: 'job', Media: { MediaFileUri: 's3://b/k.mp3' }, MediaFormat: 'mp3', OutputBucketName: 'bucket', OutputEncryptionKMSKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k' };
+  const refused = {
+    'a language code with identification': { LanguageCode: 'en-US', IdentifyLanguage: true },
+    'both identification options': { IdentifyLanguage: true, IdentifyMultipleLanguages: true },
+    'one language option': { IdentifyLanguage: true, LanguageOptions: ['en-US'] },
+    'a language model with several languages': { IdentifyMultipleLanguages: true, LanguageOptions: ['en-US', 'hi-IN'], LanguageIdSettings: { 'en-US': { LanguageModelName: 'm' } } },
+    'a vocabulary in Settings with identification': { IdentifyLanguage: true, Settings: { VocabularyName: 'v' } },
+    'redaction with identification': { IdentifyLanguage: true, ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted' } },
+    'redaction in Japanese': { LanguageCode: 'ja-JP', ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted' } },
+    'toxicity in Spanish': { LanguageCode: 'es-US', ToxicityDetection: [{ ToxicityCategories: ['ALL'] }] },
+    'a subtitle start index of 2': { LanguageCode: 'en-US', Subtitles: { Formats: ['vtt'], OutputStartIndex: 2 } },
+  };
+  for (const [what, options] of Object.entries(refused)) {
+    assert.throws(() => transcribe.start({ ...base, ...options }), (e) => e.name === 'Transcribe.BadRequestException', what);
+  }
+  assert.doesNotThrow(() => transcribe.start({ ...base, LanguageCode: 'de-CH', ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted', PiiEntityTypes: ['NAME'] } }));
+});

@@ -8,8 +8,8 @@ import { loadTemplate, resolver, onlyId, stackNameOf } from './templates.mjs';
 const WORKFLOW = Symbol('workflow');
 
 /** Everything a scenario needs from one environment's template: { template, definition, ...facts }. */
-export function loadWorkflow(environment = 'dev') {
-  return workflowOf(loadDefinition(loadTemplate(environment)));
+export function loadWorkflow(environment = 'dev', { cdkOut } = {}) {
+  return workflowOf(loadDefinition(loadTemplate(environment, cdkOut ? { cdkOut } : undefined)));
 }
 
 /** The workflow's state machine (the Standard one) of the template, its DefinitionString rendered and parsed. */

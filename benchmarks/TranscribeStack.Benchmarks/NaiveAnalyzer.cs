@@ -16,7 +16,9 @@ public static class NaiveAnalyzer
         using var document = await JsonDocument.ParseAsync(transcript);
         var root = document.RootElement;
         var results = root.GetProperty("results");
-        var redacted = root.TryGetProperty("isRedacted", out var isRedacted) && isRedacted.ValueKind == JsonValueKind.True;
+        var redactedTranscript = root.TryGetProperty("isRedacted", out var isRedacted) && isRedacted.ValueKind == JsonValueKind.True;
+        var redactedItems = 0;
+        var redactionsByType = new Dictionary<string, int>(StringComparer.Ordinal);
         double duration = 0, sum = 0, min = double.MaxValue;
         int words = 0, scored = 0, low = 0;
         var speakers = new List<string>();
@@ -39,8 +41,14 @@ public static class NaiveAnalyzer
             }
 
             var alternative = item.GetProperty("alternatives")[0];
-            var isPii = alternative.GetProperty("content").GetString() == "[PII]" || alternative.TryGetProperty("redactions", out _);
-            redacted |= isPii;
+            var redactions = alternative.TryGetProperty("redactions", out var list) ? list.EnumerateArray().ToList() : [];
+            var isPii = alternative.GetProperty("content").GetString() == "[PII]" || redactions.Count > 0;
+            redactedItems += isPii ? 1 : 0;
+            foreach (var type in redactions.Where(r => r.TryGetProperty("type", out _)).Select(r => r.GetProperty("type").GetString()!))
+            {
+                redactionsByType[type] = redactionsByType.GetValueOrDefault(type) + 1;
+            }
+
             if (item.GetProperty("type").GetString() != "pronunciation")
             {
                 continue;
@@ -122,7 +130,9 @@ public static class NaiveAnalyzer
             SpeakerCount = Math.Max(declaredSpeakers, speakers.Count) is > 0 and var s ? s : null,
             SpeakerTalkSeconds = speakers.ToDictionary(l => l, l => Math.Round(talk.GetValueOrDefault(l), 3), StringComparer.Ordinal),
             ChannelCount = Math.Max(declaredChannels, channels.Count) is > 0 and var c ? c : null,
-            PiiRedacted = redacted,
+            RedactedTranscript = redactedTranscript,
+            PiiRedactedItemCount = redactedItems,
+            PiiRedactionsByType = redactionsByType,
             TranscriptBytes = bytes,
         };
     }

@@ -227,6 +227,10 @@ public sealed partial class TranscriptionWorkflow
                 ["transcriptKey"] = JsonPath.StringAt(PlanPaths.TranscriptKey),
                 ["executionArn"] = JsonPath.ExecutionId,
                 ["jobCompletedAt"] = JsonPath.StringAt("$.transcription.job.CompletionTime"),
+                // The job as GetTranscriptionJob described it: its language (real transcripts carry one only
+                // when identification ran), identified languages and their durations, subtitle files, redaction.
+                // (StringAt only marks the path: the whole object is passed.)
+                ["transcriptionJob"] = JsonPath.StringAt("$.transcription.job"),
             }),
             PayloadResponseOnly = true,
             RetryOnServiceExceptions = false,

@@ -17,6 +17,10 @@ internal static class Fixture
 
     public static Stream Text(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 
+    /// <summary>Every figure of an analysis as JSON: records compare their maps by reference, this by content.</summary>
+    public static string Describe(TranscribeStack.Functions.PostProcessing.TranscriptMetadata metadata) =>
+        System.Text.Json.JsonSerializer.Serialize(metadata);
+
     /// <summary>Delivers a stream a few bytes at a time, as a slow network would, to exercise buffer refills.</summary>
     public sealed class Trickle(byte[] data, int chunk) : MemoryStream(data)
     {

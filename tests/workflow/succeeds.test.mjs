@@ -63,7 +63,11 @@ test('completes on the first poll: the dev job request, one COMPLETED item, no d
     transcriptKey: `transcripts/${job.jobName}.json`,
     executionArn: result.executionArn,
     jobCompletedAt: completed.CompletionTime,
+    // The job as polled: for a fixed-language job its LanguageCode is the language the item records.
+    transcriptionJob: completed,
   });
+  assert.equal(completed.LanguageCode, 'en-US');
+  assert.equal(result.table.items.get(job.jobName).languageCode, 'en-US');
 });
 
 test('a job that runs far longer than its upload suggests is polled along the plan\'s growing waits', async () => {

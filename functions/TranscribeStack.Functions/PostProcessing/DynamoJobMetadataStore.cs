@@ -37,6 +37,7 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
     internal static Dictionary<string, AttributeValue> Item(CompletedJob job)
     {
         var m = job.Metadata;
+        var facts = job.Facts;
         var item = new Dictionary<string, AttributeValue>
         {
             [JobMetadataSchema.JobName] = S(job.JobName),
@@ -48,14 +49,44 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
             ["durationSeconds"] = N(m.DurationSeconds),
             ["wordCount"] = N(m.WordCount),
             ["lowConfidenceWordCount"] = N(m.LowConfidenceWordCount),
+            ["languageIdentification"] = S(facts.LanguageIdentification),
+            ["redactedTranscript"] = new() { BOOL = facts.RedactedTranscript },
             ["piiRedacted"] = new() { BOOL = m.PiiRedacted },
             ["completedAt"] = S(Timestamp(job.CompletedAt)),
             ["recordedAt"] = S(Timestamp(job.RecordedAt)),
             [JobMetadataSchema.UpdatedAt] = S(Timestamp(job.RecordedAt)),
         };
-        AddIf(item, "languageCode", m.LanguageCode, S);
-        AddIf(item, "identifiedLanguage", m.IdentifiedLanguage, S);
-        AddIf(item, "identifiedLanguageScore", m.IdentifiedLanguageScore, v => N(v));
+        AddIf(item, "languageCode", facts.LanguageCode, S);
+        AddIf(item, "identifiedLanguageScore", facts.IdentifiedLanguageScore, v => N(v));
+        if (facts.LanguageSeconds.Count > 0)
+        {
+            item["languageSeconds"] = new() { M = facts.LanguageSeconds.ToDictionary(l => l.Key, l => N(l.Value)) };
+        }
+
+        if (facts.RedactedTranscript)
+        {
+            item["piiRedactedItemCount"] = N(m.PiiRedactedItemCount);
+            item["piiRedactionsByType"] = new() { M = m.PiiRedactionsByType.ToDictionary(t => t.Key, t => N(t.Value)) };
+        }
+
+        if (m.Toxicity is { } toxicity)
+        {
+            var summary = new Dictionary<string, AttributeValue>
+            {
+                ["segmentCount"] = N(toxicity.SegmentCount),
+                ["toxicSegmentCount"] = N(toxicity.ToxicSegmentCount),
+                ["threshold"] = N(toxicity.Threshold),
+                ["maxByCategory"] = new() { M = toxicity.MaxByCategory.ToDictionary(c => c.Key, c => N(c.Value)) },
+            };
+            AddIf(summary, "maxToxicity", toxicity.MaxToxicity, v => N(v));
+            item["toxicity"] = new() { M = summary };
+        }
+
+        if (facts.SubtitleFileUris.Count > 0)
+        {
+            item["subtitleFileUris"] = new() { L = facts.SubtitleFileUris.Select(S).ToList() };
+        }
+
         AddIf(item, "averageConfidence", m.AverageConfidence, v => N(v));
         AddIf(item, "minConfidence", m.MinConfidence, v => N(v));
         AddIf(item, "speakerCount", m.SpeakerCount, v => N(v));

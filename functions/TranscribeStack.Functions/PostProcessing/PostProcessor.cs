@@ -2,14 +2,15 @@ using System.Globalization;
 
 namespace TranscribeStack.Functions.PostProcessing;
 
-/// <summary>What the state machine passes when a job has COMPLETED.</summary>
+/// <summary>What the state machine passes when a job has COMPLETED, with the job as GetTranscriptionJob described it.</summary>
 public sealed record PostProcessRequest(
     string? JobName,
     string? MediaUri,
     string? TranscriptBucket,
     string? TranscriptKey,
     string? ExecutionArn,
-    string? JobCompletedAt);
+    string? JobCompletedAt,
+    TranscriptionJobDescription? TranscriptionJob = null);
 
 /// <summary>The small answer returned to the state machine (the figures live in the table).</summary>
 public sealed record PostProcessResult(string JobName, string Status, string Outcome, int WordCount, double DurationSeconds);
@@ -22,7 +23,8 @@ public sealed record CompletedJob(
     string ExecutionArn,
     DateTimeOffset CompletedAt,
     DateTimeOffset RecordedAt,
-    TranscriptMetadata Metadata);
+    TranscriptMetadata Metadata,
+    JobFacts Facts);
 
 /// <summary>Opens a transcript for reading, with its size when known.</summary>
 public interface ITranscriptSource
@@ -73,7 +75,7 @@ public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataSto
         }
 
         var recorded = await store.RecordCompletedAsync(
-            new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata),
+            new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata, JobFacts.From(request.TranscriptionJob, metadata)),
             cancellationToken).ConfigureAwait(false);
         return new PostProcessResult(jobName, "COMPLETED", recorded ? "Recorded" : "AlreadyRecorded", metadata.WordCount, metadata.DurationSeconds);
     }

@@ -18,15 +18,16 @@ public sealed class PostProcessorHandler
             new AmazonDynamoDBClient(),
             Settings.Required("TABLE_NAME"),
             Settings.Parse<long>("MAX_TRANSCRIPT_BYTES"),
-            Settings.Parse<double>("LOW_CONFIDENCE_THRESHOLD"))
+            Settings.Parse<double>("LOW_CONFIDENCE_THRESHOLD"),
+            Settings.Parse<double>("TOXICITY_THRESHOLD"))
     {
     }
 
-    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, TimeProvider? clock = null)
+    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, double toxicityThreshold = 0.5, TimeProvider? clock = null)
         : this(new PostProcessor(
             new S3TranscriptSource(s3),
             new DynamoJobMetadataStore(dynamo, tableName),
-            new TranscriptAnalyzer(lowConfidenceThreshold, maxTranscriptBytes),
+            new TranscriptAnalyzer(lowConfidenceThreshold, maxTranscriptBytes, toxicityThreshold),
             maxTranscriptBytes,
             clock ?? TimeProvider.System))
     {

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace TranscribeStack.Functions.PostProcessing;
 
@@ -15,17 +16,24 @@ namespace TranscribeStack.Functions.PostProcessing;
 /// Reads a transcript in Amazon Transcribe's batch output format from a stream, in one pass over a
 /// small pooled buffer, and computes <see cref="TranscriptMetadata"/>. Nothing proportional to the
 /// transcript is kept: per-word values are folded into running totals as they are read, and
-/// speaker and channel labels are matched as bytes against the few labels seen so far.
+/// labels (speakers, channels, languages, PII types, toxicity categories) are matched as bytes
+/// against the few seen so far, of which there may be at most <see cref="MaxDistinctLabels"/> of a kind.
+/// Bad input fails with one of the documented errors: <see cref="MalformedTranscriptException"/> (not
+/// JSON, not UTF-8, truncated), <see cref="UnexpectedTranscriptShapeException"/> (JSON, but not
+/// Transcribe's shape) or <see cref="TranscriptTooLargeException"/>.
 /// </summary>
-public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBytes)
+public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBytes, double toxicityThreshold = 0.5)
 {
+    /// <summary>More distinct labels of one kind than any real transcript has: the shape is not Transcribe's.</summary>
+    public const int MaxDistinctLabels = 256;
+
     private const int InitialBufferSize = 64 * 1024;
     private static readonly byte[] PiiMarker = "[PII]"u8.ToArray();
 
     public async Task<TranscriptMetadata> AnalyzeAsync(Stream transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var walker = new Walker(lowConfidenceThreshold);
+        var walker = new Walker(lowConfidenceThreshold, toxicityThreshold);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
@@ -80,6 +88,12 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         {
             while (reader.Read())
             {
+                // RFC 8259: JSON text is UTF-8. The reader checks the structure, not the bytes inside strings.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new MalformedTranscriptException($"The transcript is not valid UTF-8 in the string at byte {offset + reader.TokenStartIndex}.");
+                }
+
                 walker.Token(ref reader);
             }
         }
@@ -109,6 +123,13 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         Channels,
         LanguageIdentification,
         LanguageScore,
+        LanguageCodes,
+        LanguageDuration,
+        Toxicity,
+        ToxicSegment,
+        ToxicCategories,
+        Redactions,
+        Redaction,
         Ignored,
     }
 
@@ -129,16 +150,27 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         Code,
         Score,
         IsRedacted,
+        SpokenLanguage,
+        DurationInSeconds,
+        SegmentToxicity,
+        CategoryScore,
+        RedactionType,
     }
 
     /// <summary>Tracks where in the document the reader is and folds values into totals.</summary>
-    private sealed class Walker(double lowConfidenceThreshold)
+    private sealed class Walker(double lowConfidenceThreshold, double toxicityThreshold)
     {
         private readonly Stack<Scope> scopes = new();
         private readonly List<byte[]> speakerLabels = [];
         private readonly List<double> speakerSegmentSeconds = [];
         private readonly List<double> speakerItemSeconds = [];
         private readonly List<byte[]> channelLabels = [];
+        private readonly List<byte[]> spokenLanguages = [];
+        private readonly List<double> spokenSeconds = [];
+        private readonly List<byte[]> redactionTypes = [];
+        private readonly List<double> redactionTypeCounts = [];
+        private readonly List<byte[]> toxicityCategories = [];
+        private readonly List<double> toxicityCategoryMax = [];
         private Field field;
         private bool sawResults;
         private bool sawSegments;
@@ -154,7 +186,20 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         private int lowConfidence;
         private int declaredSpeakers;
         private int declaredChannels;
-        private bool redacted;
+        private bool redactedTranscript;
+        private int redactedItems;
+        private bool sawToxicity;
+        private int toxicSegments;
+        private int scoredSegments;
+        private double maxToxicity = double.NaN;
+
+        // The results.language_codes entry being read.
+        private int spokenLanguage = -1;
+        private double spokenDuration = double.NaN;
+
+        // The results.toxicity_detection entry being read, and the category whose score comes next.
+        private double segmentToxicity = double.NaN;
+        private int category = -1;
 
         // The item or segment being read.
         private double start = double.NaN;
@@ -176,6 +221,11 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             {
                 case JsonTokenType.PropertyName:
                     field = Current == Scope.Ignored ? Field.None : FieldOf(Current, ref reader);
+                    if (field == Field.CategoryScore)
+                    {
+                        category = LabelIndex(toxicityCategories, toxicityCategoryMax, ref reader, "results.toxicity_detection[].categories");
+                    }
+
                     OpenIfContainer(ref reader);
                     return;
                 case JsonTokenType.StartObject:
@@ -207,11 +257,13 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 talk[Encoding.UTF8.GetString(speakerLabels[i])] = Math.Round(seconds[i], 3);
             }
 
+
             return new TranscriptMetadata
             {
                 LanguageCode = languageCode ?? identifiedLanguage,
                 IdentifiedLanguage = identifiedLanguage,
                 IdentifiedLanguageScore = identifiedLanguage is null ? null : identifiedScore,
+                LanguageSeconds = Totals(spokenLanguages, spokenSeconds, seconds => Math.Round(seconds, 3)),
                 DurationSeconds = Math.Round(duration, 3),
                 WordCount = words,
                 AverageConfidence = scoredWords == 0 ? null : Math.Round(confidenceSum / scoredWords, 4),
@@ -220,9 +272,33 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 SpeakerCount = Math.Max(declaredSpeakers, speakerLabels.Count) is > 0 and var speakers ? speakers : null,
                 SpeakerTalkSeconds = talk,
                 ChannelCount = Math.Max(declaredChannels, channelLabels.Count) is > 0 and var channels ? channels : null,
-                PiiRedacted = redacted,
+                RedactedTranscript = redactedTranscript,
+                PiiRedactedItemCount = redactedItems,
+                PiiRedactionsByType = Totals(redactionTypes, redactionTypeCounts, count => (int)count),
+                Toxicity = sawToxicity
+                    ? new ToxicitySummary
+                    {
+                        SegmentCount = scoredSegments,
+                        Threshold = toxicityThreshold,
+                        ToxicSegmentCount = toxicSegments,
+                        MaxToxicity = double.IsNaN(maxToxicity) ? null : maxToxicity,
+                        MaxByCategory = Totals(toxicityCategories, toxicityCategoryMax, score => score),
+                    }
+                    : null,
                 TranscriptBytes = bytes,
             };
+        }
+
+        /// <summary>Labels (UTF-8, validated on the way in) with their value, as a dictionary.</summary>
+        private static Dictionary<string, T> Totals<T>(List<byte[]> labels, List<double> values, Func<double, T> convert)
+        {
+            var totals = new Dictionary<string, T>(labels.Count, StringComparer.Ordinal);
+            for (var i = 0; i < labels.Count; i++)
+            {
+                totals[Encoding.UTF8.GetString(labels[i])] = convert(values[i]);
+            }
+
+            return totals;
         }
 
         private Scope Current => scopes.Count == 0 ? Scope.Root : scopes.Peek();
@@ -243,6 +319,11 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             Scope.ChannelLabels when reader.ValueTextEquals("number_of_channels"u8) => Field.NumberOfChannels,
             Scope.LanguageScore when reader.ValueTextEquals("code"u8) => Field.Code,
             Scope.LanguageScore when reader.ValueTextEquals("score"u8) => Field.Score,
+            Scope.LanguageDuration when reader.ValueTextEquals("language_code"u8) => Field.SpokenLanguage,
+            Scope.LanguageDuration when reader.ValueTextEquals("duration_in_seconds"u8) => Field.DurationInSeconds,
+            Scope.ToxicSegment when reader.ValueTextEquals("toxicity"u8) => Field.SegmentToxicity,
+            Scope.ToxicCategories => Field.CategoryScore,
+            Scope.Redaction when reader.ValueTextEquals("type"u8) => Field.RedactionType,
             _ => Field.None,
         };
 
@@ -258,15 +339,15 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 Scope.Results when reader.ValueTextEquals("speaker_labels"u8) => Scope.SpeakerLabels,
                 Scope.Results when reader.ValueTextEquals("channel_labels"u8) => Scope.ChannelLabels,
                 Scope.Results when reader.ValueTextEquals("language_identification"u8) => Scope.LanguageIdentification,
+                Scope.Results when reader.ValueTextEquals("language_codes"u8) => Scope.LanguageCodes,
+                Scope.Results when reader.ValueTextEquals("toxicity_detection"u8) => Scope.Toxicity,
                 Scope.Item when reader.ValueTextEquals("alternatives"u8) => Scope.Alternatives,
+                Scope.Alternative when reader.ValueTextEquals("redactions"u8) => Scope.Redactions,
+                Scope.ToxicSegment when reader.ValueTextEquals("categories"u8) => Scope.ToxicCategories,
                 Scope.SpeakerLabels when reader.ValueTextEquals("segments"u8) => Scope.Segments,
                 Scope.ChannelLabels when reader.ValueTextEquals("channels"u8) => Scope.Channels,
                 _ => Scope.Ignored,
             };
-            if (Current == Scope.Alternative && reader.ValueTextEquals("redactions"u8))
-            {
-                redacted = itemRedacted = true;
-            }
         }
 
         private void Open(JsonTokenType token)
@@ -286,7 +367,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {(isArray ? "an array" : "an object")}; expected a value.");
             }
 
-            if (parent is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.LanguageIdentification)
+            if (parent is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.LanguageIdentification or Scope.LanguageCodes or Scope.Toxicity or Scope.Redactions)
             {
                 next = isArray
                     ? throw new UnexpectedTranscriptShapeException($"An entry of '{ContainerName(parent)}' is an array; expected an object.")
@@ -295,22 +376,38 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                         Scope.Items => Scope.Item,
                         Scope.Alternatives => FirstAlternative(),
                         Scope.Segments => Scope.Segment,
+                        Scope.LanguageCodes => Scope.LanguageDuration,
+                        Scope.Toxicity => Scope.ToxicSegment,
+                        Scope.Redactions => Scope.Redaction,
                         _ => Scope.LanguageScore,
                     };
-                if (next is Scope.Item or Scope.Segment)
+                switch (next)
                 {
-                    ResetEntry();
-                }
-                else if (next == Scope.LanguageScore)
-                {
-                    code = null;
-                    score = double.NaN;
+                    case Scope.Item or Scope.Segment:
+                        ResetEntry();
+                        break;
+                    case Scope.LanguageScore:
+                        code = null;
+                        score = double.NaN;
+                        break;
+                    case Scope.LanguageDuration:
+                        spokenLanguage = -1;
+                        spokenDuration = double.NaN;
+                        break;
+                    case Scope.ToxicSegment:
+                        segmentToxicity = double.NaN;
+                        break;
+                    case Scope.Redaction:
+                        // Any redaction entry means the item was redacted; its type is counted when named.
+                        itemRedacted = true;
+                        break;
                 }
             }
             else if (pendingContainer != Scope.Ignored)
             {
                 next = pendingContainer;
-                var wantsArray = next is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.Channels or Scope.LanguageIdentification;
+                var wantsArray = next is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.Channels or Scope.LanguageIdentification
+                    or Scope.LanguageCodes or Scope.Toxicity or Scope.Redactions;
                 if (wantsArray != isArray)
                 {
                     throw new UnexpectedTranscriptShapeException($"'{ContainerName(next)}' is {(isArray ? "an array" : "an object")}; expected {(wantsArray ? "an array" : "an object")}.");
@@ -323,6 +420,10 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 else if (next == Scope.Segments)
                 {
                     sawSegments = true;
+                }
+                else if (next == Scope.Toxicity)
+                {
+                    sawToxicity = true;
                 }
             }
             else
@@ -365,6 +466,17 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     identifiedLanguage = code;
                     identifiedScore = score;
                     break;
+                case Scope.LanguageDuration:
+                    if (spokenLanguage < 0 || double.IsNaN(spokenDuration))
+                    {
+                        throw new UnexpectedTranscriptShapeException("An entry of 'results.language_codes' lacks its language_code or duration_in_seconds.");
+                    }
+
+                    spokenSeconds[spokenLanguage] += spokenDuration;
+                    break;
+                case Scope.ToxicSegment:
+                    CloseToxicSegment();
+                    break;
                 case Scope.Root:
                     Finished = true;
                     break;
@@ -385,6 +497,11 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             if (!double.IsNaN(end))
             {
                 duration = Math.Max(duration, end);
+            }
+
+            if (itemRedacted)
+            {
+                redactedItems++;
             }
 
             if (!pronunciation)
@@ -419,6 +536,21 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             }
         }
 
+        private void CloseToxicSegment()
+        {
+            if (double.IsNaN(segmentToxicity))
+            {
+                throw new UnexpectedTranscriptShapeException($"Entry {scoredSegments + 1} of 'results.toxicity_detection' has no toxicity.");
+            }
+
+            scoredSegments++;
+            maxToxicity = double.IsNaN(maxToxicity) ? segmentToxicity : Math.Max(maxToxicity, segmentToxicity);
+            if (segmentToxicity >= toxicityThreshold)
+            {
+                toxicSegments++;
+            }
+        }
+
         private void CloseSegment()
         {
             if (!double.IsNaN(end))
@@ -439,14 +571,14 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 case Field.None:
                     return;
                 case Field.Status:
-                    if (String(ref reader) != "COMPLETED")
+                    if (String(ref reader) is var status && status != "COMPLETED")
                     {
-                        throw new UnexpectedTranscriptShapeException($"'status' is '{reader.GetString()}'; expected COMPLETED.");
+                        throw new UnexpectedTranscriptShapeException($"'status' is '{status}'; expected COMPLETED.");
                     }
 
                     return;
                 case Field.IsRedacted:
-                    redacted |= reader.TokenType == JsonTokenType.True;
+                    redactedTranscript |= reader.TokenType == JsonTokenType.True;
                     return;
                 case Field.LanguageCode:
                     languageCode = String(ref reader);
@@ -462,15 +594,39 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     RequireString(ref reader);
                     if (reader.ValueTextEquals(PiiMarker))
                     {
-                        redacted = itemRedacted = true;
+                        itemRedacted = true;
                     }
 
                     return;
                 case Field.SpeakerLabel:
-                    speaker = LabelIndex(speakerLabels, ref reader, grow: true);
+                    RequireString(ref reader);
+                    speaker = LabelIndex(speakerLabels, speakerSegmentSeconds, ref reader, "speaker_label");
                     return;
                 case Field.ChannelLabel:
-                    LabelIndex(channelLabels, ref reader, grow: false);
+                    RequireString(ref reader);
+                    LabelIndex(channelLabels, null, ref reader, "channel_label");
+                    return;
+                case Field.SpokenLanguage:
+                    RequireString(ref reader);
+                    spokenLanguage = LabelIndex(spokenLanguages, spokenSeconds, ref reader, "results.language_codes");
+                    return;
+                case Field.DurationInSeconds:
+                    spokenDuration = Number(ref reader);
+                    if (spokenDuration < 0)
+                    {
+                        throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {spokenDuration}; expected a duration of 0 or more.");
+                    }
+
+                    return;
+                case Field.SegmentToxicity:
+                    segmentToxicity = Score01(ref reader);
+                    return;
+                case Field.CategoryScore:
+                    toxicityCategoryMax[category] = Math.Max(toxicityCategoryMax[category], Score01(ref reader));
+                    return;
+                case Field.RedactionType:
+                    RequireString(ref reader);
+                    redactionTypeCounts[LabelIndex(redactionTypes, redactionTypeCounts, ref reader, "redactions[].type")]++;
                     return;
                 case Field.StartTime:
                     start = Number(ref reader);
@@ -479,12 +635,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     end = Number(ref reader);
                     return;
                 case Field.Confidence:
-                    confidence = Number(ref reader);
-                    if (confidence is < 0 or > 1)
-                    {
-                        throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {confidence}; expected a value between 0 and 1.");
-                    }
-
+                    confidence = Score01(ref reader);
                     return;
                 case Field.Score:
                     score = Number(ref reader);
@@ -498,9 +649,12 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             }
         }
 
-        private int LabelIndex(List<byte[]> labels, ref Utf8JsonReader reader, bool grow)
+        /// <summary>
+        /// The index of the current string (or property name) among <paramref name="labels"/>, added when new
+        /// (with a 0 in <paramref name="values"/>). Escaped labels are kept unescaped, as their text.
+        /// </summary>
+        private int LabelIndex(List<byte[]> labels, List<double>? values, ref Utf8JsonReader reader, string what)
         {
-            RequireString(ref reader);
             for (var i = 0; i < labels.Count; i++)
             {
                 if (reader.ValueTextEquals(labels[i]))
@@ -509,14 +663,41 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 }
             }
 
-            labels.Add(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan.ToArray());
-            if (grow)
+            if (labels.Count == MaxDistinctLabels)
             {
-                speakerSegmentSeconds.Add(0);
+                throw new UnexpectedTranscriptShapeException($"'{what}' has more than {MaxDistinctLabels} distinct values; Transcribe writes far fewer.");
+            }
+
+            labels.Add(reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(Text(ref reader)) : reader.ValueSpan.ToArray());
+            values?.Add(0);
+            if (values == speakerSegmentSeconds)
+            {
                 speakerItemSeconds.Add(0);
             }
 
             return labels.Count - 1;
+        }
+
+        /// <summary>A score or confidence: a number from 0 to 1.</summary>
+        private double Score01(ref Utf8JsonReader reader)
+        {
+            var value = Number(ref reader);
+            return value is >= 0 and <= 1
+                ? value
+                : throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {value}; expected a value between 0 and 1.");
+        }
+
+        /// <summary>The current string's text; an escaped lone surrogate (valid JSON, invalid text) is malformed.</summary>
+        private static string Text(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new MalformedTranscriptException($"The transcript has a string that is not valid text at byte {reader.TokenStartIndex}: {e.Message}", e);
+            }
         }
 
         private void RequireString(ref Utf8JsonReader reader)
@@ -530,7 +711,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         private string String(ref Utf8JsonReader reader)
         {
             RequireString(ref reader);
-            return reader.GetString()!;
+            return Text(ref reader);
         }
 
         /// <summary>Transcribe writes times and confidences as strings ("0.95"); numbers are accepted too. Only finite values.</summary>
@@ -541,7 +722,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             {
                 JsonTokenType.Number => reader.TryGetDouble(out parsed),
                 JsonTokenType.String when !reader.ValueIsEscaped => Utf8Parser.TryParse(reader.ValueSpan, out parsed, out var length) && length == reader.ValueSpan.Length,
-                JsonTokenType.String => double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out parsed),
+                JsonTokenType.String => double.TryParse(Text(ref reader), NumberStyles.Float, CultureInfo.InvariantCulture, out parsed),
                 _ => false,
             };
             if (ok && double.IsFinite(parsed))
@@ -549,7 +730,7 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 return parsed;
             }
 
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : reader.TokenType.ToString();
+            var text = reader.TokenType == JsonTokenType.String ? Text(ref reader) : reader.TokenType.ToString();
             throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is '{text}'; expected a number.");
         }
 
@@ -569,6 +750,11 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             Field.Code => "results.language_identification[].code",
             Field.Score => "results.language_identification[].score",
             Field.IsRedacted => "isRedacted",
+            Field.SpokenLanguage => "results.language_codes[].language_code",
+            Field.DurationInSeconds => "results.language_codes[].duration_in_seconds",
+            Field.SegmentToxicity => "results.toxicity_detection[].toxicity",
+            Field.CategoryScore => "results.toxicity_detection[].categories",
+            Field.RedactionType => "results.items[].alternatives[].redactions[].type",
             _ => "(none)",
         };
 
@@ -582,6 +768,10 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             Scope.ChannelLabels => "results.channel_labels",
             Scope.Channels => "results.channel_labels.channels",
             Scope.LanguageIdentification => "results.language_identification",
+            Scope.LanguageCodes => "results.language_codes",
+            Scope.Toxicity => "results.toxicity_detection",
+            Scope.ToxicCategories => "results.toxicity_detection[].categories",
+            Scope.Redactions => "results.items[].alternatives[].redactions",
             _ => scope.ToString(),
         };
     }

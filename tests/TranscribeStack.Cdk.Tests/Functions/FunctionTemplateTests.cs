@@ -47,8 +47,13 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
                     ["TABLE_NAME"] = Cfn.Ref(LogicalIds.Table),
                     ["MAX_TRANSCRIPT_BYTES"] = "268435456", // 256 MiB
                     ["LOW_CONFIDENCE_THRESHOLD"] = "0.5",
+                    ["TOXICITY_THRESHOLD"] = "0.5",
                 },
             },
+        });
+        stacks.Example.Only(LogicalIds.PostProcessorFunction).HasResourceProperties(Function, new ObjectDict
+        {
+            ["Environment"] = new ObjectDict { ["Variables"] = new ObjectDict { ["TOXICITY_THRESHOLD"] = "0.6" } },
         });
     }
 

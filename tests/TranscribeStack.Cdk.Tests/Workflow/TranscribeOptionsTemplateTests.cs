@@ -51,6 +51,16 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void PostProcessor_IsHandedTheJobAsPolled()
+    {
+        // Real transcripts carry no language for a fixed-language job: the job description does.
+        Definition.HasState("Record the transcript metadata", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict { ["transcriptionJob.$"] = "$.transcription.job" },
+        });
+    }
+
+    [Fact]
     public void Roles_NoEnvironment_GrantAnythingOnVocabulariesFiltersOrLanguageModels()
     {
         // StartTranscriptionJob has no resource type: the vocabularies, filters and models a job names

@@ -50,7 +50,8 @@ public sealed class PlannedJobTests(LocalServers servers)
         Assert.NotNull(item);
         Assert.Equal("s3://raw-bucket/media/Team call (Mon).M4A", item["mediaUri"].S);
         Assert.Equal($"s3://{LocalServers.TranscriptBucket}/transcripts/{jobName}.json", item["transcriptUri"].S);
-        Assert.Equal("es-US", item["identifiedLanguage"].S);
+        Assert.Equal("es-US", item["languageCode"].S);
+        Assert.Equal("single", item["languageIdentification"].S);
         Assert.Equal("0.8812", item["identifiedLanguageScore"].N);
     }
 

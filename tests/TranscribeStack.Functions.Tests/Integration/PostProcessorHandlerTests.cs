@@ -61,6 +61,38 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
     }
 
     [Fact]
+    public async Task FixedLanguageJob_RecordsTheLanguageOfTheJobDescription()
+    {
+        // The state machine passes GetTranscriptionJob's TranscriptionJob as it polled it (API member names).
+        var job = await Upload("job-fixed-language", Fixture.Bytes("fixed-language.json"));
+        var request = $$$"""
+            {"jobName": "{{{job}}}", "mediaUri": "s3://raw-bucket/media/{{{job}}}.mp3", "transcriptBucket": "{{{LocalServers.TranscriptBucket}}}",
+             "transcriptKey": "transcripts/{{{job}}}.json", "executionArn": "arn:aws:states:us-east-1:123456789012:execution:sm:{{{job}}}",
+             "jobCompletedAt": "2026-11-22T10:00:00.000Z",
+             "transcriptionJob": {"TranscriptionJobName": "{{{job}}}", "TranscriptionJobStatus": "COMPLETED", "LanguageCode": "en-US", "MediaFormat": "mp3",
+               "Settings": {"ShowSpeakerLabels": false}, "Subtitles": {"Formats": ["vtt"], "SubtitleFileUris": ["https://s3.us-east-1.amazonaws.com/t/transcripts/{{{job}}}.vtt"], "OutputStartIndex": 1},
+               "Tags": [{"Key": "Application", "Value": "TranscribeStack"}]}}
+            """;
+
+        await Handler().HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(request)));
+        var item = await servers.GetItemAsync(job);
+
+        Assert.NotNull(item);
+        Assert.Equal("en-US", item["languageCode"].S);
+        Assert.Equal("none", item["languageIdentification"].S);
+        Assert.Equal($"https://s3.us-east-1.amazonaws.com/t/transcripts/{job}.vtt", Assert.Single(item["subtitleFileUris"].L).S);
+    }
+
+    [Fact]
+    public async Task BadJobDescription_IsAnInvalidRequest()
+    {
+        var job = await Upload("job-bad-description", Fixture.Bytes("fixed-language.json"));
+        var request = $$$"""{"jobName": "{{{job}}}", "mediaUri": "s3://r/m.mp3", "transcriptBucket": "t", "transcriptKey": "k", "executionArn": "a", "transcriptionJob": {"LanguageCodes": "en-US"}}""";
+
+        await Assert.ThrowsAsync<InvalidJobRequestException>(() => Handler().HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(request))));
+    }
+
+    [Fact]
     public async Task Completed_IsListedInTheByStatusIndex()
     {
         var job = await Upload("job-indexed", Fixture.Bytes("plain.json"));

@@ -84,6 +84,84 @@ public sealed class PostProcessorTests
         Assert.Equal(3, result.WordCount);
     }
 
+    [Fact]
+    public async Task FixedLanguageJob_RecordsTheJobsLanguage()
+    {
+        // Real transcripts of a fixed-language job carry no results.language_code: the job description does.
+        var store = new RecordingStore();
+        var job = new TranscriptionJobDescription { LanguageCode = "en-US" };
+
+        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+
+        var facts = Assert.Single(store.Jobs).Facts;
+        Assert.Equal("en-US", facts.LanguageCode);
+        Assert.Equal(JobFacts.NoIdentification, facts.LanguageIdentification);
+        Assert.Null(facts.IdentifiedLanguageScore);
+    }
+
+    [Fact]
+    public async Task SingleLanguageIdentification_RecordsTheLanguageAndItsScoreFromTheJob()
+    {
+        var store = new RecordingStore();
+        var job = new TranscriptionJobDescription { IdentifyLanguage = true, LanguageCode = "es-US", IdentifiedLanguageScore = 0.9 };
+
+        await Processor(new FixedSource(Fixture.Stream("language-id.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+
+        var facts = Assert.Single(store.Jobs).Facts;
+        Assert.Equal("es-US", facts.LanguageCode);
+        Assert.Equal(JobFacts.SingleLanguage, facts.LanguageIdentification);
+        Assert.Equal(0.9, facts.IdentifiedLanguageScore);
+    }
+
+    [Fact]
+    public async Task MultipleLanguages_RecordTheSecondsPerLanguageAndTheLongestAsTheLanguage()
+    {
+        var store = new RecordingStore();
+        var job = new TranscriptionJobDescription
+        {
+            IdentifyMultipleLanguages = true,
+            LanguageCodes = [new() { LanguageCode = "en-US", DurationInSeconds = 2.45 }, new() { LanguageCode = "hi-IN", DurationInSeconds = 5.325 }],
+        };
+
+        await Processor(new FixedSource(Fixture.Stream("language-id-multiple.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+
+        var facts = Assert.Single(store.Jobs).Facts;
+        Assert.Equal("hi-IN", facts.LanguageCode);
+        Assert.Equal(JobFacts.MultipleLanguages, facts.LanguageIdentification);
+        Assert.Equal(new Dictionary<string, double> { ["en-US"] = 2.45, ["hi-IN"] = 5.325 }, facts.LanguageSeconds);
+    }
+
+    [Fact]
+    public async Task NoJobDescription_FallsBackToTheTranscript()
+    {
+        var store = new RecordingStore();
+
+        await Processor(new FixedSource(Fixture.Stream("language-id-multiple.json"), null), store).ProcessAsync(Request());
+
+        var facts = Assert.Single(store.Jobs).Facts;
+        Assert.Equal("hi-IN", facts.LanguageCode);
+        Assert.Equal(JobFacts.MultipleLanguages, facts.LanguageIdentification);
+    }
+
+    [Fact]
+    public async Task SubtitlesAndRedaction_AreTakenFromTheJob()
+    {
+        var store = new RecordingStore();
+        var job = new TranscriptionJobDescription
+        {
+            LanguageCode = "en-US",
+            Subtitles = new JobSubtitles { SubtitleFileUris = ["https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.vtt"] },
+            ContentRedaction = new JobContentRedaction { RedactionOutput = "redacted" },
+        };
+
+        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+
+        var recorded = Assert.Single(store.Jobs);
+        Assert.Equal(["https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.vtt"], recorded.Facts.SubtitleFileUris);
+        Assert.True(recorded.Facts.RedactedTranscript);
+        Assert.False(recorded.Metadata.PiiRedacted);
+    }
+
     private sealed record FixedSource(Stream Content, long? Length) : ITranscriptSource
     {
         public Task<(Stream Content, long? Length)> OpenAsync(string bucket, string key, CancellationToken cancellationToken) =>

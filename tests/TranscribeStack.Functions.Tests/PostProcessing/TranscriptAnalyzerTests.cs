@@ -52,11 +52,26 @@ public sealed class TranscriptAnalyzerTests
     }
 
     [Fact]
-    public async Task Redacted_IsReportedAsPiiRedacted()
+    public async Task Redacted_CountsRedactedItemsPerType()
     {
         var m = await Analyze("redacted.json");
 
+        Assert.True(m.RedactedTranscript);
         Assert.True(m.PiiRedacted);
+        Assert.Equal(2, m.PiiRedactedItemCount);
+        Assert.Equal(new Dictionary<string, int> { ["NAME"] = 1, ["PHONE"] = 1 }, m.PiiRedactionsByType);
+    }
+
+    [Fact]
+    public async Task RedactedCopyWithNothingFound_IsRedactedTranscriptWithoutPii()
+    {
+        var m = await Analyze("redacted-nothing.json");
+
+        Assert.True(m.RedactedTranscript);
+        Assert.False(m.PiiRedacted);
+        Assert.Equal(0, m.PiiRedactedItemCount);
+        Assert.Empty(m.PiiRedactionsByType);
+        Assert.Equal(4, m.WordCount);
     }
 
     [Fact]
@@ -88,14 +103,102 @@ public sealed class TranscriptAnalyzerTests
     }
 
     [Theory]
-    [InlineData("{\"isRedacted\": true, \"results\": {\"items\": []}}")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\"}]}]}}")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"redactions\": []}]}]}}")]
-    public async Task AnyRedactionMark_IsPiiRedacted(string json)
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\"}]}]}}", true)]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"redactions\": [{\"category\": \"PII\"}]}]}]}}", true)]
+    [InlineData("{\"isRedacted\": true, \"results\": {\"items\": []}}", false)]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"confidence\": \"0.9\", \"redactions\": []}]}]}}", false)]
+    public async Task PiiRedacted_OnlyWhenAnItemWasRedacted(string json, bool redacted)
     {
         var m = await Analyzer.AnalyzeAsync(Fixture.Text(json));
 
-        Assert.True(m.PiiRedacted);
+        Assert.Equal(redacted, m.PiiRedacted);
+        Assert.Empty(m.PiiRedactionsByType);
+    }
+
+    [Fact]
+    public async Task MultipleLanguages_ReportSecondsPerLanguage()
+    {
+        var m = await Analyze("language-id-multiple.json");
+
+        Assert.Equal(new Dictionary<string, double> { ["en-US"] = 2.45, ["hi-IN"] = 5.325 }, m.LanguageSeconds);
+        Assert.Null(m.LanguageCode);
+        Assert.Null(m.IdentifiedLanguage);
+        Assert.Equal(8, m.WordCount);
+        Assert.Equal(1, m.LowConfidenceWordCount);
+    }
+
+    [Fact]
+    public async Task FixedLanguage_RealOutputCarriesNoLanguage()
+    {
+        var m = await Analyze("fixed-language.json");
+
+        Assert.Null(m.LanguageCode);
+        Assert.Empty(m.LanguageSeconds);
+        Assert.Equal(3, m.WordCount);
+    }
+
+    [Fact]
+    public async Task Toxicity_CountsSegmentsAtTheThresholdAndTheHighestScorePerCategory()
+    {
+        var m = await new TranscriptAnalyzer(0.5, 1024 * 1024, toxicityThreshold: 0.7638).AnalyzeAsync(Fixture.Stream("toxicity.json"));
+
+        var toxicity = Assert.IsType<ToxicitySummary>(m.Toxicity);
+        Assert.Equal(3, toxicity.SegmentCount);
+        Assert.Equal(2, toxicity.ToxicSegmentCount);
+        Assert.Equal(0.7638, toxicity.Threshold);
+        Assert.Equal(0.9816, toxicity.MaxToxicity);
+        Assert.Equal(0.9913, toxicity.MaxByCategory["profanity"]);
+        Assert.Equal(0.8811, toxicity.MaxByCategory["violence_or_threat"]);
+        Assert.Equal(7, toxicity.MaxByCategory.Count);
+    }
+
+    [Fact]
+    public async Task NoToxicityDetection_HasNoToxicity()
+    {
+        Assert.Null((await Analyze("plain.json")).Toxicity);
+    }
+
+    [Theory]
+    [InlineData("content", "Hello")]
+    [InlineData("transcript", "Hello world")]
+    [InlineData("speaker_label", "spk_0")]
+    [InlineData("jobName", "transcribestack")]
+    public async Task InvalidUtf8_IsMalformed(string where, string text)
+    {
+        // A byte that never occurs in UTF-8, inside a string the analyzer reads or skips.
+        var bytes = Fixture.Bytes(where == "speaker_label" ? "speakers.json" : "plain.json");
+        var at = System.Text.Encoding.UTF8.GetString(bytes).IndexOf(text, StringComparison.Ordinal);
+        Assert.True(at > 0, text);
+        bytes[at + 1] = 0xFF;
+
+        var error = await Assert.ThrowsAsync<MalformedTranscriptException>(() => Analyzer.AnalyzeAsync(new MemoryStream(bytes)));
+
+        Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"0.9\", \"content\": \"a\\uD800b\"}]}]}}")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": \"\\uDC00\", \"alternatives\": [{\"confidence\": \"0.9\"}]}]}}")]
+    [InlineData("{\"status\": \"\\uD800\", \"results\": {}}")]
+    public async Task EscapedLoneSurrogate_IsMalformedOrReadAsText(string json)
+    {
+        // Valid JSON escapes that are no text: refused as malformed where read; never any other error.
+        var error = await Record.ExceptionAsync(() => Analyzer.AnalyzeAsync(Fixture.Text(json)));
+
+        Assert.True(error is null or MalformedTranscriptException, error?.ToString());
+    }
+
+    [Fact]
+    public async Task TooManyDistinctLabels_IsAnUnexpectedShape()
+    {
+        var items = string.Join(",", Enumerable.Range(0, TranscriptAnalyzer.MaxDistinctLabels + 1).Select(i =>
+            $$"""{"type": "pronunciation", "speaker_label": "spk_{{i}}", "alternatives": [{"confidence": "0.9", "content": "a"}]}"""));
+
+        var json = "{\"results\": {\"items\": [" + items + "]}}";
+
+        var error = await Assert.ThrowsAsync<UnexpectedTranscriptShapeException>(() => Analyzer.AnalyzeAsync(Fixture.Text(json)));
+
+        Assert.Contains("more than 256 distinct values", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,7 +232,7 @@ public sealed class TranscriptAnalyzerTests
         var whole = await Analyze("speakers.json");
         var trickled = await Analyzer.AnalyzeAsync(new Fixture.Trickle(Fixture.Bytes("speakers.json"), chunk));
 
-        Assert.Equal(whole with { SpeakerTalkSeconds = whole.SpeakerTalkSeconds }, trickled with { SpeakerTalkSeconds = whole.SpeakerTalkSeconds });
+        Assert.Equal(Fixture.Describe(whole), Fixture.Describe(trickled));
         Assert.Equal(whole.SpeakerTalkSeconds, trickled.SpeakerTalkSeconds);
     }
 
@@ -166,6 +269,14 @@ public sealed class TranscriptAnalyzerTests
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": null}]}}", "speaker_label' is Null")]
     [InlineData("{\"status\": 3, \"results\": {}}", "'status' is Number")]
     [InlineData("{\"status\": \"FAILED\", \"results\": {}}", "expected COMPLETED")]
+    [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": \"high\"}]}}", "toxicity' is 'high'")]
+    [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": 1.5}]}}", "between 0 and 1")]
+    [InlineData("{\"results\": {\"toxicity_detection\": [{\"text\": \"x\"}]}}", "has no toxicity")]
+    [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": 0.1, \"categories\": {\"insult\": {}}}]}}", "categories' is an object")]
+    [InlineData("{\"results\": {\"toxicity_detection\": {}}}", "'results.toxicity_detection' is an object")]
+    [InlineData("{\"results\": {\"language_codes\": [{\"language_code\": \"en-US\"}]}}", "lacks its language_code or duration_in_seconds")]
+    [InlineData("{\"results\": {\"language_codes\": [{\"language_code\": \"en-US\", \"duration_in_seconds\": -1}]}}", "0 or more")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\", \"redactions\": [{\"type\": 7}]}]}]}}", "redactions[].type' is Number")]
     public async Task UnexpectedShape_NamesTheField(string json, string expected)
     {
         var error = await Assert.ThrowsAsync<UnexpectedTranscriptShapeException>(() => Analyzer.AnalyzeAsync(Fixture.Text(json)));
