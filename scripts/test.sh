@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: `npm test` calls it, and CI calls `npm test`.
 #   1. .NET tests: settings, every synthesized template, the functions (unit + against local S3/DynamoDB)
-#   2. synthesis of every environment, publishing the functions as `cdk deploy` would
+#   2. synthesis of every environment and of every settings file kept in the repository (config/,
+#      tests/workflow/settings/), publishing the functions as `cdk deploy` would
 #   3. outside judges over those templates, each failing the run on a finding: the CloudFormation
 #      resource schemas, the ASL validator and the AWS SDK service models, an IAM simulation of every
 #      request the pipeline makes (and misuses), AWS's limits; then cdk-nag (AwsSolutions, HIPAA,
-#      NIST 800-53 r5, PCI DSS 3.2.1, Serverless)
+#      NIST 800-53 r5, PCI DSS 3.2.1, Serverless), over the environments and the settings files' templates
 #   4. the synthesized state machine executed by a local ASL interpreter, scenario by scenario,
 #      the self-tests of the test kit (testkit/: virtual clock, service stand-ins, executor) and the
 #      benchmarks' own
@@ -18,15 +19,23 @@ echo "== 1/4 .NET tests"
 dotnet test TranscribeStack.sln --configuration Release
 clean_tmp
 
-echo "== 2/4 synthesize dev, staging and prod"
+echo "== 2/4 synthesize dev, staging and prod, and the settings files"
 bash scripts/synth-all.sh
 
 echo "== 3/4 outside judges and cdk-nag"
-node tests/judges/schemas.mjs cdk.out
-node tests/judges/asl.mjs cdk.out
-node tests/judges/iam/simulate.mjs cdk.out
-node tests/judges/limits.mjs cdk.out
-node tests/nag/check.mjs cdk.out
+# Every environment, then every settings file's template (its one environment).
+judge_all() {
+  node tests/judges/schemas.mjs "$1"
+  node tests/judges/asl.mjs "$1"
+  node tests/judges/iam/simulate.mjs "$1"
+  node tests/judges/limits.mjs "$1"
+  node tests/nag/check.mjs "$1"
+}
+judge_all cdk.out
+for template_dir in cdk.out/settings/*/*/; do
+  echo "-- settings file $(basename "$(dirname "$template_dir")") ($(basename "$template_dir"))"
+  JUDGE_ENVIRONMENTS="$(basename "$template_dir")" judge_all "$(dirname "$template_dir")"
+done
 node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/nag/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
-export const ENVIRONMENTS = ['dev', 'staging', 'prod'];
+/**
+ * The environments a cdk.out holds: dev, staging and prod, or those JUDGE_ENVIRONMENTS lists
+ * (comma-separated): a settings file's template (cdk.out/settings/<file>/<env>/) has only its own.
+ */
+export const ENVIRONMENTS = process.env.JUDGE_ENVIRONMENTS ? process.env.JUDGE_ENVIRONMENTS.split(',') : ['dev', 'staging', 'prod'];
 
 const stackNames = new WeakMap(); // template -> its stack name (from the file name)
 

@@ -31,7 +31,9 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 
-export const ENVIRONMENTS = ['dev', 'staging', 'prod'];
+import { ENVIRONMENTS } from '../../testkit/templates.mjs';
+
+export { ENVIRONMENTS };
 export const RULE_PACKS = [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks];
 export const MIN_REASON_LENGTH = 10;
 

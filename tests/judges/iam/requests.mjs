@@ -53,6 +53,23 @@ const ours = (t) => ({ 'aws:RequestTag/Application': 'TranscribeStack', 'aws:Req
 const output = (t) => ({
   'transcribe:OutputBucketName': t.name.transcriptBucket, 'transcribe:OutputKey': 'transcripts/', 'transcribe:OutputEncryptionKMSKeyId': t.arn.key,
 });
+// The job's KMSEncryptionContext: Transcribe documents that the output's KMS requests carry these pairs
+// (https://docs.aws.amazon.com/transcribe/latest/dg/key-management.html#kms-context); none when not configured.
+const outputContext = (t) => Object.fromEntries(Object.entries(t.startJob.KMSEncryptionContext ?? {}).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]));
+const hasOutputContext = (t) => Object.keys(outputContext(t)).length > 0;
+/** The output context with every value changed: another job's, or a forged one. */
+const otherContext = (t) => Object.fromEntries(Object.entries(outputContext(t)).map(([key, value]) => [key, `${value}-other`]));
+
+/** The custom vocabularies, vocabulary filters and language models the job names, as ARNs. */
+function customResources(t) {
+  const perLanguage = Object.values(t.startJob.LanguageIdSettings ?? {});
+  const named = (kind, values) => [...new Set(values.filter(Boolean))].map((name) => `arn:aws:transcribe:${t.region}:${t.account}:${kind}/${name}`);
+  return {
+    vocabularies: named('vocabulary', [t.startJob.Settings?.VocabularyName, ...perLanguage.map((l) => l.VocabularyName)]),
+    filters: named('vocabulary-filter', [t.startJob.Settings?.VocabularyFilterName, ...perLanguage.map((l) => l.VocabularyFilterName)]),
+    models: named('language-model', [t.startJob.ModelSettings?.LanguageModelName, ...perLanguage.map((l) => l.LanguageModelName)]),
+  };
+}
 
 const KMS_WRITE = ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'];
 const LOGS_KMS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -105,7 +122,7 @@ function workflowRole(t) {
     ...allow(KMS_WRITE, t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'S3 encrypts that write with the stack key'),
     ...allow('s3:GetObject', media, {}, 'the media, read as the caller'),
     ...allow('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'S3 decrypts the media'),
-    ...allow(KMS_WRITE, t.arn.key, via(t, 'transcribe'), 'Transcribe uses the output key through its own endpoint for the caller', { assumption: true }),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'transcribe', outputContext(t)), 'Transcribe uses the output key through its own endpoint for the caller', { assumption: true }),
     ...deny('s3:PutObject', `${t.arn.transcriptBucket}/media/talk.json`, sseKms(t), 'not under media/ of the transcript bucket'),
     ...deny('s3:PutObject', `${t.arn.transcriptBucket}/exports/talk.json`, sseKms(t), 'nor under another prefix'),
     ...deny('s3:PutObject', `${t.arn.rawBucket}/transcripts/talk.json`, sseKms(t), 'nor into another bucket'),
@@ -114,6 +131,12 @@ function workflowRole(t) {
     ...deny('s3:GetObject', `${t.arn.rawBucket}/uploads/talk.mp3`, {}, 'only media/ is read'),
     ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, {}, 'the key only through a service, never directly'),
     ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 's3', s3Object('arn:aws:s3:::another-bucket')), 'not for another bucket\'s objects'),
+    ...customResourceRequests(t),
+    ...(hasOutputContext(t) ? [
+      ...allow(KMS_WRITE, t.arn.key, via(t, 's3', { ...s3Object(t.arn.transcriptBucket), ...outputContext(t) }), 'S3 writes the output with the job\'s encryption context as well as the bucket\'s'),
+      ...deny(['kms:Encrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 'transcribe'), 'Transcribe encrypts output only with the job\'s encryption context'),
+      ...deny(['kms:Encrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 'transcribe', otherContext(t)), 'nor with another context'),
+    ] : []),
     // The workflow's own steps.
     ...allow('lambda:InvokeFunction', [t.arn.planner, t.arn.postProcessor], {}, 'its two steps'),
     ...allow('lambda:InvokeFunction', [`${t.arn.planner}:1`, `${t.arn.postProcessor}:live`], {}, 'any version or alias of them'),
@@ -136,19 +159,40 @@ function workflowRole(t) {
   ];
 }
 
+/**
+ * StartTranscriptionJob has no resource type and no dependent action (Service Authorization Reference):
+ * a job names custom vocabularies, filters and models without any right on them, and the role has none.
+ */
+function customResourceRequests(t) {
+  const { vocabularies, filters, models } = customResources(t);
+  if (vocabularies.length + filters.length + models.length === 0) return [];
+  return [
+    ...allow('transcribe:StartTranscriptionJob', '*', { ...output(t), ...ours(t) }, 'starts jobs naming custom vocabularies, filters and models: nothing more to grant'),
+    ...deny(['transcribe:GetVocabulary', 'transcribe:UpdateVocabulary', 'transcribe:DeleteVocabulary'], vocabularies, {}, 'no right on the custom vocabularies the job names'),
+    ...deny(['transcribe:GetVocabularyFilter', 'transcribe:UpdateVocabularyFilter', 'transcribe:DeleteVocabularyFilter'], filters, {}, 'no right on the vocabulary filters the job names'),
+    ...deny(['transcribe:DescribeLanguageModel', 'transcribe:DeleteLanguageModel'], models, {}, 'no right on the language models the job names'),
+  ];
+}
+
 function transcribeService(t) {
   const { job, otherJob, foreignJob, media, transcript } = common(t);
   const mine = source(t.account, job);
   const foreign = source(FOREIGN, foreignJob);
+  const context = outputContext(t);
   return [
     ...allow('s3:GetObject', media, mine, 'reads the media as itself while the job runs'),
     ...allow('s3:PutObject', transcript, { ...mine, ...sseKms(t) }, 'writes the transcript as itself'),
-    ...allow(KMS_WRITE, t.arn.key, mine, 'uses the stack key for both'),
+    ...allow('kms:Decrypt', t.arn.key, mine, 'decrypts the media with the stack key'),
+    ...allow(['kms:GenerateDataKey', 'kms:Encrypt'], t.arn.key, { ...mine, ...context }, hasOutputContext(t) ? 'encrypts the transcript with the stack key and the job\'s encryption context' : 'encrypts the transcript with the stack key'),
+    ...(hasOutputContext(t) ? [
+      ...deny(['kms:GenerateDataKey', 'kms:Encrypt'], t.arn.key, mine, 'not without the job\'s encryption context'),
+      ...deny(['kms:GenerateDataKey', 'kms:Encrypt'], t.arn.key, { ...mine, ...otherContext(t) }, 'not with another context'),
+    ] : []),
     // AWS's documented confused-deputy form (aws:SourceArn like arn:aws:transcribe:<region>:<account>:*)
     // admits any job of this account, not only those named by the planner.
     ...allow('s3:GetObject', media, source(t.account, otherJob), 'documented confused-deputy form: any job of this account'),
     ...allow('s3:PutObject', transcript, { ...source(t.account, otherJob), ...sseKms(t) }, 'documented confused-deputy form: any job of this account'),
-    ...allow(KMS_WRITE, t.arn.key, source(t.account, otherJob), 'documented confused-deputy form: any job of this account'),
+    ...allow(KMS_WRITE, t.arn.key, { ...source(t.account, otherJob), ...context }, 'documented confused-deputy form: any job of this account'),
     ...deny('s3:GetObject', media, foreign, 'confused deputy: a job of another account'),
     ...deny('s3:PutObject', transcript, { ...foreign, ...sseKms(t) }, 'confused deputy: a job of another account'),
     ...deny(['kms:Decrypt', 'kms:GenerateDataKey'], t.arn.key, foreign, 'confused deputy: a job of another account'),
@@ -184,6 +228,7 @@ function postProcessorRole(t) {
     ...allow('sts:AssumeRole', t.role('PostProcessorRole'), {}, 'Lambda runs the function as this role', { by: 'lambda.amazonaws.com' }),
     ...allow('s3:GetObject', transcript, {}, 'reads the transcript'),
     ...allow('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'S3 decrypts it'),
+    ...(hasOutputContext(t) ? allow('kms:Decrypt', t.arn.key, via(t, 's3', { ...s3Object(t.arn.transcriptBucket), ...outputContext(t) }), 'S3 decrypts a transcript written with the job\'s encryption context') : []),
     ...allow('dynamodb:PutItem', t.arn.table, {}, 'writes the COMPLETED item'),
     ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
     ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], stream('postProcessorLogs'), {}, 'its own log group'),

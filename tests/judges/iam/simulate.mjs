@@ -60,6 +60,11 @@ export function stackModel(template, env) {
     const id = find(type, prefix);
     [t.arn[key], t.name[key]] = [arnOf(id), nameOf(id)];
   }
+  // The StartTranscriptionJob request the workflow makes: the options (custom vocabularies, the output's
+  // encryption context) that decide which further requests the model makes.
+  const [machine] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::StepFunctions::StateMachine');
+  const definition = machine ? JSON.parse(refs.render(template.Resources[machine].Properties.DefinitionString)) : { States: {} };
+  t.startJob = definition.States['Start the transcription job']?.Parameters ?? {};
   t.roleId = (prefix) => find('AWS::IAM::Role', prefix);
   t.role = (prefix) => (t.roles[prefix] = refs.getAtt(t.roleId(prefix), 'Arn'));
   return t;
