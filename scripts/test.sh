@@ -36,7 +36,7 @@ for template_dir in cdk.out/settings/*/*/; do
   echo "-- settings file $(basename "$(dirname "$template_dir")") ($(basename "$template_dir"))"
   JUDGE_ENVIRONMENTS="$(basename "$template_dir")" judge_all "$(dirname "$template_dir")"
 done
-node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/nag/*.test.mjs'
+node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
 node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'testkit/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'
