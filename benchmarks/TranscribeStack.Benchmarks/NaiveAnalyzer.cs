@@ -41,12 +41,18 @@ public static class NaiveAnalyzer
             }
 
             var alternative = item.GetProperty("alternatives")[0];
-            var redactions = alternative.TryGetProperty("redactions", out var list) ? list.EnumerateArray().ToList() : [];
-            var isPii = alternative.GetProperty("content").GetString() == "[PII]" || redactions.Count > 0;
+            var hasRedactions = alternative.TryGetProperty("redactions", out var redactions) && redactions.GetArrayLength() > 0;
+            var isPii = alternative.GetProperty("content").GetString() == "[PII]" || hasRedactions;
             redactedItems += isPii ? 1 : 0;
-            foreach (var type in redactions.Where(r => r.TryGetProperty("type", out _)).Select(r => r.GetProperty("type").GetString()!))
+            if (hasRedactions)
             {
-                redactionsByType[type] = redactionsByType.GetValueOrDefault(type) + 1;
+                foreach (var redaction in redactions.EnumerateArray())
+                {
+                    if (redaction.TryGetProperty("type", out var type))
+                    {
+                        redactionsByType[type.GetString()!] = redactionsByType.GetValueOrDefault(type.GetString()!) + 1;
+                    }
+                }
             }
 
             if (item.GetProperty("type").GetString() != "pronunciation")
