@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace TranscribeStack.Cdk.Configuration;
 
@@ -29,8 +30,10 @@ public static class SettingsOverrides
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : string.Empty;
+            // The parser's own advice (reader options, 0-based positions) is about its API, not the file.
+            var what = Regex.Replace(e.Message, @"\s*(Change the reader options\.)?\s*(Path: \S*)?\s*\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$", string.Empty, RegexOptions.None, TimeSpan.FromSeconds(1));
             throw new InvalidSettingsException(
-                $"{source} is not valid JSON{where}: {e.Message} Expected one JSON object with the keys of config/settings.schema.json (no comments, no trailing commas).", e);
+                $"{source} is not valid JSON{where}: {what} Expected one JSON object with the keys of config/settings.schema.json (no comments, no trailing commas).", e);
         }
 
         using (document)
