@@ -80,6 +80,30 @@ export class FakeTable {
   }
 }
 
+/**
+ * An item's size as DynamoDB counts it for capacity units: each attribute's name (UTF-8 bytes) plus
+ * its value (a string's UTF-8 bytes; a number's significant digits / 2 + 1; BOOL and NULL 1 byte;
+ * a map or list 3 bytes plus its elements). One write unit is 1 KB of the larger of the item
+ * before and after the write; one strongly consistent read unit is 4 KB.
+ */
+export function itemSizeBytes(item) {
+  const bytes = (text) => Buffer.byteLength(text, 'utf8');
+  const valueSize = (v) => {
+    if ('S' in v) return bytes(v.S);
+    if ('N' in v) return Math.ceil(significantDigits(v.N) / 2) + 1;
+    if ('BOOL' in v || 'NULL' in v) return 1;
+    if ('M' in v) return 3 + itemSizeBytes(v.M);
+    if ('L' in v) return 3 + v.L.reduce((sum, e) => sum + 1 + valueSize(e), 0);
+    return fail(`attribute value not modelled: ${JSON.stringify(v)}`);
+  };
+  return Object.entries(item).reduce((sum, [name, value]) => sum + bytes(name) + valueSize(value), 0);
+}
+
+function significantDigits(number) {
+  const [mantissa] = number.replace(/^[-+]/, '').split(/e/i);
+  return mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
 function checkAttributeValue(value) {
   const types = Object.keys(value ?? {});
   if (types.length !== 1 || !['S', 'N', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS'].includes(types[0])) {

@@ -1,7 +1,7 @@
 // The table stand-in keeps DynamoDB's rules for conditional writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateCondition, FakeTable } from './dynamodb.mjs';
+import { evaluateCondition, FakeTable, itemSizeBytes } from './dynamodb.mjs';
 
 test('the condition evaluator follows DynamoDB and refuses what it does not model', () => {
   const names = { '#status': 'status' };
@@ -16,4 +16,12 @@ test('the condition evaluator follows DynamoDB and refuses what it does not mode
   const table = new FakeTable({ tableName: 't' });
   assert.throws(() => table.putItem({ TableName: 't', Item: { jobName: { S: 'j' } }, ConditionExpression: 'attribute_not_exists(jobName)', ExpressionAttributeValues: values }),
     (e) => e.name === 'DynamoDB.ValidationException' && /unused/.test(e.message));
+});
+
+test('item sizes count names and values as DynamoDB does for capacity units', () => {
+  assert.equal(itemSizeBytes({ jobName: { S: 'abc' } }), 7 + 3);
+  assert.equal(itemSizeBytes({ n: { N: '1234' } }), 1 + 3, 'four significant digits: 2 bytes + 1');
+  assert.equal(itemSizeBytes({ n: { N: '-0.0012300' } }), 1 + 3, 'sign, point and outer zeros do not count');
+  assert.equal(itemSizeBytes({ s: { S: 'é' } }), 1 + 2, 'UTF-8 bytes');
+  assert.equal(itemSizeBytes({ ok: { BOOL: true }, m: { M: { a: { S: 'x' } } } }), 2 + 1 + 1 + 3 + 2);
 });

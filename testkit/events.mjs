@@ -1,5 +1,6 @@
 // EventBridge on the way in: the "Object Created" event S3 sends for an upload to the raw bucket,
-// and whether the template's upload rule would deliver an event to the state machine.
+// and whether the template's rules would deliver an event: the upload rule to the state machine, the
+// completion rule ("Transcribe Job State Change") to the completion notifier.
 import { createHash } from 'node:crypto';
 import { ACCOUNT, REGION } from './templates.mjs';
 import { describeWorkflow } from './workflow.mjs';
@@ -42,6 +43,11 @@ export function uploadEvent(workflowOrTemplate, key, { versionId = 'kJ3QF2Wn.1mY
 /** Whether the upload rule of the workflow would deliver this event (exact values, wildcard, prefix, suffix). */
 export function ruleMatches(workflow, event) {
   return matches(workflow.eventPattern, event);
+}
+
+/** Whether the completion rule of the workflow would start the notifier for this Transcribe event. */
+export function completionRuleMatches(workflow, event) {
+  return matches(workflow.completionEventPattern, event);
 }
 
 function matches(pattern, value) {

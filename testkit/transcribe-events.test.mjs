@@ -23,14 +23,14 @@ function uploads(jobNames, missing = []) {
  * Starts a 60-second job per name on a virtual clock from 0 and runs until every event has had time
  * to arrive. Returns the simulator and what the subscriber received, with the virtual time of each.
  */
-async function runJobs(jobNames, { latency = { minMs: 0, maxMs: 0 }, lossRate = 0, seed = 1, missing = [], durationSeconds = () => 60 } = {}) {
+async function runJobs(jobNames, { latency = { minMs: 0, maxMs: 0 }, lossRate = 0, lossShare = null, seed = 1, missing = [], durationSeconds = () => 60 } = {}) {
   const clock = new VirtualTime({ start: 0 }).install();
   try {
     const received = [];
     const transcribe = new FakeTranscribe({
       s3: uploads(jobNames, missing),
       durationSeconds,
-      stateChanges: { subscriber: (event) => received.push({ event, at: Date.now() }), latency, lossRate, seed },
+      stateChanges: { subscriber: (event) => received.push({ event, at: Date.now() }), latency, lossRate, lossShare, seed },
     });
     for (const name of jobNames) transcribe.start(request(name));
     await clock.run(new Promise((resolve) => setTimeout(resolve, 3_600_000 + latency.maxMs + 1)));
@@ -90,6 +90,33 @@ test('events are lost at the loss rate over many jobs, never at 0 and always at 
   assert.equal(new Set(received.map(({ event }) => event.detail.TranscriptionJobName)).size, received.length, 'no event twice');
   assert.equal((await runJobs(names(200), { lossRate: 0 })).received.length, 200);
   assert.equal((await runJobs(names(200), { lossRate: 1 })).received.length, 0);
+});
+
+test('a loss share loses exactly that share of the events, spread through them, and leaves the latencies as they are', async () => {
+  const latency = { minMs: 1_000, maxMs: 5_000 };
+  const jobs = names(10);
+  // Jobs end one second apart, so the events are sent in name order.
+  const durationSeconds = (request) => 60 + jobs.indexOf(request.TranscriptionJobName);
+  const delivered = async (lossShare, seed = 3) => {
+    const { received } = await runJobs(jobs, { latency, lossShare, seed, durationSeconds });
+    return new Map(received.map(({ event, at }) => [event.detail.TranscriptionJobName, at]));
+  };
+
+  const all = await delivered(0);
+  const tenth = await delivered(0.1);
+  assert.equal(all.size, 10);
+  assert.equal(tenth.size, 9, 'one of ten lost');
+  for (const [name, at] of tenth) assert.equal(at, all.get(name), `${name}: the same latency whatever else is lost`);
+  assert.equal((await delivered(1)).size, 0);
+  assert.equal((await runJobs(names(100), { lossShare: 0.25 })).transcribe.stateChanges.lost.length, 25);
+  // Which one is lost depends on the seed.
+  const lostJobs = new Set();
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const kept = await delivered(0.1, seed);
+    lostJobs.add(jobs.find((name) => !kept.has(name)));
+  }
+  assert.ok(lostJobs.size > 2, `lost jobs by seed: ${[...lostJobs]}`);
+  assert.throws(() => new FakeTranscribe({ stateChanges: { subscriber: () => {}, lossRate: 0.1, lossShare: 0.1 } }), /not both/);
 });
 
 test('the same seed gives the same deliveries, latencies and losses; another seed does not', async () => {

@@ -25,3 +25,20 @@ export async function planAll(workflow, events) {
     await planner.close();
   }
 }
+
+/**
+ * For each length in minutes, `count` uploads the planner expects to take exactly that long (each
+ * its own key, so each its own job name and jittered plan), planned by the real planner; checked.
+ * Returns { uploads: Map(minutes -> events), plans }.
+ */
+export async function uploadsOfLengths(workflow, minutesList, count) {
+  const uploads = new Map(minutesList.map((m) => [m, Array.from({ length: count }, (_, i) => uploadExpectedToTake(workflow, `media/job-${m}-min-${i}.mp3`, m * 60))]));
+  const plans = await planAll(workflow, [...uploads.values()].flat());
+  for (const [m, events] of uploads) {
+    for (const event of events) {
+      const expected = plans.get(event.detail.object.key).expectedJobSeconds;
+      if (Math.abs(expected - m * 60) > 1) throw new Error(`the planner expects ${expected} s for the ${m}-minute upload ${event.detail.object.key}`);
+    }
+  }
+  return { uploads, plans };
+}

@@ -1,96 +1,124 @@
-// Benchmark "cost and promptness": how many state transitions an execution costs and how late it
-// notices a finished job, for jobs of 1, 5, 15, 60 and 240 minutes, with the synthesized state
-// machine's paced polling beside a fixed 10-second loop (the tutorial's) and a fixed 60-second loop,
-// all executed by aws-local-stepfunctions in virtual time.
+// Benchmark "cost and promptness of waiting for the job": how many state transitions a job costs and
+// how late the workflow notices that Transcribe finished it, for jobs of 1, 5, 15, 60 and 240 minutes
+// whose length the planner estimates right, at half or at twice. The synthesized state machine waits
+// for Transcribe's completion event, bounded by the job's polling plan; the events arrive 1 to 5 s
+// after the job ends (uniform, seeded), or are lost (one job's in ten, or every job's). Beside it: the
+// previous design (the same plan's waits as plain Wait states, no event) and fixed 10 s and 60 s
+// loops. All executed by aws-local-stepfunctions in virtual time, the completion notifier too.
+// Writes the chart benchmarks/charts/polling.svg. Exits non-zero only if a job is not recorded.
 //
 //   npm run bench:polling            (dev template; --env staging|prod for another)
 
 import { parseArgs } from 'node:util';
+import { join, relative } from 'node:path';
+import { ROOT } from '../../testkit/templates.mjs';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
-import { FakeS3 } from '../../testkit/s3.mjs';
-import { FakeTranscribe, TRANSCRIBE_QUOTAS } from '../../testkit/transcribe.mjs';
-import { VirtualTime } from '../../testkit/virtual-time.mjs';
-import { runExecutions } from './run-executions.mjs';
-import { uploadExpectedToTake, planAll } from './plans.mjs';
-import { fixedPollLoop } from './definitions.mjs';
+import { uploadsOfLengths } from './plans.mjs';
+import { strategiesOf, measureRow, PHASES_SECONDS, LATENCY } from './measure.mjs';
+import { writePollingChart } from './chart.mjs';
 import { table } from './print.mjs';
 
 const MINUTES = [1, 5, 15, 60, 240];
-// Where the job ends against a 10-second polling grid: each case runs once per phase.
-const PHASES_SECONDS = [0, 2, 4, 6, 8];
-const GROWTH = 0.1;
+const ESTIMATES = [{ factor: 1, title: 'The job takes as long as the planner expects (from the upload size):' },
+  { factor: 0.5, title: 'When the estimate is off: the job takes half of what the planner expects:' },
+  { factor: 2, title: '... and twice what it expects:' }];
+const GOAL = { lagBeyondLatencySeconds: 5, transitions: 12 };
+const CHART = join(ROOT, 'benchmarks', 'charts', 'polling.svg');
 
 const { values: args } = parseArgs({ options: { env: { type: 'string', default: 'dev' } } });
-const workflow = loadWorkflow(args.env);
-const loops = [
-  { name: 'paced (synthesized)', definition: workflow.definition },
-  { name: 'fixed 10 s', definition: fixedPollLoop(workflow.definition, 10) },
-  { name: 'fixed 60 s', definition: fixedPollLoop(workflow.definition, 60) },
-];
-
-const events = MINUTES.map((m) => uploadExpectedToTake(workflow, `media/job-${m}-min.mp3`, m * 60));
-const plans = await planAll(workflow, events);
-for (const [i, m] of MINUTES.entries()) {
-  const expected = plans.get(events[i].detail.object.key).expectedJobSeconds;
-  if (Math.abs(expected - m * 60) > 1) throw new Error(`the planner expects ${expected} s for the ${m}-minute upload`);
-}
-
-/** One job, one loop, every phase: mean transitions and polls, mean and worst detection lag. */
-async function measure(loop, event, jobSeconds) {
-  const runs = [];
-  for (const phase of PHASES_SECONDS) {
-    const clock = new VirtualTime().install();
-    try {
-      const transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: new FakeS3(), durationSeconds: () => jobSeconds + phase });
-      const { executions, table: items } = await runExecutions(loop.definition, [event], { workflow, clock, plans, transcribe });
-      const [execution] = executions;
-      const [job] = transcribe.completedJobs();
-      if (execution.status !== 'SUCCEEDED' || !job || items.records.size !== 1) {
-        throw new Error(`${loop.name}, ${jobSeconds + phase} s job: ${execution.status} ${execution.error ?? ''}`);
-      }
-      runs.push({ transitions: execution.transitions, polls: job.gets, lag: (job.noticedAt - job.completedAt) / 1000 });
-    } finally {
-      clock.uninstall();
-    }
-  }
-  const mean = (f) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
-  return { transitions: mean((r) => r.transitions), polls: mean((r) => r.polls), meanLag: mean((r) => r.lag), worstLag: Math.max(...runs.map((r) => r.lag)) };
-}
-
-async function compare(factor) {
-  const rows = [];
-  let allMet = true;
-  for (const [i, minutes] of MINUTES.entries()) {
-    const jobSeconds = minutes * 60 * factor;
-    const [paced, tenSeconds, sixtySeconds] = [
-      await measure(loops[0], events[i], jobSeconds),
-      await measure(loops[1], events[i], jobSeconds),
-      await measure(loops[2], events[i], jobSeconds),
-    ];
-    const lagBound = 10 + GROWTH * jobSeconds;
-    const met = paced.transitions <= sixtySeconds.transitions && paced.worstLag <= lagBound;
-    allMet &&= met;
-    const cells = (r) => [r.transitions.toFixed(1), r.polls.toFixed(1), `${r.meanLag.toFixed(1)} / ${r.worstLag.toFixed(1)}`];
-    rows.push([`${minutes} min`, `${(jobSeconds / 60).toFixed(1)} min`, ...cells(paced), ...cells(tenSeconds), ...cells(sixtySeconds), lagBound.toFixed(0), met ? 'met' : 'NOT met']);
-  }
-  const heads = ['expected', 'takes'];
-  for (const loop of loops) heads.push(`${loop.name}: transitions`, 'polls', 'lag mean / worst (s)');
-  heads.push('lag bound (s)', 'goal');
-  console.log(table(heads, rows, { left: 2 }));
-  return allMet;
-}
-
 const started = performance.now();
-console.log(`Cost and promptness of polling: the ${args.env} state machine (cdk.out/${args.env}/TranscribeStack-${args.env}.template.json).`);
-console.log('Executed by aws-local-stepfunctions in virtual time (Wait states and retries take their real seconds on a virtual clock).');
-console.log(`Each row: the job runs once per phase (ends ${PHASES_SECONDS.join(', ')} s after its nominal length); means over the phases, worst lag of them.`);
-console.log('transitions = states entered by the whole execution; polls = GetTranscriptionJob calls; lag = seconds from the job finishing to the poll that sees it.');
-console.log(`Goal: paced transitions <= fixed 60 s transitions, and paced worst lag <= 10 s (the 10 s loop's worst case) + ${GROWTH * 100}% of the job's length.`);
-console.log('\nThe job takes as long as the planner expects (from the upload size):');
-const nominal = await compare(1);
-console.log('\nWhen the estimate is off: the job takes half of what the planner expects:');
-await compare(0.5);
-console.log('\n... and twice what it expects:');
-await compare(2);
-console.log(`\n${nominal ? 'Goal met for every job length when the estimate holds.' : 'Goal NOT met for every job length when the estimate holds.'} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-process.exitCode = nominal ? 0 : 1;
+const workflow = loadWorkflow(args.env);
+const strategies = strategiesOf(workflow);
+const { uploads, plans } = await uploadsOfLengths(workflow, MINUTES, PHASES_SECONDS.length);
+const measure = (id, minutes, factor) => measureRow(workflow, strategies[id], { uploads: uploads.get(minutes), plans, jobSeconds: minutes * 60 * factor });
+
+const fmt = (x, digits = 1) => x.toFixed(digits);
+const cells = (row) => [`${fmt(row.transitions.mean)} / ${row.transitions.max}`, fmt(row.polls.mean), `${fmt(row.lag.mean)} / ${fmt(row.lag.worst)}`];
+
+/** The goal of a row with events delivered: every job noticed within its event's latency + 5 s, and at most 12 transitions. */
+function deliveredGoal(row) {
+  const lagMet = row.lagBeyondLatency !== null && row.lagBeyondLatency <= GOAL.lagBeyondLatencySeconds;
+  const transitionsMet = row.transitions.max <= GOAL.transitions;
+  return { lagMet, transitionsMet, met: lagMet && transitionsMet };
+}
+
+/** The goal of a row with events lost: no worse than the previous design's paced polling (mean transitions, worst lag). */
+function lostGoal(row, paced) {
+  const met = row.transitions.mean <= paced.transitions.mean + 1e-9 && row.lag.worst <= paced.lag.worst + 1e-9;
+  return { met };
+}
+
+const verdict = (met) => (met ? 'met' : 'NOT met');
+const counts = { delivered: { rows: 0, met: 0, lagMet: 0, transitionsMet: 0 }, lost: { rows: 0, met: 0 } };
+const chartRows = new Map(); // strategy id -> minutes -> row (estimate x1)
+
+async function estimateTable(factor) {
+  const rows = [];
+  for (const minutes of MINUTES) {
+    const measured = {};
+    for (const id of ['delivered', 'tenthLost', 'allLost', 'paced']) measured[id] = await measure(id, minutes, factor);
+    const takes = `${fmt((minutes * 60 * factor) / 60)} min`;
+    const d = deliveredGoal(measured.delivered);
+    counts.delivered.rows++;
+    counts.delivered.met += d.met;
+    counts.delivered.lagMet += d.lagMet;
+    counts.delivered.transitionsMet += d.transitionsMet;
+    rows.push([`${minutes} min`, takes, 'events delivered', ...cells(measured.delivered), fmt(measured.delivered.lagBeyondLatency),
+      `lag <= latency + ${GOAL.lagBeyondLatencySeconds} s: ${verdict(d.lagMet)}; <= ${GOAL.transitions} transitions: ${verdict(d.transitionsMet)}`, verdict(d.met)]);
+    for (const id of ['tenthLost', 'allLost']) {
+      const row = measured[id];
+      const g = lostGoal(row, measured.paced);
+      counts.lost.rows++;
+      counts.lost.met += g.met;
+      const label = id === 'tenthLost' ? `10% lost (${row.lost} of ${row.jobs.length})` : 'all lost';
+      rows.push(['', '', label, ...cells(row), row.lagBeyondLatency === null ? '-' : fmt(row.lagBeyondLatency), 'transitions and worst lag <= previous design', verdict(g.met)]);
+    }
+    rows.push(['', '', strategies.paced.label, ...cells(measured.paced), '-', '(baseline of the rows above)', '']);
+    if (factor === 1) for (const id of ['delivered', 'tenthLost', 'allLost']) chartRow(id, minutes, measured[id]);
+  }
+  console.log(table(['expected', 'takes', 'completion events', 'transitions mean / max', 'polls mean', 'lag mean / worst (s)', 'lag beyond latency, worst (s)', 'goal', ''], rows, { left: 3 }));
+}
+
+function chartRow(id, minutes, row) {
+  if (!chartRows.has(id)) chartRows.set(id, new Map());
+  chartRows.get(id).set(minutes, row);
+}
+
+console.log(`Waiting for the job: the ${args.env} state machine (cdk.out/${args.env}/TranscribeStack-${args.env}.template.json) and its completion notifier.`);
+console.log('Executed by aws-local-stepfunctions in virtual time: Wait states, retries and the wait for the job\'s event (TimeoutSecondsPath) take their real');
+console.log(`seconds on a virtual clock. Completion events arrive ${LATENCY.minMs / 1000} to ${LATENCY.maxMs / 1000} s after the job ends (uniform, seeded) through the completion rule's pattern to the`);
+console.log('synthesized notifier, which wakes the waiting execution (SendTaskSuccess); "lost" = the job\'s single event never arrives.');
+console.log(`Each row: ${PHASES_SECONDS.length} jobs run at once, one per phase (each ends ${PHASES_SECONDS.join(', ')} s after its nominal length), each its own upload, job name and plan;`);
+console.log('transitions = states entered plus retries (as billed); polls = GetTranscriptionJob calls; lag = seconds from the job finishing to the poll that sees it;');
+console.log('lag beyond latency = lag minus the job\'s own event latency, for jobs whose event arrived.');
+console.log(`Goals: events delivered: every job noticed within its event's latency + ${GOAL.lagBeyondLatencySeconds} s and at most ${GOAL.transitions} transitions per job;`);
+console.log('events lost: mean transitions and worst lag no worse than the previous design (paced polling, measured here in the same harness).');
+for (const { factor, title } of ESTIMATES) {
+  console.log(`\n${title}`);
+  await estimateTable(factor);
+}
+
+console.log('\nBaselines: fixed poll loops (the estimate does not matter to them):');
+const fixedRows = [];
+for (const minutes of MINUTES) {
+  const fixed = { fixed10: await measure('fixed10', minutes, 1), fixed60: await measure('fixed60', minutes, 1) };
+  for (const id of ['fixed10', 'fixed60']) chartRow(id, minutes, fixed[id]);
+  fixedRows.push([`${minutes} min`, ...cells(fixed.fixed10), ...cells(fixed.fixed60)]);
+}
+console.log(table(['takes', 'fixed 10 s: transitions mean / max', 'polls', 'lag mean / worst (s)', 'fixed 60 s: transitions mean / max', 'polls', 'lag mean / worst (s)'], fixedRows));
+
+const order = ['delivered', 'tenthLost', 'allLost', 'fixed10', 'fixed60'].map((id) => strategies[id].label);
+const points = [...chartRows].flatMap(([id, byMinutes]) => [...byMinutes].map(([minutes, row]) => ({
+  strategy: strategies[id].label, minutes, worstLag: row.lag.worst, transitions: row.transitions.mean,
+})));
+await writePollingChart(CHART, points, {
+  order,
+  title: `Waiting for a Transcribe job: the ${args.env} state machine, the job as long as the planner expects`,
+  subtitle: [`Completion events arrive ${LATENCY.minMs / 1000}-${LATENCY.maxMs / 1000} s after the job ends. "All events lost" = the previous design.`,
+    'The three event rows spend the same transitions: the plan\'s waits',
+    'time out before the job ends, whether or not its event comes.'],
+});
+
+console.log(`\nWith events delivered: goal met in ${counts.delivered.met} of ${counts.delivered.rows} rows (lag within latency + ${GOAL.lagBeyondLatencySeconds} s: ${counts.delivered.lagMet} of ${counts.delivered.rows}; at most ${GOAL.transitions} transitions: ${counts.delivered.transitionsMet} of ${counts.delivered.rows}).`);
+console.log(`With events lost: goal met in ${counts.lost.met} of ${counts.lost.rows} rows.`);
+console.log(`Chart: ${relative(ROOT, CHART)}. (${((performance.now() - started) / 1000).toFixed(1)} s)`);
