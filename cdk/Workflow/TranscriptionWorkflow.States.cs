@@ -17,6 +17,9 @@ public sealed partial class TranscriptionWorkflow
 
     private const string JobStatus = "$.transcription.status";
 
+    /// <summary>The status a throttled poll records: not Transcribe's, ours (see PollWasThrottled).</summary>
+    internal const string PollThrottled = "POLL_THROTTLED";
+
     private static readonly string[] LambdaServiceErrors =
     [
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
@@ -143,7 +146,7 @@ public sealed partial class TranscriptionWorkflow
         Time = WaitTime.SecondsPath(PlanPaths.WaitSeconds),
     });
 
-    private CallAwsService GetJobStatus(IChainable onError)
+    private CallAwsService GetJobStatus(IChainable whenThrottled, IChainable onError)
     {
         var task = new CallAwsService(this, "Get the transcription job status", new CallAwsServiceProps
         {
@@ -162,16 +165,30 @@ public sealed partial class TranscriptionWorkflow
         });
         // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
         task.AddRetry(TranscribeRetry(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
+        // Still throttled after the retries: the job's status is unknown, not failed; the plan's next
+        // wait and poll follow (a bounded budget per poll keeps the execution's history small).
+        task.AddCatch(whenThrottled, new CatchProps { Errors = [TranscribeLimitExceeded], ResultPath = JsonPath.DISCARD });
         task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
     }
 
+    /// <summary>A poll that stayed throttled: the status is unknown, so the job counts as still running.</summary>
+    private Pass PollWasThrottled() => new(this, "Note that the poll was throttled", new PassProps
+    {
+        Comment = "Transcribe refused the poll over its request-rate quota, even after the retries: treated as still running.",
+        Result = Result.FromObject(new Dictionary<string, object> { ["status"] = PollThrottled }),
+        ResultPath = "$.transcription",
+    });
+
     private Choice CheckJobStatus(IChainable completed, IChainable stillRunning, IChainable failed)
     {
-        var running = Condition.Or(Condition.StringEquals(JobStatus, "QUEUED"), Condition.StringEquals(JobStatus, "IN_PROGRESS"));
+        var running = Condition.Or(
+            Condition.StringEquals(JobStatus, "QUEUED"),
+            Condition.StringEquals(JobStatus, "IN_PROGRESS"),
+            Condition.StringEquals(JobStatus, PollThrottled));
         return new Choice(this, "Check the job status", new ChoiceProps
         {
-            Comment = "QUEUED counts as running: with deferred execution Transcribe queues jobs above its quota.",
+            Comment = "QUEUED counts as running (Transcribe queues jobs above its quota), and so does a poll that stayed throttled.",
         })
             .When(Condition.StringEquals(JobStatus, "COMPLETED"), completed)
             .When(Condition.StringEquals(JobStatus, "FAILED"), DescribeFailure(

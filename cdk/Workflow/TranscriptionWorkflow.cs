@@ -142,16 +142,20 @@ public sealed partial class TranscriptionWorkflow : Construct
             next: failed);
 
         var join = JoinExistingJob();
-        var readJob = GetJobStatus(onError: stepFailed);
+        var scheduleNextPoll = ScheduleNextPoll();
+        var checkStatus = CheckJobStatus(
+            completed: PostProcess(onError: stepFailed).Next(new Succeed(this, "Transcription recorded")),
+            stillRunning: scheduleNextPoll,
+            failed: failed);
+        var readJob = GetJobStatus(whenThrottled: PollWasThrottled().Next(checkStatus), onError: stepFailed);
         var waitForJob = WaitForJob(whenNoEvent: readJob, whenCannotWait: WaitBeforePolling().Next(readJob));
         var transcribe = Chain.Start(StartJob(onConflict: join, onError: stepFailed))
             .Next(waitForJob)
             .Next(readJob)
-            .Next(CheckJobStatus(
-                completed: PostProcess(onError: stepFailed).Next(new Succeed(this, "Transcription recorded")),
-                stillRunning: ScheduleNextPoll().Next(waitForJob),
-                failed: failed));
-        // A duplicate event for the same object follows the job that is already running.
+            .Next(checkStatus);
+        // Still running: wait for the event again, bounded by the plan's next interval. A duplicate
+        // event for the same object follows the job that is already running.
+        scheduleNextPoll.Next(waitForJob);
         join.Next(waitForJob);
 
         return Chain.Start(PlanJob(onError: DescribePlanningFailure(failed)))

@@ -126,6 +126,21 @@ test('a throttled status poll is retried, not failed', async () => {
   assert.equal(result.transitions, FIRST_POLL_PATH.length + PER_EXTRA_POLL.length);
 });
 
+test('a poll still throttled after its retries counts as "still running": the plan\'s next wait and poll follow, nothing is failed', async () => {
+  const retries = definition.States[STATES.get].Retry[0].MaxAttempts;
+  // Every attempt of the first poll is refused over the rate quota; the next poll answers.
+  const transcribe = new FakeTranscribe({ pollsToFinish: 1, getErrors: Array(retries + 1).fill('LimitExceededException') });
+  const key = 'media/throttled-poll.mp3';
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+
+  assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
+  assert.deepEqual(result.retries, { [STATES.get]: retries });
+  const throttled = FIRST_POLL_PATH.indexOf(STATES.get) + 1;
+  assert.deepEqual(result.entered.slice(throttled, throttled + 2), ['Note that the poll was throttled', 'Check the job status']);
+  assert.deepEqual(result.entered.slice(throttled + 2, throttled + 2 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
+  assert.equal(result.deadLetters.length, 0);
+});
+
 test('a throttled planner invocation is retried before the function runs', async () => {
   const key = 'media/throttled-plan.ogg';
   const callsBefore = planner.calls.length;

@@ -86,8 +86,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Theory]
-    [InlineData("dev", 8, 60)]
-    [InlineData("staging", 8, 60)]
+    [InlineData("dev", 20, 300)]
+    [InlineData("staging", 20, 300)]
     [InlineData("prod", 20, 300)]
     public void StartJob_RetriesThrottlingWithCappedFullJitterBackoffLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
     {
@@ -111,7 +111,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
     public void Poll_RetriesWithTheShorterPollBudgetInEveryEnvironment(string environment)
     {
-        // Every poll of a plan may be retried: 8 attempts keep prod's 40-hour plan under 25,000 history events.
+        // Every poll of a plan may be retried: 6 attempts keep prod's 40-hour plan under 25,000 history events.
         StateMachineDefinition.Of(stacks[environment]).HasState(Poll, new ObjectDict
         {
             ["Retry"] = new object[]
@@ -120,7 +120,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 {
                     ["ErrorEquals"] = new[] { "Transcribe.LimitExceededException", "Transcribe.InternalFailureException" },
                     ["JitterStrategy"] = "FULL",
-                    ["MaxAttempts"] = 8,
+                    ["MaxAttempts"] = 6,
                     ["MaxDelaySeconds"] = 60,
                 },
             },

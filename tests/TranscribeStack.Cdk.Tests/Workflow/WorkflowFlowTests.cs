@@ -12,7 +12,7 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
     private const string Poll = "Get the transcription job status";
     private const string RecordFailure = "Record the failure in the metadata table";
     private const string Status = "$.transcription.status";
-    private const string StillRunning = $"({Status} StringEquals QUEUED or {Status} StringEquals IN_PROGRESS)";
+    private const string StillRunning = $"({Status} StringEquals QUEUED or {Status} StringEquals IN_PROGRESS or {Status} StringEquals POLL_THROTTLED)";
 
     /// <summary>Each state and its transitions, happy path first, then the failure branch.</summary>
     public static TheoryData<string, string[]> Runbook => new()
@@ -24,7 +24,9 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
         // Woken by the completion event; without one within the plan's wait, it polls; when it cannot wait, it waits plainly.
         { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch States.ALL: Wait before polling"] },
         { "Wait before polling", ["next: " + Poll] },
-        { Poll, ["next: Check the job status", "catch States.ALL: Describe the failed step"] },
+        // A poll still throttled after its retries counts as "still running", not as a failure.
+        { Poll, ["next: Check the job status", "catch Transcribe.LimitExceededException: Note that the poll was throttled", "catch States.ALL: Describe the failed step"] },
+        { "Note that the poll was throttled", ["next: Check the job status"] },
         {
             "Check the job status",
             [
