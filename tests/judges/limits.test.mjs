@@ -129,7 +129,8 @@ test('a longer polling plan or more retries make the history check fail', () => 
   const longerPlan = templateOf('dev');
   longerPlan.Resources[idOf(longerPlan, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables.POLL_GIVE_UP_AFTER_SECONDS = String(80 * 3600);
   assertFinding(longerPlan, /the longest execution \(every retry spent, 1,000 polls, the failure branch\) writes [\d,]+ history events/);
-  assertFinding(editDefinition(templateOf('dev'), '"MaxAttempts":8,', '"MaxAttempts":99,'), /writes [\d,]+ history events/);
+  const pollAttempts = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition.States['Get the transcription job status'].Retry[0].MaxAttempts;
+  assertFinding(editDefinition(templateOf('dev'), `"MaxAttempts":${pollAttempts},`, '"MaxAttempts":99,'), /writes [\d,]+ history events/);
 });
 
 test('history events are counted per state type and attempt', () => {
@@ -166,9 +167,12 @@ test('a round of the real polling loop counts the callback wait, its Catch throu
   const real = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition;
   const polls = (laterPolls) => longestExecution(real, { job: { polling: { laterPolls, laterPollsMade: 0 } } });
   assert.equal(polls(9).polls, 10);
-  const round = ['Wait for the job to finish', 'Wait before polling', 'Get the transcription job status', 'Check the job status', 'Schedule the next poll'];
+  // The longest round: the wait times out into the plain wait, the poll spends every retry and stays
+  // throttled (noted, then checked as still running).
+  const round = ['Wait for the job to finish', 'Wait before polling', 'Get the transcription job status', 'Note that the poll was throttled', 'Check the job status', 'Schedule the next poll'];
+  const pollAttempts = real.States['Get the transcription job status'].Retry[0].MaxAttempts;
   assert.equal(polls(10).events - polls(9).events, round.reduce((n, s) => n + eventsOf(real.States[s]), 0));
-  assert.equal(polls(10).events - polls(9).events, 6 + 2 + (2 + 3 * (1 + 8)) + 2 + 2);
+  assert.equal(polls(10).events - polls(9).events, 6 + 2 + (2 + 3 * (1 + pollAttempts)) + 2 + 2 + 2);
 });
 
 test('the polling bound is the C# pacing\'s (PollPacing.MostPolls, at most MaxPolls), and the widest plan holds that many waits', () => {
