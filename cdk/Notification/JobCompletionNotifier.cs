@@ -90,17 +90,7 @@ public sealed class JobCompletionNotifier : Construct
             new NagAcknowledgement("AwsSolutions-IAM5", "states:SendTaskSuccess, log delivery and X-Ray have no resource type (see UnscopedActions)."));
 
         DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
-        var targetRole = new Role(this, "TargetRole", new RoleProps
-        {
-            Description = "TranscribeStack completion events: starts the notifier",
-            AssumedBy = new ServicePrincipal("events.amazonaws.com", new ServicePrincipalOpts
-            {
-                Conditions = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(this).Account },
-                },
-            }),
-        });
+        var targetRole = AccountServiceRoles.Create(this, "TargetRole", "events.amazonaws.com", "TranscribeStack completion events: starts the notifier");
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
 

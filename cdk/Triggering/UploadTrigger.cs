@@ -32,17 +32,7 @@ public sealed class UploadTrigger : Construct
     {
         DeadLetterQueue = Messaging.EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
 
-        var role = new Role(this, "TargetRole", new RoleProps
-        {
-            Description = "TranscribeStack upload trigger: starts workflow executions",
-            AssumedBy = new ServicePrincipal("events.amazonaws.com", new ServicePrincipalOpts
-            {
-                Conditions = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(this).Account },
-                },
-            }),
-        });
+        var role = AccountServiceRoles.Create(this, "TargetRole", "events.amazonaws.com", "TranscribeStack upload trigger: starts workflow executions");
         props.StateMachine.GrantStartExecution(role);
 
         Rule = new Rule(this, "Rule", new RuleProps

@@ -11,17 +11,7 @@ internal static class StateMachineRoles
 {
     public static Role Create(Construct scope, string id, string description)
     {
-        var role = new Role(scope, id, new RoleProps
-        {
-            Description = description,
-            AssumedBy = new ServicePrincipal("states.amazonaws.com", new ServicePrincipalOpts
-            {
-                Conditions = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(scope).Account },
-                },
-            }),
-        });
+        var role = AccountServiceRoles.Create(scope, id, "states.amazonaws.com", description);
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "DeliverExecutionLogs",
