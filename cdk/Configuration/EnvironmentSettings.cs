@@ -46,6 +46,9 @@ public sealed record EnvironmentSettings
 
     public required AlarmSettings Alarms { get; init; }
 
+    /// <summary>The operators' managed policy and, when a principal is named, a role it may assume.</summary>
+    public OperatorSettings Operators { get; init; } = new();
+
     /// <summary>The CloudFormation stack name: one stack per environment.</summary>
     public string StackName => $"TranscribeStack-{Name}";
 
@@ -80,6 +83,7 @@ public sealed record EnvironmentSettings
         JobPlanner.Validate(check);
         PostProcessor.Validate(check);
         Alarms.Validate(check);
+        Operators.Validate(check);
         return problems;
     }
 
@@ -314,5 +318,38 @@ public sealed record AlarmSettings
         check.InRange("alarms.deadLetterAgeSeconds", DeadLetterAgeSeconds, 60, 14 * 24 * 3600);
         check.InRange("alarms.periodMinutes", PeriodMinutes, 1, 1440);
         check.InRange("alarms.evaluationPeriods", EvaluationPeriods, 1, 100);
+    }
+}
+
+/// <summary>
+/// What the operators' managed policy allows beyond its fixed rights (executions, their logs, the
+/// dashboard and alarms, the metadata table, the dead-letter queues), and who may assume the role it
+/// is attached to. Everything is off by default: the policy exists, no role does.
+/// </summary>
+public sealed record OperatorSettings
+{
+    /// <summary>
+    /// An IAM principal (a role, a user or an account root, by ARN) that may assume the operators' role;
+    /// null creates no role (attach the managed policy to your own principals instead).
+    /// </summary>
+    public string? AssumedBy { get; init; }
+
+    /// <summary>Read the uploaded media (s3:GetObject under the media prefix, decrypted through S3).</summary>
+    public bool CanReadMedia { get; init; }
+
+    /// <summary>Read the transcripts (s3:GetObject under the transcript prefix, decrypted through S3).</summary>
+    public bool CanReadTranscripts { get; init; }
+
+    internal void Validate(SettingsCheck check)
+    {
+        if (AssumedBy is not null)
+        {
+            // The forms IAM accepts as a principal of a trust policy, by ARN (iam reference_policies_elements_principal).
+            check.Matches(
+                "operators.assumedBy",
+                AssumedBy,
+                @"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$",
+                "the ARN of an IAM role, user or account root, e.g. arn:aws:iam::123456789012:role/oncall");
+        }
     }
 }

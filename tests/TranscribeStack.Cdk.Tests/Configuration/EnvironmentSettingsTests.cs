@@ -37,7 +37,32 @@ public sealed class EnvironmentSettingsTests
         { "postProcessor.reservedConcurrency", Valid with { PostProcessor = Valid.PostProcessor with { ReservedConcurrency = 0 } }, "between 1 and 1000" },
         { "postProcessor.lowConfidenceThreshold", Valid with { PostProcessor = Valid.PostProcessor with { LowConfidenceThreshold = 1.5 } }, "between 0 and 1" },
         { "alarms.periodMinutes", Valid with { Alarms = Valid.Alarms with { PeriodMinutes = 0 } }, "between 1 and 1440" },
+        { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "oncall" } }, "the ARN of an IAM role, user or account root" },
+        { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:iam::123456789012:group/oncall" } }, "the ARN of an IAM role, user or account root" },
+        { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:sts::123456789012:assumed-role/oncall/me" } }, "the ARN of an IAM role, user or account root" },
     };
+
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/oncall")]
+    [InlineData("arn:aws:iam::123456789012:role/teams/speech/oncall")]
+    [InlineData("arn:aws:iam::210987654321:user/alice")]
+    [InlineData("arn:aws:iam::210987654321:root")]
+    [InlineData("arn:aws-us-gov:iam::123456789012:role/oncall")]
+    public void Validate_OperatorsAssumedByAPrincipalArn_IsValid(string principal)
+    {
+        Assert.Empty((Valid with { Operators = new OperatorSettings { AssumedBy = principal } }).Validate());
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Catalog_Operators_NoRoleAndNoMediaOrTranscriptsByDefault(string name)
+    {
+        var operators = EnvironmentCatalog.Get(name).Operators;
+
+        Assert.Equal(new OperatorSettings { AssumedBy = null, CanReadMedia = false, CanReadTranscripts = false }, operators);
+    }
 
     [Theory]
     [InlineData("dev")]

@@ -171,6 +171,28 @@ public sealed class SettingsOverridesTests
         Assert.Equal("redacted_and_unredacted", settings.Transcribe.PiiRedactionOutput);
         Assert.NotEmpty(settings.Transcribe.KmsEncryptionContext);
         Assert.Equal(["srt", "vtt"], settings.Transcribe.SubtitleFormats);
+        Assert.Equal(new OperatorSettings { AssumedBy = "arn:aws:iam::123456789012:role/transcribestack-oncall", CanReadMedia = true, CanReadTranscripts = true }, settings.Operators);
+    }
+
+    [Fact]
+    public void Apply_Operators_AreReadFromTheFile()
+    {
+        var settings = Apply("""{"operators": {"assumedBy": "arn:aws:iam::123456789012:role/oncall", "canReadTranscripts": true}}""");
+
+        Assert.Equal("arn:aws:iam::123456789012:role/oncall", settings.Operators.AssumedBy);
+        Assert.True(settings.Operators.CanReadTranscripts);
+        Assert.False(settings.Operators.CanReadMedia);
+    }
+
+    [Fact]
+    public void Resolve_OperatorsAssumedByNotAnArn_NamesTheFileKeyAndForm()
+    {
+        using var file = new SettingsFile("""{"operators": {"assumedBy": "oncall"}}""");
+
+        var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("settingsFile", file.Path))));
+
+        Assert.Contains(file.Path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'operators.assumedBy' = 'oncall': expected the ARN of an IAM role, user or account root", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
