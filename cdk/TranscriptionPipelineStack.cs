@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.CDK.AWS.Lambda;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.ExecutionEnds;
 using TranscribeStack.Cdk.Functions;
 using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
@@ -155,6 +156,19 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // Executions that time out, are stopped or fail outside the failure branch are recorded too.
+        var executionEnds = new ExecutionEndRecorder(this, "ExecutionEndRecorder", new ExecutionEndRecorderProps
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            Workflow = workflow.StateMachine,
+            JobPlanner = planner.Function,
+            Metadata = metadata,
+            FailureQueue = workflow.FailureQueue,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
             RawBucket = media.Bucket,
@@ -175,6 +189,7 @@ public sealed class TranscriptionPipelineStack : Stack
             FailureQueue = workflow.FailureQueue,
             EventDeadLetterQueue = trigger.DeadLetterQueue,
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
+            ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
         });
         // CloudWatch alarms publish to the encrypted topic: only alarms of this account, this region.
@@ -200,6 +215,7 @@ public sealed class TranscriptionPipelineStack : Stack
         PostProcessor = postProcessor;
         Workflow = workflow;
         CompletionNotifier = completion;
+        ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
         Monitoring = monitoring;
         ApplyTags(this, settings);
@@ -224,9 +240,12 @@ public sealed class TranscriptionPipelineStack : Stack
 
     public JobCompletionNotifier CompletionNotifier { get; }
 
+    public ExecutionEndRecorder ExecutionEndRecorder { get; }
+
     public UploadTrigger UploadTrigger { get; }
 
     public PipelineMonitoring Monitoring { get; }
+
 
     private static TranscriptionPipelineStackProps WithDefaults(TranscriptionPipelineStackProps props)
     {

@@ -65,6 +65,14 @@ public sealed class JobMetadataTable : Construct
     }
 
     /// <summary>
+    /// dynamodb:PutItem on the table of items made only of the named attributes (dynamodb:Attributes), without
+    /// reading the replaced item back (ReturnValues NONE), and the key through DynamoDB for this table: the
+    /// execution-end recorder writes FAILED items this way.
+    /// </summary>
+    public Grant GrantPutItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
+        GrantOnAttributes(grantee, "dynamodb:PutItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb:ReturnValues", ["NONE"]);
+
+    /// <summary>
     /// dynamodb:UpdateItem on the table, only of the named attributes (dynamodb:Attributes), and the key
     /// through DynamoDB for this table: the workflow's wait stores its task token this way.
     /// </summary>

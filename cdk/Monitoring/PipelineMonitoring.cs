@@ -26,6 +26,9 @@ public sealed class PipelineMonitoringProps
     /// <summary>Completion events that could not be delivered: jobs are then noticed by polling, later.</summary>
     public required IQueue CompletionEventDeadLetterQueue { get; init; }
 
+    /// <summary>Execution ends that could not be delivered to the recorder: those executions have no record yet.</summary>
+    public required IQueue ExecutionEndDeadLetterQueue { get; init; }
+
     public required AlarmSettings Alarms { get; init; }
 
     /// <summary>ARN pattern of this stack's alarms (generated names start with the stack name).</summary>
@@ -103,6 +106,7 @@ public sealed class PipelineMonitoring : Construct
         Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: jobs are still noticed, by polling, later.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: README, Operations).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
         Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);

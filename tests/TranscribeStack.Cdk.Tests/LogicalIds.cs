@@ -35,7 +35,14 @@ internal static class LogicalIds
     public const string NotifierRole = "CompletionNotifierRoleB2F46944";
     public const string NotifierTargetRole = "CompletionNotifierTargetRole0D0CC7A0";
 
+    public const string ExecutionEndRule = "ExecutionEndRecorderRuleB9B157D9";
+    public const string Recorder = "ExecutionEndRecorderStateMachine8B3833B8";
+    public const string RecorderRole = "ExecutionEndRecorderRole2CDE6FA9";
+    public const string RecorderTargetRole = "ExecutionEndRecorderTargetRoleD8B146FA";
+    public const string ExecutionEndDeadLetterQueue = "ExecutionEndRecorderEventDeadLetterQueueE66AE7C6";
+
     public const string WorkflowLogGroup = "WorkflowLogs8B0907C7";
+    public const string RecorderLogGroup = "ExecutionEndRecorderLogs80E47849";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
     public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";
 
@@ -51,5 +58,6 @@ internal static class LogicalIds
         ("AWS::SQS::Queue", FailureQueue),
         ("AWS::SQS::Queue", EventDeadLetterQueue),
         ("AWS::SQS::Queue", CompletionEventDeadLetterQueue),
+        ("AWS::SQS::Queue", ExecutionEndDeadLetterQueue),
     ];
 }

@@ -8,7 +8,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 
     private static readonly string[] ExpectedAlarms =
     [
-        "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
+        "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
         "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 

@@ -1,0 +1,425 @@
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
+using Amazon.CDK.AWS.StepFunctions;
+using Amazon.CDK.AWS.StepFunctions.Tasks;
+using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Messaging;
+using TranscribeStack.Cdk.Metadata;
+using TranscribeStack.Cdk.Workflow;
+using TranscribeStack.Contracts;
+using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
+using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
+
+namespace TranscribeStack.Cdk.ExecutionEnds;
+
+public sealed class ExecutionEndRecorderProps
+{
+    public required string EnvironmentName { get; init; }
+
+    public required IKey Key { get; init; }
+
+    /// <summary>The workflow whose executions' ends are recorded.</summary>
+    public required IStateMachine Workflow { get; init; }
+
+    /// <summary>The job planner: only it derives a job's name (the item's key) from an execution's input.</summary>
+    public required IFunction JobPlanner { get; init; }
+
+    /// <summary>Where the job's FAILED item is written (unless the job is COMPLETED or the failure is recorded).</summary>
+    public required JobMetadataTable Metadata { get; init; }
+
+    /// <summary>The workflow's failure queue: the dead letter has the facts of the workflow's own failure messages.</summary>
+    public required IQueue FailureQueue { get; init; }
+
+    public required RetentionDays LogRetention { get; init; }
+
+    public required RemovalPolicy RemovalPolicy { get; init; }
+}
+
+/// <summary>
+/// Records the end of every workflow execution that ended without its failure branch: an execution that
+/// timed out (the state machine's timeout), was stopped (StopExecution), or failed outside the branch
+/// (an error no Catch takes) leaves one FAILED item and one message in the failure queue, as a caught
+/// failure does. An EventBridge rule on Step Functions' "Execution Status Change" events of the workflow
+/// (TIMED_OUT, ABORTED, FAILED) starts a small Express workflow of SDK integrations that asks the job
+/// planner for the job's name, reads the job's item, and records the end only when nobody did: a COMPLETED
+/// job, or a failure the branch recorded (a FAILED item with this execution's ARN), adds nothing, and the
+/// write's condition keeps a second delivery of the same event from adding anything either. Step Functions
+/// sends these events on a best-effort basis: the alarms on timed-out executions stay.
+/// </summary>
+public sealed class ExecutionEndRecorder : Construct
+{
+    /// <summary>The statuses of an execution that may have ended without recording its job.</summary>
+    internal static readonly string[] EndStatuses = ["TIMED_OUT", "ABORTED", "FAILED"];
+
+    /// <summary>What the recorder reads of a job's item: whether it is final, and which execution wrote it.</summary>
+    internal static readonly IReadOnlyList<string> ReadAttributes = [JobMetadataSchema.JobName, JobMetadataSchema.Status, ExecutionArn];
+
+    /// <summary>The attributes of the FAILED item it writes (the workflow's failure branch writes the same ones).</summary>
+    internal static readonly IReadOnlyList<string> WrittenAttributes =
+        [JobMetadataSchema.JobName, JobMetadataSchema.Status, "error", "failureReason", "mediaUri", ExecutionArn, "failedAt", JobMetadataSchema.UpdatedAt];
+
+    private const string ExecutionArn = "executionArn";
+
+    // The ended execution, as the "Step Functions Execution Status Change" event describes it.
+    private const string Status = "$.detail.status";
+    private const string Error = "$.detail.error";
+    private const string Cause = "$.detail.cause";
+    private const string EndedExecutionArn = "$.detail.executionArn";
+
+    /// <summary>Where the execution's input, parsed, is kept: the upload event the planner reads.</summary>
+    private const string Input = "$.execution.input";
+
+    /// <summary>What the item of the job says, as read.</summary>
+    private const string Recorded = "$.recorded.Item";
+
+    private static readonly string[] LambdaServiceErrors =
+    [
+        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
+    ];
+
+    public ExecutionEndRecorder(Construct scope, string id, ExecutionEndRecorderProps props)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var role = StateMachineRoles.Create(this, "Role", "TranscribeStack execution-end recorder: records executions that ended outside the failure branch");
+        LogGroup = new LogGroup(this, "Logs", new LogGroupProps
+        {
+            EncryptionKey = props.Key,
+            Retention = props.LogRetention,
+            RemovalPolicy = props.RemovalPolicy,
+        });
+
+        var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
+        {
+            StateMachineType = StateMachineType.EXPRESS,
+            Comment = $"TranscribeStack ({props.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
+            DefinitionBody = DefinitionBody.FromChainable(Definition(props)),
+            Role = role.WithoutPolicyUpdates(),
+            // An Express workflow's longest: the planner's cold start and Lambda's retries fit well within it.
+            Timeout = Duration.Minutes(5),
+            TracingEnabled = true,
+            Logs = new LogOptions { Destination = LogGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
+        });
+        stateMachine.Node.AddDependency(role);
+
+        // Only the planner derives a job's name from an upload event (one fact, one place).
+        props.JobPlanner.GrantInvoke(role);
+        // Read only whether the job's item is final and which execution wrote it; write only FAILED items.
+        props.Metadata.GrantGetItem(role, ReadAttributes);
+        props.Metadata.GrantPutItem(role, WrittenAttributes);
+        // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
+        props.FailureQueue.Grant(role, "sqs:SendMessage");
+        props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.FailureQueue.QueueArn));
+        NagAcknowledgements.Acknowledge(
+            NagAcknowledgements.DefaultPolicy(role),
+            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
+
+        DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
+        var targetRole = new Role(this, "TargetRole", new RoleProps
+        {
+            Description = "TranscribeStack execution ends: starts the execution-end recorder",
+            AssumedBy = new ServicePrincipal("events.amazonaws.com", new ServicePrincipalOpts
+            {
+                Conditions = new Dictionary<string, object>
+                {
+                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(this).Account },
+                },
+            }),
+        });
+        stateMachine.GrantStartExecution(targetRole);
+        NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
+
+        Rule = new Rule(this, "Rule", new RuleProps
+        {
+            Description = "Records workflow executions that timed out, were stopped or failed outside the failure branch",
+            EventPattern = new EventPattern
+            {
+                Source = ["aws.states"],
+                DetailType = ["Step Functions Execution Status Change"],
+                Account = [Stack.Of(this).Account],
+                Detail = new Dictionary<string, object>
+                {
+                    ["stateMachineArn"] = new[] { props.Workflow.StateMachineArn },
+                    ["status"] = EndStatuses,
+                },
+            },
+        });
+        Rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
+        {
+            Role = targetRole,
+            DeadLetterQueue = DeadLetterQueue,
+            // An undelivered end is a missing record: retried as long as an upload event is.
+            MaxEventAge = Duration.Hours(24),
+            RetryAttempts = 185,
+        }));
+
+        StateMachine = stateMachine;
+        Role = role;
+        TargetRole = targetRole;
+    }
+
+    public IStateMachine StateMachine { get; }
+
+    public IRole Role { get; }
+
+    public IRole TargetRole { get; }
+
+    public Rule Rule { get; }
+
+    public ILogGroup LogGroup { get; }
+
+    /// <summary>Status-change events EventBridge could not deliver: ends that are not recorded yet.</summary>
+    public IQueue DeadLetterQueue { get; }
+
+    /// <summary>Name the job, see whether its end is recorded, and record it if not: happy path first.</summary>
+    private Chain Definition(ExecutionEndRecorderProps props)
+    {
+        var record = RecordTheEnd(props);
+        var describe = DescribeTheEnd(record);
+        var lookUp = LookUpTheJob(props).Next(new Choice(this, "Is the end already recorded?")
+            .When(
+                Condition.And(Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"), Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Completed)),
+                new Succeed(this, "The job is COMPLETED", new SucceedProps { Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards." }))
+            .When(
+                Condition.And(
+                    Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
+                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Failed),
+                    Condition.IsPresent($"{Recorded}.{ExecutionArn}.S"),
+                    Condition.StringEqualsJsonPath($"{Recorded}.{ExecutionArn}.S", EndedExecutionArn)),
+                new Succeed(this, "The failure is recorded", new SucceedProps { Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter." }))
+            .Otherwise(describe));
+
+        var unplanned = NameTheUnplannedJob(lookUp);
+        var plan = PlanTheJob(props, onError: unplanned);
+        var planned = Chain.Start(new Pass(this, "Read the execution's input", new PassProps
+        {
+            Comment = "The event carries the input as a JSON string: the upload event (and a re-run marker).",
+            // (JsonPath.StringToJson returns a token jsii cannot pass in a dictionary: the intrinsic is written out.)
+            Parameters = new Dictionary<string, object> { ["input.$"] = "States.StringToJson($.detail.input)" },
+            ResultPath = "$.execution",
+        }))
+            .Next(plan)
+            .Next(new Choice(this, "Was the upload a media file?")
+                .When(
+                    Condition.IsPresent(PlanPaths.Skipped),
+                    new Succeed(this, "The upload was skipped", new SucceedProps { Comment = "A skipped upload's execution records its SKIPPED item and succeeds: there is no job to record." }))
+                .Otherwise(lookUp));
+
+        return Chain.Start(new Choice(this, "Does the event carry the execution's input?", new ChoiceProps
+        {
+            Comment = "Step Functions leaves the input out of the event when it is too large for it.",
+        })
+            .When(Condition.IsString("$.detail.input"), planned)
+            .Otherwise(unplanned));
+    }
+
+    private LambdaInvoke PlanTheJob(ExecutionEndRecorderProps props, IChainable onError)
+    {
+        var task = new LambdaInvoke(this, "Plan the job of the execution", new LambdaInvokeProps
+        {
+            Comment = "The same planner as the workflow's, on the same input: the same job name and media URI.",
+            LambdaFunction = props.JobPlanner,
+            // The execution's input is the function's whole input, as in the workflow.
+            InputPath = Input,
+            PayloadResponseOnly = true,
+            RetryOnServiceExceptions = false,
+            ResultPath = PlanPaths.Job,
+            TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
+        });
+        // Only the Lambda service's own transient errors; a function error says the input cannot be planned.
+        task.AddRetry(new RetryProps
+        {
+            Errors = LambdaServiceErrors,
+            Interval = Duration.Seconds(2),
+            BackoffRate = 2,
+            MaxAttempts = 4,
+            MaxDelay = Duration.Seconds(30),
+            JitterStrategy = JitterType.FULL,
+        });
+        // A malformed input is recorded under the name the workflow gives an unplanned execution.
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.planError" });
+        return task;
+    }
+
+    /// <summary>The workflow names an execution it could not plan unplanned-&lt;execution name&gt;: the same item.</summary>
+    private Choice NameTheUnplannedJob(IChainable next)
+    {
+        var unplanned = JsonPath.Format("unplanned-{}", JsonPath.StringAt("$.detail.name"));
+        Pass Name(string name, string mediaUri) => new(this, name, new PassProps
+        {
+            Parameters = new Dictionary<string, object>
+            {
+                [PlanPaths.Name(nameof(JobPlan.JobName))] = unplanned,
+                [PlanPaths.Name(nameof(JobPlan.MediaUri))] = mediaUri,
+            },
+            ResultPath = PlanPaths.Job,
+        });
+
+        var withUpload = Name("Name the unplanned job of the upload", JsonPath.Format("s3://{}/{}", JsonPath.StringAt($"{Input}.detail.bucket.name"), JsonPath.StringAt($"{Input}.detail.object.key")));
+        var withoutUpload = Name("Name the unplanned job", "unknown (the input names no bucket and key)");
+        withUpload.Next(next);
+        withoutUpload.Next(next);
+        return new Choice(this, "Does the input name the upload?")
+            .When(
+                Condition.And(Condition.IsPresent($"{Input}.detail.bucket.name"), Condition.IsPresent($"{Input}.detail.object.key")),
+                withUpload)
+            .Otherwise(withoutUpload);
+    }
+
+    private CallAwsService LookUpTheJob(ExecutionEndRecorderProps props)
+    {
+        var task = new CallAwsService(this, "Look up the job", new CallAwsServiceProps
+        {
+            Comment = "Its status and the execution that wrote it say whether this end is recorded already.",
+            Service = "dynamodb",
+            Action = "getItem",
+            // The role takes no policy updates; its statements are granted in the constructor.
+            IamResources = ["*"],
+            Parameters = new Dictionary<string, object>
+            {
+                ["TableName"] = props.Metadata.Table.TableName,
+                ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
+                ["ProjectionExpression"] = string.Join(", ", ReadAttributes.Select(name => $"#{name}")),
+                ["ExpressionAttributeNames"] = ReadAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                // The failure branch writes its item just before the execution ends: read the latest.
+                ["ConsistentRead"] = true,
+            },
+            ResultPath = "$.recorded",
+        });
+        // Not caught: recording without knowing what is recorded could send a second dead letter. The run
+        // fails instead (its logs and the Express metrics show it); the event is not delivered again.
+        task.AddRetry(new RetryProps
+        {
+            Errors = ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.ThrottlingException", "DynamoDb.InternalServerErrorException", "DynamoDb.RequestLimitExceededException"],
+            Interval = Duration.Seconds(1),
+            BackoffRate = 2,
+            MaxAttempts = 5,
+            JitterStrategy = JitterType.FULL,
+        });
+        return task;
+    }
+
+    /// <summary>$.failure = {jobName, mediaUri, error, reason, executionArn}, by how the execution ended.</summary>
+    private Choice DescribeTheEnd(IChainable next) =>
+        new Choice(this, "How did the execution end?")
+            .When(Condition.StringEquals(Status, "TIMED_OUT"), Describe(
+                "Describe the timed-out execution",
+                error: "States.Timeout",
+                reason: "The execution timed out (the state machine's timeout) before it recorded the job.",
+                next))
+            .When(Condition.And(Condition.StringEquals(Status, "ABORTED"), Condition.IsString(Cause)), Describe(
+                "Describe the execution stopped with a cause",
+                error: "ExecutionAborted",
+                reason: JsonPath.Format("The execution was stopped before it recorded the job: {}", JsonPath.StringAt(Cause)),
+                next))
+            .When(Condition.StringEquals(Status, "ABORTED"), Describe(
+                "Describe the stopped execution",
+                error: "ExecutionAborted",
+                reason: "The execution was stopped (StopExecution) before it recorded the job.",
+                next))
+            .When(Condition.And(Condition.IsString(Error), Condition.IsString(Cause)), Describe(
+                "Describe the execution that failed outside the failure branch",
+                error: JsonPath.StringAt(Error),
+                reason: JsonPath.StringAt(Cause),
+                next))
+            .When(Condition.IsString(Error), Describe(
+                "Describe the execution that failed without a cause",
+                error: JsonPath.StringAt(Error),
+                reason: "The execution failed outside the failure branch, without a cause.",
+                next))
+            .Otherwise(Describe(
+                "Describe the execution that failed without an error",
+                error: "ExecutionFailed",
+                reason: "The execution failed outside the failure branch, without an error or a cause.",
+                next));
+
+    /// <summary>The facts of the workflow's failure messages, for this execution.</summary>
+    private Pass Describe(string name, string error, string reason, IChainable next)
+    {
+        var pass = new Pass(this, name, new PassProps
+        {
+            Parameters = new Dictionary<string, object>
+            {
+                ["jobName"] = JsonPath.StringAt(PlanPaths.JobName),
+                ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
+                ["error"] = error,
+                ["reason"] = reason,
+                ["executionArn"] = JsonPath.StringAt(EndedExecutionArn),
+            },
+            ResultPath = "$.failure",
+        });
+        pass.Next(next);
+        return pass;
+    }
+
+    /// <summary>One FAILED item (unless COMPLETED, or this end is recorded meanwhile) and one dead letter.</summary>
+    private DynamoPutItem RecordTheEnd(ExecutionEndRecorderProps props)
+    {
+        string Now() => JsonPath.StringAt("$$.State.EnteredTime");
+        var put = new DynamoPutItem(this, "Record the end in the metadata table", new DynamoPutItemProps
+        {
+            Table = props.Metadata.Table,
+            Item = new Dictionary<string, DynamoAttributeValue>
+            {
+                [JobMetadataSchema.JobName] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.jobName")),
+                [JobMetadataSchema.Status] = DynamoAttributeValue.FromString(JobMetadataSchema.Failed),
+                ["error"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.error")),
+                ["failureReason"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.reason")),
+                ["mediaUri"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.mediaUri")),
+                [ExecutionArn] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.executionArn")),
+                // When the execution ended (the event's time), not when this ran.
+                ["failedAt"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.time")),
+                [JobMetadataSchema.UpdatedAt] = DynamoAttributeValue.FromString(Now()),
+            },
+            // COMPLETED is final; and a second delivery of the same event, racing this one, finds the end recorded.
+            ConditionExpression = $"({JobMetadataSchema.CompletedIsFinal}) AND (attribute_not_exists(#executionArn) OR #executionArn <> :executionArn OR #status <> :failed)",
+            ExpressionAttributeNames = new Dictionary<string, string>(JobMetadataSchema.CompletedIsFinalNames) { ["#executionArn"] = ExecutionArn },
+            ExpressionAttributeValues = new Dictionary<string, DynamoAttributeValue>(
+                JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)))
+            {
+                [":failed"] = DynamoAttributeValue.FromString(JobMetadataSchema.Failed),
+                [":executionArn"] = DynamoAttributeValue.FromString(JsonPath.StringAt("$.failure.executionArn")),
+            },
+            ResultPath = JsonPath.DISCARD,
+        });
+        put.AddRetry(new RetryProps
+        {
+            Errors =
+            [
+                "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
+                "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException",
+            ],
+            Interval = Duration.Seconds(1),
+            BackoffRate = 2,
+            MaxAttempts = 5,
+            JitterStrategy = JitterType.FULL,
+        });
+
+        var send = new SqsSendMessage(this, "Send the end to the dead-letter queue", new SqsSendMessageProps
+        {
+            Queue = props.FailureQueue,
+            MessageBody = TaskInput.FromJsonPathAt("$.failure"),
+            ResultPath = JsonPath.DISCARD,
+        });
+        send.AddRetry(new RetryProps
+        {
+            Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
+            Interval = Duration.Seconds(1),
+            BackoffRate = 2,
+            MaxAttempts = 5,
+            JitterStrategy = JitterType.FULL,
+        });
+        send.Next(new Succeed(this, "The end is recorded", new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
+
+        // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.
+        put.AddCatch(new Succeed(this, "The end was recorded meanwhile"), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
+        // Whatever else happens to the record, the end still reaches the dead-letter queue (as in the workflow).
+        put.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
+        put.Next(send);
+        return put;
+    }
+}

@@ -1,0 +1,225 @@
+
+namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
+
+/// <summary>The execution-status rule, its target and dead-letter queue, the recorder and both roles.</summary>
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
+{
+    private const string Plan = "Plan the job of the execution";
+    private const string LookUp = "Look up the job";
+    private const string Record = "Record the end in the metadata table";
+    private const string Send = "Send the end to the dead-letter queue";
+
+    private SynthesizedStack Dev => stacks["dev"];
+
+    private StateMachineDefinition Recorder => StateMachineDefinition.Of(Dev, LogicalIds.Recorder);
+
+    private IReadOnlyList<Statement> RecorderRole => Dev.RoleStatements(LogicalIds.RecorderRole);
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Rule_TakesThisWorkflowsTimedOutAbortedAndFailedExecutionsOnly(string environment)
+    {
+        stacks[environment].Only(LogicalIds.ExecutionEndRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
+        {
+            ["EventPattern"] = Match.ObjectEquals(new ObjectDict
+            {
+                ["source"] = new[] { "aws.states" },
+                ["detail-type"] = new[] { "Step Functions Execution Status Change" },
+                ["account"] = new[] { Cfn.Ref("AWS::AccountId") },
+                ["detail"] = new ObjectDict
+                {
+                    ["stateMachineArn"] = new[] { Cfn.Ref(LogicalIds.StateMachine) },
+                    ["status"] = new[] { "TIMED_OUT", "ABORTED", "FAILED" },
+                },
+            }),
+        });
+    }
+
+    [Fact]
+    public void Rule_StartsTheExpressRecorderThroughItsRoleWithRetriesAndAnEncryptedDeadLetterQueue()
+    {
+        Dev.Only(LogicalIds.ExecutionEndRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
+        {
+            ["Targets"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["Arn"] = Cfn.Ref(LogicalIds.Recorder),
+                    ["RoleArn"] = Cfn.Arn(LogicalIds.RecorderTargetRole),
+                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.ExecutionEndDeadLetterQueue) },
+                    // An undelivered end is a missing record: retried as long as an upload event.
+                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 86400, ["MaximumRetryAttempts"] = 185 },
+                },
+            },
+        });
+        Dev.Only(LogicalIds.Recorder).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
+        {
+            ["StateMachineType"] = "EXPRESS",
+            ["RoleArn"] = Cfn.Arn(LogicalIds.RecorderRole),
+            ["TracingConfiguration"] = new ObjectDict { ["Enabled"] = true },
+        });
+        Dev.Only(LogicalIds.ExecutionEndDeadLetterQueue).HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
+    }
+
+    [Fact]
+    public void DeadLetterQueue_AcceptsOnlyThisRulesEvents()
+    {
+        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.ExecutionEndDeadLetterQueue), s => s.IsAllow);
+
+        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
+        Assert.Equal(["sqs:SendMessage"], allow.Actions);
+        Assert.Equal("arn:" + LogicalIds.ExecutionEndRule, allow.Condition("ArnEquals", "aws:SourceArn"));
+    }
+
+    [Fact]
+    public void TargetRole_MayOnlyStartTheRecorder()
+    {
+        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.RecorderTargetRole));
+
+        Assert.Equal(["states:StartExecution"], statement.Actions);
+        Assert.Equal(["ref:" + LogicalIds.Recorder], statement.Resources);
+        var trust = Assert.Single(Dev.TrustStatements(LogicalIds.RecorderTargetRole));
+        Assert.Equal(["events.amazonaws.com"], trust.ServicePrincipals);
+        Assert.Equal("123456789012", trust.Condition("StringEquals", "aws:SourceAccount"));
+    }
+
+    [Fact]
+    public void RecorderRole_IsTrustedByStepFunctionsOfThisAccountOnly()
+    {
+        var trust = Assert.Single(Dev.TrustStatements(LogicalIds.RecorderRole));
+
+        Assert.Equal(["states.amazonaws.com"], trust.ServicePrincipals);
+        Assert.Equal("123456789012", trust.Condition("StringEquals", "aws:SourceAccount"));
+    }
+
+    [Fact]
+    public void RecorderRole_ReadsWhetherTheItemIsFinalAndWritesOnlyFailedItems()
+    {
+        var read = Assert.Single(RecorderRole, s => s.Actions.Contains("dynamodb:GetItem"));
+        var write = Assert.Single(RecorderRole, s => s.Actions.Contains("dynamodb:PutItem"));
+
+        Assert.Equal(["arn:" + LogicalIds.Table], read.Resources);
+        Assert.Equal(["jobName", "status", "executionArn"], read.ConditionValues("ForAllValues:StringEquals", "dynamodb:Attributes"));
+        Assert.Equal(["arn:" + LogicalIds.Table], write.Resources);
+        Assert.Equal(
+            ["jobName", "status", "error", "failureReason", "mediaUri", "executionArn", "failedAt", "updatedAt"],
+            write.ConditionValues("ForAllValues:StringEquals", "dynamodb:Attributes"));
+        Assert.Equal(["NONE"], write.ConditionValues("StringEqualsIfExists", "dynamodb:ReturnValues"));
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a is "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:Query");
+    }
+
+    [Fact]
+    public void RecorderRole_InvokesThePlannerAndSendsToTheFailureQueueOnly()
+    {
+        var invoke = Assert.Single(RecorderRole, s => s.Actions.Contains("lambda:InvokeFunction"));
+        var send = Assert.Single(RecorderRole, s => s.Actions.Contains("sqs:SendMessage"));
+
+        Assert.All(invoke.Resources, r => Assert.StartsWith("arn:" + LogicalIds.JobPlannerFunction, r, StringComparison.Ordinal));
+        Assert.Equal(["arn:" + LogicalIds.FailureQueue], send.Resources);
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("s3:", StringComparison.Ordinal));
+        var kms = RecorderRole.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
+        Assert.All(kms, s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+    }
+
+    [Fact]
+    public void Recorder_Flow_RecordsOnlyAnEndNobodyRecorded()
+    {
+        var runbook = new Dictionary<string, string[]>
+        {
+            ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", "otherwise: Does the input name the upload?"],
+            ["Read the execution's input"] = [$"next: {Plan}"],
+            [Plan] = ["next: Was the upload a media file?", "catch States.ALL: Does the input name the upload?"],
+            ["Was the upload a media file?"] = ["when $.job.skipped IsPresent true: The upload was skipped", $"otherwise: {LookUp}"],
+            ["Does the input name the upload?"] =
+            [
+                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the unplanned job of the upload",
+                "otherwise: Name the unplanned job",
+            ],
+            ["Name the unplanned job of the upload"] = [$"next: {LookUp}"],
+            ["Name the unplanned job"] = [$"next: {LookUp}"],
+            [LookUp] = ["next: Is the end already recorded?"],
+            ["Is the end already recorded?"] =
+            [
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): The job is COMPLETED",
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): The failure is recorded",
+                "otherwise: How did the execution end?",
+            ],
+            ["How did the execution end?"] =
+            [
+                "when $.detail.status StringEquals TIMED_OUT: Describe the timed-out execution",
+                "when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): Describe the execution stopped with a cause",
+                "when $.detail.status StringEquals ABORTED: Describe the stopped execution",
+                "when ($.detail.error IsString true and $.detail.cause IsString true): Describe the execution that failed outside the failure branch",
+                "when $.detail.error IsString true: Describe the execution that failed without a cause",
+                "otherwise: Describe the execution that failed without an error",
+            ],
+            ["Describe the timed-out execution"] = [$"next: {Record}"],
+            ["Describe the execution stopped with a cause"] = [$"next: {Record}"],
+            ["Describe the stopped execution"] = [$"next: {Record}"],
+            ["Describe the execution that failed outside the failure branch"] = [$"next: {Record}"],
+            ["Describe the execution that failed without a cause"] = [$"next: {Record}"],
+            ["Describe the execution that failed without an error"] = [$"next: {Record}"],
+            [Record] = [$"next: {Send}", "catch DynamoDB.ConditionalCheckFailedException: The end was recorded meanwhile", $"catch States.ALL: {Send}"],
+            [Send] = ["next: The end is recorded"],
+            ["The end is recorded"] = ["succeed"],
+            ["The end was recorded meanwhile"] = ["succeed"],
+            ["The job is COMPLETED"] = ["succeed"],
+            ["The failure is recorded"] = ["succeed"],
+            ["The upload was skipped"] = ["succeed"],
+        };
+
+        Assert.Equal("Does the event carry the execution's input?", Recorder.StartAt);
+        Assert.Equal(runbook.Keys.Order(StringComparer.Ordinal), Recorder.StateNames.Order(StringComparer.Ordinal));
+        Assert.All(runbook, state => Assert.Equal(state.Value, Recorder.Transitions(state.Key)));
+    }
+
+    [Fact]
+    public void Recorder_PlansWithThePlannerAndWritesWithTheCompletedIsFinalCondition()
+    {
+        Recorder.HasState(Plan, new ObjectDict { ["InputPath"] = "$.execution.input", ["ResultPath"] = "$.job" });
+        Recorder.HasState(LookUp, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::aws-sdk:dynamodb:getItem",
+            ["Parameters"] = new ObjectDict { ["TableName"] = "ref:" + LogicalIds.Table, ["ConsistentRead"] = true },
+        });
+        Recorder.HasState(Record, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::dynamodb:putItem",
+            ["Parameters"] = new ObjectDict
+            {
+                ["ConditionExpression"] = $"({TranscribeStack.Contracts.JobMetadataSchema.CompletedIsFinal}) AND (attribute_not_exists(#executionArn) OR #executionArn <> :executionArn OR #status <> :failed)",
+            },
+        });
+        Recorder.HasState(Send, new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::sqs:sendMessage",
+            ["Parameters"] = new ObjectDict { ["QueueUrl"] = "ref:" + LogicalIds.FailureQueue, ["MessageBody.$"] = "$.failure" },
+        });
+    }
+
+    [Fact]
+    public void Monitoring_AlarmsOnAnUndeliveredEnd()
+    {
+        Dev.Template.HasResourceProperties("AWS::CloudWatch::Alarm", new ObjectDict
+        {
+            ["MetricName"] = "ApproximateNumberOfMessagesVisible",
+            ["Dimensions"] = new[] { new ObjectDict { ["Name"] = "QueueName", ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new[] { LogicalIds.ExecutionEndDeadLetterQueue, "QueueName" } } } },
+            ["Threshold"] = 1,
+        });
+    }
+
+    [Fact]
+    public void Monitoring_TheAlarmsOnTimedOutAndFailedExecutionsStay()
+    {
+        // The status-change events are best effort: the alarms keep watching the workflow itself.
+        foreach (var metric in new[] { "ExecutionsTimedOut", "ExecutionsFailed" })
+        {
+            Dev.Template.HasResourceProperties("AWS::CloudWatch::Alarm", new ObjectDict
+            {
+                ["MetricName"] = metric,
+                ["Dimensions"] = new[] { new ObjectDict { ["Name"] = "StateMachineArn", ["Value"] = Cfn.Ref(LogicalIds.StateMachine) } },
+            });
+        }
+    }
+}
