@@ -1,6 +1,7 @@
 // EventBridge on the way in: the "Object Created" event S3 sends for an upload to the raw bucket,
 // and whether the template's rules would deliver an event: the upload rule to the state machine, the
-// completion rule ("Transcribe Job State Change") to the completion notifier.
+// completion rule ("Transcribe Job State Change") to the completion notifier, the execution-end rule
+// ("Step Functions Execution Status Change") to the execution-end recorder.
 import { createHash } from 'node:crypto';
 import { ACCOUNT, REGION } from './templates.mjs';
 import { describeWorkflow } from './workflow.mjs';
@@ -48,6 +49,11 @@ export function ruleMatches(workflow, event) {
 /** Whether the completion rule of the workflow would start the notifier for this Transcribe event. */
 export function completionRuleMatches(workflow, event) {
   return matches(workflow.completionEventPattern, event);
+}
+
+/** Whether the execution-end rule of the workflow would start the recorder for this Step Functions event. */
+export function executionEndRuleMatches(workflow, event) {
+  return matches(workflow.executionEndEventPattern, event);
 }
 
 function matches(pattern, value) {

@@ -34,6 +34,10 @@ let executionCounter = 0;
  * executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
  * the definition from), plannerErrors (Lambda errors before the function runs), recordErrors and
  * skipRecordErrors (DynamoDB errors), sqsErrors: scripted error codes, used up one per call.
+ * Ending early: `stop` ({ at: a Task state, as: 'ABORTED' | 'TIMED_OUT' }) ends the execution when it
+ * reaches that state, after the state's own call (a token stored, an item written): an operator's
+ * StopExecution, or the execution timeout elapsing while the state runs (the interpreter's own timeout
+ * runs on real time, which zero-wait executions do not spend). The result's status is `as`.
  * Completion events: `events` ({ latency, lossRate, seed }, see EventDelivery) makes `transcribe`
  * send them to a completion notifier (the template's, executed) that wakes the waiting execution;
  * `completion` passes a CompletionNotifier shared by several executions (the benchmarks). Without
@@ -52,6 +56,7 @@ export async function execute(definition, input, options = {}) {
     executionName = uuidOf(`execution/${++executionCounter}`),
     time = 'zero-wait',
     events = null,
+    stop = null,
   } = options;
   if (!planner) fail('execute() needs { planner }');
   if (time !== 'zero-wait' && time !== 'virtual') fail(`time must be 'zero-wait' or 'virtual', not '${time}'`);
@@ -65,9 +70,12 @@ export async function execute(definition, input, options = {}) {
   if (events) transcribe.subscribe({ ...events, subscriber: completion.deliver });
   // One token per execution: every wait of it stores the same one (see TaskTokens).
   const taskToken = `task-token/${executionName}`;
-  const { handlers, calls, bugs } = recorded(definition, workflow.definition, taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor, completion, time }));
+  let run;
+  const base = taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor, completion, time });
+  if (stop) stopAt(base, stop, () => run.abort());
+  const { handlers, calls, bugs } = recorded(definition, workflow.definition, base);
   const startedAt = time === 'virtual' ? new Date(Date.now()).toISOString() : EXECUTION_ENTERED_TIME;
-  const run = machineOf(definition).run(input, {
+  run = machineOf(definition).run(input, {
     overrides: { taskResourceLocalHandlers: handlers, ...(time === 'zero-wait' ? zeroWaits(definition) : {}) },
     context: {
       Execution: { Id: executionArn, Name: executionName, StartTime: startedAt },
@@ -117,6 +125,7 @@ export async function execute(definition, input, options = {}) {
   } catch (e) {
     if (e.name === 'ExecutionTimeoutError') status = 'TIMED_OUT';
     else if (e.name === 'ExecutionError') status = 'FAILED';
+    else if (e.name === 'ExecutionAbortedError' && stop) status = stop.as;
     else throw e;
   }
   const endedAt = Date.now();
@@ -126,7 +135,7 @@ export async function execute(definition, input, options = {}) {
   if (bugs.length) fail(`the harness failed inside a task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
   return {
-    status, // SUCCEEDED | FAILED | TIMED_OUT
+    status, // SUCCEEDED | FAILED | TIMED_OUT, or ABORTED (stop)
     output,
     error: failed?.Error ?? null,
     cause: failed?.Cause ?? null,
@@ -148,6 +157,30 @@ export async function execute(definition, input, options = {}) {
     queue,
     s3,
     transcribe,
+  };
+}
+
+/**
+ * Ends the execution at the Task state `at`: the state's call is made (its effects happen, a modeled
+ * error it answers no longer matters), then the run is aborted while the task is still running. No
+ * state runs after it: no retrier takes the task's last error, and the aborted run enters nothing.
+ */
+function stopAt(handlers, { at, as }, abort) {
+  if (!['ABORTED', 'TIMED_OUT'].includes(as)) fail(`stop.as must be 'ABORTED' or 'TIMED_OUT', not '${as}'`);
+  const handler = handlers[at] ?? fail(`stop.at: '${at}' is not a Task state with a handler`);
+  handlers[at] = (request) => {
+    try {
+      const answer = handler(request);
+      answer?.then?.(undefined, (e) => { if (!isModeled(e)) throw e; });
+    } catch (e) {
+      if (!isModeled(e)) throw e;
+    }
+    // The execution ends while the task runs; then the task lets go, so that the interpreter clears its
+    // timers (the task's and the execution's timeout) instead of keeping the process alive for hours.
+    return new Promise((_, reject) => setImmediate(() => {
+      abort();
+      setImmediate(() => reject(named('TestKit.ExecutionEnded', 'the execution ended while this task ran')));
+    }));
   };
 }
 

@@ -16,3 +16,16 @@ test('a bug inside a stand-in fails the scenario instead of taking a Catch path'
   };
   await assert.rejects(execute(definition, uploadEvent(workflow, 'media/k.mp3'), { planner, postProcessor }), /the harness failed inside a task[\s\S]*TypeError/);
 });
+
+test('stop ends the execution at the state, after its call, and nothing runs after it', async () => {
+  const planner = { plan: async () => ({ jobName: 'transcribestack-dev-k-0123456789abcdef', mediaUri: `s3://${workflow.rawBucket}/media/k.mp3`, mediaFormat: 'mp3', transcriptKey: 'transcripts/j.json', polling: { waitSeconds: 10, laterWaitSeconds: [], laterPolls: 0, laterPollsMade: 0, givesUpAfterSeconds: 10 } }) };
+  const started = Date.now();
+
+  const result = await execute(definition, uploadEvent(workflow, 'media/k.mp3'), { planner, stop: { at: 'Wait for the job to finish', as: 'ABORTED' } });
+
+  assert.equal(result.status, 'ABORTED');
+  assert.equal(result.entered.at(-1), 'Wait for the job to finish');
+  assert.equal(result.table.items.get('transcribestack-dev-k-0123456789abcdef').status, 'TRANSCRIBING', 'the state\'s own call was made');
+  assert.deepEqual(result.queue, []);
+  assert.ok(Date.now() - started < 5_000, 'the interpreter\'s timers let go at once');
+});

@@ -1,0 +1,90 @@
+// The execution-end recorder: the synthesized Express definition, executed by aws-local-stepfunctions,
+// that an "Execution Status Change" event of the workflow (TIMED_OUT, ABORTED, FAILED) starts. Its
+// Task states are bound to the stand-ins the workflow's executions use: the real C# planner, the
+// in-memory table (GetItem, conditional PutItem) and the failure queue, so what it adds can be compared
+// with what the workflow's own failure branch adds.
+import { StateMachine } from 'aws-local-stepfunctions';
+import { isModeled, lambdaError } from './errors.mjs';
+import { sendMessage } from './sqs.mjs';
+
+/** The recorder's Task states, each bound to a stand-in. */
+export const RECORDER_STATES = {
+  plan: 'Plan the job of the execution',
+  lookUp: 'Look up the job',
+  record: 'Record the end in the metadata table',
+  deadLetter: 'Send the end to the dead-letter queue',
+};
+
+/** $$.State.EnteredTime of every recorder run: the items it writes carry it as updatedAt. */
+export const RECORDER_ENTERED_TIME = '2026-11-22T10:31:00.000Z';
+
+const machines = new WeakMap(); // definition -> its StateMachine
+
+/**
+ * Runs the recorder once for `event` and resolves with { status, outcome (the state it ended in),
+ * entered, calls, error }. Options: planner (required), table (required: the workflow's FakeTable),
+ * queue (the failure queue's messages), plannerErrors (Lambda errors before the function runs).
+ * A handler error no scenario scripted (a bug of the kit) is thrown after the run.
+ */
+export async function recordEnd(workflow, event, { planner, table, queue = [], plannerErrors = [] }) {
+  const definition = workflow.recorderDefinition ?? fail('pass what loadWorkflow() returns (it carries recorderDefinition)');
+  if (!planner || !table) fail('recordEnd() needs { planner, table }');
+  table.tableName ??= workflow.tableName;
+  const pending = [...plannerErrors];
+  const calls = [];
+  const bugs = [];
+  const call = (state, handler) => async (request) => {
+    const record = { state, input: structuredClone(request) };
+    calls.push(record);
+    try {
+      return (record.output = await handler(request));
+    } catch (e) {
+      record.error = { name: e.name, message: e.message };
+      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
+      throw e;
+    }
+  };
+  const handlers = {
+    [RECORDER_STATES.plan]: call(RECORDER_STATES.plan, (payload) => {
+      const scripted = pending.shift();
+      if (scripted) throw lambdaError(scripted);
+      return planner.plan(payload);
+    }),
+    [RECORDER_STATES.lookUp]: call(RECORDER_STATES.lookUp, (request) => table.getItem(request)),
+    [RECORDER_STATES.record]: call(RECORDER_STATES.record, (request) => table.putItem(request)),
+    [RECORDER_STATES.deadLetter]: call(RECORDER_STATES.deadLetter, (request) => sendMessage(queue, workflow.failureQueueUrl, request)),
+  };
+  const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+  for (const name of tasks) if (!handlers[name]) fail(`the recorder's Task '${name}' has no local handler (it would call AWS)`);
+
+  let machine = machines.get(definition);
+  if (!machine) machines.set(definition, (machine = new StateMachine(definition)));
+  const run = machine.run(event, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+    },
+    context: { State: { EnteredTime: RECORDER_ENTERED_TIME } },
+  });
+  const entered = [];
+  const collected = (async () => {
+    for await (const e of run.eventLogs) if (e.type === 'StateEntered') entered.push(e.state.name);
+  })();
+  let status = 'SUCCEEDED';
+  let error = null;
+  try {
+    await run.result;
+  } catch (e) {
+    if (e.name !== 'ExecutionError') throw e;
+    status = 'FAILED';
+    error = e;
+  }
+  await collected;
+  if (bugs.length) fail(`the harness failed inside a recorder task (not a scripted error):\n${bugs.join('\n')}`);
+  if (planner.failure) throw planner.failure;
+  return { status, outcome: entered.at(-1), entered, calls, error };
+}
+
+function fail(message) {
+  throw new Error(message);
+}

@@ -1,0 +1,209 @@
+// Every execution's end is recorded: an execution that timed out, was stopped, or failed outside the
+// failure branch leaves one FAILED item and one dead letter, written by the execution-end recorder (the
+// synthesized Express definition, executed locally) that its "Execution Status Change" event starts.
+// The workflow's executions are the synthesized Standard definition, ended where the scenario says;
+// both share the real C# planner, the table and the failure queue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadWorkflow } from '../../testkit/workflow.mjs';
+import { uploadEvent, executionEndRuleMatches } from '../../testkit/events.mjs';
+import { endOf, executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
+import { plannerForTests } from '../../testkit/scenario.mjs';
+import { FakeTranscribe } from '../../testkit/transcribe.mjs';
+import { FakeTable } from '../../testkit/dynamodb.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { recordEnd, RECORDER_STATES, RECORDER_ENTERED_TIME } from '../../testkit/execution-ends.mjs';
+import { plannedJob } from '../../testkit/assertions.mjs';
+import { STATES } from '../../testkit/states.mjs';
+
+const workflow = loadWorkflow('dev');
+const { definition } = workflow;
+const planner = plannerForTests(workflow);
+
+/** An execution of `key` ended at the Task state `at` as `as`, with its table and queue. */
+async function endedExecution(key, at, as, transcribe = new FakeTranscribe({ pollsToFinish: 50 })) {
+  const upload = uploadEvent(workflow, key);
+  const [table, queue] = [new FakeTable(), []];
+  const result = await execute(definition, upload, { planner, transcribe, table, queue, stop: { at, as } });
+  assert.equal(result.status, as);
+  return { upload, result, table, queue };
+}
+
+/** What the recorder writes for an end it records: the FAILED item and the one dead letter. */
+function assertRecordedEnd({ table, queue }, event, { jobName, mediaUri, error, reason }) {
+  assert.deepEqual(table.items.get(jobName), {
+    jobName,
+    status: 'FAILED',
+    error,
+    failureReason: reason,
+    mediaUri,
+    executionArn: event.detail.executionArn,
+    failedAt: event.time,
+    updatedAt: RECORDER_ENTERED_TIME,
+  }, 'the FAILED item');
+  assert.deepEqual(queue.map((m) => m.body), [{ jobName, mediaUri, error, reason, executionArn: event.detail.executionArn }], 'exactly one dead letter');
+}
+
+test('the rule takes the workflow\'s executions that timed out, were stopped or failed, and nothing else', () => {
+  const end = (status, stateMachineArn = workflow.stateMachineArn) => executionStatusChangeEvent({
+    stateMachineArn, executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:e-1`, status, input: {},
+  });
+  for (const status of ['TIMED_OUT', 'ABORTED', 'FAILED']) assert.ok(executionEndRuleMatches(workflow, end(status)), status);
+  for (const status of ['RUNNING', 'SUCCEEDED']) assert.ok(!executionEndRuleMatches(workflow, end(status)), status);
+  const notifier = 'arn:aws:states:us-east-1:123456789012:stateMachine:AnotherStateMachine';
+  assert.ok(!executionEndRuleMatches(workflow, end('TIMED_OUT', notifier)), 'another state machine\'s execution');
+});
+
+test('a TIMED_OUT execution (the timeout elapsed while it waited for the job) is recorded once, with one dead letter', async () => {
+  const ended = await endedExecution('media/all hands.mp3', STATES.waitForJob, 'TIMED_OUT');
+  const { jobName } = plannedJob(ended.result);
+  assert.equal(ended.table.items.get(jobName).status, 'TRANSCRIBING', 'the execution left its waiting item behind');
+  assert.deepEqual(ended.queue, [], 'and no dead letter');
+  const event = endOf(workflow, ended.result, ended.upload);
+  assert.ok(executionEndRuleMatches(workflow, event), 'the rule delivers the event');
+
+  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', 'The end is recorded']);
+  assertRecordedEnd(ended, event, {
+    jobName,
+    mediaUri: `s3://${workflow.rawBucket}/media/all hands.mp3`,
+    error: 'States.Timeout',
+    reason: 'The execution timed out (the state machine\'s timeout) before it recorded the job.',
+  });
+});
+
+test('an ABORTED execution (stopped while it waited) is recorded once, with one dead letter', async () => {
+  const ended = await endedExecution('media/wrong file.wav', STATES.waitForJob, 'ABORTED');
+  const event = endOf(workflow, ended.result, ended.upload);
+
+  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(run.outcome, 'The end is recorded');
+  assertRecordedEnd(ended, event, {
+    jobName: plannedJob(ended.result).jobName,
+    mediaUri: `s3://${workflow.rawBucket}/media/wrong file.wav`,
+    error: 'ExecutionAborted',
+    reason: 'The execution was stopped (StopExecution) before it recorded the job.',
+  });
+});
+
+test('an execution stopped with a cause records the operator\'s cause', async () => {
+  const ended = await endedExecution('media/duplicate upload.m4a', STATES.start, 'ABORTED');
+  const event = endOf(workflow, ended.result, ended.upload, { error: 'Operator', cause: 'Uploaded twice by mistake.' });
+
+  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assertRecordedEnd(ended, event, {
+    jobName: plannedJob(ended.result).jobName,
+    mediaUri: `s3://${workflow.rawBucket}/media/duplicate upload.m4a`,
+    error: 'ExecutionAborted',
+    reason: 'The execution was stopped before it recorded the job: Uploaded twice by mistake.',
+  });
+});
+
+test('a FAILED execution that went through the failure branch adds nothing: its item and dead letter are there', async () => {
+  const upload = uploadEvent(workflow, 'media/broken.ogg');
+  const [table, queue] = [new FakeTable(), []];
+  const transcribe = new FakeTranscribe({ pollsToFinish: 1, finalStatus: 'FAILED', failureReason: 'Unsupported audio codec.' });
+  const result = await execute(definition, upload, { planner, transcribe, table, queue });
+  assert.equal(result.status, 'FAILED');
+  const [items, letters, writes] = [structuredClone([...table.items]), structuredClone(queue), table.writes.length];
+
+  const run = await recordEnd(workflow, endOf(workflow, result, upload), { planner, table, queue });
+
+  assert.equal(run.outcome, 'The failure is recorded');
+  assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.record || c.state === RECORDER_STATES.deadLetter), 'no write, no message');
+  assert.deepEqual([[...table.items], queue, table.writes.length], [items, letters, writes]);
+});
+
+test('a second delivery of the same event adds nothing', async () => {
+  const ended = await endedExecution('media/retro.mp3', STATES.waitForJob, 'TIMED_OUT');
+  const event = endOf(workflow, ended.result, ended.upload);
+  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const [item, writes] = [ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length];
+
+  const again = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(again.outcome, 'The failure is recorded');
+  assert.deepEqual([ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length, ended.queue.length], [item, writes, 1]);
+});
+
+test('a second delivery racing the first (both read the item before either wrote) adds nothing: the write\'s condition', async () => {
+  const ended = await endedExecution('media/standup.wav', STATES.waitForJob, 'ABORTED');
+  const event = endOf(workflow, ended.result, ended.upload);
+  const { jobName } = plannedJob(ended.result);
+  // What both look-ups read: the execution's waiting item, before the first delivery recorded the end.
+  const before = ended.table.getItem({ TableName: workflow.tableName, Key: { jobName: { S: jobName } } });
+  const racing = { tableName: workflow.tableName, getItem: () => structuredClone(before), putItem: (request) => ended.table.putItem(request) };
+  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  const second = await recordEnd(workflow, event, { planner, table: racing, queue: ended.queue });
+
+  assert.equal(second.outcome, 'The end was recorded meanwhile');
+  assert.equal(ended.queue.length, 1, 'one dead letter');
+  assert.equal(ended.table.writes.filter((w) => w.status.S === 'FAILED').length, 1, 'one FAILED write');
+});
+
+test('a COMPLETED job\'s late ABORTED event adds nothing: COMPLETED is final', async () => {
+  // Stopped right after the post-processor recorded the transcript, before the execution succeeded.
+  const ended = await endedExecution('media/keynote.mp4', STATES.postProcess, 'ABORTED', new FakeTranscribe({ pollsToFinish: 1 }));
+  const { jobName } = plannedJob(ended.result);
+  assert.equal(ended.table.items.get(jobName).status, 'COMPLETED');
+  const writes = ended.table.writes.length;
+
+  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(run.outcome, 'The job is COMPLETED');
+  assert.deepEqual([ended.table.items.get(jobName).status, ended.table.writes.length, ended.queue.length], ['COMPLETED', writes, 0]);
+});
+
+test('a skipped upload\'s end needs no record', async () => {
+  const ended = await endedExecution('media/notes.txt', STATES.recordSkip, 'ABORTED');
+
+  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(run.outcome, 'The upload was skipped');
+  assert.deepEqual(ended.queue, []);
+});
+
+test('an input the planner cannot plan is recorded under unplanned-<execution name>, as the workflow records it', async () => {
+  // A hand-started execution without bucket and key, stopped while planning.
+  const input = { detail: {} };
+  const [table, queue] = [new FakeTable(), []];
+  const stopped = await execute(definition, input, { planner, table, queue, stop: { at: STATES.plan, as: 'ABORTED' } });
+  const event = endOf(workflow, stopped, input);
+
+  await recordEnd(workflow, event, { planner, table, queue });
+
+  // The same input, not stopped: the workflow's own planning-failure branch.
+  const branch = await execute(definition, input, { planner, table: new FakeTable(), queue: [] });
+  const [recorded] = queue.map((m) => m.body);
+  assert.equal(recorded.jobName, `unplanned-${stopped.executionName}`);
+  assert.equal(branch.deadLetters[0].body.jobName, `unplanned-${branch.executionName}`);
+  assert.equal(recorded.mediaUri, branch.deadLetters[0].body.mediaUri);
+  assert.equal(table.items.get(recorded.jobName).status, 'FAILED');
+});
+
+test('an event without the execution\'s input (too large for it) is still recorded, under unplanned-<execution name>', async () => {
+  const ended = await endedExecution('media/big input.mp3', STATES.waitForJob, 'TIMED_OUT');
+  const event = endOf(workflow, ended.result, undefined);
+
+  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(run.outcome, 'The end is recorded');
+  assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.plan), 'nothing to plan');
+  assert.equal(ended.queue[0].body.jobName, `unplanned-${ended.result.executionName}`);
+});
+
+test('the recorder\'s item and dead letter have the attributes of the failure branch\'s', async () => {
+  const upload = uploadEvent(workflow, 'media/codec.ogg');
+  const transcribe = new FakeTranscribe({ pollsToFinish: 1, finalStatus: 'FAILED', failureReason: 'Unsupported audio codec.' });
+  const branch = await execute(definition, upload, { planner, transcribe });
+  const ended = await endedExecution('media/codec two.ogg', STATES.waitForJob, 'TIMED_OUT');
+  await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+
+  const keys = (object) => Object.keys(object).sort();
+  assert.deepEqual(keys(ended.table.items.get(plannedJob(ended.result).jobName)), keys(branch.table.items.get(plannedJob(branch).jobName)));
+  assert.deepEqual(keys(ended.queue[0].body), keys(branch.deadLetters[0].body));
+});
