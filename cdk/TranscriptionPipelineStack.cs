@@ -8,6 +8,7 @@ using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Notification;
+using TranscribeStack.Cdk.Operations;
 using TranscribeStack.Cdk.Buckets;
 using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
@@ -192,6 +193,22 @@ public sealed class TranscriptionPipelineStack : Stack
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
         });
+
+        var operators = new OperatorAccess(this, "OperatorAccess", new OperatorAccessProps
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            Workflow = workflow.StateMachine,
+            WorkflowName = workflow.StateMachineName,
+            ExecutionLogs = [workflow.LogGroup, completion.LogGroup, executionEnds.LogGroup],
+            Dashboard = monitoring.Dashboard,
+            AlarmArnPattern = alarmArnPattern,
+            Metadata = metadata,
+            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
+            Media = media,
+            Transcripts = transcripts,
+            Settings = settings.Operators,
+        });
         // CloudWatch alarms publish to the encrypted topic: only alarms of this account, this region.
         encryption.AllowServiceToSendEncryptedMessages(
             "AllowCloudWatchAlarmsToPublishToTheAlarmTopic",
@@ -218,6 +235,7 @@ public sealed class TranscriptionPipelineStack : Stack
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
         Monitoring = monitoring;
+        OperatorAccess = operators;
         ApplyTags(this, settings);
     }
 
@@ -246,6 +264,7 @@ public sealed class TranscriptionPipelineStack : Stack
 
     public PipelineMonitoring Monitoring { get; }
 
+    public OperatorAccess OperatorAccess { get; }
 
     private static TranscriptionPipelineStackProps WithDefaults(TranscriptionPipelineStackProps props)
     {

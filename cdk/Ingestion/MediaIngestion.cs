@@ -80,4 +80,11 @@ public sealed class MediaIngestion : Construct
         return raw.GrantOnPrefix(grantee, "s3:GetObject", MediaPrefix, "kms:Decrypt")
             .Combine(key.GrantViaService(grantee, "transcribe", ["kms:Decrypt"]));
     }
+
+    /// <summary>
+    /// s3:GetObject on the media prefix and kms:Decrypt through S3 for this bucket only: a person reading an
+    /// upload (an operator, when the settings allow it). Unlike <see cref="GrantReadMedia"/>, nothing
+    /// through Transcribe.
+    /// </summary>
+    public Grant GrantDownloadMedia(IGrantable grantee) => raw.GrantOnPrefix(grantee, "s3:GetObject", MediaPrefix, "kms:Decrypt");
 }

@@ -73,6 +73,25 @@ public sealed class JobMetadataTable : Construct
         GrantOnAttributes(grantee, "dynamodb:PutItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb:ReturnValues", ["NONE"]);
 
     /// <summary>
+    /// What an operator reads: dynamodb:GetItem and dynamodb:Query on the table, dynamodb:Query on the
+    /// status index ("jobs by status, newest first"), and kms:Decrypt through DynamoDB for this table.
+    /// Table.GrantReadData would add Scan, BatchGetItem, ConditionCheckItem and DescribeTable, and every index.
+    /// </summary>
+    public Grant GrantReadItems(IGrantable grantee) =>
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:GetItem", "dynamodb:Query"], ResourceArns = [Table.TableArn] })
+            .Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:Query"], ResourceArns = [StatusIndexArn] }))
+            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+
+    /// <summary>The ARN of the status index (<see cref="JobMetadataSchema.StatusIndex"/>).</summary>
+    public string StatusIndexArn => Stack.Of(this).FormatArn(new ArnComponents
+    {
+        Service = "dynamodb",
+        Resource = "table",
+        ResourceName = $"{Table.TableName}/index/{JobMetadataSchema.StatusIndex}",
+        ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    /// <summary>
     /// dynamodb:UpdateItem on the table, only of the named attributes (dynamodb:Attributes), and the key
     /// through DynamoDB for this table: the workflow's wait stores its task token this way.
     /// </summary>

@@ -112,7 +112,7 @@ public sealed class PipelineMonitoring : Construct
         Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);
         Alarms = alarms;
 
-        var dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
+        var dashboard = Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
         dashboard.AddWidgets(
             new GraphWidget(new GraphWidgetProps
             {
@@ -172,6 +172,9 @@ public sealed class PipelineMonitoring : Construct
     }
 
     public ITopic Topic { get; }
+
+    /// <summary>The operators' dashboard.</summary>
+    public Dashboard Dashboard { get; }
 
     public IReadOnlyList<Alarm> Alarms { get; }
 }

@@ -121,9 +121,12 @@ public sealed class JobCompletionNotifier : Construct
         StateMachine = stateMachine;
         Role = role;
         TargetRole = targetRole;
+        LogGroup = logGroup;
     }
 
     public IStateMachine StateMachine { get; }
+
+    public ILogGroup LogGroup { get; }
 
     public IRole Role { get; }
 

@@ -103,11 +103,15 @@ public sealed partial class TranscriptionWorkflow : Construct
         // The role's policy must exist before the state machine runs anything.
         stateMachine.Node.AddDependency(role);
         StateMachine = stateMachine;
+        StateMachineName = stateMachine.StateMachineName;
 
         GrantWorkflowRights(stack);
     }
 
     public IStateMachine StateMachine { get; }
+
+    /// <summary>The state machine's generated name: its executions' ARNs are execution:&lt;name&gt;:&lt;execution&gt;.</summary>
+    public string StateMachineName { get; }
 
     /// <summary>The role Transcribe assumes for queued jobs; null unless deferred execution is on.</summary>
     public IRole? DataAccessRole { get; }

@@ -41,12 +41,19 @@ internal static class LogicalIds
     public const string RecorderTargetRole = "ExecutionEndRecorderTargetRoleD8B146FA";
     public const string ExecutionEndDeadLetterQueue = "ExecutionEndRecorderEventDeadLetterQueueE66AE7C6";
 
+    public const string OperatorPolicy = "OperatorAccessPolicy98D96132";
+
+    /// <summary>Only with operators.assumedBy (config/example.prod.json names a principal).</summary>
+    public const string OperatorRole = "OperatorAccessRole9E35FED5";
+
     public const string WorkflowLogGroup = "WorkflowLogs8B0907C7";
+    public const string NotifierLogGroup = "CompletionNotifierLogs3ED38F4C";
     public const string RecorderLogGroup = "ExecutionEndRecorderLogs80E47849";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
     public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";
 
     public const string AlarmTopic = "MonitoringAlarmTopicAF62D4F1";
+    public const string Dashboard = "MonitoringDashboard0C3675C6";
 
     public static readonly (string Type, string Id)[] Stateful =
     [

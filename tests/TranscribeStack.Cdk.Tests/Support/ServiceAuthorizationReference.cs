@@ -10,9 +10,12 @@ internal static class ServiceAuthorizationReference
     private static readonly string ActionsDirectory =
         Path.Combine(RepositoryFiles.Root, "node_modules", "@cloud-copilot", "iam-data", "data", "actions");
 
-    /// <summary>Names of the resource types the action can be scoped to; empty when only "*" applies.</summary>
-    public static IReadOnlyList<string> ResourceTypes(string action) =>
-        Entry(action)["resourceTypes"]?.AsArray().Select(t => t?["name"]?.GetValue<string>() ?? string.Empty).ToList() ?? [];
+    /// <summary>
+    /// Names of the resource types a request of the action must name; empty when it can be made on "*"
+    /// (no resource type, or only optional ones: cloudwatch:GetMetricData reads metrics, its dataset is optional).
+    /// </summary>
+    public static IReadOnlyList<string> RequiredResourceTypes(string action) =>
+        Entry(action)["resourceTypes"]?.AsArray().Where(t => t?["required"]?.GetValue<bool>() == true).Select(t => t?["name"]?.GetValue<string>() ?? string.Empty).ToList() ?? [];
 
     public static IReadOnlyList<string> ConditionKeys(string action) =>
         Entry(action)["conditionKeys"]?.AsArray().Select(k => k?.GetValue<string>() ?? string.Empty).ToList() ?? [];

@@ -7,6 +7,8 @@ namespace TranscribeStack.Cdk.Tests.Support;
 /// </summary>
 internal static class TemplateQueries
 {
+    private const string ManagedPolicy = "AWS::IAM::ManagedPolicy";
+
     public static JsonObject Properties(this SynthesizedStack stack, string logicalId) =>
         stack.Resources[logicalId]?["Properties"]?.AsObject() ?? throw new KeyNotFoundException($"No properties of '{logicalId}'");
 
@@ -23,6 +25,10 @@ internal static class TemplateQueries
         return inline.Concat(attached).SelectMany(StatementsOf).ToList();
     }
 
+    /// <summary>Every statement of a customer-managed policy (AWS::IAM::ManagedPolicy).</summary>
+    public static IReadOnlyList<Statement> ManagedPolicyStatements(this SynthesizedStack stack, string policyLogicalId) =>
+        StatementsOf(stack.Properties(policyLogicalId)["PolicyDocument"]);
+
     public static IReadOnlyList<Statement> TrustStatements(this SynthesizedStack stack, string roleLogicalId) =>
         StatementsOf(stack.Properties(roleLogicalId)["AssumeRolePolicyDocument"]);
 
@@ -38,9 +44,9 @@ internal static class TemplateQueries
     public static IReadOnlyList<Statement> TopicPolicyStatements(this SynthesizedStack stack, string topicLogicalId) =>
         stack.ResourcePolicyStatements("AWS::SNS::TopicPolicy", "Topics", topicLogicalId);
 
-    /// <summary>Every identity-policy statement of the template (inline and attached), with its owner's logical id.</summary>
+    /// <summary>Every identity-policy statement of the template (inline, attached and customer-managed), with its owner's logical id.</summary>
     public static IEnumerable<(string Owner, Statement Statement)> AllIdentityStatements(this SynthesizedStack stack) =>
-        stack.ResourcesOfType("AWS::IAM::Policy")
+        stack.ResourcesOfType("AWS::IAM::Policy").Concat(stack.ResourcesOfType(ManagedPolicy))
             .SelectMany(p => StatementsOf(p.Value["Properties"]?["PolicyDocument"]).Select(s => (p.Key, s)))
             .Concat(stack.ResourcesOfType("AWS::IAM::Role")
                 .SelectMany(r => InlinePolicies(r.Value["Properties"]).SelectMany(StatementsOf).Select(s => (r.Key, s))));
@@ -48,7 +54,7 @@ internal static class TemplateQueries
     /// <summary>Every resource-policy statement (buckets, queues, topics, key), with its owner's logical id.</summary>
     public static IEnumerable<(string Owner, Statement Statement)> AllResourceStatements(this SynthesizedStack stack) =>
         stack.Resources
-            .Where(r => r.Value?["Type"]?.GetValue<string>() != "AWS::IAM::Policy")
+            .Where(r => r.Value?["Type"]?.GetValue<string>() is not ("AWS::IAM::Policy" or ManagedPolicy))
             .SelectMany(r => new[] { r.Value?["Properties"]?["PolicyDocument"], r.Value?["Properties"]?["KeyPolicy"] }
                 .SelectMany(StatementsOf)
                 .Select(s => (r.Key, s)));

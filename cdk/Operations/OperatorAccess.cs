@@ -1,0 +1,186 @@
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
+using Amazon.CDK.AWS.StepFunctions;
+using TranscribeStack.Cdk.Configuration;
+using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Ingestion;
+using TranscribeStack.Cdk.Metadata;
+using TranscribeStack.Cdk.Transcripts;
+
+namespace TranscribeStack.Cdk.Operations;
+
+public sealed class OperatorAccessProps
+{
+    public required string EnvironmentName { get; init; }
+
+    public required IKey Key { get; init; }
+
+    /// <summary>The workflow operators follow, stop, redrive and start (re-runs).</summary>
+    public required IStateMachine Workflow { get; init; }
+
+    /// <summary>The workflow's name, which its executions' ARNs carry.</summary>
+    public required string WorkflowName { get; init; }
+
+    /// <summary>The execution logs operators read: the workflow's and the other state machines'.</summary>
+    public required IReadOnlyList<ILogGroup> ExecutionLogs { get; init; }
+
+    public required Dashboard Dashboard { get; init; }
+
+    /// <summary>ARN pattern of this stack's alarms (generated names start with the stack name).</summary>
+    public required string AlarmArnPattern { get; init; }
+
+    public required JobMetadataTable Metadata { get; init; }
+
+    /// <summary>Every dead-letter queue of the stack: operators drain them.</summary>
+    public required IReadOnlyList<IQueue> DeadLetterQueues { get; init; }
+
+    public required MediaIngestion Media { get; init; }
+
+    public required TranscriptStorage Transcripts { get; init; }
+
+    /// <summary>Whether media and transcripts may be read, and who may assume the operators' role.</summary>
+    public required OperatorSettings Settings { get; init; }
+}
+
+/// <summary>
+/// What an operator of the pipeline may do, as one customer-managed policy: read the workflow's executions,
+/// their history and the state machines' logs, the dashboard and the alarms; stop, redrive and start
+/// executions of the workflow (re-runs); read the job metadata table (items and the status index); receive
+/// and delete dead letters. Nothing else: no object deletes, no key administration, no IAM, no writes to the
+/// table, and the media and transcripts only when the settings say so. With <c>operators.assumedBy</c> a
+/// role with only this policy is created for that principal; otherwise attach the policy to your own.
+/// </summary>
+public sealed class OperatorAccess : Construct
+{
+    public OperatorAccess(Construct scope, string id, OperatorAccessProps props)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var policy = new ManagedPolicy(this, "Policy", new ManagedPolicyProps
+        {
+            Description = $"TranscribeStack ({props.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read logs, dashboard, alarms and job metadata; drain dead letters",
+        });
+
+        // Executions of this workflow only. StateMachine.GrantRead is not used: it adds ListStateMachines,
+        // ListActivities, DescribeActivity and DescribeStateMachine on "*". StateMachine.GrantExecution is not
+        // used either: it derives the name by splitting the ARN (Fn::Split), where the Name attribute is exact.
+        props.Workflow.Grant(policy, "states:DescribeStateMachine", "states:ListExecutions");
+        props.Workflow.GrantStartExecution(policy);
+        policy.AddStatements(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "FollowStopAndRedriveThisWorkflowsExecutions",
+            Actions =
+            [
+                "states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory",
+                "states:StopExecution", "states:RedriveExecution",
+            ],
+            Resources =
+            [
+                Stack.Of(this).FormatArn(new ArnComponents
+                {
+                    Service = "states",
+                    Resource = "execution",
+                    ResourceName = $"{props.WorkflowName}:*",
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+                }),
+            ],
+        }));
+
+        // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
+        // resource type, on the group's ARN (where it would never match). CloudWatch Logs decrypts the
+        // groups with its own key grant: a reader needs no KMS right.
+        foreach (var logs in props.ExecutionLogs)
+        {
+            logs.Grant(
+                policy,
+                "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents",
+                "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields");
+        }
+
+        // The dashboard and this stack's alarms (the alarm-status widget and the alarm console read them).
+        policy.AddStatements(
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadThisStacksDashboard",
+                Actions = ["cloudwatch:GetDashboard"],
+                // Dashboard.DashboardArn is built from the physical name, which a generated name lacks (CDK 2.160).
+                Resources =
+                [
+                    Stack.Of(this).FormatArn(new ArnComponents
+                    {
+                        Service = "cloudwatch",
+                        Region = string.Empty,
+                        Resource = "dashboard",
+                        ResourceName = props.Dashboard.DashboardName,
+                        ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+                    }),
+                ],
+            }),
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadThisStacksAlarms",
+                Actions = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+                Resources = [props.AlarmArnPattern],
+            }),
+            // The dashboard's graphs: GetMetricData reads CloudWatch metrics, which have no resource type.
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadTheDashboardsMetrics",
+                Actions = ["cloudwatch:GetMetricData"],
+                Resources = ["*"],
+            }));
+
+        // The job metadata: items and "jobs by status", no write, no scan.
+        props.Metadata.GrantReadItems(policy);
+
+        // Dead letters: receive and delete, with the key through SQS for each queue only. Queue.GrantConsumeMessages
+        // would add ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes and kms:Decrypt without kms:ViaService.
+        foreach (var queue in props.DeadLetterQueues)
+        {
+            queue.Grant(policy, "sqs:ReceiveMessage", "sqs:DeleteMessage");
+            props.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
+        }
+
+        var prefixes = new List<string>();
+        if (props.Settings.CanReadMedia)
+        {
+            props.Media.GrantDownloadMedia(policy);
+            prefixes.Add(props.Media.MediaPrefix);
+        }
+
+        if (props.Settings.CanReadTranscripts)
+        {
+            props.Transcripts.GrantReadTranscripts(policy);
+            prefixes.Add(props.Transcripts.TranscriptPrefix);
+        }
+
+        NagAcknowledgements.Acknowledge(
+            policy,
+            new NagAcknowledgement(
+                "AwsSolutions-IAM5",
+                "Wildcards only where the resource is a family of this stack's: the workflow's executions (execution:<workflow>:*), its log groups' streams, "
+                + "this stack's alarms (alarm:<stack>-*), CloudWatch metrics (GetMetricData has no resource type, see UnscopedActions)"
+                + (prefixes.Count > 0 ? $", and the objects under {string.Join(" and ", prefixes)} the settings let operators read." : ".")));
+
+        if (props.Settings.AssumedBy is { } principal)
+        {
+            var role = new Role(this, "Role", new RoleProps
+            {
+                Description = $"TranscribeStack ({props.EnvironmentName}) operator: assumed by {principal}",
+                AssumedBy = new ArnPrincipal(principal),
+                MaxSessionDuration = Duration.Hours(1),
+            });
+            // Attached from the policy's side (its Roles), so the role has no inline policy and no ManagedPolicyArns.
+            policy.AttachToRole(role);
+            Role = role;
+        }
+
+        Policy = policy;
+    }
+
+    public IManagedPolicy Policy { get; }
+
+    /// <summary>The operators' role; null unless <c>operators.assumedBy</c> names a principal.</summary>
+    public IRole? Role { get; }
+}

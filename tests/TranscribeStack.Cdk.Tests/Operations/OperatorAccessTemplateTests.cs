@@ -1,0 +1,142 @@
+
+namespace TranscribeStack.Cdk.Tests.Operations;
+
+/// <summary>
+/// The operators' managed policy (every environment) and role (only with operators.assumedBy: the example
+/// settings file names a principal and lets operators read media and transcripts).
+/// </summary>
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
+{
+    private const string Executions = "arn:aws:states:us-east-1:123456789012:execution:name:" + LogicalIds.StateMachine + ":*";
+
+    private static readonly string[] DeadLetterQueues =
+        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue];
+
+    private SynthesizedStack Dev => stacks["dev"];
+
+    private IReadOnlyList<Statement> Policy => Dev.ManagedPolicyStatements(LogicalIds.OperatorPolicy);
+
+    private IReadOnlyList<Statement> ExamplePolicy => stacks.Example.ManagedPolicyStatements(LogicalIds.OperatorPolicy);
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Policy_ExistsInEveryEnvironment_AndNoRoleWithoutAPrincipal(string environment)
+    {
+        stacks[environment].Template.ResourceCountIs("AWS::IAM::ManagedPolicy", 1);
+        Assert.Null(stacks[environment].Properties(LogicalIds.OperatorPolicy)["Roles"]);
+        Assert.False(stacks[environment].Resources.ContainsKey(LogicalIds.OperatorRole));
+    }
+
+    [Fact]
+    public void Policy_FollowsStopsRedrivesAndStartsThisWorkflowsExecutionsOnly()
+    {
+        var onWorkflow = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.StateMachine)).SelectMany(s => s.Actions).Order(StringComparer.Ordinal);
+        var onExecutions = Assert.Single(Policy, s => s.Resources.Contains(Executions));
+
+        Assert.Equal(["states:DescribeStateMachine", "states:ListExecutions", "states:StartExecution"], onWorkflow);
+        Assert.Equal(
+            ["states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory", "states:RedriveExecution", "states:StopExecution"],
+            onExecutions.Actions);
+        Assert.Equal([Executions], onExecutions.Resources);
+        Assert.DoesNotContain(Policy.SelectMany(s => s.Resources), r => r == "ref:" + LogicalIds.Notifier || r == "ref:" + LogicalIds.Recorder);
+    }
+
+    [Fact]
+    public void Policy_ReadsTheStateMachinesLogGroupsOnly()
+    {
+        var logs = Assert.Single(Policy, s => s.Actions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+
+        Assert.Equal(
+            ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"],
+            logs.Actions);
+        Assert.Equal(
+            new[] { LogicalIds.WorkflowLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup }.Select(id => "arn:" + id).Order(StringComparer.Ordinal),
+            logs.Resources.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Policy_ReadsTheDashboardAndThisStacksAlarms()
+    {
+        var dashboard = Assert.Single(Policy, s => s.Actions.Contains("cloudwatch:GetDashboard"));
+        var alarms = Assert.Single(Policy, s => s.Actions.Contains("cloudwatch:DescribeAlarms"));
+        var metrics = Assert.Single(Policy, s => s.Actions.Contains("cloudwatch:GetMetricData"));
+
+        Assert.Equal(["arn:aws:cloudwatch::123456789012:dashboard/ref:" + LogicalIds.Dashboard], dashboard.Resources);
+        Assert.Equal(["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"], alarms.Actions);
+        Assert.Equal(["arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*"], alarms.Resources);
+        // Metrics have no resource type (see UnscopedActions): the dashboard's graphs need them.
+        Assert.Equal(["cloudwatch:GetMetricData"], metrics.Actions);
+        Assert.Equal(["*"], metrics.Resources);
+    }
+
+    [Fact]
+    public void Policy_ReadsTheTableAndItsStatusIndex_WithTheKeyThroughDynamoDbOnly()
+    {
+        var table = Assert.Single(Policy, s => s.Resources.Contains("arn:" + LogicalIds.Table));
+        var index = Assert.Single(Policy, s => s.Resources.Any(r => r.EndsWith("/index/byStatus", StringComparison.Ordinal)));
+        var key = Assert.Single(Policy, s => s.Condition("StringEquals", "kms:ViaService") == "dynamodb.us-east-1.amazonaws.com");
+
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:Query"], table.Actions);
+        Assert.Equal(["dynamodb:Query"], index.Actions);
+        Assert.Equal(["arn:aws:dynamodb:us-east-1:123456789012:table/ref:" + LogicalIds.Table + "/index/byStatus"], index.Resources);
+        Assert.Equal(["kms:Decrypt"], key.Actions);
+        Assert.Equal("ref:" + LogicalIds.Table, key.Condition("StringEquals", "kms:EncryptionContext:aws:dynamodb:tableName"));
+    }
+
+    [Fact]
+    public void Policy_ReceivesAndDeletesDeadLetters_WithTheKeyThroughSqsForEachQueue()
+    {
+        var sqs = Assert.Single(Policy, s => s.Actions.Any(a => a.StartsWith("sqs:", StringComparison.Ordinal)));
+        var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com").ToList();
+
+        Assert.Equal(["sqs:DeleteMessage", "sqs:ReceiveMessage"], sqs.Actions);
+        Assert.Equal(DeadLetterQueues.Select(q => "arn:" + q).Order(StringComparer.Ordinal), sqs.Resources.Order(StringComparer.Ordinal));
+        Assert.All(keys, k => Assert.Equal(["kms:Decrypt"], k.Actions));
+        Assert.Equal(
+            DeadLetterQueues.Select(q => "arn:" + q).Order(StringComparer.Ordinal),
+            keys.Select(k => k.Condition("StringEquals", "kms:EncryptionContext:aws:sqs:arn")!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Policy_ByDefault_NothingElse(string environment)
+    {
+        var actions = stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy).SelectMany(s => s.Actions).ToList();
+
+        // No object reads or deletes, no key use beyond Decrypt through a service, no IAM, no table writes.
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("iam:", StringComparison.Ordinal));
+        Assert.Equal(["kms:Decrypt"], actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct());
+        Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "sqs:SendMessage" or "states:DeleteStateMachine");
+        Assert.All(stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy).Where(s => s.Actions.Contains("kms:Decrypt")), s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+    }
+
+    [Fact]
+    public void Example_WithTheSettings_ReadsMediaAndTranscriptsUnderTheirPrefixesOnly()
+    {
+        var s3 = Assert.Single(ExamplePolicy, s => s.Actions.Any(a => a.StartsWith("s3:", StringComparison.Ordinal)));
+        var viaS3 = ExamplePolicy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "s3.us-east-1.amazonaws.com").ToList();
+
+        Assert.Equal(["s3:GetObject"], s3.Actions);
+        Assert.Equal(["arn:" + LogicalIds.RawBucket + "/media/*", "arn:" + LogicalIds.TranscriptBucket + "/transcripts/*"], s3.Resources.Order(StringComparer.Ordinal));
+        Assert.All(viaS3, s => Assert.Equal(["kms:Decrypt"], s.Actions));
+        Assert.Equal(
+            ["arn:" + LogicalIds.RawBucket, "arn:" + LogicalIds.TranscriptBucket],
+            viaS3.Select(s => s.Condition("StringEquals", "kms:EncryptionContext:aws:s3:arn")!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Example_Role_IsAssumedByTheNamedPrincipalAndHoldsOnlyThePolicy()
+    {
+        var example = stacks.Example;
+        var trust = Assert.Single(example.TrustStatements(LogicalIds.OperatorRole));
+
+        Assert.Equal(["sts:AssumeRole"], trust.Actions);
+        Assert.Equal(["arn:aws:iam::123456789012:role/transcribestack-oncall"], trust.AwsPrincipals);
+        Assert.Empty(trust.ServicePrincipals);
+        // The policy is attached from its side; the role has no statement of its own.
+        Assert.Equal(["ref:" + LogicalIds.OperatorRole], Rendered.List(example.Properties(LogicalIds.OperatorPolicy)["Roles"]));
+        Assert.Empty(example.RoleStatements(LogicalIds.OperatorRole));
+        example.Only(LogicalIds.OperatorRole).HasResourceProperties("AWS::IAM::Role", new ObjectDict { ["MaxSessionDuration"] = 3600 });
+    }
+}
