@@ -57,6 +57,7 @@ public sealed class OperatorAccess : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
+        var stack = Stack.Of(this);
         var policy = new ManagedPolicy(this, "Policy", new ManagedPolicyProps
         {
             Description = $"TranscribeStack ({props.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read logs, dashboard, alarms and job metadata; drain dead letters",
@@ -77,7 +78,7 @@ public sealed class OperatorAccess : Construct
             ],
             Resources =
             [
-                Stack.Of(this).FormatArn(new ArnComponents
+                stack.FormatArn(new ArnComponents
                 {
                     Service = "states",
                     Resource = "execution",
@@ -88,15 +89,28 @@ public sealed class OperatorAccess : Construct
         }));
 
         // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
-        // resource type, on the group's ARN (where it would never match). CloudWatch Logs decrypts the
-        // groups with its own key grant: a reader needs no KMS right.
-        foreach (var logs in props.ExecutionLogs)
-        {
-            logs.Grant(
-                policy,
-                "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents",
-                "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields");
-        }
+        // resource type, on the group's ARN (where it would never match). Each group is named in both forms
+        // IAM meets: the Service Authorization Reference's log-group:<name>, and CloudWatch Logs' own
+        // log-group:<name>:* (LogGroupArn), which also covers the group's streams (GetLogEvents, whose only
+        // resource type is the log stream). CloudWatch Logs decrypts the groups with its own key grant: a
+        // reader needs no KMS right.
+        policy.AddStatements(
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadTheStateMachinesLogGroups",
+                Actions = ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields"],
+                Resources = props.ExecutionLogs.SelectMany(logs => new[]
+                {
+                    stack.FormatArn(new ArnComponents { Service = "logs", Resource = "log-group", ResourceName = logs.LogGroupName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+                    logs.LogGroupArn,
+                }).ToArray(),
+            }),
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadTheStateMachinesLogStreams",
+                Actions = ["logs:GetLogEvents"],
+                Resources = props.ExecutionLogs.Select(logs => logs.LogGroupArn).ToArray(),
+            }));
 
         // The dashboard and this stack's alarms (the alarm-status widget and the alarm console read them).
         policy.AddStatements(
@@ -107,7 +121,7 @@ public sealed class OperatorAccess : Construct
                 // Dashboard.DashboardArn is built from the physical name, which a generated name lacks (CDK 2.160).
                 Resources =
                 [
-                    Stack.Of(this).FormatArn(new ArnComponents
+                    stack.FormatArn(new ArnComponents
                     {
                         Service = "cloudwatch",
                         Region = string.Empty,

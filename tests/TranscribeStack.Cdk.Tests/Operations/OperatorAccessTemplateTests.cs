@@ -45,14 +45,17 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Policy_ReadsTheStateMachinesLogGroupsOnly()
     {
-        var logs = Assert.Single(Policy, s => s.Actions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+        var groups = Assert.Single(Policy, s => s.Actions.Contains("logs:FilterLogEvents"));
+        var streams = Assert.Single(Policy, s => s.Actions.Contains("logs:GetLogEvents"));
+        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
 
+        Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"], groups.Actions);
+        // Each group as the Service Authorization Reference names it, and as CloudWatch Logs does (":*").
         Assert.Equal(
-            ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"],
-            logs.Actions);
-        Assert.Equal(
-            new[] { LogicalIds.WorkflowLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup }.Select(id => "arn:" + id).Order(StringComparer.Ordinal),
-            logs.Resources.Order(StringComparer.Ordinal));
+            ids.SelectMany(id => new[] { "arn:" + id, $"arn:aws:logs:us-east-1:123456789012:log-group:ref:{id}" }).Order(StringComparer.Ordinal),
+            groups.Resources.Order(StringComparer.Ordinal));
+        Assert.Equal(["logs:GetLogEvents"], streams.Actions);
+        Assert.Equal(ids.Select(id => "arn:" + id).Order(StringComparer.Ordinal), streams.Resources.Order(StringComparer.Ordinal));
     }
 
     [Fact]
