@@ -240,8 +240,9 @@ public sealed class ExecutionEndRecorder : Construct
             MaxDelay = Duration.Seconds(30),
             JitterStrategy = JitterType.FULL,
         });
-        // A malformed input is recorded under the name the workflow gives an unplanned execution.
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.planError" });
+        // A malformed input is recorded under the name the workflow gives an unplanned execution. The error
+        // is not kept: the event's cause may already be 32 KiB, and the state must stay under 256 KiB.
+        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         return task;
     }
 
@@ -418,7 +419,7 @@ public sealed class ExecutionEndRecorder : Construct
         // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.
         put.AddCatch(new Succeed(this, "The end was recorded meanwhile"), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
         // Whatever else happens to the record, the end still reaches the dead-letter queue (as in the workflow).
-        put.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
+        put.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         put.Next(send);
         return put;
     }

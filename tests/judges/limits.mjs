@@ -23,7 +23,7 @@ import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
 import { plannerEnvironment } from '../../testkit/workflow.mjs';
 import { placeResult as place, readPath as read, stateMachines } from './dataflow.mjs';
 import { pacingSettings, pollingBounds } from './pacing.mjs';
-import { LONGEST, PSEUDO, bytes, jobPlan, plannerState, results, skippedUpload, widestInput, widestPlan, worstPayload } from './payload.mjs';
+import { LONGEST, PSEUDO, bytes, jobPlan, plannerInput, plannerState, results, skippedUpload, widestInput, widestPlan, worstPayload } from './payload.mjs';
 import { taskTarget } from './sdk-models.mjs';
 
 export const LIMITS = { payloadBytes: 262_144, historyEvents: 25_000, definitionBytes: 1_048_576, patternChars: 1_024, expressSeconds: 300 };
@@ -170,7 +170,8 @@ export function judgeLimits(template, environment) {
       // The planner's answers are judged apart (an execution gets one); a definition without a Choice on a
       // SkippedUpload predates it: its planner threw instead.
       const skips = planner && Object.values(definition.States).some((s) => JSON.stringify(s.Choices ?? []).includes(`"${planner.ResultPath}.skipped"`));
-      const answers = planner ? [jobPlan(event, plannerEnvironment(template), widestPlan(pacing())), ...(skips ? [skippedUpload(event)] : [])] : [undefined];
+      const upload = plannerInput(event);
+      const answers = planner ? [jobPlan(upload, plannerEnvironment(template), widestPlan(pacing())), ...(skips ? [skippedUpload(upload)] : [])] : [undefined];
       const worst = answers.map((answer) => worstPayload(definition, results(template, answer), event)).reduce((a, b) => (b.bytes > a.bytes ? b : a));
       const parts = Object.entries(isObject(worst.value) ? worst.value : {}).filter(([, v]) => bytes(v) >= 1024).map(([k, v]) => `${k} ${figure(bytes(v))}`).join(', ');
       report(id, worst.bytes, LIMITS.payloadBytes, `worst state payload ${figure(worst.bytes)} bytes, the ${worst.what} (${parts})`, `the ${worst.what} can reach ${figure(worst.bytes)} bytes (${parts})`);
@@ -183,7 +184,7 @@ export function judgeLimits(template, environment) {
     attempt(id, () => {
       // The loop's bound travels in the planner's answer: the plan with the most polls, where the planner's task puts it.
       const event = widestInput(template, id);
-      const data = planner ? place(event, planner.ResultPath, jobPlan(event, plannerEnvironment(template), widestPlan(pacing()))) : event;
+      const data = planner ? place(event, planner.ResultPath, jobPlan(plannerInput(event), plannerEnvironment(template), widestPlan(pacing()))) : event;
       const { events, polls } = longestExecution(definition, data);
       report(id, events, LIMITS.historyEvents, `longest execution ${figure(events)} history events, ${figure(polls)} polls`,
         `the longest execution (every retry spent, ${figure(polls)} polls, the failure branch) writes ${figure(events)} history events`);

