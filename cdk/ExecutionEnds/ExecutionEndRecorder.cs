@@ -119,17 +119,7 @@ public sealed class ExecutionEndRecorder : Construct
             new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
 
         DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
-        var targetRole = new Role(this, "TargetRole", new RoleProps
-        {
-            Description = "TranscribeStack execution ends: starts the execution-end recorder",
-            AssumedBy = new ServicePrincipal("events.amazonaws.com", new ServicePrincipalOpts
-            {
-                Conditions = new Dictionary<string, object>
-                {
-                    ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(this).Account },
-                },
-            }),
-        });
+        var targetRole = AccountServiceRoles.Create(this, "TargetRole", "events.amazonaws.com", "TranscribeStack execution ends: starts the execution-end recorder");
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
 
