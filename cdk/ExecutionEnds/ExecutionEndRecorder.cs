@@ -15,11 +15,9 @@ using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
 namespace TranscribeStack.Cdk.ExecutionEnds;
 
-public sealed class ExecutionEndRecorderProps
+public sealed class ExecutionEndRecorderProps : LoggingConstructProps
 {
     public required string EnvironmentName { get; init; }
-
-    public required IKey Key { get; init; }
 
     /// <summary>The workflow whose executions' ends are recorded.</summary>
     public required IStateMachine Workflow { get; init; }
@@ -32,10 +30,6 @@ public sealed class ExecutionEndRecorderProps
 
     /// <summary>The workflow's failure queue: the dead letter has the facts of the workflow's own failure messages.</summary>
     public required IQueue FailureQueue { get; init; }
-
-    public required RetentionDays LogRetention { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>
@@ -85,47 +79,31 @@ public sealed class ExecutionEndRecorder : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var role = StateMachineRoles.Create(this, "Role", "TranscribeStack execution-end recorder: records executions that ended outside the failure branch");
-        LogGroup = new LogGroup(this, "Logs", new LogGroupProps
+        var workflow = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
-            EncryptionKey = props.Key,
-            Retention = props.LogRetention,
+            Key = props.Key,
+            LogRetention = props.LogRetention,
             RemovalPolicy = props.RemovalPolicy,
-        });
-
-        var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
-        {
-            StateMachineType = StateMachineType.EXPRESS,
             Comment = $"TranscribeStack ({props.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
-            DefinitionBody = DefinitionBody.FromChainable(Definition(props)),
-            Role = role.WithoutPolicyUpdates(),
+            Definition = () => Definition(props),
             // An Express workflow's longest: the planner's cold start and Lambda's retries fit well within it.
             Timeout = Duration.Minutes(5),
-            TracingEnabled = true,
-            Logs = new LogOptions { Destination = LogGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
-        });
-        stateMachine.Node.AddDependency(role);
-
-        // Only the planner derives a job's name from an upload event (one fact, one place).
-        props.JobPlanner.GrantInvoke(role);
-        // Read only whether the job's item is final and which execution wrote it; write only FAILED items.
-        props.Metadata.GrantGetItem(role, ReadAttributes);
-        props.Metadata.GrantPutItem(role, WrittenAttributes);
-        // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
-        props.FailureQueue.Grant(role, "sqs:SendMessage");
-        props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.FailureQueue.QueueArn));
-        NagAcknowledgements.Acknowledge(
-            NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
-
-        DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
-        var targetRole = AccountServiceRoles.Create(this, "TargetRole", "events.amazonaws.com", "TranscribeStack execution ends: starts the execution-end recorder");
-        stateMachine.GrantStartExecution(targetRole);
-        NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
-
-        Rule = new Rule(this, "Rule", new RuleProps
-        {
-            Description = "Records workflow executions that timed out, were stopped or failed outside the failure branch",
+            RoleDescription = "TranscribeStack execution-end recorder: records executions that ended outside the failure branch",
+            GrantRole = role =>
+            {
+                // Only the planner derives a job's name from an upload event (one fact, one place).
+                props.JobPlanner.GrantInvoke(role);
+                // Read only whether the job's item is final and which execution wrote it; write only FAILED items.
+                props.Metadata.GrantGetItem(role, ReadAttributes);
+                props.Metadata.GrantPutItem(role, WrittenAttributes);
+                // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
+                props.FailureQueue.Grant(role, "sqs:SendMessage");
+                props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.FailureQueue.QueueArn));
+                NagAcknowledgements.Acknowledge(
+                    NagAcknowledgements.DefaultPolicy(role),
+                    new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
+            },
+            RuleDescription = "Records workflow executions that timed out, were stopped or failed outside the failure branch",
             EventPattern = new EventPattern
             {
                 Source = ["aws.states"],
@@ -137,19 +115,18 @@ public sealed class ExecutionEndRecorder : Construct
                     ["status"] = EndStatuses,
                 },
             },
-        });
-        Rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
-        {
-            Role = targetRole,
-            DeadLetterQueue = DeadLetterQueue,
+            TargetRoleDescription = "TranscribeStack execution ends: starts the execution-end recorder",
             // An undelivered end is a missing record: retried as long as an upload event is.
             MaxEventAge = Duration.Hours(24),
             RetryAttempts = 185,
-        }));
+        });
 
-        StateMachine = stateMachine;
-        Role = role;
-        TargetRole = targetRole;
+        StateMachine = workflow.StateMachine;
+        Role = workflow.Role;
+        TargetRole = workflow.TargetRole;
+        LogGroup = workflow.LogGroup;
+        Rule = workflow.Rule;
+        DeadLetterQueue = workflow.DeadLetterQueue;
     }
 
     public IStateMachine StateMachine { get; }

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.Logs;
 
 namespace TranscribeStack.Cdk.Functions;
 
-public sealed class PipelineFunctionProps
+public sealed class PipelineFunctionProps : LoggingConstructProps
 {
     public required string Description { get; init; }
 
@@ -21,12 +21,6 @@ public sealed class PipelineFunctionProps
     public required bool Tracing { get; init; }
 
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
-
-    public required IKey Key { get; init; }
-
-    public required RetentionDays LogRetention { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

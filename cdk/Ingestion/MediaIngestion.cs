@@ -5,10 +5,8 @@ using TranscribeStack.Cdk.Transcripts;
 
 namespace TranscribeStack.Cdk.Ingestion;
 
-public sealed class MediaIngestionProps
+public sealed class MediaIngestionProps : EncryptedConstructProps
 {
-    public required IKey Key { get; init; }
-
     public required IBucket AccessLogsBucket { get; init; }
 
     /// <summary>Uploads go under this prefix, e.g. media/.</summary>
@@ -22,8 +20,6 @@ public sealed class MediaIngestionProps
     public int? ExpireAfterDays { get; init; }
 
     public required int NoncurrentVersionExpireAfterDays { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

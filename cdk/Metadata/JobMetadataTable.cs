@@ -4,13 +4,9 @@ using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Metadata;
 
-public sealed class JobMetadataTableProps
+public sealed class JobMetadataTableProps : EncryptedConstructProps
 {
-    public required IKey Key { get; init; }
-
     public required bool DeletionProtection { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

@@ -12,21 +12,15 @@ using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Notification;
 
-public sealed class JobCompletionNotifierProps
+public sealed class JobCompletionNotifierProps : LoggingConstructProps
 {
     public required string EnvironmentName { get; init; }
-
-    public required IKey Key { get; init; }
 
     /// <summary>Where a waiting execution keeps its task token (the job's TRANSCRIBING item).</summary>
     public required JobMetadataTable Metadata { get; init; }
 
     /// <summary>Only events of jobs named with this prefix (this stack's jobs) are taken.</summary>
     public required string JobNamePrefix { get; init; }
-
-    public required RetentionDays LogRetention { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>
@@ -54,49 +48,33 @@ public sealed class JobCompletionNotifier : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var role = StateMachineRoles.Create(this, "Role", "TranscribeStack completion notifier: wakes the execution waiting for a job");
-        var logGroup = new LogGroup(this, "Logs", new LogGroupProps
+        var workflow = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
-            EncryptionKey = props.Key,
-            Retention = props.LogRetention,
+            Key = props.Key,
+            LogRetention = props.LogRetention,
             RemovalPolicy = props.RemovalPolicy,
-        });
-
-        var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
-        {
-            StateMachineType = StateMachineType.EXPRESS,
             Comment = $"TranscribeStack ({props.EnvironmentName}): wake the execution waiting for a finished transcription job",
-            DefinitionBody = DefinitionBody.FromChainable(Definition(props)),
-            Role = role.WithoutPolicyUpdates(),
+            Definition = () => Definition(props),
             Timeout = Duration.Minutes(1),
-            TracingEnabled = true,
-            Logs = new LogOptions { Destination = logGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
-        });
-        stateMachine.Node.AddDependency(role);
-
-        // Read only the token and status of a job's item, nothing else of the table.
-        props.Metadata.GrantGetItem(role, ReadAttributes);
-        // SendTaskSuccess has no resource type and no condition key (Service Authorization Reference):
-        // it cannot be limited to the workflow's executions by IAM. The task token is the capability:
-        // only the executions' own tokens, stored in this stack's table, are ever sent.
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "WakeTheWaitingExecution",
-            Actions = ["states:SendTaskSuccess"],
-            Resources = ["*"],
-        }));
-        NagAcknowledgements.Acknowledge(
-            NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "states:SendTaskSuccess, log delivery and X-Ray have no resource type (see UnscopedActions)."));
-
-        DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
-        var targetRole = AccountServiceRoles.Create(this, "TargetRole", "events.amazonaws.com", "TranscribeStack completion events: starts the notifier");
-        stateMachine.GrantStartExecution(targetRole);
-        NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
-
-        Rule = new Rule(this, "Rule", new RuleProps
-        {
-            Description = "Wakes the workflow execution waiting for a finished transcription job of this stack",
+            RoleDescription = "TranscribeStack completion notifier: wakes the execution waiting for a job",
+            GrantRole = role =>
+            {
+                // Read only the token and status of a job's item, nothing else of the table.
+                props.Metadata.GrantGetItem(role, ReadAttributes);
+                // SendTaskSuccess has no resource type and no condition key (Service Authorization Reference):
+                // it cannot be limited to the workflow's executions by IAM. The task token is the capability:
+                // only the executions' own tokens, stored in this stack's table, are ever sent.
+                role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+                {
+                    Sid = "WakeTheWaitingExecution",
+                    Actions = ["states:SendTaskSuccess"],
+                    Resources = ["*"],
+                }));
+                NagAcknowledgements.Acknowledge(
+                    NagAcknowledgements.DefaultPolicy(role),
+                    new NagAcknowledgement("AwsSolutions-IAM5", "states:SendTaskSuccess, log delivery and X-Ray have no resource type (see UnscopedActions)."));
+            },
+            RuleDescription = "Wakes the workflow execution waiting for a finished transcription job of this stack",
             EventPattern = new EventPattern
             {
                 Source = ["aws.transcribe"],
@@ -108,20 +86,18 @@ public sealed class JobCompletionNotifier : Construct
                     ["TranscriptionJobName"] = new object[] { new Dictionary<string, object> { ["prefix"] = props.JobNamePrefix } },
                 },
             },
-        });
-        Rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
-        {
-            Role = targetRole,
-            DeadLetterQueue = DeadLetterQueue,
+            TargetRoleDescription = "TranscribeStack completion events: starts the notifier",
             // Past an hour the waiting execution has polled the job anyway.
             MaxEventAge = Duration.Hours(1),
             RetryAttempts = 20,
-        }));
+        });
 
-        StateMachine = stateMachine;
-        Role = role;
-        TargetRole = targetRole;
-        LogGroup = logGroup;
+        StateMachine = workflow.StateMachine;
+        Role = workflow.Role;
+        TargetRole = workflow.TargetRole;
+        LogGroup = workflow.LogGroup;
+        Rule = workflow.Rule;
+        DeadLetterQueue = workflow.DeadLetterQueue;
     }
 
     public IStateMachine StateMachine { get; }

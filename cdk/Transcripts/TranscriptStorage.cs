@@ -4,10 +4,8 @@ using TranscribeStack.Cdk.Buckets;
 
 namespace TranscribeStack.Cdk.Transcripts;
 
-public sealed class TranscriptStorageProps
+public sealed class TranscriptStorageProps : EncryptedConstructProps
 {
-    public required IKey Key { get; init; }
-
     public required IBucket AccessLogsBucket { get; init; }
 
     /// <summary>Transcribe writes under this prefix, e.g. transcripts/.</summary>
@@ -18,8 +16,6 @@ public sealed class TranscriptStorageProps
     public int? ExpireAfterDays { get; init; }
 
     public required int NoncurrentVersionExpireAfterDays { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

@@ -6,17 +6,13 @@ using Amazon.CDK.AWS.StepFunctions;
 
 namespace TranscribeStack.Cdk.Triggering;
 
-public sealed class UploadTriggerProps
+public sealed class UploadTriggerProps : EncryptedConstructProps
 {
     public required IBucket RawBucket { get; init; }
 
     public required string MediaPrefix { get; init; }
 
     public required IStateMachine StateMachine { get; init; }
-
-    public required IKey Key { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

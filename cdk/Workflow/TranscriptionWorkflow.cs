@@ -10,11 +10,9 @@ using TranscribeStack.Cdk.Transcripts;
 
 namespace TranscribeStack.Cdk.Workflow;
 
-public sealed class TranscriptionWorkflowProps
+public sealed class TranscriptionWorkflowProps : LoggingConstructProps
 {
     public required string EnvironmentName { get; init; }
-
-    public required IKey Key { get; init; }
 
     /// <summary>The media the jobs read (granted to the Transcribe caller and the data-access role).</summary>
     public required MediaIngestion Media { get; init; }
@@ -35,10 +33,6 @@ public sealed class TranscriptionWorkflowProps
     public required TranscribeSettings Transcribe { get; init; }
 
     public required WorkflowSettings Workflow { get; init; }
-
-    public required RetentionDays LogRetention { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
 }
 
 /// <summary>

@@ -1,0 +1,85 @@
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
+using Amazon.CDK.AWS.StepFunctions;
+using TranscribeStack.Cdk.Messaging;
+using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
+
+namespace TranscribeStack.Cdk.Workflow;
+
+/// <summary>What <see cref="EventStartedExpressWorkflow.Create"/> builds an Express workflow from.</summary>
+internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
+{
+    public required string Comment { get; init; }
+
+    /// <summary>The states, built in the owner's scope (called once the role exists).</summary>
+    public required Func<IChainable> Definition { get; init; }
+
+    public required Duration Timeout { get; init; }
+
+    public required string RoleDescription { get; init; }
+
+    /// <summary>Grants the state machine's role what its states call (its role takes no policy updates).</summary>
+    public required Action<Role> GrantRole { get; init; }
+
+    public required string RuleDescription { get; init; }
+
+    public required EventPattern EventPattern { get; init; }
+
+    public required string TargetRoleDescription { get; init; }
+
+    /// <summary>How long EventBridge keeps retrying to start an execution for an event.</summary>
+    public required Duration MaxEventAge { get; init; }
+
+    public required int RetryAttempts { get; init; }
+}
+
+/// <summary>
+/// An Express workflow of SDK integrations that an EventBridge rule starts for each matching event:
+/// its role (logs and X-Ray, plus what <see cref="EventStartedExpressWorkflowOptions.GrantRole"/> grants),
+/// its encrypted log group at ALL, the rule, the rule's own target role (StartExecution of this workflow
+/// only) with a retry policy, and an encrypted dead-letter queue for events that could not be delivered.
+/// The resources are created directly in the owner's scope, so their logical ids are the owner's.
+/// </summary>
+internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Role Role, Role TargetRole, Rule Rule, IQueue DeadLetterQueue, ILogGroup LogGroup)
+{
+    public static EventStartedExpressWorkflow Create(Construct owner, EventStartedExpressWorkflowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var role = StateMachineRoles.Create(owner, "Role", options.RoleDescription);
+        var logGroup = new LogGroup(owner, "Logs", new LogGroupProps
+        {
+            EncryptionKey = options.Key,
+            Retention = options.LogRetention,
+            RemovalPolicy = options.RemovalPolicy,
+        });
+        var stateMachine = new StateMachine(owner, "StateMachine", new StateMachineProps
+        {
+            StateMachineType = StateMachineType.EXPRESS,
+            Comment = options.Comment,
+            DefinitionBody = DefinitionBody.FromChainable(options.Definition()),
+            Role = role.WithoutPolicyUpdates(),
+            Timeout = options.Timeout,
+            TracingEnabled = true,
+            Logs = new LogOptions { Destination = logGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
+        });
+        stateMachine.Node.AddDependency(role);
+        options.GrantRole(role);
+
+        var deadLetterQueue = EncryptedDeadLetterQueue.Create(owner, "EventDeadLetterQueue", options.Key, options.RemovalPolicy);
+        var targetRole = AccountServiceRoles.Create(owner, "TargetRole", "events.amazonaws.com", options.TargetRoleDescription);
+        stateMachine.GrantStartExecution(targetRole);
+        NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
+
+        var rule = new Rule(owner, "Rule", new RuleProps { Description = options.RuleDescription, EventPattern = options.EventPattern });
+        rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
+        {
+            Role = targetRole,
+            DeadLetterQueue = deadLetterQueue,
+            MaxEventAge = options.MaxEventAge,
+            RetryAttempts = options.RetryAttempts,
+        }));
+        return new EventStartedExpressWorkflow(stateMachine, role, targetRole, rule, deadLetterQueue, logGroup);
+    }
+}
