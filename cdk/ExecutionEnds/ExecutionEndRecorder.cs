@@ -69,12 +69,6 @@ public sealed class ExecutionEndRecorder : Construct
     /// <summary>What the item of the job says, as read.</summary>
     private const string Recorded = "$.recorded.Item";
 
-    private static readonly string[] LambdaServiceErrors =
-    [
-        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
-    ];
-
     public ExecutionEndRecorder(Construct scope, string id, ExecutionEndRecorderProps props)
         : base(scope, id)
     {
@@ -198,15 +192,7 @@ public sealed class ExecutionEndRecorder : Construct
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
         // Only the Lambda service's own transient errors; a function error says the input cannot be planned.
-        task.AddRetry(new RetryProps
-        {
-            Errors = LambdaServiceErrors,
-            Interval = Duration.Seconds(2),
-            BackoffRate = 2,
-            MaxAttempts = 4,
-            MaxDelay = Duration.Seconds(30),
-            JitterStrategy = JitterType.FULL,
-        });
+        task.AddRetry(Retries.Lambda());
         // A malformed input is recorded under the name the workflow gives an unplanned execution. The error
         // is not kept: the event's cause may already be 32 KiB, and the state must stay under 256 KiB.
         task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
@@ -260,14 +246,7 @@ public sealed class ExecutionEndRecorder : Construct
         });
         // Not caught: recording without knowing what is recorded could send a second dead letter. The run
         // fails instead (its logs and the Express metrics show it); the event is not delivered again.
-        task.AddRetry(new RetryProps
-        {
-            Errors = ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.ThrottlingException", "DynamoDb.InternalServerErrorException", "DynamoDb.RequestLimitExceededException"],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 5));
         return task;
     }
 
@@ -354,18 +333,7 @@ public sealed class ExecutionEndRecorder : Construct
             },
             ResultPath = JsonPath.DISCARD,
         });
-        put.AddRetry(new RetryProps
-        {
-            Errors =
-            [
-                "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
-                "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException",
-            ],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        put.AddRetry(Retries.DynamoDb());
 
         var send = new SqsSendMessage(this, "Send the end to the dead-letter queue", new SqsSendMessageProps
         {
@@ -373,14 +341,7 @@ public sealed class ExecutionEndRecorder : Construct
             MessageBody = TaskInput.FromJsonPathAt("$.failure"),
             ResultPath = JsonPath.DISCARD,
         });
-        send.AddRetry(new RetryProps
-        {
-            Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        send.AddRetry(Retries.Sqs());
         send.Next(new Succeed(this, "The end is recorded", new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
 
         // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.

@@ -133,14 +133,7 @@ public sealed class JobCompletionNotifier : Construct
             },
             ResultPath = "$.waiting",
         });
-        lookUp.AddRetry(new RetryProps
-        {
-            Errors = ["DynamoDb.ProvisionedThroughputExceededException", "DynamoDb.ThrottlingException", "DynamoDb.InternalServerErrorException", "DynamoDb.RequestLimitExceededException"],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 3,
-            JitterStrategy = JitterType.FULL,
-        });
+        lookUp.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
 
         var wake = new CallAwsService(this, "Wake the waiting execution", new CallAwsServiceProps
         {

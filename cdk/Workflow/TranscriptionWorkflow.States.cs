@@ -20,12 +20,6 @@ public sealed partial class TranscriptionWorkflow
     /// <summary>The status a throttled poll records: not Transcribe's, ours (see PollWasThrottled).</summary>
     internal const string PollThrottled = "POLL_THROTTLED";
 
-    private static readonly string[] LambdaServiceErrors =
-    [
-        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
-    ];
-
     // The role takes no policy updates: the statements a task would add are written out in
     // TranscriptionWorkflow.Permissions.cs, so the tasks' own IAM resources are never attached.
     private static readonly string[] NotAttached = ["*"];
@@ -42,7 +36,7 @@ public sealed partial class TranscriptionWorkflow
             ResultPath = PlanPaths.Job,
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
-        task.AddRetry(LambdaRetry());
+        task.AddRetry(Retries.Lambda());
         // A malformed event is not retried: it is recorded with the original event kept.
         task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
@@ -254,7 +248,7 @@ public sealed partial class TranscriptionWorkflow
             ResultPath = "$.result",
             TaskTimeout = Timeout.Duration(Duration.Minutes(16)),
         });
-        task.AddRetry(LambdaRetry());
+        task.AddRetry(Retries.Lambda());
         // A bad transcript (missing, malformed, too large) is not retried: the error type says why.
         task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
         return task;
@@ -327,15 +321,7 @@ public sealed partial class TranscriptionWorkflow
             MessageBody = TaskInput.FromJsonPathAt("$.failure"),
             ResultPath = JsonPath.DISCARD,
         });
-        send.AddRetry(new RetryProps
-        {
-            // SQS's modeled throttling errors (RequestThrottled, KmsThrottled) with the Exception suffix.
-            Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        send.AddRetry(Retries.Sqs());
 
         // Whatever happens to the record, the failure still reaches the dead-letter queue.
         record.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
@@ -370,19 +356,7 @@ public sealed partial class TranscriptionWorkflow
             ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)),
             ResultPath = JsonPath.DISCARD,
         });
-        put.AddRetry(new RetryProps
-        {
-            // The optimized integration's names (service "DynamoDB"): DynamoDB's modeled throttling and server errors.
-            Errors =
-            [
-                "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
-                "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceededException",
-            ],
-            Interval = Duration.Seconds(1),
-            BackoffRate = 2,
-            MaxAttempts = 5,
-            JitterStrategy = JitterType.FULL,
-        });
+        put.AddRetry(Retries.DynamoDb());
         return put;
     }
 
@@ -394,17 +368,6 @@ public sealed partial class TranscriptionWorkflow
         BackoffRate = 2,
         MaxAttempts = maxAttempts,
         MaxDelay = Duration.Seconds(maxBackoffSeconds),
-        JitterStrategy = JitterType.FULL,
-    };
-
-    private static RetryProps LambdaRetry() => new()
-    {
-        // Only the Lambda service's own transient errors; a function error is an answer, not a glitch.
-        Errors = LambdaServiceErrors,
-        Interval = Duration.Seconds(2),
-        BackoffRate = 2,
-        MaxAttempts = 4,
-        MaxDelay = Duration.Seconds(30),
         JitterStrategy = JitterType.FULL,
     };
 }

@@ -1,0 +1,57 @@
+using Amazon.CDK.AWS.StepFunctions;
+
+namespace TranscribeStack.Cdk.Workflow;
+
+/// <summary>
+/// The retriers the state machines of this stack share, each for one integration's transient errors:
+/// exponential back-off with full jitter. Error names as Step Functions reports them: the optimized
+/// integrations "DynamoDB."/"SQS.", the AWS SDK integration "DynamoDb.", with the Exception suffix
+/// added where the service's model lacks it; Lambda's are the ones Step Functions documents.
+/// </summary>
+internal static class Retries
+{
+    private static readonly string[] LambdaServiceErrors =
+    [
+        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
+    ];
+
+    private static readonly string[] DynamoDbThrottling =
+        ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerErrorException", "RequestLimitExceededException"];
+
+    /// <summary>Only the Lambda service's own transient errors; a function error is an answer, not a glitch.</summary>
+    public static RetryProps Lambda() => new()
+    {
+        Errors = LambdaServiceErrors,
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = 4,
+        MaxDelay = Duration.Seconds(30),
+        JitterStrategy = JitterType.FULL,
+    };
+
+    /// <summary>DynamoDB's throttling and server errors through the optimized integration (dynamodb:putItem).</summary>
+    public static RetryProps DynamoDb() => DynamoDbRetry("DynamoDB", maxAttempts: 5);
+
+    /// <summary>The same errors through the AWS SDK integration (aws-sdk:dynamodb:*).</summary>
+    public static RetryProps DynamoDbSdk(int maxAttempts) => DynamoDbRetry("DynamoDb", maxAttempts);
+
+    /// <summary>SQS's modeled throttling errors (RequestThrottled, KmsThrottled) through the optimized integration.</summary>
+    public static RetryProps Sqs() => new()
+    {
+        Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
+        Interval = Duration.Seconds(1),
+        BackoffRate = 2,
+        MaxAttempts = 5,
+        JitterStrategy = JitterType.FULL,
+    };
+
+    private static RetryProps DynamoDbRetry(string service, int maxAttempts) => new()
+    {
+        Errors = DynamoDbThrottling.Select(error => $"{service}.{error}").ToArray(),
+        Interval = Duration.Seconds(1),
+        BackoffRate = 2,
+        MaxAttempts = maxAttempts,
+        JitterStrategy = JitterType.FULL,
+    };
+}
