@@ -157,6 +157,18 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // The completion event is best effort: a job whose event was lost is found by the sweep.
+        var sweep = new FinishedJobSweep(this, "FinishedJobSweep", new FinishedJobSweepProps
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            Metadata = metadata,
+            JobNamePrefix = settings.JobNamePrefix,
+            IntervalSeconds = settings.Workflow.SweepIntervalSeconds,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
         // Executions that time out, are stopped or fail outside the failure branch are recorded too.
         var executionEnds = new ExecutionEndRecorder(this, "ExecutionEndRecorder", new ExecutionEndRecorderProps
         {
@@ -200,11 +212,11 @@ public sealed class TranscriptionPipelineStack : Stack
             Key = encryption.Key,
             Workflow = workflow.StateMachine,
             WorkflowName = workflow.StateMachineName,
-            ExecutionLogs = [workflow.LogGroup, completion.LogGroup, executionEnds.LogGroup],
+            ExecutionLogs = [workflow.LogGroup, completion.LogGroup, sweep.LogGroup, executionEnds.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
-            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
+            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, sweep.DeadLetterQueue, executionEnds.DeadLetterQueue],
             Media = media,
             Transcripts = transcripts,
             Settings = settings.Operators,
@@ -232,6 +244,7 @@ public sealed class TranscriptionPipelineStack : Stack
         PostProcessor = postProcessor;
         Workflow = workflow;
         CompletionNotifier = completion;
+        FinishedJobSweep = sweep;
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
         Monitoring = monitoring;
@@ -257,6 +270,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public TranscriptionWorkflow Workflow { get; }
 
     public JobCompletionNotifier CompletionNotifier { get; }
+
+    public FinishedJobSweep FinishedJobSweep { get; }
 
     public ExecutionEndRecorder ExecutionEndRecorder { get; }
 

@@ -47,8 +47,11 @@ public static class EnvironmentCatalog
         },
         Workflow = new WorkflowSettings
         {
-            MinPollIntervalSeconds = 10,
-            MaxPollIntervalSeconds = 300,
+            // The completion event and the finished-job sweep notice a job within seconds; the plan's
+            // polls only back them up (see PollPacing): every 3 hours, none for a job queued less.
+            MinPollIntervalSeconds = 60,
+            MaxPollIntervalSeconds = 3 * 3600,
+            SweepIntervalSeconds = 10,
             // An assumption, not a published figure: tune it from the dashboard's execution duration.
             ExpectedJobSecondsPerAudioSecond = 0.5,
             MaxJobMinutes = 10 * 60,
@@ -119,8 +122,8 @@ public static class EnvironmentCatalog
         },
         // Queued jobs may wait for a free slot: they are given more time.
         // Polls keep a shorter budget than starts (a poll still throttled after it counts as "still
-        // running"): a 40-hour plan of ~500 polls, each retried 20 times, would exceed the 25,000
-        // history events an execution may write (tests/judges/limits.mjs).
+        // running"): every poll's retries count against the 25,000 history events an execution may
+        // write (tests/judges/limits.mjs).
         Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60 },
         JobPlanner = new JobPlannerSettings { ReservedConcurrency = 50 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },

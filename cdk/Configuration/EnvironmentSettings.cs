@@ -164,15 +164,24 @@ public sealed record WorkflowSettings
     /// <summary>How the job planner paces polling (it receives these settings as environment variables).</summary>
     public PollPacing Pacing() => new(MinPollIntervalSeconds, MaxPollIntervalSeconds, MaxJobMinutes * 60L, ExpectedJobSecondsPerAudioSecond);
 
-    /// <summary>Shortest wait between two polls of a job, in seconds.</summary>
+    /// <summary>Shortest wait between two backstop polls of a job, in seconds (a jittered wait is never shorter).</summary>
     public required int MinPollIntervalSeconds { get; init; }
 
-    /// <summary>Longest wait between two polls (and before the first), in seconds.</summary>
+    /// <summary>
+    /// How long an execution waits for its job's completion event (or the sweep) before polling the job
+    /// anyway, in seconds: the backstop when both fail (see PollPacing).
+    /// </summary>
     public required int MaxPollIntervalSeconds { get; init; }
 
     /// <summary>
+    /// How often the finished-job sweep looks for jobs that finished while their execution still waits
+    /// (their completion event was lost), in seconds: a divisor of 60 (the sweep runs each minute).
+    /// </summary>
+    public required int SweepIntervalSeconds { get; init; }
+
+    /// <summary>
     /// Expected transcription time per second of audio: with the audio length estimated from the upload's
-    /// size, it says when the first poll should find the job finished (see PollPacing).
+    /// size, a job expected to take long is first polled later (see PollPacing).
     /// </summary>
     public required double ExpectedJobSecondsPerAudioSecond { get; init; }
 
@@ -206,7 +215,12 @@ public sealed record WorkflowSettings
     internal void Validate(SettingsCheck check)
     {
         check.InRange("workflow.minPollIntervalSeconds", MinPollIntervalSeconds, 1, 3600);
-        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, 3600);
+        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, 24 * 3600);
+        check.That(
+            SweepIntervalSeconds is >= 5 and <= 60 && 60 % SweepIntervalSeconds == 0,
+            "workflow.sweepIntervalSeconds",
+            SweepIntervalSeconds,
+            "must divide the sweep's minute: one of 5, 6, 10, 12, 15, 20, 30 or 60");
         check.That(ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10, "workflow.expectedJobSecondsPerAudioSecond", ExpectedJobSecondsPerAudioSecond, "must be between 0.01 and 10");
         check.InRange("workflow.maxJobMinutes", MaxJobMinutes, 1, 90 * 24 * 60);
         // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
@@ -223,7 +237,7 @@ public sealed record WorkflowSettings
             "workflow.maxJobMinutes",
             MaxJobMinutes,
             $"must be at most 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes}); lower it or raise the timeout");
-        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxJobMinutes * 60L >= MinPollIntervalSeconds
+        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxPollIntervalSeconds <= 24 * 3600 && MaxJobMinutes * 60L >= MinPollIntervalSeconds
             && ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10)
         {
             // The most polls a plan holds is the plan of the shortest job: it must fit the execution's state.

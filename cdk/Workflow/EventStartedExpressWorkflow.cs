@@ -25,7 +25,11 @@ internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
 
     public required string RuleDescription { get; init; }
 
-    public required EventPattern EventPattern { get; init; }
+    /// <summary>The events that start an execution; or, instead, <see cref="Schedule"/>.</summary>
+    public EventPattern? EventPattern { get; init; }
+
+    /// <summary>When an execution starts (a scheduled rule); or, instead, <see cref="EventPattern"/>.</summary>
+    public Schedule? Schedule { get; init; }
 
     public required string TargetRoleDescription { get; init; }
 
@@ -36,7 +40,7 @@ internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
 }
 
 /// <summary>
-/// An Express workflow of SDK integrations that an EventBridge rule starts for each matching event:
+/// An Express workflow of SDK integrations that an EventBridge rule starts for each matching event (or on a schedule):
 /// its role (logs and X-Ray, plus what <see cref="EventStartedExpressWorkflowOptions.GrantRole"/> grants),
 /// its encrypted log group at ALL, the rule, the rule's own target role (StartExecution of this workflow
 /// only) with a retry policy, and an encrypted dead-letter queue for events that could not be delivered.
@@ -47,6 +51,11 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
     public static EventStartedExpressWorkflow Create(Construct owner, EventStartedExpressWorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if ((options.EventPattern is null) == (options.Schedule is null))
+        {
+            throw new ArgumentException("An event-started workflow is started by an event pattern or by a schedule, one of them.", nameof(options));
+        }
+
         var role = StateMachineRoles.Create(owner, "Role", options.RoleDescription);
         var logGroup = new LogGroup(owner, "Logs", new LogGroupProps
         {
@@ -72,7 +81,7 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
 
-        var rule = new Rule(owner, "Rule", new RuleProps { Description = options.RuleDescription, EventPattern = options.EventPattern });
+        var rule = new Rule(owner, "Rule", new RuleProps { Description = options.RuleDescription, EventPattern = options.EventPattern, Schedule = options.Schedule });
         rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
         {
             Role = targetRole,

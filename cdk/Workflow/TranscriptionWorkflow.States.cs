@@ -88,15 +88,15 @@ public sealed partial class TranscriptionWorkflow
     });
 
     /// <summary>
-    /// Stores this execution's task token in the job's item (status TRANSCRIBING) and waits until the
-    /// completion event wakes it (SendTaskSuccess), at most the plan's current wait. The event is best
-    /// effort: when none comes the wait times out and the job is polled as the plan says.
+    /// Stores this execution's task token in the job's item (status TRANSCRIBING) and waits until it is
+    /// woken (SendTaskSuccess): by Transcribe's completion event, or, when that event is lost, by the
+    /// finished-job sweep. The plan's current wait bounds it: when neither comes, the job is polled.
     /// </summary>
-    private CallAwsService WaitForJob(IChainable whenNoEvent, IChainable whenCannotWait)
+    private CallAwsService WaitForJob(IChainable whenNoEvent, IChainable whenItemIsFinal, IChainable whenCannotWait)
     {
         var task = new CallAwsService(this, "Wait for the job to finish", new CallAwsServiceProps
         {
-            Comment = "Woken by Transcribe's completion event; when none comes within the plan's wait, the job is polled.",
+            Comment = "Woken by Transcribe's completion event or the finished-job sweep; when neither comes within the plan's wait, the job is polled.",
             Service = "dynamodb",
             Action = "updateItem",
             IamResources = NotAttached,
@@ -105,7 +105,9 @@ public sealed partial class TranscriptionWorkflow
             {
                 ["TableName"] = props.Metadata.Table.TableName,
                 ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
-                ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = :now",
+                // updatedAt of a waiting item: when the first execution waiting for the job started, before
+                // the job was created; the sweep lists Transcribe's jobs back to the oldest of these.
+                ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = if_not_exists(#updatedAt, :started)",
                 // Never on a COMPLETED, FAILED or SKIPPED item: only a new item or one that is still waiting.
                 ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing",
                 ["ExpressionAttributeNames"] = WaitingItemAttributes.ToDictionary(name => $"#{name}", name => (object)name),
@@ -115,20 +117,25 @@ public sealed partial class TranscriptionWorkflow
                     [":transcribing"] = new Dictionary<string, object> { ["S"] = JobMetadataSchema.Transcribing },
                     [":mediaUri"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.MediaUri) },
                     [":executionArn"] = new Dictionary<string, object> { ["S"] = JsonPath.ExecutionId },
-                    [":now"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$$.State.EnteredTime") },
+                    [":started"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$$.Execution.StartTime") },
                 },
             },
             ResultPath = JsonPath.DISCARD,
             TaskTimeout = Timeout.At(PlanPaths.WaitSeconds),
         });
-        // No event within the plan's wait: poll now, as the plan says.
+        // DynamoDB throttled or busy: store the token again (a few times; each counts in the history).
+        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
+        // Neither an event nor the sweep within the plan's wait: poll now, as the plan says.
         task.AddCatch(whenNoEvent, new CatchProps { Errors = [Errors.TIMEOUT], ResultPath = JsonPath.DISCARD });
-        // The token could not be stored (the item is final, DynamoDB throttled or unavailable): wait the
-        // plan's wait, then poll. No retry: the plain wait is as good, and every retry of every wait
-        // would count against the execution's 25,000 history events.
+        // The item is final (a duplicate upload of a recorded job): nothing will wake this wait, poll now.
+        task.AddCatch(whenItemIsFinal, new CatchProps { Errors = [ConditionFailed], ResultPath = JsonPath.DISCARD });
+        // The token could not be stored (DynamoDB unavailable after the retries): wait a little, then poll.
         task.AddCatch(whenCannotWait, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         return task;
     }
+
+    /// <summary>The SDK integration's name for DynamoDB's refused condition.</summary>
+    internal const string ConditionFailed = "DynamoDb.ConditionalCheckFailedException";
 
     /// <summary>The attributes the wait writes; the role may write only these (dynamodb:Attributes).</summary>
     internal static IReadOnlyList<string> WaitingItemAttributes { get; } =
@@ -136,8 +143,8 @@ public sealed partial class TranscriptionWorkflow
 
     private Wait WaitBeforePolling() => new(this, "Wait before polling", new WaitProps
     {
-        Comment = "Only when the wait for the event could not start: the plan's wait, then a poll.",
-        Time = WaitTime.SecondsPath(PlanPaths.WaitSeconds),
+        Comment = "Only when the wait for the job could not start: the shortest poll interval, then a poll.",
+        Time = WaitTime.Duration(Duration.Seconds(props.Workflow.MinPollIntervalSeconds)),
     });
 
     private CallAwsService GetJobStatus(IChainable whenThrottled, IChainable onError)
@@ -210,7 +217,7 @@ public sealed partial class TranscriptionWorkflow
                 next: failed));
     }
 
-    /// <summary>The next entry of the planner's waits (a tenth of the time waited, jittered per job) becomes the current wait.</summary>
+    /// <summary>The next entry of the planner's waits (the backstop's longest interval, jittered per job) becomes the current wait.</summary>
     private Pass ScheduleNextPoll() => new(this, "Schedule the next poll", new PassProps
     {
         Parameters = new Dictionary<string, object>

@@ -14,18 +14,20 @@ public sealed record PollingPlan(
     long GivesUpAfterSeconds);
 
 /// <summary>
-/// Paces the polling of one transcription job by its expected length. The first poll comes a tenth
-/// after the job is expected to have finished, so a job up to a tenth late still costs one poll; it
-/// never comes later than the longest interval, so an over-estimate (a video's size says little about
-/// its audio) costs little. After that each wait is the shortest interval plus a tenth of the time
-/// waited so far, up to the longest interval: a job is noticed at most that long after it finished
-/// (10 s + 10% of its length with the defaults), whatever the estimate said, and a long job costs few polls.
+/// Paces the backstop polls of one transcription job. A finished job is noticed by Transcribe's
+/// completion event within seconds, and when that event is lost by the finished-job sweep within its
+/// interval (<c>Notification/FinishedJobSweep</c>): the execution's wait for the job is only bounded
+/// by this plan, so that a job is still polled and given up if both of those fail. The first wait is
+/// the longest interval, or <see cref="SlowJobFactor"/> times the job's expected length when that is
+/// longer, so a job that takes up to that many times its estimate, or waits in Transcribe's queue up to
+/// the longest interval, costs no poll but the one that reads its result; each later wait is the
+/// longest interval again (jittered), and the last ends at the give-up time.
 /// Shared by the Lambda (plans every job) and the CDK app (validates the settings).
 /// </summary>
 public sealed record PollPacing
 {
-    /// <summary>The part of the time already waited that is added to the shortest interval before the next poll.</summary>
-    public const double GrowthFraction = 0.1;
+    /// <summary>A job expected to take longer than the longest interval is first polled this many times its expected length after the start.</summary>
+    public const int SlowJobFactor = 3;
 
     /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
     public const int MaxPolls = 1000;
@@ -52,10 +54,10 @@ public sealed record PollPacing
         JobSecondsPerAudioSecond = jobSecondsPerAudioSecond;
     }
 
-    /// <summary>Shortest wait between two polls.</summary>
+    /// <summary>Shortest wait between two polls (a jittered later wait is never shorter; the last one may be).</summary>
     public int MinIntervalSeconds { get; }
 
-    /// <summary>Longest wait between two polls, including the first.</summary>
+    /// <summary>How long an execution waits for its job's completion before polling it anyway (unless the job is expected to take longer).</summary>
     public int MaxIntervalSeconds { get; }
 
     /// <summary>The waits add up to this: a job still running then is given up.</summary>
@@ -69,8 +71,8 @@ public sealed record PollPacing
         (int)Math.Clamp(Math.Ceiling(Math.Max(expectedAudioSeconds, 0) * JobSecondsPerAudioSecond), 1, int.MaxValue);
 
     /// <summary>
-    /// The most polls a plan holds: that of the shortest job (its first wait is the shortest) with every
-    /// later wait shortened by the whole <see cref="JitterFraction"/> (shorter waits only add polls).
+    /// The most polls a plan holds: that of the shortest job (its first wait is the longest interval, no
+    /// longer) with every later wait shortened by the whole <see cref="JitterFraction"/> (shorter waits only add polls).
     /// </summary>
     public int MostPolls => Waits(1, _ => 1 - JitterFraction).Count;
 
@@ -91,21 +93,20 @@ public sealed record PollPacing
         return new PollingPlan(waits[0], waits[1..], waits.Count - 1, 0, GivesUpAfterSeconds);
     }
 
-    /// <param name="expectedJobSeconds">The job's expected length: the first wait.</param>
+    /// <param name="expectedJobSeconds">The job's expected length: it sets the first wait when it is long.</param>
     /// <param name="laterFactor">For later wait n (1, 2, ...), the factor in (1 - JitterFraction, 1] it is shortened by.</param>
     private List<int> Waits(int expectedJobSeconds, Func<int, double> laterFactor)
     {
         var waits = new List<int>();
         long waited = 0;
-        var next = (int)Math.Clamp(Math.Ceiling(expectedJobSeconds * (1 + GrowthFraction)), MinIntervalSeconds, MaxIntervalSeconds);
+        var next = (int)Math.Min(Math.Max((long)expectedJobSeconds * SlowJobFactor, MaxIntervalSeconds), int.MaxValue);
         while (waited < GivesUpAfterSeconds)
         {
             // The last wait ends exactly at the give-up time.
             next = (int)Math.Min(next, GivesUpAfterSeconds - waited);
             waits.Add(next);
             waited += next;
-            var paced = Math.Min(MinIntervalSeconds + Math.Ceiling(waited * GrowthFraction), MaxIntervalSeconds);
-            next = (int)Math.Max(MinIntervalSeconds, Math.Floor(paced * laterFactor(waits.Count)));
+            next = (int)Math.Max(MinIntervalSeconds, Math.Floor(MaxIntervalSeconds * laterFactor(waits.Count)));
         }
 
         return waits;

@@ -68,6 +68,14 @@ export function maximalExecutionEndEvent() {
   return { ...event, region: x(20, 'r') };
 }
 
+/** EventBridge's "Scheduled Event" of a rule named at its longest (64 characters). */
+export function maximalScheduledEvent() {
+  return {
+    version: '0', id: x(36, 'i'), 'detail-type': 'Scheduled Event', source: 'aws.events', account: x(12, '1'), time: '2026-11-22T10:00:00Z',
+    region: x(20, 'r'), resources: [`arn:aws:events:${x(20, 'r')}:${x(12, '1')}:rule/${x(64, 'n')}`], detail: {},
+  };
+}
+
 // What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
 const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent, 'aws.states': maximalExecutionEndEvent };
 
@@ -83,6 +91,8 @@ export function widestInput(template, stateMachineId) {
   if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
   const [{ rule, target }] = targeting;
   for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${stateMachineId} sets ${field}: not modelled`);
+  // A scheduled rule sends EventBridge's "Scheduled Event" (events/ref: time, the rule's ARN as resource).
+  if (rule.Properties.ScheduleExpression) return maximalScheduledEvent();
   const sources = rule.Properties.EventPattern?.source ?? [];
   const events = sources.map((source) => EVENTS_BY_SOURCE[source] ?? fail(`no widest event of ${source} (starts ${stateMachineId})`));
   return events.length ? widest(events.map((make) => make())) : fail(`the rule of ${stateMachineId} matches no source: no bound for its input`);

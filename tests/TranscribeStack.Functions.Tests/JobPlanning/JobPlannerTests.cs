@@ -175,13 +175,14 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
-    public void Polling_IsPacedByTheExpectedJobLength()
+    public void Polling_IsPlannedFromTheExpectedJobLength()
     {
-        // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s.
+        // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s,
+        // well within the longest interval: the first backstop poll comes after that interval.
         var plan = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
 
         Assert.Equal(500, plan.ExpectedJobSeconds);
-        Assert.Equal(300, plan.Polling.WaitSeconds);
+        Assert.Equal(10_800, plan.Polling.WaitSeconds);
         // Later waits are jittered per job (PollPacingTests holds the bounds): the same upload, the same plan.
         Assert.NotEqual(Fixture.Pacing.Plan(500).LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
         Assert.Equal(Fixture.Pacing.GivesUpAfterSeconds, plan.Polling.WaitSeconds + plan.Polling.LaterWaitSeconds.Sum(w => (long)w));

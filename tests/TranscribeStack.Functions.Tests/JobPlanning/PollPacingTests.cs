@@ -1,75 +1,44 @@
 using TranscribeStack.Contracts;
-using TranscribeStack.Functions.JobPlanning;
 
 namespace TranscribeStack.Functions.Tests.JobPlanning;
 
+/// <summary>The backstop plan: shortest 60 s, longest 3 h, give up after 10 h, half real time (Fixture.Pacing).</summary>
 public sealed class PollPacingTests
 {
     private static readonly PollPacing Pacing = Fixture.Pacing;
 
     [Theory]
-    [InlineData(60, 66)]
-    [InlineData(150, 165)]
-    [InlineData(271, 299)]
-    public void FirstPoll_ComesATenthAfterTheExpectedEnd(int expectedJobSeconds, int firstWait)
-    {
-        Assert.Equal(firstWait, Pacing.Plan(expectedJobSeconds).WaitSeconds);
-    }
-
-    [Theory]
-    [InlineData(1, 10)]
-    [InlineData(9, 10)]
-    [InlineData(273, 300)]
-    [InlineData(301, 300)]
-    [InlineData(14_400, 300)]
-    public void FirstWait_StaysWithinTheShortestAndLongestInterval(int expectedJobSeconds, int firstWait)
+    [InlineData(1, 10_800)]
+    [InlineData(60, 10_800)]
+    [InlineData(3_600, 10_800)]
+    [InlineData(3_601, 10_803)]
+    [InlineData(7_200, 21_600)]
+    [InlineData(14_400, 36_000)]
+    public void FirstWait_IsTheLongestInterval_OrThreeTimesALongerJob_UpToTheGiveUpTime(int expectedJobSeconds, int firstWait)
     {
         Assert.Equal(firstWait, Pacing.Plan(expectedJobSeconds).WaitSeconds);
     }
 
     [Theory]
     [InlineData(1)]
-    [InlineData(60)]
-    [InlineData(900)]
-    [InlineData(14_400)]
-    public void LaterWaits_AreTheShortestIntervalPlusATenthOfTheTimeWaitedUpToTheLongest(int expectedJobSeconds)
-    {
-        var plan = Pacing.Plan(expectedJobSeconds);
-        long waited = plan.WaitSeconds;
-
-        foreach (var wait in plan.LaterWaitSeconds.SkipLast(1))
-        {
-            // So a job finishing just after a poll at time t is seen within 10 s + 10% of t.
-            Assert.Equal(Math.Min(10 + (int)Math.Ceiling(waited * PollPacing.GrowthFraction), 300), wait);
-            waited += wait;
-        }
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(299)]
-    [InlineData(14_400)]
-    [InlineData(200_000)]
-    public void Waits_EndExactlyAtTheGiveUpTime(int expectedJobSeconds)
+    [InlineData(3_601)]
+    public void LaterWaits_AreTheLongestInterval_AndTheLastEndsAtTheGiveUpTime(int expectedJobSeconds)
     {
         var plan = Pacing.Plan(expectedJobSeconds);
 
+        Assert.All(plan.LaterWaitSeconds.SkipLast(1), wait => Assert.Equal(10_800, wait));
         Assert.Equal(36_000, plan.WaitSeconds + plan.LaterWaitSeconds.Sum(w => (long)w));
         Assert.Equal(36_000, plan.GivesUpAfterSeconds);
         Assert.Equal(plan.LaterWaitSeconds.Count, plan.LaterPolls);
         Assert.Equal(0, plan.LaterPollsMade);
-        Assert.All(plan.LaterWaitSeconds, w => Assert.InRange(w, 1, 300));
     }
 
     [Fact]
-    public void LongJobs_NeedFarFewerPollsThanAMinuteLoop()
+    public void AnyJob_IsPolledAtMostFourTimes_BeforeItIsGivenUp()
     {
-        // A four-hour job: the first poll after 5 minutes, then waits growing from 40 s to the 5-minute cap.
-        var plan = Pacing.Plan(14_400);
-        var pollsUntilDone = 1 + plan.LaterWaitSeconds.Select((_, i) => plan.WaitSeconds + plan.LaterWaitSeconds.Take(i + 1).Sum()).Count(t => t <= 14_400);
-
-        Assert.Equal(40, plan.LaterWaitSeconds[0]);
-        Assert.InRange(pollsUntilDone, 1, 240 / 3);
+        // 3 h, 3 h, 3 h, then the last hour: the events and the sweep notice jobs, the plan only backs them up.
+        Assert.Equal([10_800, 10_800, 3_600], Pacing.Plan(1).LaterWaitSeconds);
+        Assert.Equal(4, Pacing.MostPolls);
     }
 
     [Fact]
@@ -111,23 +80,16 @@ public sealed class PollPacingTests
 
     [Theory]
     [InlineData(1)]
-    [InlineData(600)]
     [InlineData(14_400)]
-    public void Jitter_ShortensLaterWaitsByAtMostATenthAndStillEndsAtTheGiveUpTime(int expectedJobSeconds)
+    public void Jitter_ShortensLaterWaitsByAtMostATenth_AndStillEndsAtTheGiveUpTime(int expectedJobSeconds)
     {
         var paced = Pacing.Plan(expectedJobSeconds);
         var jittered = Pacing.Plan(expectedJobSeconds, jitterSeed: 42);
 
         Assert.Equal(paced.WaitSeconds, jittered.WaitSeconds);
         Assert.Equal(Pacing.GivesUpAfterSeconds, jittered.WaitSeconds + jittered.LaterWaitSeconds.Sum(w => (long)w));
-        Assert.True(jittered.LaterPolls <= Pacing.MostPolls, $"{jittered.LaterPolls + 1} polls, bound {Pacing.MostPolls}");
-        long waited = jittered.WaitSeconds;
-        foreach (var wait in jittered.LaterWaitSeconds.SkipLast(1))
-        {
-            var pacedWait = Math.Min(Pacing.MinIntervalSeconds + (int)Math.Ceiling(waited * PollPacing.GrowthFraction), Pacing.MaxIntervalSeconds);
-            Assert.InRange(wait, Math.Max(Pacing.MinIntervalSeconds, (int)Math.Floor(pacedWait * (1 - PollPacing.JitterFraction))), pacedWait);
-            waited += wait;
-        }
+        Assert.True(jittered.LaterPolls + 1 <= Pacing.MostPolls, $"{jittered.LaterPolls + 1} polls, bound {Pacing.MostPolls}");
+        Assert.All(jittered.LaterWaitSeconds.SkipLast(1), wait => Assert.InRange(wait, (int)Math.Floor(10_800 * (1 - PollPacing.JitterFraction)), 10_800));
     }
 
     [Fact]
@@ -135,7 +97,7 @@ public sealed class PollPacingTests
     {
         var plans = Enumerable.Range(0, 50).Select(seed => Pacing.Plan(600, (ulong)seed)).ToList();
 
-        Assert.True(plans.Select(p => p.LaterWaitSeconds[3]).Distinct().Count() > 5, "fifty jobs of one length poll at more than five different times");
+        Assert.True(plans.Select(p => p.LaterWaitSeconds[0]).Distinct().Count() > 5, "fifty jobs of one length poll at more than five different times");
         Assert.Equal(plans[7].LaterWaitSeconds, Pacing.Plan(600, 7).LaterWaitSeconds);
     }
 }
