@@ -40,7 +40,7 @@ export class FakeTable {
 
   /**
    * UpdateItem as the AWS SDK integration calls it (errors named "DynamoDb.*"): ConditionExpression
-   * as for PutItem, UpdateExpression of SET assignments (`SET #a = :a, #b = :b`) only.
+   * as for PutItem, UpdateExpression of SET assignments (`SET #a = :a, #b = if_not_exists(#b, :b)`) only.
    */
   updateItem({ TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames = {}, ExpressionAttributeValues = {} }) {
     if (this.tableName && TableName !== this.tableName) fail(`UpdateItem on '${TableName}', expected the metadata table '${this.tableName}'`);
@@ -50,10 +50,13 @@ export class FakeTable {
     const current = this.records.get(key);
     const ok = ConditionExpression ? evaluateCondition(ConditionExpression, current, ExpressionAttributeNames, ExpressionAttributeValues, used, 'DynamoDb') : true;
     const match = /^SET\s+(.+)$/s.exec(UpdateExpression ?? '') ?? fail(`update expression not modelled: ${UpdateExpression}`);
-    const updates = match[1].split(',').map((assignment) => {
-      const [, name, value] = /^\s*(#[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(assignment) ?? fail(`update assignment not modelled: ${assignment}`);
+    const updates = match[1].split(/,(?![^(]*\))/).map((assignment) => {
+      const [, name, kept, value] = /^\s*(#[A-Za-z0-9_]+)\s*=\s*(?:if_not_exists\(\s*(#[A-Za-z0-9_]+)\s*,\s*)?(:[A-Za-z0-9_]+)\s*\)?\s*$/.exec(assignment) ?? fail(`update assignment not modelled: ${assignment}`);
+      if (kept && kept !== name) fail(`if_not_exists of another attribute is not modelled: ${assignment}`);
       used.names.add(name);
       used.values.add(value);
+      // if_not_exists(#a, :v): the item's own value of #a when it has one.
+      if (kept && current?.[ExpressionAttributeNames[name]] !== undefined) return [ExpressionAttributeNames[name], current[ExpressionAttributeNames[name]]];
       const attribute = ExpressionAttributeNames[name] ?? (() => { throw serviceError('DynamoDb', 'ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${name}`); })();
       if (attribute === 'jobName') throw serviceError('DynamoDb', 'ValidationException', 'Cannot update attribute jobName. This attribute is part of the key');
       return [attribute, ExpressionAttributeValues[value] ?? (() => { throw serviceError('DynamoDb', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${value}`); })()];
@@ -66,6 +69,27 @@ export class FakeTable {
     this.records.set(key, item);
     this.writes.push(structuredClone(item));
     return {};
+  }
+
+  /**
+   * Query of the status index as the AWS SDK integration calls it: `#status = :value` on the index's
+   * partition key, items sorted by updatedAt (ScanIndexForward), at most Limit of them, projected.
+   * Returns { Count, ScannedCount, Items } (and LastEvaluatedKey when Limit cut the result).
+   */
+  query({ TableName, IndexName, KeyConditionExpression, ProjectionExpression, ExpressionAttributeNames = {}, ExpressionAttributeValues = {}, ScanIndexForward = true, Limit }) {
+    if (this.tableName && TableName !== this.tableName) fail(`Query on '${TableName}', expected the metadata table '${this.tableName}'`);
+    if (IndexName !== 'byStatus') fail(`Query of index '${IndexName}' is not modelled (only byStatus)`);
+    const [, name, value] = /^\s*(#[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)\s*$/.exec(KeyConditionExpression ?? '') ?? fail(`key condition not modelled: ${KeyConditionExpression}`);
+    if (ExpressionAttributeNames[name] !== 'status') throw serviceError('DynamoDb', 'ValidationException', 'Query condition missed key schema element: status');
+    const wanted = ExpressionAttributeValues[value] ?? (() => { throw serviceError('DynamoDb', 'ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${value}`); })();
+    // The index holds only items with both of its key attributes.
+    const matching = [...this.records.values()].filter((item) => item.updatedAt?.S && JSON.stringify(item.status) === JSON.stringify(wanted));
+    matching.sort((a, b) => (a.updatedAt.S < b.updatedAt.S ? -1 : a.updatedAt.S > b.updatedAt.S ? 1 : 0) * (ScanIndexForward ? 1 : -1));
+    const page = Limit ? matching.slice(0, Limit) : matching;
+    const attributes = ProjectionExpression?.split(',').map((p) => p.trim()).map((p) => (p.startsWith('#') ? ExpressionAttributeNames[p] ?? fail(`projection name ${p} undefined`) : p));
+    const Items = page.map((item) => (attributes ? Object.fromEntries(attributes.filter((a) => item[a] !== undefined).map((a) => [a, structuredClone(item[a])])) : structuredClone(item)));
+    this.queries = (this.queries ?? 0) + 1;
+    return { Count: Items.length, ScannedCount: Items.length, Items, ...(page.length < matching.length ? { LastEvaluatedKey: { jobName: page.at(-1).jobName } } : {}) };
   }
 
   /** GetItem as the AWS SDK integration calls it: { Item } with the projected attributes, or {} when there is none. */

@@ -82,7 +82,7 @@ export class FakeTranscribe {
     this.startCalls = [];
     this.getCalls = [];
     this.thrown = [];
-    this.counts = { startCalls: 0, startsThrottled: 0, startsOverQuota: 0, startsConflicting: 0, getCalls: 0, getsThrottled: 0, queued: 0 };
+    this.counts = { startCalls: 0, startsThrottled: 0, startsOverQuota: 0, startsConflicting: 0, getCalls: 0, getsThrottled: 0, listCalls: 0, queued: 0 };
   }
 
   start(request) {
@@ -120,6 +120,27 @@ export class FakeTranscribe {
     if (!job) throw this.#refuse(transcribeError({ code: 'NotFoundException', message: JOB_NOT_FOUND }));
     if (this.onGet) return Promise.resolve(this.onGet(request, this.getCalls.length)).then(() => this.#poll(job));
     return this.#poll(job);
+  }
+
+  /**
+   * ListTranscriptionJobs: this account's jobs whose name contains JobNameContains (case-insensitive),
+   * with Status if given, newest created first (as the API reference says), MaxResults (default 5) a
+   * page, NextToken the position of the next page. Summaries carry name, times and status.
+   */
+  list({ JobNameContains, MaxResults = 5, NextToken, Status } = {}) {
+    this.counts.listCalls++;
+    if (!Number.isInteger(MaxResults) || MaxResults < 1 || MaxResults > 100) throw this.#refuse(transcribeError({ code: 'BadRequestException', message: `MaxResults ${MaxResults} is outside 1-100.` }));
+    const start = NextToken === undefined ? 0 : Number.parseInt(NextToken, 10);
+    if (!Number.isInteger(start) || start < 0) throw this.#refuse(transcribeError({ code: 'BadRequestException', message: 'The NextToken is not valid.' }));
+    const contains = JobNameContains?.toLowerCase();
+    const jobs = [...this.jobs.values()]
+      .filter((job) => (!contains || job.name.toLowerCase().includes(contains)) && (!Status || job.status === Status))
+      .sort((a, b) => b.createdAt - a.createdAt || b.index - a.index);
+    const page = jobs.slice(start, start + MaxResults).map((job) => {
+      const { TranscriptionJobName, CreationTime, StartTime, CompletionTime, LanguageCode, TranscriptionJobStatus, FailureReason } = this.#view(job);
+      return withoutUndefined({ TranscriptionJobName, CreationTime, StartTime, CompletionTime, LanguageCode, TranscriptionJobStatus, FailureReason });
+    });
+    return withoutUndefined({ Status, TranscriptionJobSummaries: page, NextToken: start + MaxResults < jobs.length ? String(start + MaxResults) : undefined });
   }
 
   /** Where "Transcribe Job State Change" events go from now on (EventBridge and the completion rule). */

@@ -14,6 +14,9 @@ const GIVE_UP = 'Describe the job that did not finish';
  */
 export function pacedPollLoop(definition) {
   const copy = withoutEventWait(definition);
+  // The plain wait took the plan's current wait then (now it is the short wait after a failed token store).
+  const { Seconds, ...wait } = copy.States[WAIT];
+  copy.States[WAIT] = { ...wait, SecondsPath: '$.job.polling.waitSeconds', Comment: 'The plan\'s current wait (previous design).' };
   return withoutUnreachable(copy);
 }
 
@@ -26,7 +29,7 @@ export function fixedPollLoop(definition, seconds) {
   const copy = withoutEventWait(definition);
   const states = copy.States;
   for (const name of [CHECK, NEXT_POLL, GIVE_UP]) if (!states[name]) throw new Error(`the definition has no state '${name}'`);
-  const { SecondsPath, ...wait } = states[WAIT];
+  const { SecondsPath, Seconds, ...wait } = states[WAIT];
   states[WAIT] = { ...wait, Seconds: seconds, Comment: `Fixed ${seconds}-second poll loop (benchmark baseline).` };
   states[CHECK].Choices = states[CHECK].Choices
     .filter((choice) => choice.Next !== GIVE_UP)

@@ -21,7 +21,7 @@ test('the fixed loop waits a fixed time, polls again while the job runs and neve
   for (const gone of ['Wait for the job to finish', 'Schedule the next poll', 'Describe the job that did not finish']) assert.equal(fixed.States[gone], undefined, gone);
   // Everything else is as synthesized, and the original is untouched.
   assert.deepEqual(fixed.States['Get the transcription job status'], definition.States['Get the transcription job status']);
-  assert.equal(definition.States['Wait before polling'].SecondsPath, '$.job.polling.waitSeconds');
+  assert.equal(definition.States['Wait before polling'].SecondsPath, undefined, 'synthesized, it is the short wait after a failed token store');
   assert.equal(definition.States['Start the transcription job'].Next, 'Wait for the job to finish');
 });
 
@@ -34,5 +34,6 @@ test('the paced loop is the previous design: the plan\'s waits as plain Wait sta
   assert.equal(paced.States['Join the existing job'].Next, 'Wait before polling');
   assert.equal(paced.States['Schedule the next poll'].Next, 'Wait before polling');
   assert.equal(paced.States['Wait before polling'].SecondsPath, '$.job.polling.waitSeconds');
+  assert.equal(paced.States['Wait before polling'].Seconds, undefined);
   assert.deepEqual(paced.States['Check the job status'], definition.States['Check the job status']);
 });

@@ -10,6 +10,7 @@ import { runExecutions } from '../../testkit/executions.mjs';
 import { itemSizeBytes } from '../../testkit/dynamodb.mjs';
 import { STATES } from '../../testkit/states.mjs';
 import { fixedPollLoop, pacedPollLoop } from './definitions.mjs';
+import { withPreviousPlans } from './previous-pacing.mjs';
 
 /** Where a job ends against a 10-second grid: one job per phase; 10, so 10% lost is one job. */
 export const PHASES_SECONDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -22,14 +23,18 @@ const EVENT_SEED = 11;
  */
 export const TASK_TOKEN_BYTES = 2_048;
 
-/** The ways of waiting for the job, by id: { label, definition, events }. */
+/**
+ * The ways of waiting for the job, by id: { label, definition, events, sweep, plans }. The synthesized
+ * design runs with its finished-job sweep; the previous design (paced polling, no event, no sweep) with
+ * the plans of that design (previous-pacing.mjs); the fixed loops with no event and no sweep.
+ */
 export function strategiesOf(workflow) {
   const events = (lossShare) => ({ latency: LATENCY, lossShare, seed: EVENT_SEED });
   return {
-    delivered: { label: 'events delivered', definition: workflow.definition, events: events(0) },
-    tenthLost: { label: '10% of events lost', definition: workflow.definition, events: events(0.1) },
-    allLost: { label: 'all events lost', definition: workflow.definition, events: events(1) },
-    paced: { label: 'paced polling (previous design)', definition: pacedPollLoop(workflow.definition), events: null },
+    delivered: { label: 'events delivered', definition: workflow.definition, events: events(0), sweep: true },
+    tenthLost: { label: '10% of events lost', definition: workflow.definition, events: events(0.1), sweep: true },
+    allLost: { label: 'all events lost', definition: workflow.definition, events: events(1), sweep: true },
+    paced: { label: 'paced polling (previous design)', definition: pacedPollLoop(workflow.definition), events: null, plans: withPreviousPlans },
     fixed10: { label: 'fixed 10 s loop', definition: fixedPollLoop(workflow.definition, 10), events: null },
     fixed60: { label: 'fixed 60 s loop', definition: fixedPollLoop(workflow.definition, 60), events: null },
   };
@@ -40,7 +45,8 @@ export function strategiesOf(workflow) {
  * returns the row: per job figures (jobs) and their means and extremes. Throws if an execution does
  * not record its transcript: a benchmark of a broken run would mean nothing.
  */
-export async function measureRow(workflow, strategy, { uploads, plans, jobSeconds }) {
+export async function measureRow(workflow, strategy, { uploads, plans: plannerPlans, jobSeconds }) {
+  const plans = strategy.plans ? strategy.plans(plannerPlans) : plannerPlans;
   if (uploads.length !== PHASES_SECONDS.length) throw new Error(`one upload per phase: ${uploads.length} for ${PHASES_SECONDS.length}`);
   const phaseOf = new Map(uploads.map((event, i) => [plans.get(event.detail.object.key).jobName, PHASES_SECONDS[i]]));
   const clock = new VirtualTime().install();
@@ -48,11 +54,11 @@ export async function measureRow(workflow, strategy, { uploads, plans, jobSecond
   let transcribe;
   try {
     transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: new FakeS3(), durationSeconds: (request) => jobSeconds + phaseOf.get(request.TranscriptionJobName) });
-    run = await runExecutions(strategy.definition, uploads, { workflow, clock, plans, transcribe, events: strategy.events });
+    run = await runExecutions(strategy.definition, uploads, { workflow, clock, plans, transcribe, events: strategy.events, sweep: strategy.sweep ?? false });
   } finally {
     clock.uninstall();
   }
-  const { executions, table, completion, deliveries } = run;
+  const { executions, table, completion, sweep, deliveries } = run;
   const delivered = new Map((deliveries?.sent ?? []).map((d) => [d.event.detail.TranscriptionJobName, d.latencyMs / 1000]));
   const lost = new Set((deliveries?.lost ?? []).map((e) => e.detail.TranscriptionJobName));
   const notifierRuns = countBy(completion.runs, (r) => r.event.detail.TranscriptionJobName);
@@ -93,6 +99,8 @@ export async function measureRow(workflow, strategy, { uploads, plans, jobSecond
     // Detection lag beyond the job's own event latency (events that arrived, whether or not they woke the wait).
     lagBeyondLatency: withEvent.length ? Math.max(...withEvent.map((j) => j.lag - j.latency)) : null,
     lost: jobs.filter((j) => j.lost).length,
+    // The sweep's runs and calls while the row ran (one run a minute), and the jobs it woke.
+    sweep: sweep && { runs: sweep.runs.length, calls: sweep.runs.reduce((n, r) => n + r.calls.length, 0), listCalls: transcribe.counts.listCalls, queries: table.queries ?? 0, woken: sweep.woken.length },
     woken: jobs.reduce((sum, j) => sum + j.wokenWaits, 0),
     largestItemBytes: units.largestItemBytes,
   };

@@ -157,7 +157,7 @@ test('a late failure never overwrites a COMPLETED item, and still reaches the de
   assert.deepEqual(second.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(first).jobName, mediaUri: uri(key), error: 'MalformedTranscriptException', reason: lambdaCause('MalformedTranscriptException', errorMessage), executionArn: second.executionArn,
   }]);
-  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, 'Wait before polling', ...FIRST_POLL_PATH.slice(4, -1), 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, ...FIRST_POLL_PATH.slice(4, -1), 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
 test('a failure that cannot be written to the table still reaches the dead-letter queue', async () => {

@@ -70,33 +70,35 @@ test('completes on the first poll: the dev job request, one COMPLETED item, no d
   assert.equal(result.table.items.get(job.jobName).languageCode, 'en-US');
 });
 
-test('a job that runs far longer than its upload suggests is polled along the plan\'s growing waits', async () => {
-  const polls = 40;
-  const transcribe = new FakeTranscribe({ pollsToFinish: polls });
+test('a job whose event is lost and no sweep runs is polled along the plan\'s backstop waits, the last at the give-up time', async () => {
+  const transcribe = new FakeTranscribe({ pollsToFinish: 1 });
   const key = 'media/board meeting 3h.wav';
+  const planned = await planner.plan(uploadEvent(workflow, key));
+  const polls = 1 + planned.polling.laterPolls;
+  transcribe.pollsToFinish = polls; // it ends at the plan's last poll
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
   const waits = plannedWaits(result).slice(0, polls);
 
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.equal(transcribe.getCalls.length, polls);
+  assert.ok(polls <= 4, `a few backstop polls in all: ${polls}`);
   assert.equal(result.transitions, FIRST_POLL_PATH.length + (polls - 1) * PER_EXTRA_POLL.length);
   assert.deepEqual(result.entered.slice(6, 6 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
-  // Poll n waits entry n of the planner's plan: never shorter, growing, capped.
+  // Poll n waits entry n of the planner's plan: the longest interval (3 h, jittered), the last to the give-up time.
   assert.deepEqual(result.waits, waits);
-  assert.ok(waits.every((w, i) => i === 0 || w >= waits[i - 1]), `waits never shrink: ${waits}`);
-  assert.ok(waits.at(-1) > waits[0], `waits grow: ${waits}`);
-  assert.ok(waits.every((w) => w <= 300), `waits are capped: ${waits}`);
-  assert.equal(result.clock.elapsedSeconds, waits.reduce((a, b) => a + b));
+  assert.ok(waits.slice(0, -1).every((w) => w > 0.9 * 3 * 3600 - 1 && w <= 3 * 3600), `backstop waits: ${waits}`);
+  assert.equal(result.clock.elapsedSeconds, planned.polling.givesUpAfterSeconds);
 });
 
-test('a job that finishes when its upload suggests is noticed by the first poll, a tenth after its expected length', async () => {
-  // Two minutes of 128 kbit/s mp3: at the dev pacing (half real time) the job is expected to take 60 s.
+test('a job whose event is lost and no sweep runs is noticed by the backstop\'s first poll', async () => {
+  // Two minutes of 128 kbit/s mp3: at the dev pacing (half real time) the job is expected to take 60 s,
+  // far less than the longest interval: the backstop polls it once, 3 hours after the start.
   const key = 'media/voicemail.mp3';
   const result = await execute(definition, uploadEvent(workflow, key, { size: 120 * 128_000 / 8 }), { planner });
 
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.equal(plannedJob(result).expectedJobSeconds, 60);
-  assert.deepEqual(result.waits, [66]);
+  assert.deepEqual(result.waits, [3 * 3600]);
   assert.deepEqual(result.entered, FIRST_POLL_PATH);
 });
 

@@ -1,0 +1,85 @@
+// The finished-job sweep: the synthesized Express definition, executed by aws-local-stepfunctions,
+// against the shared table (its status index), the Transcribe simulator (ListTranscriptionJobs) and
+// the task tokens of the waiting executions. The schedule is modelled by `every(seconds)`: one run a
+// minute, as the rule starts it, while the executions it serves are running.
+import { StateMachine } from 'aws-local-stepfunctions';
+import { isModeled } from './errors.mjs';
+
+const FIND = 'Find the jobs still waited for';
+const LIST_NEWEST = "List this stack's newest jobs";
+const LIST_OLDER = 'List older jobs';
+const LOOK_UP = 'Look up the waiting execution';
+const WAKE = 'Wake the waiting execution';
+
+export class FinishedJobSweep {
+  /** definition: the template's sweepDefinition; table, transcribe, tokens: the executions' own. */
+  constructor({ definition, table, transcribe, tokens }) {
+    for (const state of [FIND, LIST_NEWEST, LIST_OLDER]) if (!definition?.States?.[state]) throw new Error(`pass the sweep definition of the template (sweepDefinition): no state '${state}'`);
+    Object.assign(this, { definition, table, transcribe, tokens });
+    this.machine = new StateMachine(definition);
+    this.runs = [];
+    this.woken = [];
+    this.pending = new Set();
+  }
+
+  /** One execution, as the schedule starts it; resolves with its record { status, error, calls }. */
+  run() {
+    const record = { calls: [], status: null };
+    this.runs.push(record);
+    const handlers = {
+      [FIND]: (request) => this.#call(record, FIND, request, () => this.table.query(request)),
+      [LIST_NEWEST]: (request) => this.#call(record, LIST_NEWEST, request, () => this.transcribe.list(request)),
+      [LIST_OLDER]: (request) => this.#call(record, LIST_OLDER, request, () => this.transcribe.list(request)),
+      [LOOK_UP]: (request) => this.#call(record, LOOK_UP, request, () => this.table.getItem(request)),
+      [WAKE]: (request) => this.#call(record, WAKE, request, () => {
+        const answer = this.tokens.sendTaskSuccess(request);
+        this.woken.push(JSON.parse(request.Output).TranscriptionJobName);
+        return answer;
+      }),
+    };
+    const scheduled = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
+    const done = (async () => {
+      try {
+        await this.machine.run(scheduled, { overrides: { taskResourceLocalHandlers: handlers } }).result;
+        record.status = 'SUCCEEDED';
+      } catch (e) {
+        record.status = 'FAILED';
+        record.error = e;
+      }
+      if (record.bug) throw record.bug;
+      return record;
+    })();
+    this.pending.add(done);
+    done.finally(() => this.pending.delete(done)).catch(() => {});
+    return done;
+  }
+
+  /**
+   * Starts a run now and one every `seconds` (virtual time) until stop() is called; stop() resolves
+   * when the runs started so far have ended.
+   */
+  every(seconds) {
+    let timer;
+    const tick = () => {
+      this.run();
+      timer = setTimeout(tick, seconds * 1000); // a timeout chain: the virtual clock fakes setTimeout only
+    };
+    tick();
+    return async () => {
+      clearTimeout(timer);
+      while (this.pending.size) await Promise.all([...this.pending]);
+    };
+  }
+
+  #call(record, state, request, handler) {
+    const call = { state, input: structuredClone(request) };
+    record.calls.push(call);
+    try {
+      return (call.output = handler());
+    } catch (e) {
+      call.error = { name: e.name, message: e.message };
+      if (!isModeled(e)) record.bug = e;
+      throw e;
+    }
+  }
+}
