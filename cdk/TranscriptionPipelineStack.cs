@@ -195,6 +195,9 @@ public sealed class TranscriptionPipelineStack : Stack
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
+            WorkflowLogs = workflow.LogGroup,
+            WorkflowLogLevel = settings.Workflow.LogLevel,
+            PiiRedaction = settings.Transcribe.PiiRedaction,
         });
 
         var operators = new OperatorAccess(this, "OperatorAccess", new OperatorAccessProps
