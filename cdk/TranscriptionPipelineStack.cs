@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.CDK.AWS.Lambda;
+using TranscribeStack.Contracts;
 using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.ExecutionEnds;
@@ -123,6 +124,8 @@ public sealed class TranscriptionPipelineStack : Stack
                 ["MAX_TRANSCRIPT_BYTES"] = settings.PostProcessor.MaxTranscriptBytes.ToString(CultureInfo.InvariantCulture),
                 ["LOW_CONFIDENCE_THRESHOLD"] = settings.PostProcessor.LowConfidenceThreshold.ToString(CultureInfo.InvariantCulture),
                 ["TOXICITY_THRESHOLD"] = settings.PostProcessor.ToxicityThreshold.ToString(CultureInfo.InvariantCulture),
+                // The value of the audio-minutes metric's dimension (the dashboard reads it by environment).
+                [PipelineMetrics.EnvironmentVariable] = settings.Name,
             },
             Key = encryption.Key,
             LogRetention = settings.LogRetention,
@@ -204,6 +207,9 @@ public sealed class TranscriptionPipelineStack : Stack
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
+            WorkflowLogs = workflow.LogGroup,
+            WorkflowLogLevel = settings.Workflow.LogLevel,
+            PiiRedaction = settings.Transcribe.PiiRedaction,
         });
 
         var operators = new OperatorAccess(this, "OperatorAccess", new OperatorAccessProps

@@ -1,6 +1,7 @@
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
@@ -31,6 +32,15 @@ public sealed class PipelineMonitoringProps
 
     public required AlarmSettings Alarms { get; init; }
 
+    /// <summary>The workflow's execution log group: the dashboard counts SKIPPED uploads from its state events.</summary>
+    public required ILogGroup WorkflowLogs { get; init; }
+
+    /// <summary>The workflow's log level: state events (and so the SKIPPED count) are logged only at ALL.</summary>
+    public required LogLevel WorkflowLogLevel { get; init; }
+
+    /// <summary>Whether jobs run PII redaction, which Transcribe prices on top of the transcription.</summary>
+    public required bool PiiRedaction { get; init; }
+
     /// <summary>ARN pattern of this stack's alarms (generated names start with the stack name).</summary>
     public required string AlarmArnPattern { get; init; }
 }
@@ -38,7 +48,7 @@ public sealed class PipelineMonitoringProps
 /// <summary>
 /// What an operator watches: alarms on failed, timed-out and throttled executions, on anything in
 /// either dead-letter queue and its age, and on post-processor errors and throttles, all sent to one
-/// KMS-encrypted, TLS-only topic; and a dashboard of the pipeline's flow.
+/// KMS-encrypted, TLS-only topic; and the operators' dashboard (<see cref="OperatorsDashboard"/>).
 /// </summary>
 public sealed class PipelineMonitoring : Construct
 {
@@ -113,62 +123,12 @@ public sealed class PipelineMonitoring : Construct
         Alarms = alarms;
 
         var dashboard = Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
-        dashboard.AddWidgets(
-            new GraphWidget(new GraphWidgetProps
-            {
-                Title = "Executions",
-                Left = [props.StateMachine.MetricStarted(sum), props.StateMachine.MetricSucceeded(sum), props.StateMachine.MetricFailed(sum), props.StateMachine.MetricTimedOut(sum)],
-                Width = 12,
-            }),
-            new GraphWidget(new GraphWidgetProps
-            {
-                Title = "Execution duration (p50, p99)",
-                Left =
-                [
-                    props.StateMachine.MetricTime(new MetricOptions { Period = period, Statistic = "p50" }),
-                    props.StateMachine.MetricTime(new MetricOptions { Period = period, Statistic = "p99" }),
-                ],
-                Width = 12,
-            }));
-        dashboard.AddWidgets(
-            new GraphWidget(new GraphWidgetProps
-            {
-                // Step Functions publishes no "running" gauge: started minus finished per period shows
-                // whether jobs pile up (positive) or drain (negative).
-                Title = "Jobs waiting: started minus finished",
-                Left =
-                [
-                    new MathExpression(new MathExpressionProps
-                    {
-                        Label = "started - finished",
-                        Expression = "started - (succeeded + failed + timedOut + aborted)",
-                        UsingMetrics = new Dictionary<string, IMetric>
-                        {
-                            ["started"] = props.StateMachine.MetricStarted(sum),
-                            ["succeeded"] = props.StateMachine.MetricSucceeded(sum),
-                            ["failed"] = props.StateMachine.MetricFailed(sum),
-                            ["timedOut"] = props.StateMachine.MetricTimedOut(sum),
-                            ["aborted"] = props.StateMachine.MetricAborted(sum),
-                        },
-                        Period = period,
-                    }),
-                ],
-                Width = 8,
-            }),
-            new GraphWidget(new GraphWidgetProps
-            {
-                Title = "Post-processor duration and errors",
-                Left = [props.PostProcessor.MetricDuration(new MetricOptions { Period = period, Statistic = "p99" })],
-                Right = [props.PostProcessor.MetricErrors(sum), props.PostProcessor.MetricThrottles(sum)],
-                Width = 8,
-            }),
-            new GraphWidget(new GraphWidgetProps
-            {
-                Title = "Dead-letter queues (messages)",
-                Left = [props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max)],
-                Width = 8,
-            }),
-            new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Alarms = alarms.ToArray(), Width = 24 }));
+        foreach (var row in OperatorsDashboard.Rows(new DashboardSources(
+            props.EnvironmentName, props.StateMachine, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor,
+            props.FailureQueue, props.EventDeadLetterQueue, props.PiiRedaction, period, alarms)))
+        {
+            dashboard.AddWidgets(row);
+        }
     }
 
     public ITopic Topic { get; }

@@ -46,8 +46,8 @@ public sealed class OperatorAccessProps
 /// <summary>
 /// What an operator of the pipeline may do, as one customer-managed policy: read the workflow's executions,
 /// their history and the state machines' logs, the dashboard and the alarms; stop, redrive and start
-/// executions of the workflow (re-runs); read the job metadata table (items and the status index); receive
-/// and delete dead letters. Nothing else: no object deletes, no key administration, no IAM, no writes to the
+/// executions of the workflow (re-runs); read the job metadata table (items, the status index, its description);
+/// receive and delete dead letters; list what the consoles list (state machines, dashboards, tables, queues, log groups). Nothing else: no object deletes, no key administration, no IAM, no writes to the
 /// table, and the media and transcripts only when the settings say so. With <c>operators.assumedBy</c> a
 /// role with only this policy is created for that principal; otherwise attach the policy to your own.
 /// </summary>
@@ -145,16 +145,34 @@ public sealed class OperatorAccess : Construct
                 Resources = ["*"],
             }));
 
-        // The job metadata: items and "jobs by status", no write, no scan.
+        // The job metadata: items and "jobs by status", no write, no scan; and the table's description, which the
+        // DynamoDB console's table page (and describe-table) reads: its settings and key schema, not its items.
         props.Metadata.GrantReadItems(policy);
+        policy.AddStatements(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "DescribeTheJobTable",
+            Actions = ["dynamodb:DescribeTable"],
+            Resources = [props.Metadata.Table.TableArn],
+        }));
 
-        // Dead letters: receive and delete, with the key through SQS for each queue only. Queue.GrantConsumeMessages
-        // would add ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes and kms:Decrypt without kms:ViaService.
+        // Dead letters: receive and delete, with the key through SQS for each queue only; the queue's URL (the CLI's
+        // get-queue-url) and attributes (the console's queue page: messages available, oldest age). Queue.GrantConsumeMessages
+        // would add ChangeMessageVisibility and kms:Decrypt without kms:ViaService.
         foreach (var queue in props.DeadLetterQueues)
         {
-            queue.Grant(policy, "sqs:ReceiveMessage", "sqs:DeleteMessage");
+            queue.Grant(policy, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
             props.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
         }
+
+        // The consoles' lists an operator starts from: state machines, dashboards, tables, queues, log groups. None has
+        // a resource type in the Service Authorization Reference, so each is granted on "*" (see UnscopedActions); they
+        // return names and summaries, never executions' data, items, messages or log events, which stay scoped above.
+        policy.AddStatements(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ListWhatTheConsolesList",
+            Actions = ["states:ListStateMachines", "cloudwatch:ListDashboards", "dynamodb:ListTables", "sqs:ListQueues", "logs:DescribeLogGroups"],
+            Resources = ["*"],
+        }));
 
         var prefixes = new List<string>();
         if (props.Settings.CanReadMedia)
@@ -174,7 +192,8 @@ public sealed class OperatorAccess : Construct
             new NagAcknowledgement(
                 "AwsSolutions-IAM5",
                 "Wildcards only where the resource is a family of this stack's: the workflow's executions (execution:<workflow>:*), its log groups' streams, "
-                + "this stack's alarms (alarm:<stack>-*), CloudWatch metrics (GetMetricData has no resource type, see UnscopedActions)"
+                + "this stack's alarms (alarm:<stack>-*), CloudWatch metrics (GetMetricData has no resource type, see UnscopedActions), "
+                + "the consoles' lists (ListStateMachines, ListDashboards, ListTables, ListQueues, DescribeLogGroups: no resource type)"
                 + (prefixes.Count > 0 ? $", and the objects under {string.Join(" and ", prefixes)} the settings let operators read." : ".")));
 
         if (props.Settings.AssumedBy is { } principal)

@@ -31,7 +31,11 @@ public static class UnscopedActions
         ["logs:ListLogDeliveries"] = "Step Functions vended logging: log-delivery actions have no resource type",
         ["logs:PutResourcePolicy"] = "Step Functions vended logging writes the log group's resource policy; the action has no resource type",
         ["logs:DescribeResourcePolicies"] = "Step Functions vended logging reads resource policies; the action has no resource type",
-        ["logs:DescribeLogGroups"] = "Step Functions vended logging lists log groups; the action has no resource type",
+        ["logs:DescribeLogGroups"] = "Step Functions vended logging lists log groups, and the operators' CloudWatch Logs console lists them; the action has no resource type",
+        ["states:ListStateMachines"] = "the operators' Step Functions console lists state machines; the action has no resource type (names, not executions)",
+        ["cloudwatch:ListDashboards"] = "the operators' CloudWatch console lists dashboards; the action has no resource type (names, not bodies)",
+        ["dynamodb:ListTables"] = "the operators' DynamoDB console lists tables; the action has no resource type (names, not items)",
+        ["sqs:ListQueues"] = "the operators' SQS console lists queues; the action has no resource type (URLs, not messages)",
     };
 
     /// <summary>Actions above that must always carry a condition because condition keys exist for them.</summary>

@@ -42,10 +42,14 @@ public interface IJobMetadataStore
 
 /// <summary>
 /// Reads the transcript of a finished job and records its metadata. The whole transcript is read
-/// and validated before anything is written, so bad input never leaves a partial item.
+/// and validated before anything is written, so bad input never leaves a partial item. A job recorded
+/// here for the first time is reported to <paramref name="metrics"/> (its audio minutes); one found
+/// already recorded is not, so duplicates and retries do not count a job twice.
 /// </summary>
-public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataStore store, TranscriptAnalyzer analyzer, long maxBytes, TimeProvider clock)
+public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataStore store, TranscriptAnalyzer analyzer, long maxBytes, TimeProvider clock, IJobMetrics? metrics = null)
 {
+    private readonly IJobMetrics metrics = metrics ?? NoJobMetrics.Instance;
+
     public async Task<PostProcessResult> ProcessAsync(PostProcessRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -74,9 +78,13 @@ public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataSto
             metadata = await analyzer.AnalyzeAsync(content, cancellationToken).ConfigureAwait(false);
         }
 
-        var recorded = await store.RecordCompletedAsync(
-            new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata, JobFacts.From(request.TranscriptionJob, metadata)),
-            cancellationToken).ConfigureAwait(false);
+        var job = new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata, JobFacts.From(request.TranscriptionJob, metadata));
+        var recorded = await store.RecordCompletedAsync(job, cancellationToken).ConfigureAwait(false);
+        if (recorded)
+        {
+            metrics.Recorded(job);
+        }
+
         return new PostProcessResult(jobName, "COMPLETED", recorded ? "Recorded" : "AlreadyRecorded", metadata.WordCount, metadata.DurationSeconds);
     }
 

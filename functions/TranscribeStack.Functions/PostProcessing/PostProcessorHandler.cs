@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Functions.PostProcessing;
 
@@ -11,7 +12,10 @@ public sealed class PostProcessorHandler
 {
     private readonly PostProcessor processor;
 
-    /// <summary>Used by the Lambda runtime: clients are built once per container; settings from the environment.</summary>
+    /// <summary>
+    /// Used by the Lambda runtime: clients are built once per container; settings from the environment. Each
+    /// recorded job's audio minutes go to stdout as an embedded metric format line (see <see cref="PipelineMetrics"/>).
+    /// </summary>
     public PostProcessorHandler()
         : this(
             new AmazonS3Client(),
@@ -19,17 +23,19 @@ public sealed class PostProcessorHandler
             Settings.Required("TABLE_NAME"),
             Settings.Parse<long>("MAX_TRANSCRIPT_BYTES"),
             Settings.Parse<double>("LOW_CONFIDENCE_THRESHOLD"),
-            Settings.Parse<double>("TOXICITY_THRESHOLD"))
+            Settings.Parse<double>("TOXICITY_THRESHOLD"),
+            metrics: new EmbeddedMetricsWriter(Console.Out, Settings.Required(PipelineMetrics.EnvironmentVariable)))
     {
     }
 
-    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, double toxicityThreshold = 0.5, TimeProvider? clock = null)
+    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, double toxicityThreshold = 0.5, TimeProvider? clock = null, IJobMetrics? metrics = null)
         : this(new PostProcessor(
             new S3TranscriptSource(s3),
             new DynamoJobMetadataStore(dynamo, tableName),
             new TranscriptAnalyzer(lowConfidenceThreshold, maxTranscriptBytes, toxicityThreshold),
             maxTranscriptBytes,
-            clock ?? TimeProvider.System))
+            clock ?? TimeProvider.System,
+            metrics))
     {
     }
 

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using TranscribeStack.Cdk.Monitoring;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Tests.Monitoring;
 
@@ -80,19 +83,130 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         stacks[environment].Template.ResourceCountIs("AWS::SNS::Subscription", 0);
     }
 
-    [Fact]
-    public void Dashboard_ShowsExecutionsDurationWaitingLambdaAndQueues()
+    /// <summary>The dashboard's widgets, its body rendered (references as ref:/arn:) and parsed.</summary>
+    private static JsonArray Widgets(SynthesizedStack stack)
     {
-        var stack = stacks["dev"];
         var dashboard = Assert.Single(stack.ResourcesOfType("AWS::CloudWatch::Dashboard").Keys);
-        var body = Rendered.Text(stack.Properties(dashboard)["DashboardBody"]);
+        return JsonNode.Parse(Rendered.Text(stack.Properties(dashboard)["DashboardBody"]))!["widgets"]!.AsArray();
+    }
+
+    private static JsonObject Widget(SynthesizedStack stack, string titleStart) =>
+        Assert.Single(Widgets(stack), w => w!["properties"]?["title"]?.GetValue<string>().StartsWith(titleStart, StringComparison.Ordinal) == true)!.AsObject();
+
+    /// <summary>A graph's metric rows (each a JSON array: namespace, name, dimensions..., then an options object).</summary>
+    private static List<JsonArray> MetricRows(JsonObject widget) => widget["properties"]!["metrics"]!.AsArray().Select(m => m!.AsArray()).ToList();
+
+    private static string? Expression(JsonArray row) => row[^1] is JsonObject options ? options["expression"]?.GetValue<string>() : null;
+
+    [Fact]
+    public void Dashboard_KeepsExecutionsDurationLambdaQueuesAndAlarms()
+    {
+        var body = string.Join("\n", Widgets(stacks["dev"]).Select(w => w!.ToJsonString()));
 
         Assert.Contains("ExecutionsStarted", body, StringComparison.Ordinal);
         Assert.Contains("ExecutionsSucceeded", body, StringComparison.Ordinal);
-        Assert.Contains("ExecutionsFailed", body, StringComparison.Ordinal);
         Assert.Contains("ExecutionTime", body, StringComparison.Ordinal);
-        Assert.Contains("started - (succeeded + failed + timedOut + aborted)", body, StringComparison.Ordinal);
         Assert.Contains("\"Duration\"", body, StringComparison.Ordinal);
         Assert.Contains("ApproximateNumberOfMessagesVisible", body, StringComparison.Ordinal);
+        Assert.Equal(ExpectedAlarms.Length, Widget(stacks["dev"], "Alarms")["properties"]!["alarms"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Dashboard_Backlog_IsTheRunningSumOfStartedMinusEveryEnd()
+    {
+        var rows = MetricRows(Widget(stacks["dev"], "Executions running"));
+
+        Assert.Contains(rows, r => Expression(r) == "RUNNING_SUM(FILL(started, 0) - (FILL(succeeded, 0) + FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)))");
+        // The expression's inputs: the workflow's five execution counts, hidden behind the one line.
+        Assert.Equal(
+            ["ExecutionsAborted", "ExecutionsFailed", "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsTimedOut"],
+            rows.Where(r => Expression(r) is null).Select(r => r[1]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(rows.Where(r => Expression(r) is null), r => Assert.Equal("AWS/States", r[0]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Dashboard_OldestRunning_IsLabelledAsTheNearestMetric_TheLongestEndedExecution()
+    {
+        var row = Assert.Single(MetricRows(Widget(stacks["dev"], "Oldest running execution: no metric; nearest")));
+
+        Assert.Equal("ExecutionTime", row[1]!.GetValue<string>());
+        Assert.Equal("Maximum", row[^1]!["stat"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Dashboard_SaysWhatNoMetricGives_TranscribesQueueAndTheRunningCount()
+    {
+        var text = string.Join("\n", Widgets(stacks["dev"]).Where(w => w!["type"]!.GetValue<string>() == "text").Select(w => w!["properties"]!["markdown"]!.GetValue<string>()));
+
+        Assert.Contains("AWS/Transcribe publishes no metric of queued or running jobs", text, StringComparison.Ordinal);
+        Assert.Contains("--status-filter RUNNING", text, StringComparison.Ordinal);
+        Assert.Contains("min_by(executions, &startDate)", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Dashboard_SkippedPerHour_CountsTheWorkflowsSkippedEndInItsOwnLogGroup(string environment)
+    {
+        var widget = Widget(stacks[environment], "Uploads SKIPPED per hour");
+        var query = widget["properties"]!["query"]!.GetValue<string>();
+
+        Assert.Equal("log", widget["type"]!.GetValue<string>());
+        // A log query widget names its groups in the query: SOURCE '<group>' | ...
+        Assert.StartsWith($"SOURCE 'ref:{LogicalIds.WorkflowLogGroup}' | ", query, StringComparison.Ordinal);
+        Assert.Contains("filter type = \"SucceedStateEntered\" and details.name = \"Upload skipped\"", query, StringComparison.Ordinal);
+        Assert.Contains("by bin(1h)", query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dashboard_SkippedEndState_IsTheWorkflowsSucceedStateAfterRecordingTheSkip()
+    {
+        // The dashboard names the state; the workflow (cdk/Workflow) defines it: this fails when they drift.
+        var definition = StateMachineDefinition.Of(stacks["dev"]);
+
+        definition.HasState(OperatorsDashboard.SkippedEndState, new ObjectDict { ["Type"] = "Succeed" });
+        // Reached only from recording the SKIPPED item: entering it means the item was written.
+        Assert.Equal(
+            ["Record the skipped upload"],
+            definition.StateNames.Where(name => definition.Transitions(name).Any(t => t.EndsWith(": " + OperatorsDashboard.SkippedEndState, StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void Dashboard_FailedPerHour_CountsMessagesSentToTheFailureQueue()
+    {
+        var row = Assert.Single(MetricRows(Widget(stacks["dev"], "Uploads FAILED per hour")));
+
+        Assert.Equal(["AWS/SQS", "NumberOfMessagesSent", "QueueName", "queuename:" + LogicalIds.FailureQueue], row.Take(4).Select(n => n!.GetValue<string>()));
+        Assert.Equal(3600, row[^1]!["period"]!.GetValue<int>());
+        Assert.Equal("Sum", row[^1]!["stat"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Dashboard_AudioMinutesPerDay_ReadsThePostProcessorsMetricOfItsEnvironment(string environment)
+    {
+        var row = Assert.Single(MetricRows(Widget(stacks[environment], "Audio minutes transcribed per day")));
+
+        Assert.Equal([PipelineMetrics.Namespace, PipelineMetrics.AudioMinutes, PipelineMetrics.EnvironmentDimension, environment], row.Take(4).Select(n => n!.GetValue<string>()));
+        Assert.Equal(86400, row[^1]!["period"]!.GetValue<int>());
+        Assert.Equal("Sum", row[^1]!["stat"]!.GetValue<string>());
+        // The post-processor is told the same environment, the dimension's value in its metric lines.
+        stacks[environment].Only(LogicalIds.PostProcessorFunction).HasResourceProperties("AWS::Lambda::Function", new ObjectDict
+        {
+            ["Environment"] = new ObjectDict { ["Variables"] = new ObjectDict { [PipelineMetrics.EnvironmentVariable] = environment } },
+        });
+    }
+
+    [Theory]
+    [InlineData("dev", "minutes * 0.024")] // no PII redaction
+    [InlineData("staging", "minutes * 0.0264")] // $0.024 + $0.0024 for redaction
+    [InlineData("prod", "minutes * 0.0264")]
+    public void Dashboard_Cost_IsTheAudioMinutesTimesThePublishedPrice(string environment, string expression)
+    {
+        var widget = Widget(stacks[environment], "Transcribe cost per day (USD)");
+        var rows = MetricRows(widget);
+
+        Assert.Contains(rows, r => Expression(r) == expression);
+        Assert.Contains(rows, r => Expression(r) is null && r[1]!.GetValue<string>() == PipelineMetrics.AudioMinutes);
+        Assert.Contains($"price of {TranscribePrice.Retrieved}", widget["properties"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using TranscribeStack.Cdk.Security;
 
 namespace TranscribeStack.Cdk.Tests.Operations;
 
@@ -76,7 +77,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Policy_ReadsTheTableAndItsStatusIndex_WithTheKeyThroughDynamoDbOnly()
     {
-        var table = Assert.Single(Policy, s => s.Resources.Contains("arn:" + LogicalIds.Table));
+        var table = Assert.Single(Policy, s => s.Resources.Contains("arn:" + LogicalIds.Table) && s.Actions.Contains("dynamodb:GetItem"));
         var index = Assert.Single(Policy, s => s.Resources.Any(r => r.EndsWith("/index/byStatus", StringComparison.Ordinal)));
         var key = Assert.Single(Policy, s => s.Condition("StringEquals", "kms:ViaService") == "dynamodb.us-east-1.amazonaws.com");
 
@@ -88,12 +89,32 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void Policy_DescribesTheJobTableOnly()
+    {
+        var describe = Assert.Single(Policy, s => s.Actions.Contains("dynamodb:DescribeTable"));
+
+        Assert.Equal(["dynamodb:DescribeTable"], describe.Actions);
+        Assert.Equal(["arn:" + LogicalIds.Table], describe.Resources);
+    }
+
+    [Fact]
+    public void Policy_ListsWhatTheConsolesList_OnlyActionsWithoutAResourceType()
+    {
+        var lists = Assert.Single(Policy, s => s.Actions.Contains("states:ListStateMachines"));
+
+        Assert.Equal(["cloudwatch:ListDashboards", "dynamodb:ListTables", "logs:DescribeLogGroups", "sqs:ListQueues", "states:ListStateMachines"], lists.Actions);
+        Assert.Equal(["*"], lists.Resources);
+        // Every action on "*" in the policy is one AWS cannot scope (UnscopedActions says why).
+        Assert.All(Policy.Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions), a => Assert.True(UnscopedActions.Reasons.ContainsKey(a), a));
+    }
+
+    [Fact]
     public void Policy_ReceivesAndDeletesDeadLetters_WithTheKeyThroughSqsForEachQueue()
     {
-        var sqs = Assert.Single(Policy, s => s.Actions.Any(a => a.StartsWith("sqs:", StringComparison.Ordinal)));
+        var sqs = Assert.Single(Policy, s => s.Actions.Contains("sqs:ReceiveMessage"));
         var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com").ToList();
 
-        Assert.Equal(["sqs:DeleteMessage", "sqs:ReceiveMessage"], sqs.Actions);
+        Assert.Equal(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], sqs.Actions);
         Assert.Equal(DeadLetterQueues.Select(q => "arn:" + q).Order(StringComparer.Ordinal), sqs.Resources.Order(StringComparer.Ordinal));
         Assert.All(keys, k => Assert.Equal(["kms:Decrypt"], k.Actions));
         Assert.Equal(
@@ -110,7 +131,8 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
         // No object reads or deletes, no key use beyond Decrypt through a service, no IAM, no table writes.
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("iam:", StringComparison.Ordinal));
         Assert.Equal(["kms:Decrypt"], actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct());
-        Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "sqs:SendMessage" or "states:DeleteStateMachine");
+        Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:UpdateTable"
+            or "sqs:SendMessage" or "sqs:SetQueueAttributes" or "sqs:PurgeQueue" or "states:DeleteStateMachine" or "cloudwatch:PutDashboard" or "logs:DeleteLogGroup");
         Assert.All(stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy).Where(s => s.Actions.Contains("kms:Decrypt")), s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
     }
 

@@ -397,16 +397,27 @@ function operatorPolicy(t) {
     ...allow(['dynamodb:GetItem', 'dynamodb:Query'], t.arn.table, {}, 'reads a job\'s item'),
     ...allow('dynamodb:Query', `${t.arn.table}/index/byStatus`, {}, 'lists jobs by status, newest first'),
     ...allow('kms:Decrypt', t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB decrypts the items'),
+    ...allow('dynamodb:DescribeTable', t.arn.table, {}, 'the console\'s table page (settings, key schema)'),
+    ...deny('dynamodb:DescribeTable', `arn:aws:dynamodb:${t.region}:${t.account}:table/AnotherApplicationTable`, {}, 'describes no other table'),
+    ...deny(['dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:DeleteTable'], t.arn.table, {}, 'no change to the table'),
     ...deny('dynamodb:Query', `${t.arn.table}/index/another`, {}, 'no other index'),
     ...deny(['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable'], t.arn.table, {}, 'reads items, writes nothing'),
     // Dead letters.
     ...DEAD_LETTER_QUEUES.flatMap((queue) => [
       ...allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage'], t.arn[queue], {}, `drains the dead letters (${queue})`),
+      ...allow(['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], t.arn[queue], {}, `finds the queue and reads its depth (${queue})`),
+      ...deny('sqs:SetQueueAttributes', t.arn[queue], {}, `no change to the queue (${queue})`),
       ...allow('kms:Decrypt', t.arn.key, via(t, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': t.arn[queue] }), `SQS decrypts them (${queue})`),
       ...deny('sqs:SendMessage', t.arn[queue], {}, `sends no dead letter (${queue})`),
       ...deny(['sqs:PurgeQueue', 'sqs:DeleteQueue'], t.arn[queue], {}, `no purge or delete (${queue})`),
     ]),
-    ...deny('sqs:ReceiveMessage', `arn:aws:sqs:${t.region}:${t.account}:AnotherApplicationQueue`, {}, 'another queue'),
+    ...deny(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], `arn:aws:sqs:${t.region}:${t.account}:AnotherApplicationQueue`, {}, 'another queue'),
+    // The consoles' lists: no resource type, so requested on "*"; names and summaries only.
+    ...allow(['states:ListStateMachines', 'cloudwatch:ListDashboards', 'dynamodb:ListTables', 'sqs:ListQueues', 'logs:DescribeLogGroups'], '*', {}, 'lists what the consoles list'),
+    ...deny(['states:CreateStateMachine'], `arn:aws:states:${t.region}:${t.account}:stateMachine:Another`, {}, 'creates no state machine'),
+    ...deny('cloudwatch:PutMetricData', '*', {}, 'publishes no metric'),
+    ...deny('cloudwatch:PutMetricAlarm', ours, {}, 'creates or changes no alarm'),
+    ...deny('logs:GetLogEvents', stream('postProcessorLogs'), {}, 'listing log groups reads none of their events'),
     ...deny('sqs:ReceiveMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
     // Keys, objects and IAM.
     ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
