@@ -46,8 +46,9 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     public void Roles_AreOnePerPrincipal()
     {
         // Workflow, Transcribe data access, planner, post-processor, upload trigger, completion notifier and its
-        // trigger, execution-end recorder and its trigger (no operators' role without operators.assumedBy).
-        Dev.Template.ResourceCountIs("AWS::IAM::Role", 9);
+        // trigger, finished-job sweep and its schedule, execution-end recorder and its trigger (no operators'
+        // role without operators.assumedBy).
+        Dev.Template.ResourceCountIs("AWS::IAM::Role", 11);
     }
 
     [Fact]

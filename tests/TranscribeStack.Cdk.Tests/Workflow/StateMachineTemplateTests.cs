@@ -167,7 +167,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Polling_FollowsThePlannersPacingAndEndsWithThePlan()
     {
-        Definition.HasState("Wait before polling", new ObjectDict { ["SecondsPath"] = "$.job.polling.waitSeconds", ["Next"] = Poll });
+        // Only after a token could not be stored: the shortest interval, then a poll.
+        Definition.HasState("Wait before polling", new ObjectDict { ["Seconds"] = 60, ["Next"] = Poll });
         Definition.HasState(WaitForJob, new ObjectDict { ["TimeoutSecondsPath"] = "$.job.polling.waitSeconds" });
         Definition.HasState(Start, new ObjectDict { ["Next"] = WaitForJob });
         Definition.HasState("Join the existing job", new ObjectDict { ["Next"] = WaitForJob });
@@ -328,9 +329,22 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             ["Catch"] = new object[]
             {
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.Timeout" }, ["Next"] = Poll },
+                // A final item (a duplicate of a recorded job): nothing would wake the wait, so poll at once.
+                new ObjectDict { ["ErrorEquals"] = new[] { "DynamoDb.ConditionalCheckFailedException" }, ["Next"] = Poll },
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = "Wait before polling" },
             },
-            ["Retry"] = Match.Absent(),
+            // DynamoDB's throttling: the token is stored again, a few times.
+            ["Retry"] = new object[] { Match.ObjectLike(new ObjectDict { ["ErrorEquals"] = Match.ArrayWith(["DynamoDb.ThrottlingException"]), ["MaxAttempts"] = 3 }) },
+        });
+        // The sweep lists Transcribe's jobs back to the oldest wait: a waiting item keeps the start of the
+        // first execution that waited for its job, before that job was created.
+        Definition.HasState(WaitForJob, new ObjectDict
+        {
+            ["Parameters"] = Match.ObjectLike(new ObjectDict
+            {
+                ["UpdateExpression"] = Match.StringLikeRegexp(@"#updatedAt = if_not_exists\(#updatedAt, :started\)"),
+                ["ExpressionAttributeValues"] = Match.ObjectLike(new ObjectDict { [":started"] = new ObjectDict { ["S.$"] = "$$.Execution.StartTime" } }),
+            }),
         });
     }
 

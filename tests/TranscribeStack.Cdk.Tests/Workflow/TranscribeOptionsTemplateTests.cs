@@ -71,7 +71,7 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
             {
                 Assert.DoesNotContain(statement.Resources, r => r.Contains(":vocabulary", StringComparison.Ordinal) || r.Contains(":language-model", StringComparison.Ordinal));
                 Assert.All(statement.Actions.Where(a => a.StartsWith("transcribe:", StringComparison.Ordinal)), a =>
-                    Assert.Contains(a, new[] { "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource" }));
+                    Assert.Contains(a, new[] { "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource", "transcribe:ListTranscriptionJobs" }));
                 Assert.NotNull(owner);
             }
         }

@@ -207,7 +207,8 @@ public sealed class JobPlannerTests
         Assert.Equal(80, json.RootElement.GetProperty("expectedAudioSeconds").GetInt32());
         Assert.Equal(40, json.RootElement.GetProperty("expectedJobSeconds").GetInt32());
         var polling = json.RootElement.GetProperty("polling");
-        Assert.Equal(44, polling.GetProperty("waitSeconds").GetInt32());
+        // A 40 s job: the backstop's first poll comes after the longest interval (3 h).
+        Assert.Equal(10_800, polling.GetProperty("waitSeconds").GetInt32());
         Assert.Equal(0, polling.GetProperty("laterPollsMade").GetInt32());
         Assert.Equal(polling.GetProperty("laterWaitSeconds").GetArrayLength(), polling.GetProperty("laterPolls").GetInt32());
         Assert.Equal(36_000, polling.GetProperty("givesUpAfterSeconds").GetInt64());

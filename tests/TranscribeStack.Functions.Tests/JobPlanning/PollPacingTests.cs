@@ -55,7 +55,8 @@ public sealed class PollPacingTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => new PollPacing(1, 1, 5_000, 1).Plan(1));
 
-        Assert.Contains("5000 polls, more than 1000", error.Message, StringComparison.Ordinal);
+        // The first wait is 3 s (three times the 1-second job), then 4,997 waits of 1 s.
+        Assert.Contains("4998 polls, more than 1000", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
