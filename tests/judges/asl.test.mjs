@@ -44,7 +44,7 @@ function assertFinding(findings, state, pattern) {
 test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
     const all = machinesOf(environment);
-    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'WorkflowStateMachine'], environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'FinishedJobSweepStateMachine', 'WorkflowStateMachine'], environment);
     for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
 });
@@ -133,7 +133,8 @@ test('an integration pattern Step Functions does not support fails', () => {
 
 test('an invalid ASL construct fails through asl-validator', () => {
   const wait = 'Wait before polling';
-  assertFinding(findingsAfter((s) => { delete s[wait].SecondsPath; }), '(definition)', /asl-validator WAIT_DURATION/);
+  // A Wait state without its duration (Seconds, or SecondsPath).
+  assertFinding(findingsAfter((s) => { delete s[wait].Seconds; delete s[wait].SecondsPath; }), '(definition)', /asl-validator WAIT_DURATION/);
   assertFinding(findingsAfter((s) => { s['Join the existing job'].Next = 'Nowhere'; }), '(definition)', /asl-validator MISSING_TRANSITION_TARGET: .*Nowhere/);
   assertFinding(findingsAfter((s, d) => { d.StartAt = 42; }), '(definition)', /asl-validator/);
 });

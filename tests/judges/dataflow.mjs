@@ -24,16 +24,47 @@ export function stateMachines(template) {
   });
 }
 
+/**
+ * A path's value: $.a.b, with [n] (one item) and [*] (every item or member) segments. A path with [*] gives the
+ * list of what it finds (Jayway JsonPath, which Step Functions uses), a path without one the value or undefined.
+ */
 export function readPath(data, path, context) {
-  const m = path.match(/^(\$\$?)((?:\.[^.[\]\s]+)*)$/) ?? fail(`path ${path}: only $.a.b paths are modelled`);
-  return m[2].split('.').slice(1).reduce((v, k) => (isObject(v) ? v[k] : undefined), m[1] === '$$' ? context : data);
+  const m = path.match(/^(\$\$?)((?:\.[^.[\]\s]+|\[(?:\d+|\*)\])*)$/) ?? fail(`path ${path}: only $.a.b paths, with [n] and [*], are modelled`);
+  const segments = [...m[2].matchAll(/\.([^.[\]\s]+)|\[(\d+|\*)\]/g)].map(([, key, index]) => ({ key, index }));
+  const every = segments.some((s) => s.index === '*');
+  const found = segments.reduce((values, { key, index }) => values.flatMap((v) => {
+    if (key !== undefined) return isObject(v) && key in v ? [v[key]] : [];
+    if (index === '*') return Array.isArray(v) ? v : isObject(v) ? Object.values(v) : [];
+    return Array.isArray(v) && Number(index) < v.length ? [v[Number(index)]] : [];
+  }), [m[1] === '$$' ? context : data]);
+  return every ? found : found[0];
+}
+
+/** An intrinsic's arguments: split at the commas outside quotes and parentheses (calls nest). */
+function splitArguments(text) {
+  const [args, state] = [[], { depth: 0, quoted: false, current: '' }];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (state.quoted) {
+      if (c === '\\') state.current += c + text[++i];
+      else { if (c === "'") state.quoted = false; state.current += c; }
+    } else if (c === ',' && state.depth === 0) { args.push(state.current.trim()); state.current = ''; }
+    else {
+      if (c === "'") state.quoted = true;
+      else if (c === '(') state.depth++;
+      else if (c === ')') state.depth--;
+      state.current += c;
+    }
+  }
+  if (state.quoted || state.depth !== 0) fail(`intrinsic arguments ${text}: unbalanced`);
+  return state.current.trim() ? [...args, state.current.trim()] : args;
 }
 
 function evaluate(expression, data, context, call) {
   const m = expression.match(/^(States\.\w+)\(([\s\S]*)\)$/);
   if (!m) return readPath(data, expression, context);
-  // Arguments: quoted strings, numbers, paths and calls, split at the commas outside quotes and brackets.
-  const args = (m[2].match(/'(?:\\.|[^'\\])*'|[^,'()\s][^,'()]*(?:\((?:'(?:\\.|[^'\\])*'|[^()'])*\))?/g) ?? []).map((a) => a.trim())
+  // Arguments: quoted strings, numbers, paths and calls.
+  const args = splitArguments(m[2])
     .map((a) => (a.startsWith("'") ? a.slice(1, -1).replace(/\\(.)/g, '$1') : /^-?\d/.test(a) ? Number(a) : evaluate(a, data, context, call)));
   return call(m[1], args);
 }

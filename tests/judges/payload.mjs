@@ -1,8 +1,9 @@
 // Check 2 of the limits judge (limits.mjs): the largest state payload the pipeline can produce, against Step
 // Functions' 256 KiB. Every path of a state machine's data flow is run on the widest inputs: each field at its
 // widest, each Choice taking every branch its rules' values could take (values are widened; a field's presence
-// and type are exact), each Task's result at its widest. What a value's widest is, and why, is said where it is
-// set; a value without a bound is a finding (the caller reports the thrown error), never a pass.
+// and type are exact), each Task's result at its widest, each inline Map's item processor run on every distinct
+// iteration input. What a value's widest is, and why, is said where it is set; a value without a bound is a finding
+// (the caller reports the thrown error), never a pass.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { resolver } from '../../testkit/templates.mjs';
@@ -131,15 +132,24 @@ const STRING_BOUNDS = {
   'Transcript.RedactedTranscriptFileUri': 2000, 'SubtitlesOutput.SubtitleFileUris': 2000, 'Settings.VocabularyName': 200, 'Settings.VocabularyFilterName': 200,
   'ModelSettings.LanguageModelName': 200, 'JobExecutionSettings.DataAccessRoleArn': 2048, 'Tag.Key': 128, 'Tag.Value': 256,
   'TranscriptionJob.FailureReason': 2048, // unbounded in the model; the documented reasons are sentences under 100 characters
+  // ListTranscriptionJobs' page (API_ListTranscriptionJobs.html, API_TranscriptionJobSummary.html): a summary's name and
+  // failure reason as the job's; "NextToken ... Maximum length of 8192".
+  'TranscriptionJobSummary.TranscriptionJobName': 200, 'TranscriptionJobSummary.FailureReason': 2048, 'ListTranscriptionJobsResponse.NextToken': 8192,
 };
-const COUNT_BOUNDS = { 'TranscriptionJob.LanguageCodes': 'LanguageCode', 'SubtitlesOutput.SubtitleFileUris': 'SubtitleFormat' }; // an item a value
+// An item a value of the enum named, or a fixed number: a job's ToxicityDetection holds one ToxicityDetectionSettings
+// (StartTranscriptionJob's ToxicityDetection and ToxicityDetectionSettings.ToxicityCategories: "Fixed number of 1 item").
+const COUNT_BOUNDS = {
+  'TranscriptionJob.LanguageCodes': 'LanguageCode', 'SubtitlesOutput.SubtitleFileUris': 'SubtitleFormat',
+  'TranscriptionJobSummary.LanguageCodes': 'LanguageCode', 'TranscriptionJobSummary.ToxicityDetection': 1,
+};
 
 function modelMax(ns, struct, member, model, asItem = false) {
   const where = `${struct}.${member}`;
   const use = model.enumOf(struct, member);
   if (ns.isStructSchema()) return Object.fromEntries([...ns.structIterator()].map(([n, m]) => [n, modelMax(m, ns.getSchema()[2], n, model)]));
   if (!asItem && (ns.isListSchema() || ns.isMapSchema())) {
-    const values = Object.values(model.sdk[COUNT_BOUNDS[where] ?? use?.name ?? fail(`no bound for the number of items of ${where}`)]);
+    const bound = COUNT_BOUNDS[where] ?? use?.name ?? fail(`no bound for the number of items of ${where}`);
+    const values = typeof bound === 'number' ? Array.from({ length: bound }, (_, i) => `${i}`) : Object.values(model.sdk[bound]);
     const item = modelMax(ns.getValueSchema(), struct, member, model, true);
     return ns.isMapSchema() ? Object.fromEntries(values.map((k) => [k, item])) : values.map(() => item);
   }
@@ -164,6 +174,8 @@ function widestCall(name, args) {
   if (name === 'States.Format') { let i = 0; return args[0].replace(/\{\}/g, () => (typeof args[++i] === 'string' ? args[i] : JSON.stringify(args[i]))); }
   if (name === 'States.ArrayGetItem') return widest(args[0]); // whichever item it is, the widest bounds it
   if (name === 'States.JsonToString') return JSON.stringify(args[0]);
+  if (name === 'States.ArrayContains') return false; // a boolean: false is the longer
+  if (name === 'States.ArrayLength') return WIDEST_INT;
   if (name === 'States.StringToJson') return JSON.parse(args[0]);
   return name === 'States.MathAdd' ? WIDEST_INT : fail(`${name}: no size rule`);
 }
@@ -178,14 +190,60 @@ export const plannerState = (template, definition) => Object.values(definition.S
 // pipeline writes it as, at its longest: a job name as Transcribe allows it (JobPlanner.MaxJobNameLength), a task
 // token as SendTaskSuccess takes it ("taskToken ... Maximum length of 2048", Step Functions API reference), a
 // status word (64 characters assumed, as the post-processor's words), the ARN of the execution that wrote the item
-// (an execution name is at most 80 characters). Another attribute is a finding until added.
-const ITEM_ATTRIBUTES = { jobName: 200, taskToken: 2048, status: 64, executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80)}`.length };
+// (an execution name is at most 80 characters), the start of the first execution that waited for the job (updatedAt
+// of a waiting item: $$.Execution.StartTime, a timestamp at its widest as the context object's below). Another
+// attribute is a finding until added.
+const ITEM_ATTRIBUTES = { jobName: 200, taskToken: 2048, status: 64, executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80)}`.length, updatedAt: TIMESTAMP.length };
 
-function projectedItem(request) {
-  if (typeof request.ProjectionExpression !== 'string') fail('GetItem without a ProjectionExpression returns the whole item: no bound');
-  if ((request.ReturnConsumedCapacity ?? 'NONE') !== 'NONE') fail('GetItem with ReturnConsumedCapacity: no bound for the capacity');
+/** Attributes as DynamoDB returns them, the named ones (a ProjectionExpression's or a key's) at their longest. */
+function attributes(names, operation) {
+  return Object.fromEntries(names.map((n) => [n, { S: x(ITEM_ATTRIBUTES[n] ?? fail(`${operation} projects ${n}: no length bound for it`)) }]));
+}
+
+function projected(request, operation) {
+  if (typeof request.ProjectionExpression !== 'string') fail(`${operation} without a ProjectionExpression returns the whole item: no bound`);
+  if ((request.ReturnConsumedCapacity ?? 'NONE') !== 'NONE') fail(`${operation} with ReturnConsumedCapacity: no bound for the capacity`);
   const names = request.ProjectionExpression.split(',').map((n) => n.trim()).map((n) => (n.startsWith('#') ? request.ExpressionAttributeNames?.[n] : n));
-  return { Item: Object.fromEntries(names.map((n) => [n, { S: x(ITEM_ATTRIBUTES[n] ?? fail(`GetItem projects ${n}: no length bound for it`)) }])) };
+  return attributes(names, operation);
+}
+
+const projectedItem = (request) => ({ Item: projected(request, 'GetItem') });
+
+/**
+ * What a Query returns (API_Query.html): at most Limit items, each the ProjectionExpression's attributes; Count and
+ * ScannedCount, at most Limit; LastEvaluatedKey when more items match, the table's key and, through an index, the
+ * index's key (the key schemas of the template's table). No Limit: up to 1 MB of items, a finding.
+ */
+function queryPage(template, request) {
+  if (!Number.isInteger(request.Limit)) fail('Query without a Limit returns up to 1 MB of items: no bound');
+  if (![undefined, 'SPECIFIC_ATTRIBUTES'].includes(request.Select)) fail(`Query with Select ${request.Select}: not modelled`);
+  const item = projected(request, 'Query');
+  const refs = resolver(template);
+  const [table] = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::DynamoDB::Table' && refs.ref(id) === request.TableName).map(([, r]) => r.Properties);
+  if (!table) fail(`Query of ${request.TableName}: no table of the template has that name`);
+  const index = request.IndexName === undefined ? { KeySchema: [] }
+    : [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])].find((i) => i.IndexName === request.IndexName) ?? fail(`Query of index ${request.IndexName}: the table has none`);
+  const keys = [...new Set([...table.KeySchema, ...index.KeySchema].map((k) => k.AttributeName))];
+  for (const key of keys) {
+    const type = table.AttributeDefinitions.find((d) => d.AttributeName === key)?.AttributeType;
+    if (type !== 'S') fail(`Query's LastEvaluatedKey holds ${key} of type ${type}: only strings are modelled`);
+  }
+  return { Count: request.Limit, ScannedCount: request.Limit, Items: Array(request.Limit).fill(item), LastEvaluatedKey: attributes(keys, 'Query') };
+}
+
+// A List operation's page: its list at the request's page size (or the operation's largest), every item and every
+// other member at its widest (modelMax). ListTranscriptionJobs: "MaxResults ... Valid Range: Minimum value of 1.
+// Maximum value of 100" (API_ListTranscriptionJobs.html).
+const PAGES = { 'transcribe:listTranscriptionJobs': { list: 'TranscriptionJobSummaries', size: 'MaxResults', largest: 100 } };
+
+function listPage(model, action, request) {
+  const { list, size, largest } = PAGES[`${model.service}:${action}`];
+  const items = request[size] ?? largest;
+  if (!Number.isInteger(items) || items > largest) fail(`${action} with ${size} ${items}: at most ${largest}`);
+  const output = model.operation(action).output;
+  const struct = output.getSchema()[2];
+  return Object.fromEntries([...output.structIterator()].map(([name, m]) => [name, name === list
+    ? Array(items).fill(modelMax(m.getValueSchema(), struct, name, model, true)) : modelMax(m, struct, name, model)]));
 }
 
 /** What a Task returns at its widest (our functions told apart by logical id); requests: the Tasks' widest requests. */
@@ -201,6 +259,8 @@ export function results(template, plannerAnswer) {
     // A callback's result is whatever its sender passes to SendTaskSuccess.
     if (target.pattern === '.waitForTaskToken') return fail(`no bound for the callback output ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:getItem') return projectedItem(request);
+    if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:query') return queryPage(template, request);
+    if (target.kind === 'aws-sdk' && PAGES[`${target.service}:${target.action}`]) return listPage(sdkModel(target.service), target.action, request);
     if (`${target.service}:${target.action}` !== 'transcribe:getTranscriptionJob') return fail(`no bound for what ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     const job = transcribe.operation('getTranscriptionJob').output.getMemberSchema('TranscriptionJob');
     return { TranscriptionJob: echoed(job, transcribe.operation('startTranscriptionJob').input, requests.get('transcribe:startTranscriptionJob') ?? {}, transcribe) };
@@ -223,48 +283,85 @@ function decide(rule, data, context) {
   return value === undefined ? false : test ? type[test] === rule[test] : undefined;
 }
 
-/** The widest state payload { bytes, what, value } of `definition` started with `event`; result(state, requests, request): a Task's widest result. */
-export function worstPayload(definition, result, event) {
+/**
+ * The widest state payload { bytes, what, value } of `definition` started with `event`; result(state, requests, request): a
+ * Task's widest result. Also `output`: the widest output the definition ends with (a Map's iteration gives its result so).
+ * `within`: a Map's item processor, run on `input` (an iteration's) in the execution `event` started, naming its states
+ * after the Map; `requests` the Tasks' widest requests so far.
+ */
+export function worstPayload(definition, result, event, { input: start = event, within = '', requests = new Map() } = {}) {
   // The context object (input-output-contextobject.html); a callback task's token as SendTaskSuccess takes it.
   const execution = { Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`, Name: x(80, 'n'), StartTime: TIMESTAMP, Input: event };
   const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') } });
   let worst = { bytes: 0 };
+  let output;
   const measure = (what, value) => bytes(value) > worst.bytes && (worst = { bytes: bytes(value), what, value });
-  const [requests, seen, pending] = [new Map(), new Set(), [[definition.StartAt, event]]];
+  const [seen, pending] = [new Set(), [[definition.StartAt, start]]];
   while (pending.length) {
     const [name, input] = pending.pop();
     // A loop brings a state the same data again once its fields are at their widest: there the path ends.
     const visit = `${name}\n${createHash('sha1').update(JSON.stringify(input)).digest('hex')}`;
     if (seen.has(visit)) continue;
     if (seen.add(visit).size > 10_000) fail('the data flow does not settle');
-    const [state, $$] = [definition.States[name], context(name)];
+    const [state, $$, shown] = [definition.States[name], context(name), `${within}${name}`];
     const view = (data, path) => (path === undefined ? data : path === null ? {} : read(data, path, $$));
     const effective = view(input, state.InputPath);
-    measure(`input of "${name}"`, input);
+    measure(`input of "${shown}"`, input);
+    const caught = (state.Catch ?? []).map((c) => [c.Next, place(input, c.ResultPath, ERROR), ' after a caught error']);
     let next = [];
     if (state.Type === 'Pass') next = [[state.Next, place(input, state.ResultPath, state.Parameters ? fill(state.Parameters, effective, $$) : state.Result ?? effective)]];
     else if (state.Type === 'Task') {
       const request = state.Parameters ? fill(state.Parameters, effective, $$) : effective;
       const target = `${taskTarget(state.Resource).service}:${taskTarget(state.Resource).action}`;
-      measure(`task input of "${name}"`, request);
+      measure(`task input of "${shown}"`, request);
       requests.set(target, widest([requests.get(target) ?? request, request])); // what a later call echoes
       const raw = state.ResultPath === null ? undefined : result(state, requests, request);
-      if (raw !== undefined) measure(`result of "${name}"`, raw);
-      next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)],
-        ...(state.Catch ?? []).map((c) => [c.Next, place(input, c.ResultPath, ERROR), ' after a caught error'])];
+      if (raw !== undefined) measure(`result of "${shown}"`, raw);
+      next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)], ...caught];
+    } else if (state.Type === 'Map') {
+      const raw = mapResult(state, effective, $$, (iteration) => {
+        const inner = worstPayload(state.ItemProcessor ?? state.Iterator, result, event, { input: iteration, within: `${shown} / `, requests });
+        if (inner.bytes > worst.bytes) worst = inner;
+        return inner.output;
+      });
+      if (raw !== undefined) measure(`result of "${shown}"`, raw);
+      next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)], ...caught];
     } else if (state.Type === 'Choice') {
       // Every rule the data cannot decide may match; one it decides true ends the search, the Default included.
       const open = (state.Choices ?? []).map((c) => [c, decide(c, effective, $$)]).filter(([, d]) => d !== false);
       const decided = open.findIndex(([, d]) => d === true);
       next = [...open.slice(0, decided < 0 ? open.length : decided + 1).map(([c]) => c.Next), ...(decided < 0 ? [state.Default] : [])].map((n) => [n, effective]);
-    } else if (state.Type === 'Wait') next = [[state.Next, effective]];
-    else if (state.Type !== 'Succeed' && state.Type !== 'Fail') fail(`"${name}": ${state.Type} states are not modelled`);
-    for (const [to, data, after = ''] of next.filter(([to]) => to)) {
-      const output = after ? data : view(data, state.OutputPath);
-      measure(`output of "${name}"${after}`, output);
-      pending.push([to, output]);
+    } else if (state.Type === 'Wait' || state.Type === 'Succeed') next = [[state.Next, effective]];
+    else if (state.Type !== 'Fail') fail(`"${shown}": ${state.Type} states are not modelled`);
+    for (const [to, data, after = ''] of next) {
+      const out = after ? data : view(data, state.OutputPath);
+      measure(`output of "${shown}"${after}`, out);
+      if (to) pending.push([to, out]);
+      else output = output === undefined ? out : widest([output, out]); // an end: Succeed, or End: true
     }
   }
-  return worst;
+  return { ...worst, output };
 }
 
+/**
+ * A Map state's iterations (an inline Map: ItemsPath, ItemSelector, ItemProcessor; states-language.net "Map State"):
+ * each item's input is the ItemSelector filled with the item as $$.Map.Item (or the item itself), run through the
+ * item processor by `iterate`, which gives the iteration's widest output; the result is the array of the outputs, one
+ * an item (undefined when ResultPath discards it). A distributed Map (ItemReader, ItemBatcher, ResultWriter) is a finding.
+ */
+function mapResult(state, effective, $$, iterate) {
+  const distributed = ['ItemReader', 'ItemBatcher', 'ResultWriter'].filter((field) => state[field]);
+  if (distributed.length || state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') fail(`a distributed Map (${distributed.join(', ') || 'Mode DISTRIBUTED'}) is not modelled`);
+  if (!state.ItemProcessor && !state.Iterator) fail('a Map without an ItemProcessor');
+  const items = state.ItemsPath === undefined ? effective : read(effective, state.ItemsPath, $$);
+  if (!Array.isArray(items)) fail(`a Map whose ItemsPath ${state.ItemsPath ?? '$'} finds no array`);
+  const selector = state.ItemSelector ?? state.Parameters;
+  const inputs = new Map(items.map((item, index) => {
+    const iteration = selector ? fill(selector, effective, { ...$$, Map: { Item: { Index: index, Value: item } } }) : item;
+    return [JSON.stringify(iteration), iteration]; // the same input, the same iteration
+  }));
+  const outputs = [...inputs.values()].map(iterate);
+  if (state.ResultPath === null) return undefined;
+  if (outputs.some((o) => o === undefined)) fail('a Map iteration that ends without an output (every path fails)');
+  return items.map(() => widest(outputs));
+}
