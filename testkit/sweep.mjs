@@ -14,7 +14,8 @@ const WAKE = 'Wake the waiting execution';
 export class FinishedJobSweep {
   /** definition: the template's sweepDefinition; table, transcribe, tokens: the executions' own. */
   constructor({ definition, table, transcribe, tokens }) {
-    for (const state of [FIND, LIST_NEWEST, LIST_OLDER]) if (!definition?.States?.[state]) throw new Error(`pass the sweep definition of the template (sweepDefinition): no state '${state}'`);
+    const names = stateNames(definition);
+    for (const state of [FIND, LIST_NEWEST, LIST_OLDER]) if (!names.has(state)) throw new Error(`pass the sweep definition of the template (sweepDefinition): no state '${state}'`);
     Object.assign(this, { definition, table, transcribe, tokens });
     this.machine = new StateMachine(definition);
     this.runs = [];
@@ -82,4 +83,13 @@ export class FinishedJobSweep {
       throw e;
     }
   }
+}
+
+/** The names of a definition's states, those of its Maps' item processors included. */
+function stateNames(definition, names = new Set()) {
+  for (const [name, state] of Object.entries(definition?.States ?? {})) {
+    names.add(name);
+    if (state.ItemProcessor) stateNames(state.ItemProcessor, names);
+  }
+  return names;
 }

@@ -27,19 +27,22 @@ public sealed class FinishedJobSweepProps : LoggingConstructProps
 /// Wakes the executions whose job finished but whose completion event was lost (Transcribe sends it
 /// best effort): each minute an Express workflow sweeps every <see cref="FinishedJobSweepProps.IntervalSeconds"/>
 /// seconds. A sweep reads the waiting jobs from the status index (their names and the oldest wait's
-/// start), lists this stack's Transcribe jobs newest first back to that start (ListTranscriptionJobs
-/// orders by creation time, newest first), and for every job that is COMPLETED or FAILED and still
-/// waited for runs the states the completion notifier runs (<see cref="WakeWaitingExecution"/>). Its cost
-/// does not grow with the number of jobs or their length: one query a sweep, and one list page per
-/// hundred jobs started since the oldest wait began. Made of SDK integrations, like the notifier.
+/// start), lists this stack's COMPLETED, then FAILED Transcribe jobs newest first back to that start
+/// (ListTranscriptionJobs filters by status and orders by creation time, newest first), and for every
+/// listed job still waited for runs the states the completion notifier runs (<see cref="WakeWaitingExecution"/>).
+/// Its cost does not grow with the length of the jobs: one query a sweep, and a list page per thirty
+/// jobs that finished since the oldest wait began. Made of SDK integrations, like the notifier.
 /// </summary>
 public sealed class FinishedJobSweep : Construct
 {
     /// <summary>What a sweep reads of the waiting items through the status index.</summary>
     internal static readonly IReadOnlyList<string> QueriedAttributes = [JobMetadataSchema.JobName, JobMetadataSchema.UpdatedAt, JobMetadataSchema.Status];
 
-    /// <summary>The largest page ListTranscriptionJobs returns.</summary>
-    private const int ListPageSize = 100;
+    /// <summary>
+    /// Jobs a listed page holds: at their widest (a 2,048-character failure reason each) 30 summaries fit the
+    /// state's 256 KB beside the waiting jobs' names (tests/judges/limits.mjs prints the figure).
+    /// </summary>
+    private const int ListPageSize = 30;
 
     /// <summary>
     /// The waiting jobs one sweep reads, oldest first: at the longest job names (200 characters) their
@@ -115,10 +118,6 @@ public sealed class FinishedJobSweep : Construct
     {
         var rounds = 60 / props.IntervalSeconds;
         var findWaiting = FindWaitingJobs(props.Metadata);
-        var wakeFinished = WakeFinishedJobs(props.Metadata);
-        var listNewest = ListJobs("List this stack's newest jobs", props.JobNamePrefix, nextToken: null);
-        var listOlder = ListJobs("List older jobs", props.JobNamePrefix, nextToken: "$.page.NextToken");
-
         var nextRound = new Choice(this, "Is another sweep due this minute?")
             .When(
                 Condition.NumberLessThan("$.round", rounds),
@@ -130,11 +129,57 @@ public sealed class FinishedJobSweep : Construct
                     .Next(findWaiting))
             .Otherwise(new Succeed(this, "Swept for this minute"));
 
+        // One listing per final status: Transcribe filters by status, so a listing holds only finished jobs
+        // (in a backlog, the many queued jobs created since the oldest wait are not paged through).
+        var eachStatus = new Map(this, "List the jobs of each final status", new MapProps
+        {
+            ItemsPath = "$.waiting.statuses",
+            ItemSelector = new Dictionary<string, object>
+            {
+                ["status"] = JsonPath.StringAt("$$.Map.Item.Value"),
+                ["waiting.$"] = "$.waiting",
+            },
+            MaxConcurrency = 1,
+            ResultPath = JsonPath.DISCARD,
+        });
+        eachStatus.ItemProcessor(ListBackToTheOldestWait(props));
+        eachStatus.Next(nextRound);
+
+        findWaiting.Next(new Choice(this, "Is any execution waiting for a job?")
+            .When(
+                Condition.NumberGreaterThan("$.waiting.count", 0),
+                new Pass(this, "Note the waiting jobs", new PassProps
+                {
+                    Comment = "The status index sorts by updatedAt: a waiting item's is the start of the first execution that waited for the job.",
+                    Parameters = new Dictionary<string, object>
+                    {
+                        ["names"] = JsonPath.ListAt($"$.waiting.items[*].{JobMetadataSchema.JobName}.S"),
+                        ["since"] = JsonPath.StringAt($"$.waiting.items[0].{JobMetadataSchema.UpdatedAt}.S"),
+                        ["statuses"] = WakeWaitingExecution.FinalStatuses,
+                    },
+                    ResultPath = "$.waiting",
+                }).Next(eachStatus))
+            .Otherwise(nextRound));
+
+        return Chain.Start(new Pass(this, "Start the first sweep", new PassProps
+        {
+            Parameters = new Dictionary<string, object> { ["round"] = 1 },
+        })).Next(findWaiting);
+    }
+
+    /// <summary>Lists this stack's jobs of one status, newest first, back to the oldest wait, waking the waited-for ones.</summary>
+    private Chain ListBackToTheOldestWait(FinishedJobSweepProps props)
+    {
+        var wakeFinished = WakeFinishedJobs(props.Metadata);
+        var listNewest = ListJobs("List this stack's newest jobs", props.JobNamePrefix, nextToken: null);
+        var listOlder = ListJobs("List older jobs", props.JobNamePrefix, nextToken: "$.page.NextToken");
+        var listed = new Succeed(this, "Listed back to the oldest wait");
+
         var lastPageReached = new Choice(this, "Does the page reach back to the oldest wait?", new ChoiceProps
         {
             Comment = "Jobs are listed newest first: older pages hold only jobs created before any waiting execution started.",
         })
-            .When(Condition.TimestampLessThanJsonPath("$.last.job.CreationTime", "$.waiting.since"), nextRound)
+            .When(Condition.TimestampLessThanJsonPath("$.last.job.CreationTime", "$.waiting.since"), listed)
             .Otherwise(listOlder);
 
         listNewest.Next(wakeFinished);
@@ -150,27 +195,8 @@ public sealed class FinishedJobSweep : Construct
                     },
                     ResultPath = "$.last",
                 }).Next(lastPageReached))
-            .Otherwise(nextRound));
-
-        findWaiting.Next(new Choice(this, "Is any execution waiting for a job?")
-            .When(
-                Condition.NumberGreaterThan("$.waiting.count", 0),
-                new Pass(this, "Note the waiting jobs", new PassProps
-                {
-                    Comment = "The status index sorts by updatedAt: a waiting item's is the start of the first execution that waited for the job.",
-                    Parameters = new Dictionary<string, object>
-                    {
-                        ["names"] = JsonPath.ListAt($"$.waiting.items[*].{JobMetadataSchema.JobName}.S"),
-                        ["since"] = JsonPath.StringAt($"$.waiting.items[0].{JobMetadataSchema.UpdatedAt}.S"),
-                    },
-                    ResultPath = "$.waiting",
-                }).Next(listNewest))
-            .Otherwise(nextRound));
-
-        return Chain.Start(new Pass(this, "Start the first sweep", new PassProps
-        {
-            Parameters = new Dictionary<string, object> { ["round"] = 1 },
-        })).Next(findWaiting);
+            .Otherwise(listed));
+        return Chain.Start(listNewest);
     }
 
     private CallAwsService FindWaitingJobs(JobMetadataTable metadata)
@@ -211,6 +237,7 @@ public sealed class FinishedJobSweep : Construct
         {
             // Contains, not starts with: the wake-up only takes names of waiting items, which are this stack's.
             ["JobNameContains"] = jobNamePrefix,
+            ["Status"] = JsonPath.StringAt("$.status"),
             ["MaxResults"] = ListPageSize,
         };
         if (nextToken is not null)

@@ -127,10 +127,14 @@ test('an Express workflow whose timeout passes five minutes fails', () => {
 
 test('a longer polling plan or more retries make the history check fail', () => {
   const longerPlan = templateOf('dev');
-  longerPlan.Resources[idOf(longerPlan, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables.POLL_GIVE_UP_AFTER_SECONDS = String(80 * 3600);
+  const variables = longerPlan.Resources[idOf(longerPlan, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables;
+  Object.assign(variables, { POLL_MIN_INTERVAL_SECONDS: '10', POLL_MAX_INTERVAL_SECONDS: '10', POLL_GIVE_UP_AFTER_SECONDS: String(80 * 3600) });
   assertFinding(longerPlan, /the longest execution \(every retry spent, 1,000 polls, the failure branch\) writes [\d,]+ history events/);
   const pollAttempts = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition.States['Get the transcription job status'].Retry[0].MaxAttempts;
-  assertFinding(editDefinition(templateOf('dev'), `"MaxAttempts":${pollAttempts},`, '"MaxAttempts":99,'), /writes [\d,]+ history events/);
+  // More retries of each poll, on a plan of a poll a minute (600 polls in 10 hours).
+  const retried = editDefinition(templateOf('dev'), `"MaxAttempts":${pollAttempts},`, '"MaxAttempts":99,');
+  Object.assign(retried.Resources[idOf(retried, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables, { POLL_MIN_INTERVAL_SECONDS: '60', POLL_MAX_INTERVAL_SECONDS: '60' });
+  assertFinding(retried, /writes [\d,]+ history events/);
 });
 
 test('history events are counted per state type and attempt', () => {
@@ -179,10 +183,10 @@ test('a round of the real polling loop counts the callback wait, its Catch throu
 
 test('the polling bound is the C# pacing\'s (PollPacing.MostPolls, at most MaxPolls), and the widest plan holds that many waits', () => {
   const dev = pollingBounds(pacingSettings(plannerEnvironment(templateOf('dev'))));
-  assert.deepEqual({ ...dev, mostPolls: undefined, polls: undefined }, { minIntervalSeconds: 10, maxIntervalSeconds: 300, givesUpAfterSeconds: 36_000, jobSecondsPerAudioSecond: 0.5, mostPolls: undefined, maxPolls: 1000, polls: undefined });
+  assert.deepEqual({ ...dev, mostPolls: undefined, polls: undefined }, { minIntervalSeconds: 60, maxIntervalSeconds: 10_800, givesUpAfterSeconds: 36_000, jobSecondsPerAudioSecond: 0.5, mostPolls: undefined, maxPolls: 1000, polls: undefined });
   assert.equal(dev.polls, dev.mostPolls);
-  // Jitter only shortens later waits: more polls than the unjittered shortest job's 146 (10-300 s for 36,000 s).
-  assert.ok(dev.mostPolls > 146 && dev.mostPolls < 1000, `${dev.mostPolls}`);
+  // The backstop: 3 h, then 3 h shortened by up to a tenth twice, then the rest to 10 h: four polls.
+  assert.equal(dev.mostPolls, 4);
   const plan = widestPlan(dev);
   assert.equal(plan.laterWaitSeconds.length, dev.polls - 1);
   assert.equal(plan.laterPolls, dev.polls - 1);

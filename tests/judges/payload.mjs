@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { resolver } from '../../testkit/templates.mjs';
+import { loadDefinition } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
 import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
 import { executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
@@ -236,14 +237,28 @@ function queryPage(template, request) {
 // Maximum value of 100" (API_ListTranscriptionJobs.html).
 const PAGES = { 'transcribe:listTranscriptionJobs': { list: 'TranscriptionJobSummaries', size: 'MaxResults', largest: 100 } };
 
-function listPage(model, action, request) {
+function listPage(model, action, request, template) {
   const { list, size, largest } = PAGES[`${model.service}:${action}`];
   const items = request[size] ?? largest;
   if (!Number.isInteger(items) || items > largest) fail(`${action} with ${size} ${items}: at most ${largest}`);
   const output = model.operation(action).output;
   const struct = output.getSchema()[2];
-  return Object.fromEntries([...output.structIterator()].map(([name, m]) => [name, name === list
-    ? Array(items).fill(modelMax(m.getValueSchema(), struct, name, model, true)) : modelMax(m, struct, name, model)]));
+  const item = modelMax(output.getMemberSchema(list).getValueSchema(), struct, list, model, true);
+  if (action === 'listTranscriptionJobs') item.LanguageCodes = item.LanguageCodes?.slice(0, stackLanguages(template, request));
+  return Object.fromEntries([...output.structIterator()].map(([name, m]) => [name, name === list ? Array(items).fill(item) : modelMax(m, struct, name, model)]));
+}
+
+/**
+ * The languages a listed job of this stack can report (TranscriptionJobSummary.LanguageCodes): the workflow's
+ * LanguageOptions when it identifies languages, else one. ASSUMED: the jobs listed with JobNameContains set to
+ * this stack's job-name prefix are this stack's (another application would have to name its jobs with that prefix);
+ * without it a summary could list all 117 language codes and a page of 100 would not fit a state.
+ */
+function stackLanguages(template, request) {
+  const start = Object.values(loadDefinition(template).States).find((s) => typeof s.Resource === 'string' && s.Resource.endsWith(':transcribe:startTranscriptionJob'));
+  if (!start) fail('no StartTranscriptionJob state in the workflow: no bound for the languages of its jobs');
+  if (typeof request.JobNameContains !== 'string' || !request.JobNameContains) fail('ListTranscriptionJobs without JobNameContains lists every job of the account: no bound');
+  return Math.max(1, start.Parameters?.LanguageOptions?.length ?? 0);
 }
 
 /** What a Task returns at its widest (our functions told apart by logical id); requests: the Tasks' widest requests. */
@@ -260,7 +275,7 @@ export function results(template, plannerAnswer) {
     if (target.pattern === '.waitForTaskToken') return fail(`no bound for the callback output ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:getItem') return projectedItem(request);
     if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:query') return queryPage(template, request);
-    if (target.kind === 'aws-sdk' && PAGES[`${target.service}:${target.action}`]) return listPage(sdkModel(target.service), target.action, request);
+    if (target.kind === 'aws-sdk' && PAGES[`${target.service}:${target.action}`]) return listPage(sdkModel(target.service), target.action, request, template);
     if (`${target.service}:${target.action}` !== 'transcribe:getTranscriptionJob') return fail(`no bound for what ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     const job = transcribe.operation('getTranscriptionJob').output.getMemberSchema('TranscriptionJob');
     return { TranscriptionJob: echoed(job, transcribe.operation('startTranscriptionJob').input, requests.get('transcribe:startTranscriptionJob') ?? {}, transcribe) };

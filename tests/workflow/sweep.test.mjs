@@ -23,7 +23,8 @@ async function run(keys, { jobSeconds, events, before = () => {} }) {
   const plans = await planAll(workflow, uploads);
   const clock = new VirtualTime().install();
   try {
-    const transcribe = new FakeTranscribe({ s3: new FakeS3(), durationSeconds: () => jobSeconds });
+    // Jobs started before the uploads (named '-old-') are done within a second.
+    const transcribe = new FakeTranscribe({ s3: new FakeS3(), durationSeconds: (request) => (request.TranscriptionJobName.includes('-old-') ? 1 : jobSeconds) });
     before(transcribe);
     const result = await runExecutions(workflow.definition, uploads, { workflow, clock, plans, transcribe, events, sweep: true });
     return { ...result, transcribe, plans };
@@ -58,7 +59,7 @@ test('an event and the sweep both reaching a job wake its execution once; the la
 });
 
 test('the sweep lists Transcribe\'s jobs only back to the oldest wait: older finished jobs cost no page', async () => {
-  // 250 finished jobs of this stack, created an hour before the upload (three pages of 100 if listed in full).
+  // 250 finished jobs of this stack, created an hour before the upload (nine pages of 30 if listed in full).
   const before = (transcribe) => {
     for (let i = 0; i < 250; i++) {
       transcribe.s3.put(workflow.rawBucket, `media/old-${i}.mp3`, {});
@@ -70,9 +71,11 @@ test('the sweep lists Transcribe\'s jobs only back to the oldest wait: older fin
 
   assert.equal(executions[0].status, 'SUCCEEDED');
   const lists = sweep.runs.flatMap((r) => r.calls).filter((c) => c.state.startsWith('List'));
-  assert.ok(lists.length > 0);
+  const completed = lists.filter((c) => c.input.Status === 'COMPLETED');
+  assert.ok(completed.length > 0);
   assert.ok(lists.every((c) => c.state === "List this stack's newest jobs"), 'the first page already reaches back past the oldest wait');
-  assert.ok(lists.every((c) => c.output?.NextToken !== undefined), 'there were older pages, and they were not read');
+  assert.ok(completed.every((c) => c.output?.NextToken !== undefined), 'there were older pages of finished jobs, and they were not read');
+  assert.deepEqual([...new Set(lists.map((c) => c.input.Status))].sort(), ['COMPLETED', 'FAILED'], 'one listing per final status');
   assert.equal(transcribe.counts.listCalls, lists.length);
 });
 

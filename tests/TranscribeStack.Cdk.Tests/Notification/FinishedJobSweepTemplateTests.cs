@@ -73,16 +73,19 @@ public sealed class FinishedJobSweepTemplateTests(SynthesizedStacks stacks)
             }),
         });
         Assert.Equal(["when $.waiting.count NumericGreaterThan 0: Note the waiting jobs", "otherwise: Is another sweep due this minute?"], Sweep.Transitions("Is any execution waiting for a job?"));
+        // One listing per final status, one at a time: Transcribe filters by status, so queued jobs are never paged through.
+        Sweep.HasState("Note the waiting jobs", new ObjectDict { ["Parameters"] = Match.ObjectLike(new ObjectDict { ["statuses"] = new[] { "COMPLETED", "FAILED" } }) });
+        Sweep.HasState("List the jobs of each final status", new ObjectDict { ["Type"] = "Map", ["ItemsPath"] = "$.waiting.statuses", ["MaxConcurrency"] = 1, ["Next"] = "Is another sweep due this minute?" });
         Sweep.HasState(ListNewest, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::aws-sdk:transcribe:listTranscriptionJobs",
-            ["Parameters"] = new ObjectDict { ["JobNameContains"] = "transcribestack-dev-", ["MaxResults"] = 100 },
+            ["Parameters"] = new ObjectDict { ["JobNameContains"] = "transcribestack-dev-", ["Status.$"] = "$.status", ["MaxResults"] = 30 },
             ["Next"] = WakeFinished,
         });
         Sweep.HasState(ListOlder, new ObjectDict { ["Parameters"] = Match.ObjectLike(new ObjectDict { ["NextToken.$"] = "$.page.NextToken" }), ["Next"] = WakeFinished });
         // Jobs are listed newest first: a page reaching back past the oldest wait is the last one read.
         Assert.Equal(
-            ["when $.last.job.CreationTime TimestampLessThanPath $.waiting.since: Is another sweep due this minute?", "otherwise: " + ListOlder],
+            ["when $.last.job.CreationTime TimestampLessThanPath $.waiting.since: Listed back to the oldest wait", "otherwise: " + ListOlder],
             Sweep.Transitions("Does the page reach back to the oldest wait?"));
         Sweep.HasState(WakeFinished, new ObjectDict
         {

@@ -61,8 +61,13 @@ internal sealed class StateMachineDefinition
         return transitions;
     }
 
+    /// <summary>A state of the definition, or of a Map's item processor within it (state names are unique in a state machine).</summary>
     private JsonObject State(string name) =>
-        States[name]?.AsObject() ?? throw new KeyNotFoundException($"No state named '{name}'");
+        Find(States, name) ?? throw new KeyNotFoundException($"No state named '{name}'");
+
+    private static JsonObject? Find(JsonObject states, string name) =>
+        states[name]?.AsObject()
+        ?? states.Select(s => s.Value!["ItemProcessor"]?["States"]?.AsObject()).OfType<JsonObject>().Select(inner => Find(inner, name)).FirstOrDefault(found => found is not null);
 
     /// <summary>A choice rule as one line: <c>$.a StringEquals X</c>, <c>(a and b)</c>, <c>(a or b)</c>, <c>not a</c>.</summary>
     private static string Condition(JsonObject rule)
