@@ -170,12 +170,16 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // Uploads start named executions (file name and hash) through a small Express starter.
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
+            EnvironmentName = settings.Name,
             RawBucket = media.Bucket,
             MediaPrefix = media.MediaPrefix,
             StateMachine = workflow.StateMachine,
+            JobPlanner = planner.Function,
             Key = encryption.Key,
+            LogRetention = settings.LogRetention,
             RemovalPolicy = settings.RemovalPolicy,
         });
 
