@@ -66,8 +66,14 @@ test('every check passes the real templates, and prints its figures', () => {
     for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/, /Express: no execution history/]) {
       assert.ok(figures.some((f) => what.test(f)), `${environment}: no figure ${what}`);
     }
-    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 3, `${environment}: every state machine's payload (workflow, notifier, recorder)`);
+    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 4, `${environment}: every state machine's payload (workflow, starter, notifier, recorder)`);
   }
+});
+
+test('the workflow started by the upload starter with the starter\'s own input is bounded by the upload event; another input is a finding', () => {
+  const { figures } = judged(templateOf('dev'));
+  assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
+  assertFinding(editDefinition(templateOf('dev'), '"Input.$":"$$.Execution.Input"', '"Input.$":"$.detail"', 'UploadTriggerStateMachine'), /starts WorkflowStateMachine\w+ with Input "\$\.detail": not modelled/);
 });
 
 test('the rule check passes a rule without wildcards, counting the bucket reference at 63 characters', () => {

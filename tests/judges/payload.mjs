@@ -9,7 +9,7 @@ import { resolver } from '../../testkit/templates.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
 import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
 import { executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
-import { fillTemplate, placeResult as place, readPath as read } from './dataflow.mjs';
+import { eachState, fillTemplate, placeResult as place, readPath as read, stateMachines } from './dataflow.mjs';
 import { sdkModel, taskTarget } from './sdk-models.mjs';
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -50,6 +50,9 @@ export function maximalEvent() {
   return { ...event, region: x(20, 'r'), detail: { ...event.detail, requester: x(128), 'source-ip-address': x(45), reason: 'CompleteMultipartUpload' } };
 }
 
+// A re-run marker at its widest: a positive 32-bit number or 32 of [0-9A-Za-z_-] (RerunMarker.MaxLength), the string wider.
+export const MARKER = widest([WIDEST_INT, x(32, 'm')]);
+
 // A "Transcribe Job State Change" event as Transcribe sends it (monitoring-events.html): a FAILED job's carries
 // its FailureReason (2,048 characters assumed, as GetTranscriptionJob's below); a job name is at most 200 characters.
 export function maximalJobEvent() {
@@ -63,10 +66,13 @@ export function maximalJobEvent() {
 export function maximalExecutionEndEvent() {
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`;
   const event = executionStatusChangeEvent({
-    stateMachineArn: STATE_MACHINE_ARN, executionArn, status: 'TIMED_OUT', input: { ...maximalEvent(), rerun: WIDEST_INT }, error: ERROR.Error, cause: ERROR.Cause,
+    stateMachineArn: STATE_MACHINE_ARN, executionArn, status: 'TIMED_OUT', input: { ...maximalEvent(), rerun: MARKER }, error: ERROR.Error, cause: ERROR.Cause,
   });
   return { ...event, region: x(20, 'r') };
 }
+
+// Inputs a state machine builds for another it starts, by the Task's Input path (none yet besides its own input).
+const STARTED_WITH = {};
 
 // What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
 const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent, 'aws.states': maximalExecutionEndEvent };
@@ -76,10 +82,33 @@ export function plannerInput(event) {
   return event.source === 'aws.states' ? JSON.parse(event.detail.input) : event;
 }
 
-/** The widest input of a state machine: the widest event of the one rule that targets it. */
+/**
+ * The Tasks of other state machines of the template that start `stateMachineId` (states:startExecution, any
+ * pattern), as { id (the starter), state }.
+ */
+function startingTasks(template, stateMachineId) {
+  return stateMachines(template).flatMap(({ id, definition }) => [...eachState(definition.States)]
+    .filter(([, state]) => state.Type === 'Task' && /:states:::states:startExecution/.test(state.Resource ?? '')
+      && state.Parameters?.StateMachineArn === resolver(template).ref(stateMachineId))
+    .map(([, state]) => ({ id, state })));
+}
+
+/**
+ * The widest input of a state machine: the widest event of the one rule that targets it, or, for one that a
+ * state machine starts instead (the upload starter), that state machine's widest input when it passes its own
+ * input on unchanged ($$.Execution.Input).
+ */
 export function widestInput(template, stateMachineId) {
   const targeting = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')
     .flatMap((r) => (r.Properties.Targets ?? []).filter((t) => t.Arn?.Ref === stateMachineId).map((target) => ({ rule: r, target })));
+  if (targeting.length === 0) {
+    const starting = startingTasks(template, stateMachineId);
+    if (!starting.length) fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
+    return widest(starting.map(({ id, state }) => {
+      if (state.Parameters['Input.$'] === '$$.Execution.Input') return widestInput(template, id);
+      return STARTED_WITH[state.Parameters['Input.$']]?.() ?? fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters['Input.$'] ?? state.Parameters.Input)}: not modelled`);
+    }));
+  }
   if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
   const [{ rule, target }] = targeting;
   for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${stateMachineId} sets ${field}: not modelled`);

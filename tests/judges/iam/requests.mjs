@@ -27,6 +27,8 @@ export const RESOURCES = {
   eventQueue: ['AWS::SQS::Queue', 'UploadTriggerEventDeadLetterQueue'],
   alarmTopic: ['AWS::SNS::Topic', 'MonitoringAlarmTopic'],
   uploadRule: ['AWS::Events::Rule', 'UploadTriggerRule'],
+  starter: ['AWS::StepFunctions::StateMachine', 'UploadTriggerStateMachine'],
+  starterLogs: ['AWS::Logs::LogGroup', 'UploadTriggerLogs'],
   stateMachine: ['AWS::StepFunctions::StateMachine', 'WorkflowStateMachine'],
   planner: ['AWS::Lambda::Function', 'JobPlannerFunction'],
   postProcessor: ['AWS::Lambda::Function', 'PostProcessorFunction'],
@@ -272,8 +274,35 @@ function uploadTriggerTargetRole(t) {
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge delivers uploads as this role', events),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
-    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow'),
+    ...allow('states:StartExecution', t.arn.starter, {}, 'starts the upload starter'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow itself: the starter names its executions'),
     ...deny('states:StartExecution', `arn:aws:states:${t.region}:${t.account}:stateMachine:Other`, {}, 'no other state machine'),
+  ];
+}
+
+function uploadStarterRole(t) {
+  const self = t.role('UploadTriggerRole');
+  const states = { by: 'states.amazonaws.com' };
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef`;
+  const eventQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.eventQueue };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.starter), 'Step Functions runs the starter as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for the execution\'s name'),
+    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow, named after the upload'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine (nor itself)'),
+    ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], execution, {}, 'starts executions, nothing more'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...allow('sqs:SendMessage', t.arn.eventQueue, {}, 'dead-letters an event it could not start the workflow with'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', eventQueue), 'SQS encrypts the message as the caller'),
+    ...deny('sqs:SendMessage', [t.arn.failureQueue, t.arn.completionQueue, t.arn.executionEndQueue], {}, 'no other queue'),
+    ...deny('sqs:SendMessage', t.arn.eventQueue, http, 'plain HTTP: the queue policy denies it'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through SQS'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'names the execution from the event alone'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
   ];
 }
 
@@ -466,7 +495,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'starterLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -489,6 +518,7 @@ export const PRINCIPALS = [
   { role: 'PostProcessorRole', requests: postProcessorRole },
   { role: 'JobPlannerRole', requests: jobPlannerRole },
   { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
+  { role: 'UploadTriggerRole', requests: uploadStarterRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
   { role: 'ExecutionEndRecorderRole', requests: executionEndRecorderRole },
