@@ -24,9 +24,18 @@ export function loadNotifierDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('CompletionNotifierStateMachine')));
 }
 
+/** The upload starter's (Express) definition of the template, rendered and parsed. */
+export function loadStarterDefinition(template) {
+  return renderedDefinition(template, starterId(template));
+}
+
 /** The execution-end recorder's (Express) definition of the template, rendered and parsed. */
 export function loadRecorderDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ExecutionEndRecorderStateMachine')));
+}
+
+function starterId(template) {
+  return onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('UploadTriggerStateMachine'));
 }
 
 function workflowId(template) {
@@ -50,14 +59,16 @@ export function workflowOf(definition) {
 /**
  * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
  * event pattern and raw bucket, the transcript bucket, table, failure queue, key, the environment
- * the template gives the job planner, and the two Express state machines beside it (the completion
- * notifier, the execution-end recorder) with their rules' event patterns.
+ * the template gives the job planner, and the Express state machines beside it (the upload starter, the
+ * completion notifier, the execution-end recorder) with their rules' event patterns.
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
   const stateMachineId = workflowId(template);
-  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === stateMachineId));
-  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === stateMachineId);
+  // The upload rule starts the starter, which starts the workflow with its own input: the event.
+  const starter = starterId(template);
+  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === starter));
+  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === starter);
   // The execution input is the event itself only while the target transforms nothing.
   for (const field of ['Input', 'InputPath', 'InputTransformer']) {
     if (target[field]) fail(`the rule target sets ${field}: uploadEvent() must then apply it to build the execution input`);
@@ -76,6 +87,9 @@ export function describeWorkflow(template) {
     keyArn: refs.getAtt(onlyId(template, 'AWS::KMS::Key'), 'Arn'),
     dataAccessRoleArn: refs.getAtt(onlyId(template, 'AWS::IAM::Role', (_, id) => id.startsWith('WorkflowTranscribeDataAccessRole')), 'Arn'),
     plannerEnvironment: plannerEnvironment(template),
+    starterArn: refs.ref(starter),
+    starterDefinition: loadStarterDefinition(template),
+    eventQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('UploadTriggerEventDeadLetterQueue'))),
     notifierDefinition: loadNotifierDefinition(template),
     completionEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('CompletionNotifierRule'))].Properties.EventPattern),
     recorderDefinition: loadRecorderDefinition(template),
