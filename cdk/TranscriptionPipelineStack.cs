@@ -10,6 +10,7 @@ using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Notification;
 using TranscribeStack.Cdk.Operations;
 using TranscribeStack.Cdk.Buckets;
+using TranscribeStack.Cdk.Reprocessing;
 using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
 using TranscribeStack.Cdk.Workflow;
@@ -183,6 +184,25 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // One command re-processes a prefix: each object a named re-run, bounded under Transcribe's quota.
+        var reprocessing = new PrefixReprocessing(this, "Reprocessing", new PrefixReprocessingProps
+        {
+            EnvironmentName = settings.Name,
+            Media = media,
+            Workflow = workflow.StateMachine,
+            WorkflowName = workflow.StateMachineName,
+            JobPlanner = planner.Function,
+            MaxConcurrency = settings.Reprocessing.MaxConcurrency,
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        _ = new CfnOutput(this, "ReprocessingStateMachineArn", new CfnOutputProps
+        {
+            Description = "Re-process a prefix: aws stepfunctions start-execution --state-machine-arn <this> --input '{\"prefix\":\"media/<folder>/\",\"rerun\":\"<marker>\"}'",
+            Value = reprocessing.StateMachine.StateMachineArn,
+        });
+
         var alarmArnPattern = FormatArn(new ArnComponents { Service = "cloudwatch", Resource = "alarm", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
         var monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps
         {
@@ -238,6 +258,7 @@ public sealed class TranscriptionPipelineStack : Stack
         CompletionNotifier = completion;
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
+        Reprocessing = reprocessing;
         Monitoring = monitoring;
         OperatorAccess = operators;
         ApplyTags(this, settings);
@@ -265,6 +286,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public ExecutionEndRecorder ExecutionEndRecorder { get; }
 
     public UploadTrigger UploadTrigger { get; }
+
+    public PrefixReprocessing Reprocessing { get; }
 
     public PipelineMonitoring Monitoring { get; }
 

@@ -22,6 +22,7 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         { LogicalIds.JobPlannerRole, "lambda.amazonaws.com" },
         { LogicalIds.TriggerRole, "events.amazonaws.com" },
         { LogicalIds.StarterRole, "states.amazonaws.com" },
+        { LogicalIds.ReprocessingRole, "states.amazonaws.com" },
     };
 
     [Theory]
@@ -39,6 +40,7 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [InlineData(LogicalIds.WorkflowRole)]
     [InlineData(LogicalIds.TriggerRole)]
     [InlineData(LogicalIds.StarterRole)]
+    [InlineData(LogicalIds.ReprocessingRole)]
     public void Role_TrustIsLimitedToThisAccount(string role)
     {
         Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(role)).Condition("StringEquals", "aws:SourceAccount"));
@@ -47,9 +49,10 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [Fact]
     public void Roles_AreOnePerPrincipal()
     {
-        // Workflow, Transcribe data access, planner, post-processor, upload starter and its trigger, completion
-        // notifier and its trigger, execution-end recorder and its trigger (no operators' role without operators.assumedBy).
-        Dev.Template.ResourceCountIs("AWS::IAM::Role", 10);
+        // Workflow, Transcribe data access, planner, post-processor, upload starter and its trigger, re-processing,
+        // completion notifier and its trigger, execution-end recorder and its trigger (no operators' role without
+        // operators.assumedBy).
+        Dev.Template.ResourceCountIs("AWS::IAM::Role", 11);
     }
 
     [Fact]
