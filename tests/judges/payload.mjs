@@ -71,8 +71,16 @@ export function maximalExecutionEndEvent() {
   return { ...event, region: x(20, 'r') };
 }
 
-// Inputs a state machine builds for another it starts, by the Task's Input path (none yet besides its own input).
-const STARTED_WITH = {};
+// An object as a Distributed Map's S3ObjectsItemReader lists it (ListObjectsV2's Contents, as Step Functions passes
+// each on, input-output-itemreader.html): a 1,024-byte key of the costliest character, the quoted multipart ETag,
+// a long size, an epoch-seconds date and a storage class of 32 characters assumed.
+export function maximalListedObject() {
+  return { Etag: `"${x(32, '0')}-10000"`, Key: `media/${x(1024 - 6, KEY_CHAR)}`, LastModified: WIDEST_LONG, Size: WIDEST_LONG, StorageClass: x(32, 'S') };
+}
+
+// State machines an operator starts by hand (no rule, no state machine starts them), by logical-id prefix: the input
+// their command documents. Re-processing: a prefix (an S3 key prefix: 1,024 bytes at most) and a marker.
+const STARTED_BY_HAND = { ReprocessingStateMachine: () => ({ prefix: `media/${x(1024 - 6, KEY_CHAR)}`, rerun: MARKER }) };
 
 // What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
 const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent, 'aws.states': maximalExecutionEndEvent };
@@ -87,10 +95,20 @@ export function plannerInput(event) {
  * pattern), as { id (the starter), state }.
  */
 function startingTasks(template, stateMachineId) {
-  return stateMachines(template).flatMap(({ id, definition }) => [...eachState(definition.States)]
-    .filter(([, state]) => state.Type === 'Task' && /:states:::states:startExecution/.test(state.Resource ?? '')
-      && state.Parameters?.StateMachineArn === resolver(template).ref(stateMachineId))
-    .map(([, state]) => ({ id, state })));
+  const starts = (state) => state.Type === 'Task' && /:states:::states:startExecution/.test(state.Resource ?? '') && state.Parameters?.StateMachineArn === resolver(template).ref(stateMachineId);
+  return stateMachines(template).flatMap(({ id, definition }) => [
+    ...Object.values(definition.States).filter(starts).map((state) => ({ id, state })),
+    // A Task of a Distributed Map's item processor: it sees the Map's ItemSelector applied to each listed object.
+    ...Object.values(definition.States).filter((map) => map.Type === 'Map' && map.ItemProcessor)
+      .flatMap((map) => Object.values(map.ItemProcessor.States).filter(starts).map((state) => ({ id, state, map }))),
+  ]);
+}
+
+/** What a Distributed Map's item processor starts with, at its widest: its ItemSelector on the widest listed object. */
+export function widestItem(map, mapInput) {
+  if (!map.ItemReader || !/:states:::s3:listObjectsV2$/.test(map.ItemReader.Resource)) fail(`a Map reading ${map.ItemReader?.Resource ?? 'its input'}: not modelled`);
+  const context = { Map: { Item: { Index: WIDEST_INT, Value: maximalListedObject() } } };
+  return map.ItemSelector ? fill(map.ItemSelector, mapInput, context) : maximalListedObject();
 }
 
 /**
@@ -103,10 +121,13 @@ export function widestInput(template, stateMachineId) {
     .flatMap((r) => (r.Properties.Targets ?? []).filter((t) => t.Arn?.Ref === stateMachineId).map((target) => ({ rule: r, target })));
   if (targeting.length === 0) {
     const starting = startingTasks(template, stateMachineId);
-    if (!starting.length) fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
-    return widest(starting.map(({ id, state }) => {
-      if (state.Parameters['Input.$'] === '$$.Execution.Input') return widestInput(template, id);
-      return STARTED_WITH[state.Parameters['Input.$']]?.() ?? fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters['Input.$'] ?? state.Parameters.Input)}: not modelled`);
+    const byHand = Object.entries(STARTED_BY_HAND).find(([prefix]) => stateMachineId.startsWith(prefix))?.[1];
+    if (!starting.length) return byHand?.() ?? fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
+    return widest(starting.map(({ id, state, map }) => {
+      if (state.Parameters['Input.$'] === '$$.Execution.Input' && !map) return widestInput(template, id);
+      // An Input template filled from the item a Distributed Map hands its processor (a re-processed object).
+      if (map && isObject(state.Parameters.Input)) return fill(state.Parameters.Input, widestItem(map, widestInput(template, id)), {});
+      return fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters['Input.$'] ?? state.Parameters.Input)}: not modelled`);
     }));
   }
   if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
@@ -214,6 +235,8 @@ export function results(template, plannerAnswer) {
   return (state, requests, request) => {
     const id = functions.get(state.Resource) ?? '';
     const target = taskTarget(state.Resource);
+    // Asked for an execution's name (NamedExecution): Step Functions' longest, 80 characters.
+    if (id.startsWith('JobPlanner') && isObject(request) && 'executionNameOf' in request) return { executionName: x(80, 'n') };
     if (id.startsWith('JobPlanner')) return plannerAnswer ?? fail('no planner answer to bound the planner\'s result');
     // PostProcessResult: a job name, two words (64 characters assumed), two numbers.
     if (id.startsWith('PostProcessor')) return { jobName: x(200, 'j'), status: x(64), outcome: x(64), wordCount: WIDEST_INT, durationSeconds: WIDEST_NUMBER };
@@ -243,10 +266,10 @@ function decide(rule, data, context) {
 }
 
 /** The widest state payload { bytes, what, value } of `definition` started with `event`; result(state, requests, request): a Task's widest result. */
-export function worstPayload(definition, result, event) {
+export function worstPayload(definition, result, event, mapItem = undefined) {
   // The context object (input-output-contextobject.html); a callback task's token as SendTaskSuccess takes it.
   const execution = { Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`, Name: x(80, 'n'), StartTime: TIMESTAMP, Input: event };
-  const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') } });
+  const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') }, ...(mapItem ? { Map: mapItem } : {}) });
   let worst = { bytes: 0 };
   const measure = (what, value) => bytes(value) > worst.bytes && (worst = { bytes: bytes(value), what, value });
   const [requests, seen, pending] = [new Map(), new Set(), [[definition.StartAt, event]]];
@@ -277,6 +300,15 @@ export function worstPayload(definition, result, event) {
       const decided = open.findIndex(([, d]) => d === true);
       next = [...open.slice(0, decided < 0 ? open.length : decided + 1).map(([c]) => c.Next), ...(decided < 0 ? [state.Default] : [])].map((n) => [n, effective]);
     } else if (state.Type === 'Wait') next = [[state.Next, effective]];
+    else if (state.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+      // Each child is an execution of its own, started with the item: measured as one. The Map's result (every
+      // child's output) is discarded here, or it is not modelled.
+      if (state.ResultPath !== null) fail(`"${name}": a Distributed Map whose results are kept is not modelled`);
+      const item = widestItem(state, effective);
+      const child = worstPayload(state.ItemProcessor, result, item, { Item: { Index: WIDEST_INT, Value: maximalListedObject() } });
+      measure(`${child.what} (a child of "${name}")`, child.value);
+      next = [[state.Next, input]];
+    }
     else if (state.Type !== 'Succeed' && state.Type !== 'Fail') fail(`"${name}": ${state.Type} states are not modelled`);
     for (const [to, data, after = ''] of next.filter(([to]) => to)) {
       const output = after ? data : view(data, state.OutputPath);

@@ -29,6 +29,8 @@ export const RESOURCES = {
   uploadRule: ['AWS::Events::Rule', 'UploadTriggerRule'],
   starter: ['AWS::StepFunctions::StateMachine', 'UploadTriggerStateMachine'],
   starterLogs: ['AWS::Logs::LogGroup', 'UploadTriggerLogs'],
+  reprocessing: ['AWS::StepFunctions::StateMachine', 'ReprocessingStateMachine'],
+  reprocessingLogs: ['AWS::Logs::LogGroup', 'ReprocessingLogs'],
   stateMachine: ['AWS::StepFunctions::StateMachine', 'WorkflowStateMachine'],
   planner: ['AWS::Lambda::Function', 'JobPlannerFunction'],
   postProcessor: ['AWS::Lambda::Function', 'PostProcessorFunction'],
@@ -306,6 +308,44 @@ function uploadStarterRole(t) {
   ];
 }
 
+function reprocessingRole(t) {
+  const self = t.role('ReprocessingRole');
+  const states = { by: 'states.amazonaws.com' };
+  const workflowExecution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef-rvocab-2026-11`;
+  // A child of the Distributed Map: an execution of this state machine under its Map Run (label "reprocess").
+  const child = `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}/reprocess:0123abcd-0000-4000-8000-000000000001`;
+  const ownName = { assumption: true }; // CloudFormation names an unnamed state machine "<logical id>-<suffix>"
+  const getEvents = `arn:aws:events:${t.region}:${t.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`;
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.reprocessing), 'Step Functions runs the re-processing as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    // The ItemReader's ListObjectsV2 carries the request's prefix as s3:prefix.
+    ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/2026/' }, 'lists a prefix of the media'),
+    ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/' }, 'lists the whole media prefix'),
+    ...deny('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'uploads/' }, 'nothing outside the media prefix'),
+    ...deny('s3:ListBucket', t.arn.rawBucket, {}, 'not the whole bucket (no prefix)'),
+    ...deny('s3:ListBucket', t.arn.transcriptBucket, { 's3:prefix': 'media/' }, 'only the media bucket'),
+    ...deny(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${t.arn.rawBucket}/media/talk.mp3`, {}, 'lists keys; reads, writes and deletes no object'),
+    ...deny('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'listing needs no key'),
+    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for each re-run\'s name'),
+    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts each object\'s re-run of the workflow'),
+    ...allow(['states:DescribeExecution', 'states:StopExecution'], workflowExecution, {}, 'follows a re-run to its end (.sync:2), stops it when the run is stopped'),
+    ...allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], getEvents, {}, 'the managed rule .sync:2 hears the end by'),
+    ...deny('events:PutRule', `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`, {}, 'no other rule'),
+    ...allow('states:StartExecution', t.arn.reprocessing, {}, 'the Distributed Map starts its children', ownName),
+    ...allow(['states:DescribeExecution', 'states:StopExecution'], child, {}, 'follows and stops the Map\'s children', ownName),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine'),
+    ...deny(['states:StopExecution', 'states:DescribeExecution'], `${t.arn.recorder.replace(':stateMachine:', ':execution:')}:x`, {}, 'no other state machine\'s executions'),
+    ...deny('states:RedriveExecution', workflowExecution, {}, 'never redrives'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access: each re-run records its own job'),
+    ...deny('sqs:SendMessage', t.arn.failureQueue, {}, 'each re-run sends its own dead letter'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+  ];
+}
+
 function completionNotifierRole(t) {
   const self = t.role('CompletionNotifierRole');
   const states = { by: 'states.amazonaws.com' };
@@ -495,7 +535,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'starterLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'starterLogs', 'reprocessingLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -519,6 +559,7 @@ export const PRINCIPALS = [
   { role: 'JobPlannerRole', requests: jobPlannerRole },
   { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
   { role: 'UploadTriggerRole', requests: uploadStarterRole },
+  { role: 'ReprocessingRole', requests: reprocessingRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
   { role: 'ExecutionEndRecorderRole', requests: executionEndRecorderRole },
