@@ -98,7 +98,9 @@ public sealed class PrefixReprocessing : Construct
             Comment = "The role may list only the media prefix, and a re-run needs a marker: the original's job is final.",
         })
             .When(
+                // IsPresent first: a comparison on a missing path is a States.Runtime error, not a false.
                 Condition.And(
+                    Condition.IsPresent(Prefix),
                     Condition.IsString(Prefix),
                     Condition.StringMatches(Prefix, $"{props.Media.MediaPrefix}*"),
                     Condition.IsPresent(Rerun),

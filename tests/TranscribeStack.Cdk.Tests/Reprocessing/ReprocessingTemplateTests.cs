@@ -39,7 +39,7 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(Check, Reprocessing.StartAt);
         Assert.Equal(
             [
-                $"when ($.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
+                $"when ($.prefix IsPresent true and $.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
                 "otherwise: The request is refused",
             ],
             Reprocessing.Transitions(Check));
