@@ -29,6 +29,11 @@ export function loadStarterDefinition(template) {
   return renderedDefinition(template, starterId(template));
 }
 
+/** The re-processing (Standard, a Distributed Map) definition of the template, rendered and parsed. */
+export function loadReprocessingDefinition(template) {
+  return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ReprocessingStateMachine')));
+}
+
 /** The execution-end recorder's (Express) definition of the template, rendered and parsed. */
 export function loadRecorderDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ExecutionEndRecorderStateMachine')));
@@ -59,8 +64,8 @@ export function workflowOf(definition) {
 /**
  * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
  * event pattern and raw bucket, the transcript bucket, table, failure queue, key, the environment
- * the template gives the job planner, and the Express state machines beside it (the upload starter, the
- * completion notifier, the execution-end recorder) with their rules' event patterns.
+ * the template gives the job planner, and the state machines beside it (the upload starter, the re-processing,
+ * the completion notifier, the execution-end recorder) with their rules' event patterns.
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
@@ -90,6 +95,7 @@ export function describeWorkflow(template) {
     starterArn: refs.ref(starter),
     starterDefinition: loadStarterDefinition(template),
     eventQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('UploadTriggerEventDeadLetterQueue'))),
+    reprocessingDefinition: loadReprocessingDefinition(template),
     notifierDefinition: loadNotifierDefinition(template),
     completionEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('CompletionNotifierRule'))].Properties.EventPattern),
     recorderDefinition: loadRecorderDefinition(template),
