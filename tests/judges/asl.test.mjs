@@ -44,7 +44,7 @@ function assertFinding(findings, state, pattern) {
 test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
     const all = machinesOf(environment);
-    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'ReprocessingStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
     for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
 });
@@ -57,6 +57,13 @@ test('StartExecution through the optimized integration: its errors are StepFunct
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['Sfn.ExecutionAlreadyExistsException']; }), STARTS, /not an error this state can raise/);
   // StartExecution models no API-rate ThrottlingException: only States.TaskFailed can take it.
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Retry[1].ErrorEquals = ['StepFunctions.ThrottlingException']; }), STARTS, /not an error this state can raise/);
+});
+
+test('a .sync:2 StartExecution inside the Distributed Map: checked like any task, nested', () => {
+  const MAP = 'Re-process every object under the prefix';
+  const RUN = "Run the object's re-run to its end";
+  const findings = findingsAfter((s) => { s[MAP].ItemProcessor.States[RUN].Retry[1].ErrorEquals = ['StepFunctions.ExecutionLimitExceeded']; }, 'ReprocessingStateMachine');
+  assertFinding(findings, `${MAP} / ${RUN}`, /Step Functions adds the Exception suffix/);
 });
 
 test('an unknown Parameters member fails, at the top and nested', () => {
