@@ -11,6 +11,7 @@ using TranscribeStack.Cdk.Monitoring;
 using TranscribeStack.Cdk.Notification;
 using TranscribeStack.Cdk.Operations;
 using TranscribeStack.Cdk.Buckets;
+using TranscribeStack.Cdk.Reprocessing;
 using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
 using TranscribeStack.Cdk.Workflow;
@@ -185,13 +186,36 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // Uploads start named executions (file name and hash) through a small Express starter.
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
+            EnvironmentName = settings.Name,
             RawBucket = media.Bucket,
             MediaPrefix = media.MediaPrefix,
             StateMachine = workflow.StateMachine,
+            JobPlanner = planner.Function,
             Key = encryption.Key,
+            LogRetention = settings.LogRetention,
             RemovalPolicy = settings.RemovalPolicy,
+        });
+
+        // One command re-processes a prefix: each object a named re-run, bounded under Transcribe's quota.
+        var reprocessing = new PrefixReprocessing(this, "Reprocessing", new PrefixReprocessingProps
+        {
+            EnvironmentName = settings.Name,
+            Media = media,
+            Workflow = workflow.StateMachine,
+            WorkflowName = workflow.StateMachineName,
+            JobPlanner = planner.Function,
+            MaxConcurrency = settings.Reprocessing.MaxConcurrency,
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        _ = new CfnOutput(this, "ReprocessingStateMachineArn", new CfnOutputProps
+        {
+            Description = "Re-process a prefix: aws stepfunctions start-execution --state-machine-arn <this> --input '{\"prefix\":\"media/<folder>/\",\"rerun\":\"<marker>\"}'",
+            Value = reprocessing.StateMachine.StateMachineArn,
         });
 
         var alarmArnPattern = FormatArn(new ArnComponents { Service = "cloudwatch", Resource = "alarm", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
@@ -218,7 +242,9 @@ public sealed class TranscriptionPipelineStack : Stack
             Key = encryption.Key,
             Workflow = workflow.StateMachine,
             WorkflowName = workflow.StateMachineName,
-            ExecutionLogs = [workflow.LogGroup, completion.LogGroup, sweep.LogGroup, executionEnds.LogGroup],
+            Reprocessing = reprocessing.StateMachine,
+            ReprocessingName = reprocessing.StateMachineName,
+            ExecutionLogs = [workflow.LogGroup, trigger.LogGroup, reprocessing.LogGroup, completion.LogGroup, sweep.LogGroup, executionEnds.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
@@ -253,6 +279,7 @@ public sealed class TranscriptionPipelineStack : Stack
         FinishedJobSweep = sweep;
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
+        Reprocessing = reprocessing;
         Monitoring = monitoring;
         OperatorAccess = operators;
         ApplyTags(this, settings);
@@ -282,6 +309,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public ExecutionEndRecorder ExecutionEndRecorder { get; }
 
     public UploadTrigger UploadTrigger { get; }
+
+    public PrefixReprocessing Reprocessing { get; }
 
     public PipelineMonitoring Monitoring { get; }
 

@@ -29,9 +29,23 @@ export function loadSweepDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('FinishedJobSweepStateMachine')));
 }
 
+/** The upload starter's (Express) definition of the template, rendered and parsed. */
+export function loadStarterDefinition(template) {
+  return renderedDefinition(template, starterId(template));
+}
+
+/** The re-processing (Standard, a Distributed Map) definition of the template, rendered and parsed. */
+export function loadReprocessingDefinition(template) {
+  return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ReprocessingStateMachine')));
+}
+
 /** The execution-end recorder's (Express) definition of the template, rendered and parsed. */
 export function loadRecorderDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ExecutionEndRecorderStateMachine')));
+}
+
+function starterId(template) {
+  return onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('UploadTriggerStateMachine'));
 }
 
 function workflowId(template) {
@@ -55,14 +69,16 @@ export function workflowOf(definition) {
 /**
  * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
  * event pattern and raw bucket, the transcript bucket, table, failure queue, key, the environment
- * the template gives the job planner, and the Express state machines beside it (the completion
- * notifier, the finished-job sweep, the execution-end recorder) with their rules' event patterns.
+ * the template gives the job planner, and the state machines beside it (the upload starter, the re-processing,
+ * the completion notifier, the finished-job sweep, the execution-end recorder) with their rules' event patterns.
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
   const stateMachineId = workflowId(template);
-  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === stateMachineId));
-  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === stateMachineId);
+  // The upload rule starts the starter, which starts the workflow with its own input: the event.
+  const starter = starterId(template);
+  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === starter));
+  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === starter);
   // The execution input is the event itself only while the target transforms nothing.
   for (const field of ['Input', 'InputPath', 'InputTransformer']) {
     if (target[field]) fail(`the rule target sets ${field}: uploadEvent() must then apply it to build the execution input`);
@@ -81,6 +97,10 @@ export function describeWorkflow(template) {
     keyArn: refs.getAtt(onlyId(template, 'AWS::KMS::Key'), 'Arn'),
     dataAccessRoleArn: refs.getAtt(onlyId(template, 'AWS::IAM::Role', (_, id) => id.startsWith('WorkflowTranscribeDataAccessRole')), 'Arn'),
     plannerEnvironment: plannerEnvironment(template),
+    starterArn: refs.ref(starter),
+    starterDefinition: loadStarterDefinition(template),
+    eventQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('UploadTriggerEventDeadLetterQueue'))),
+    reprocessingDefinition: loadReprocessingDefinition(template),
     notifierDefinition: loadNotifierDefinition(template),
     completionEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('CompletionNotifierRule'))].Properties.EventPattern),
     sweepDefinition: loadSweepDefinition(template),

@@ -103,6 +103,7 @@ public static class EnvironmentCatalog
         JobPlanner = new JobPlannerSettings { ReservedConcurrency = 20 },
         PostProcessor = Dev.PostProcessor with { MemorySizeMb = 1024, ReservedConcurrency = 20 },
         Alarms = Dev.Alarms with { FailedExecutionsThreshold = 1, LambdaErrorsThreshold = 1, DeadLetterAgeSeconds = 3600 },
+        Reprocessing = new ReprocessingSettings { MaxConcurrency = 25 },
     };
 
     /// <summary>Customer data: retained and protected, audio kept as evidence, Transcribe queues bursts.</summary>
@@ -128,5 +129,6 @@ public static class EnvironmentCatalog
         JobPlanner = new JobPlannerSettings { ReservedConcurrency = 50 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
         Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },
+        Reprocessing = new ReprocessingSettings { MaxConcurrency = 50 },
     };
 }

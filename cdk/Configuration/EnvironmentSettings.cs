@@ -49,6 +49,9 @@ public sealed record EnvironmentSettings
     /// <summary>The operators' managed policy and, when a principal is named, a role it may assume.</summary>
     public OperatorSettings Operators { get; init; } = new();
 
+    /// <summary>Re-processing every object under a prefix (the re-processing workflow).</summary>
+    public ReprocessingSettings Reprocessing { get; init; } = new();
+
     /// <summary>The CloudFormation stack name: one stack per environment.</summary>
     public string StackName => $"TranscribeStack-{Name}";
 
@@ -84,6 +87,7 @@ public sealed record EnvironmentSettings
         PostProcessor.Validate(check);
         Alarms.Validate(check);
         Operators.Validate(check);
+        Reprocessing.Validate(check);
         return problems;
     }
 
@@ -249,6 +253,35 @@ public sealed record WorkflowSettings
                 $"polling every {MinPollIntervalSeconds}-{MaxPollIntervalSeconds} s for {MaxJobMinutes} minutes takes {polls} polls, more than {PollPacing.MaxPolls}; raise the poll intervals or lower the minutes");
         }
     }
+}
+
+/// <summary>Re-processing a prefix: how many of its objects are transcribed at once.</summary>
+public sealed record ReprocessingSettings
+{
+    /// <summary>
+    /// Transcribe's default quota of concurrent batch transcription jobs per account and region (adjustable;
+    /// the Transcribe simulator of the test kit models the same figure).
+    /// </summary>
+    public const int TranscribeConcurrentJobsQuota = 250;
+
+    /// <summary>
+    /// The most a re-processing run may use: 90% of the quota, the share Transcribe itself gives queued jobs
+    /// ("a bandwidth ratio of 0.9", job-queueing.html), so uploads arriving meanwhile still start.
+    /// </summary>
+    public const int MaxConcurrencyLimit = TranscribeConcurrentJobsQuota * 9 / 10;
+
+    /// <summary>
+    /// Objects re-processed at once: the Distributed Map's MaxConcurrency. Each runs one workflow execution
+    /// to its end (StartExecution.sync:2), so this bounds the running transcriptions of a run.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 10;
+
+    internal void Validate(SettingsCheck check) =>
+        check.That(
+            MaxConcurrency is >= 1 and <= MaxConcurrencyLimit,
+            "reprocessing.maxConcurrency",
+            MaxConcurrency,
+            $"must be between 1 and {MaxConcurrencyLimit}: 90% of Transcribe's default quota of {TranscribeConcurrentJobsQuota} concurrent batch jobs, so that new uploads still start while a prefix is re-processed");
 }
 
 /// <summary>The job-planning Lambda: a few milliseconds per upload, never the bottleneck, but bounded.</summary>

@@ -22,6 +22,12 @@ public sealed class OperatorAccessProps
     /// <summary>The workflow's name, which its executions' ARNs carry.</summary>
     public required string WorkflowName { get; init; }
 
+    /// <summary>The re-processing workflow operators start (one command re-processes a prefix) and follow.</summary>
+    public required IStateMachine Reprocessing { get; init; }
+
+    /// <summary>Its name, which its executions' and Map Runs' ARNs carry.</summary>
+    public required string ReprocessingName { get; init; }
+
     /// <summary>The execution logs operators read: the workflow's and the other state machines'.</summary>
     public required IReadOnlyList<ILogGroup> ExecutionLogs { get; init; }
 
@@ -87,6 +93,25 @@ public sealed class OperatorAccess : Construct
                 }),
             ],
         }));
+
+        // Re-processing a prefix: start it, follow its executions and their Map Runs (the progress of a
+        // Distributed Map), stop one. Not redrive: a second run with the same marker does that, idempotently.
+        props.Reprocessing.Grant(policy, "states:DescribeStateMachine", "states:ListExecutions");
+        props.Reprocessing.GrantStartExecution(policy);
+        policy.AddStatements(
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "FollowAndStopReprocessing",
+                // ListMapRuns is authorized on the execution that runs the Map (Service Authorization Reference).
+                Actions = ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution", "states:ListMapRuns"],
+                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            }),
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "FollowReprocessingProgress",
+                Actions = ["states:DescribeMapRun"],
+                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "mapRun", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            }));
 
         // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
         // resource type, on the group's ARN (where it would never match). Each group is named in both forms

@@ -37,6 +37,12 @@ internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
     public required Duration MaxEventAge { get; init; }
 
     public required int RetryAttempts { get; init; }
+
+    /// <summary>
+    /// The dead-letter queue of the rule's target, when the owner created it first (its definition sends
+    /// to it as well); by default one is created in the owner's scope as "EventDeadLetterQueue".
+    /// </summary>
+    public IQueue? DeadLetterQueue { get; init; }
 }
 
 /// <summary>
@@ -76,7 +82,7 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
         stateMachine.Node.AddDependency(role);
         options.GrantRole(role);
 
-        var deadLetterQueue = EncryptedDeadLetterQueue.Create(owner, "EventDeadLetterQueue", options.Key, options.RemovalPolicy);
+        var deadLetterQueue = options.DeadLetterQueue ?? EncryptedDeadLetterQueue.Create(owner, "EventDeadLetterQueue", options.Key, options.RemovalPolicy);
         var targetRole = AccountServiceRoles.Create(owner, "TargetRole", "events.amazonaws.com", options.TargetRoleDescription);
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);

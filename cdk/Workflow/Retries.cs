@@ -54,4 +54,45 @@ internal static class Retries
         MaxAttempts = maxAttempts,
         JitterStrategy = JitterType.FULL,
     };
+
+    /// <summary>
+    /// StartExecution's answer when an execution of that name exists (optimized states:startExecution): the
+    /// object's execution is there, so the upload is handled. Never retried; the starters' Catch takes it.
+    /// </summary>
+    public const string ExecutionAlreadyExists = "StepFunctions.ExecutionAlreadyExistsException";
+
+    /// <summary>Put first: the retriers after it do not take an existing execution for a glitch.</summary>
+    public static RetryProps NeverExecutionAlreadyExists() => new()
+    {
+        Errors = [ExecutionAlreadyExists],
+        MaxAttempts = 0,
+    };
+
+    /// <summary>
+    /// StartExecution's modeled refusals for load: too many open executions (ExecutionLimitExceeded) and KMS
+    /// throttling the input's encryption. Up to 8 attempts, delays capped at 20 s: about 90 s at most.
+    /// </summary>
+    public static RetryProps StartExecutionThrottled() => new()
+    {
+        Errors = ["StepFunctions.ExecutionLimitExceededException", "StepFunctions.KmsThrottlingException"],
+        Interval = Duration.Seconds(1),
+        BackoffRate = 2,
+        MaxAttempts = 8,
+        MaxDelay = Duration.Seconds(20),
+        JitterStrategy = JitterType.FULL,
+    };
+
+    /// <summary>
+    /// Whatever else StartExecution fails with, a few times: the SFN model lists no API-rate ThrottlingException
+    /// for StartExecution (AWS still answers one when the account's StartExecution bucket is empty), so no
+    /// modeled name can take it; States.TaskFailed does (never ExecutionAlreadyExists: the retrier above is first).
+    /// </summary>
+    public static RetryProps StartExecutionFailed() => new()
+    {
+        Errors = [Errors.TASKS_FAILED],
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = 3,
+        JitterStrategy = JitterType.FULL,
+    };
 }

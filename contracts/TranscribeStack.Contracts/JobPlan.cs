@@ -35,3 +35,14 @@ public static class SkipReasons
     /// <summary>The extension is not a media format Transcribe accepts.</summary>
     public const string UnsupportedMediaFormat = "UnsupportedMediaFormat";
 }
+
+/// <summary>
+/// The planner's other question, asked by the upload starter and the re-processing workflow: the
+/// execution name of an upload event. The request is <c>{"executionNameOf": &lt;the event, with its
+/// re-run marker&gt;}</c>; the answer is this record.
+/// </summary>
+public sealed record NamedExecution(string ExecutionName)
+{
+    /// <summary>The request's one property (camelCase, as the functions read it).</summary>
+    public const string RequestProperty = "executionNameOf";
+}

@@ -33,6 +33,10 @@ internal static class LogicalIds
     public const string PostProcessorFunction = "PostProcessorFunctionE61CD0B7";
     public const string JobPlannerFunction = "JobPlannerFunction86F0FE2B";
     public const string Rule = "UploadTriggerRule631B2AC7";
+    public const string Starter = "UploadTriggerStateMachineD8E5C1F1";
+    public const string StarterRole = "UploadTriggerRoleE2EC8E44";
+    public const string Reprocessing = "ReprocessingStateMachine3FE8AFA5";
+    public const string ReprocessingRole = "ReprocessingRole1A0E5D8B";
 
     public const string CompletionRule = "CompletionNotifierRule9A0FCEBD";
     public const string Notifier = "CompletionNotifierStateMachineFCB34308";
@@ -56,6 +60,8 @@ internal static class LogicalIds
     public const string RecorderLogGroup = "ExecutionEndRecorderLogs80E47849";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
     public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";
+    public const string StarterLogGroup = "UploadTriggerLogs98B75774";
+    public const string ReprocessingLogGroup = "ReprocessingLogs91E2AC8E";
 
     public const string AlarmTopic = "MonitoringAlarmTopicAF62D4F1";
     public const string Dashboard = "MonitoringDashboard0C3675C6";

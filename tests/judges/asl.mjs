@@ -33,8 +33,8 @@ const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', '
   'Lambda.ClientExecutionTimeoutException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
 
 // Optimized-integration members Step Functions takes as any JSON and serializes itself
-// (connect-lambda.html: Payload; connect-sqs.html: MessageBody), though the model types them blob/string.
-const JSON_MEMBERS = { 'lambda:invoke': ['Payload'], 'sqs:sendMessage': ['MessageBody'] };
+// (connect-lambda.html: Payload; connect-sqs.html: MessageBody; connect-stepfunctions.html: Input), though the model types them blob/string.
+const JSON_MEMBERS = { 'lambda:invoke': ['Payload'], 'sqs:sendMessage': ['MessageBody'], 'states:startExecution': ['Input'] };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 

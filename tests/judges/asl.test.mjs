@@ -44,9 +44,26 @@ function assertFinding(findings, state, pattern) {
 test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
     const all = machinesOf(environment);
-    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'FinishedJobSweepStateMachine', 'WorkflowStateMachine'], environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'FinishedJobSweepStateMachine', 'ReprocessingStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
     for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
+});
+
+test('StartExecution through the optimized integration: its errors are StepFunctions.<shape>Exception', () => {
+  const STARTS = 'Start the workflow execution named after the upload';
+  const starterFindingsAfter = (mutate) => findingsAfter(mutate, 'UploadTriggerStateMachine');
+  assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['StepFunctions.ExecutionAlreadyExists']; }), STARTS, /Step Functions adds the Exception suffix: "StepFunctions\.ExecutionAlreadyExistsException"/);
+  // The AWS SDK integration's name for it is Sfn.ExecutionAlreadyExistsException: not what this task raises.
+  assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['Sfn.ExecutionAlreadyExistsException']; }), STARTS, /not an error this state can raise/);
+  // StartExecution models no API-rate ThrottlingException: only States.TaskFailed can take it.
+  assertFinding(starterFindingsAfter((s) => { s[STARTS].Retry[1].ErrorEquals = ['StepFunctions.ThrottlingException']; }), STARTS, /not an error this state can raise/);
+});
+
+test('a .sync:2 StartExecution inside the Distributed Map: checked like any task, nested', () => {
+  const MAP = 'Re-process every object under the prefix';
+  const RUN = "Run the object's re-run to its end";
+  const findings = findingsAfter((s) => { s[MAP].ItemProcessor.States[RUN].Retry[1].ErrorEquals = ['StepFunctions.ExecutionLimitExceeded']; }, 'ReprocessingStateMachine');
+  assertFinding(findings, `${MAP} / ${RUN}`, /Step Functions adds the Exception suffix/);
 });
 
 test('an unknown Parameters member fails, at the top and nested', () => {

@@ -81,12 +81,15 @@ const EVENTS = {
   Succeed: ['SucceedStateEntered', 'SucceedStateExited'], Fail: ['FailStateEntered'], Task: ['TaskStateEntered', 'TaskStateExited'],
   lambdaAttempt: ['LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded'], taskAttempt: ['TaskScheduled', 'TaskStarted', 'TaskSucceeded'],
   waitingAttempt: ['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded'], execution: ['ExecutionStarted', 'ExecutionFailed'],
+  // A Distributed Map writes its run's start and end in the parent's history; its children have histories of their own.
+  distributedMap: ['MapStateEntered', 'MapRunStarted', 'MapRunSucceeded', 'MapStateExited'],
   // Each ends an attempt in place of ...Succeeded: the count is the same.
   outcomes: ['LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'TaskFailed', 'TaskTimedOut'],
 };
 for (const type of Object.values(EVENTS).flat()) if (!Object.values(HistoryEventType).includes(type)) fail(`${type} is not a HistoryEventType of Step Functions`);
 
 export function eventsOf(state) {
+  if (state.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') return EVENTS.distributedMap.length;
   if (state.Type !== 'Task') return (EVENTS[state.Type] ?? fail(`${state.Type} states are not counted`)).length;
   const target = taskTarget(state.Resource);
   const attempt = (target.kind === 'lambda-function' ? EVENTS.lambdaAttempt : target.pattern ? EVENTS.waitingAttempt : EVENTS.taskAttempt).length;
@@ -188,6 +191,12 @@ export function judgeLimits(template, environment) {
       const { events, polls } = longestExecution(definition, data);
       report(id, events, LIMITS.historyEvents, `longest execution ${figure(events)} history events, ${figure(polls)} polls`,
         `the longest execution (every retry spent, ${figure(polls)} polls, the failure branch) writes ${figure(events)} history events`);
+      // A Distributed Map's children: executions of their own, each with its own history.
+      for (const [name, map] of Object.entries(definition.States).filter(([, st]) => st.Type === 'Map' && st.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED')) {
+        const child = longestExecution(map.ItemProcessor, data);
+        report(`${id} / ${name}`, child.events, LIMITS.historyEvents, `longest child execution ${figure(child.events)} history events`,
+          `the longest child execution (every retry spent) writes ${figure(child.events)} history events`);
+      }
     });
   }
   return { findings, figures };

@@ -66,8 +66,23 @@ test('every check passes the real templates, and prints its figures', () => {
     for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/, /Express: no execution history/]) {
       assert.ok(figures.some((f) => what.test(f)), `${environment}: no figure ${what}`);
     }
-    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 4, `${environment}: every state machine's payload (workflow, notifier, sweep, recorder)`);
+    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 6, `${environment}: every state machine's payload (workflow, starter, re-processing, notifier, sweep, recorder)`);
+    assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+ \/ .+: longest child execution [\d,]+ history events/.test(f)), `${environment}: the Distributed Map's children's history`);
   }
+});
+
+test('the workflow started by the upload starter with the starter\'s own input is bounded by the upload event; another input is a finding', () => {
+  const { figures } = judged(templateOf('dev'));
+  assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
+  assertFinding(editDefinition(templateOf('dev'), '"Input.$":"$$.Execution.Input"', '"Input.$":"$.detail"', 'UploadTriggerStateMachine'), /starts WorkflowStateMachine\w+ with Input "\$\.detail": not modelled/);
+});
+
+test('a Distributed Map is followed into its children; one that keeps its results, or reads another source, is a finding', () => {
+  const MAP = 'Re-process every object under the prefix';
+  const { figures } = judged(templateOf('dev'));
+  assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+: worst state payload .* \(a child of "Re-process every object under the prefix"\)/.test(f)), figures.join('\n'));
+  assertFinding(editStates(templateOf('dev'), (s) => { s[MAP].ResultPath = '$.results'; }, 'ReprocessingStateMachine'), /a Distributed Map whose results are kept is not modelled/);
+  assertFinding(editStates(templateOf('dev'), (s) => { s[MAP].ItemReader.Resource = 'arn:aws:states:::s3:getObject'; }, 'ReprocessingStateMachine'), /a Map reading arn:aws:states:::s3:getObject: not modelled/);
 });
 
 test('the rule check passes a rule without wildcards, counting the bucket reference at 63 characters', () => {

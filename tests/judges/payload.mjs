@@ -11,7 +11,7 @@ import { loadDefinition } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
 import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
 import { executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
-import { fillTemplate, placeResult as place, readPath as read } from './dataflow.mjs';
+import { eachState, fillTemplate, placeResult as place, readPath as read, stateMachines } from './dataflow.mjs';
 import { sdkModel, taskTarget } from './sdk-models.mjs';
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -52,6 +52,9 @@ export function maximalEvent() {
   return { ...event, region: x(20, 'r'), detail: { ...event.detail, requester: x(128), 'source-ip-address': x(45), reason: 'CompleteMultipartUpload' } };
 }
 
+// A re-run marker at its widest: a positive 32-bit number or 32 of [0-9A-Za-z_-] (RerunMarker.MaxLength), the string wider.
+export const MARKER = widest([WIDEST_INT, x(32, 'm')]);
+
 // A "Transcribe Job State Change" event as Transcribe sends it (monitoring-events.html): a FAILED job's carries
 // its FailureReason (2,048 characters assumed, as GetTranscriptionJob's below); a job name is at most 200 characters.
 export function maximalJobEvent() {
@@ -65,7 +68,7 @@ export function maximalJobEvent() {
 export function maximalExecutionEndEvent() {
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`;
   const event = executionStatusChangeEvent({
-    stateMachineArn: STATE_MACHINE_ARN, executionArn, status: 'TIMED_OUT', input: { ...maximalEvent(), rerun: WIDEST_INT }, error: ERROR.Error, cause: ERROR.Cause,
+    stateMachineArn: STATE_MACHINE_ARN, executionArn, status: 'TIMED_OUT', input: { ...maximalEvent(), rerun: MARKER }, error: ERROR.Error, cause: ERROR.Cause,
   });
   return { ...event, region: x(20, 'r') };
 }
@@ -78,6 +81,17 @@ export function maximalScheduledEvent() {
   };
 }
 
+// An object as a Distributed Map's S3ObjectsItemReader lists it (ListObjectsV2's Contents, as Step Functions passes
+// each on, input-output-itemreader.html): a 1,024-byte key of the costliest character, the quoted multipart ETag,
+// a long size, an epoch-seconds date and a storage class of 32 characters assumed.
+export function maximalListedObject() {
+  return { Etag: `"${x(32, '0')}-10000"`, Key: `media/${x(1024 - 6, KEY_CHAR)}`, LastModified: WIDEST_LONG, Size: WIDEST_LONG, StorageClass: x(32, 'S') };
+}
+
+// State machines an operator starts by hand (no rule, no state machine starts them), by logical-id prefix: the input
+// their command documents. Re-processing: a prefix (an S3 key prefix: 1,024 bytes at most) and a marker.
+const STARTED_BY_HAND = { ReprocessingStateMachine: () => ({ prefix: `media/${x(1024 - 6, KEY_CHAR)}`, rerun: MARKER }) };
+
 // What starts a state machine, by the source its rule matches; the rule's target passes the event on unchanged.
 const EVENTS_BY_SOURCE = { 'aws.s3': maximalEvent, 'aws.transcribe': maximalJobEvent, 'aws.states': maximalExecutionEndEvent };
 
@@ -86,10 +100,46 @@ export function plannerInput(event) {
   return event.source === 'aws.states' ? JSON.parse(event.detail.input) : event;
 }
 
-/** The widest input of a state machine: the widest event of the one rule that targets it. */
+/**
+ * The Tasks of other state machines of the template that start `stateMachineId` (states:startExecution, any
+ * pattern), as { id (the starter), state }.
+ */
+function startingTasks(template, stateMachineId) {
+  const starts = (state) => state.Type === 'Task' && /:states:::states:startExecution/.test(state.Resource ?? '') && state.Parameters?.StateMachineArn === resolver(template).ref(stateMachineId);
+  return stateMachines(template).flatMap(({ id, definition }) => [
+    ...Object.values(definition.States).filter(starts).map((state) => ({ id, state })),
+    // A Task of a Distributed Map's item processor: it sees the Map's ItemSelector applied to each listed object.
+    ...Object.values(definition.States).filter((map) => map.Type === 'Map' && map.ItemProcessor)
+      .flatMap((map) => Object.values(map.ItemProcessor.States).filter(starts).map((state) => ({ id, state, map }))),
+  ]);
+}
+
+/** What a Distributed Map's item processor starts with, at its widest: its ItemSelector on the widest listed object. */
+export function widestItem(map, mapInput) {
+  if (!map.ItemReader || !/:states:::s3:listObjectsV2$/.test(map.ItemReader.Resource)) fail(`a Map reading ${map.ItemReader?.Resource ?? 'its input'}: not modelled`);
+  const context = { Map: { Item: { Index: WIDEST_INT, Value: maximalListedObject() } } };
+  return map.ItemSelector ? fill(map.ItemSelector, mapInput, context) : maximalListedObject();
+}
+
+/**
+ * The widest input of a state machine: the widest event of the one rule that targets it, or, for one that a
+ * state machine starts instead (the upload starter), that state machine's widest input when it passes its own
+ * input on unchanged ($$.Execution.Input).
+ */
 export function widestInput(template, stateMachineId) {
   const targeting = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')
     .flatMap((r) => (r.Properties.Targets ?? []).filter((t) => t.Arn?.Ref === stateMachineId).map((target) => ({ rule: r, target })));
+  if (targeting.length === 0) {
+    const starting = startingTasks(template, stateMachineId);
+    const byHand = Object.entries(STARTED_BY_HAND).find(([prefix]) => stateMachineId.startsWith(prefix))?.[1];
+    if (!starting.length) return byHand?.() ?? fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
+    return widest(starting.map(({ id, state, map }) => {
+      if (state.Parameters['Input.$'] === '$$.Execution.Input' && !map) return widestInput(template, id);
+      // An Input template filled from the item a Distributed Map hands its processor (a re-processed object).
+      if (map && isObject(state.Parameters.Input)) return fill(state.Parameters.Input, widestItem(map, widestInput(template, id)), {});
+      return fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters['Input.$'] ?? state.Parameters.Input)}: not modelled`);
+    }));
+  }
   if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
   const [{ rule, target }] = targeting;
   for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${stateMachineId} sets ${field}: not modelled`);
@@ -268,6 +318,8 @@ export function results(template, plannerAnswer) {
   return (state, requests, request) => {
     const id = functions.get(state.Resource) ?? '';
     const target = taskTarget(state.Resource);
+    // Asked for an execution's name (NamedExecution): Step Functions' longest, 80 characters.
+    if (id.startsWith('JobPlanner') && isObject(request) && 'executionNameOf' in request) return { executionName: x(80, 'n') };
     if (id.startsWith('JobPlanner')) return plannerAnswer ?? fail('no planner answer to bound the planner\'s result');
     // PostProcessResult: a job name, two words (64 characters assumed), two numbers.
     if (id.startsWith('PostProcessor')) return { jobName: x(200, 'j'), status: x(64), outcome: x(64), wordCount: WIDEST_INT, durationSeconds: WIDEST_NUMBER };
@@ -302,12 +354,12 @@ function decide(rule, data, context) {
  * The widest state payload { bytes, what, value } of `definition` started with `event`; result(state, requests, request): a
  * Task's widest result. Also `output`: the widest output the definition ends with (a Map's iteration gives its result so).
  * `within`: a Map's item processor, run on `input` (an iteration's) in the execution `event` started, naming its states
- * after the Map; `requests` the Tasks' widest requests so far.
+ * after the Map; `requests` the Tasks' widest requests so far; `mapItem`: $$.Map.Item of a Distributed Map's child.
  */
-export function worstPayload(definition, result, event, { input: start = event, within = '', requests = new Map() } = {}) {
+export function worstPayload(definition, result, event, { input: start = event, within = '', requests = new Map(), mapItem = undefined } = {}) {
   // The context object (input-output-contextobject.html); a callback task's token as SendTaskSuccess takes it.
   const execution = { Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`, Name: x(80, 'n'), StartTime: TIMESTAMP, Input: event };
-  const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') } });
+  const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') }, ...(mapItem ? { Map: mapItem } : {}) });
   let worst = { bytes: 0 };
   let output;
   const measure = (what, value) => bytes(value) > worst.bytes && (worst = { bytes: bytes(value), what, value });
@@ -333,6 +385,14 @@ export function worstPayload(definition, result, event, { input: start = event, 
       const raw = state.ResultPath === null ? undefined : result(state, requests, request);
       if (raw !== undefined) measure(`result of "${shown}"`, raw);
       next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)], ...caught];
+    } else if (state.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+      // Each child is an execution of its own, started with the item: measured as one. The Map's result (every
+      // child's output) is discarded here, or it is not modelled.
+      if (state.ResultPath !== null) fail(`"${shown}": a Distributed Map whose results are kept is not modelled`);
+      const item = widestItem(state, effective);
+      const child = worstPayload(state.ItemProcessor, result, item, { mapItem: { Item: { Index: WIDEST_INT, Value: maximalListedObject() } } });
+      measure(`${child.what} (a child of "${shown}")`, child.value);
+      next = [[state.Next, input], ...caught];
     } else if (state.Type === 'Map') {
       const raw = mapResult(state, effective, $$, (iteration) => {
         const inner = worstPayload(state.ItemProcessor ?? state.Iterator, result, event, { input: iteration, within: `${shown} / `, requests });

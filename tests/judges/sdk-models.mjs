@@ -42,6 +42,8 @@ export const SERVICES = {
   sqs: { pkg: '@aws-sdk/client-sqs', optimized: 'SQS' },
   lambda: { pkg: '@aws-sdk/client-lambda', optimized: 'Lambda' },
   sfn: { pkg: '@aws-sdk/client-sfn', optimized: null },
+  // arn:aws:states:::states:startExecution (connect-stepfunctions.html): the SFN API, errors StepFunctions.<shape>Exception.
+  states: { pkg: '@aws-sdk/client-sfn', optimized: 'StepFunctions' },
 };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);

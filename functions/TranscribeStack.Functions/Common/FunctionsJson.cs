@@ -14,6 +14,7 @@ namespace TranscribeStack.Functions;
 [JsonSerializable(typeof(UploadEvent))]
 [JsonSerializable(typeof(JobPlan))]
 [JsonSerializable(typeof(SkippedUpload))]
+[JsonSerializable(typeof(NamedExecution))]
 [JsonSerializable(typeof(PostProcessRequest))]
 [JsonSerializable(typeof(PostProcessResult))]
 internal sealed partial class FunctionsJson : JsonSerializerContext

@@ -1,12 +1,11 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Functions.JobPlanning;
 
-/// <summary>The upload an execution was started for (from the EventBridge "Object Created" event).</summary>
-public sealed record Upload(string Bucket, string Key, string? VersionId, string? ETag, long SizeBytes, int? Rerun = null);
+/// <summary>The upload an execution was started for (from the EventBridge "Object Created" event), and its re-run marker if any.</summary>
+public sealed record Upload(string Bucket, string Key, string? VersionId, string? ETag, long SizeBytes, string? Rerun = null);
 
 /// <summary>
 /// Derives a deterministic Transcribe job from an upload: the same object (bucket, key, version)
@@ -16,8 +15,6 @@ public sealed class JobPlanner
 {
     /// <summary>Transcribe's job-name limit.</summary>
     public const int MaxJobNameLength = 200;
-
-    private const int HashLength = 16;
 
     // Typical bitrates (bits/s), used only to estimate the audio length that paces polling: amr-nb 12.2 kbit/s, flac ~700 kbit/s
     // for 16-bit stereo speech, wav 16-bit 16 kHz mono 256 kbit/s, compressed formats 64-128 kbit/s.
@@ -79,6 +76,13 @@ public sealed class JobPlanner
                     ? null
                     : new UploadSkip(SkipReasons.UnsupportedMediaFormat, UnsupportedFormatMessage(upload.Key));
         return skip is null ? null : new SkippedUpload(JobName(upload), MediaUri(upload), skip);
+    }
+
+    /// <summary>The name of the upload's workflow execution (see <see cref="ExecutionNames"/>); a malformed event throws.</summary>
+    public static string ExecutionName(Upload upload)
+    {
+        Validate(upload);
+        return ExecutionNames.Of(upload);
     }
 
     /// <summary>The job of a media file under the media prefix; anything <see cref="Skip"/> skips throws.</summary>
@@ -144,50 +148,20 @@ public sealed class JobPlanner
             throw new InvalidJobRequestException("The upload event has no detail.object.key.");
         }
 
-        if (upload.Rerun is < 1)
+        if (upload.Rerun is { } marker && RerunMarker.Problem(marker) is { } problem)
         {
-            throw new InvalidJobRequestException($"rerun must be a positive number, not {upload.Rerun}.");
+            throw new InvalidJobRequestException(problem);
         }
     }
 
     private static string MediaUri(Upload upload) => $"s3://{upload.Bucket}/{upload.Key}";
 
+    /// <summary>The prefix, the readable file name (dots kept: Transcribe allows them), the hash and the re-run marker.</summary>
     private string JobName(Upload upload)
     {
-        var version = upload.VersionId ?? upload.ETag ?? string.Empty;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{upload.Bucket}\n{upload.Key}\n{version}")))[..HashLength];
-        var suffix = upload.Rerun is { } rerun ? $"-{hash}-r{rerun.ToString(CultureInfo.InvariantCulture)}" : $"-{hash}";
-        var readable = Readable(upload.Key, MaxJobNameLength - jobNamePrefix.Length - suffix.Length);
+        var suffix = $"-{ExecutionNames.Hash(upload)}" + (upload.Rerun is { } marker ? $"-r{marker}" : string.Empty);
+        var readable = ExecutionNames.Readable(upload.Key, MaxJobNameLength - jobNamePrefix.Length - suffix.Length, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
         return jobNamePrefix + readable + suffix;
-    }
-
-    /// <summary>The file name without extension, reduced to [0-9a-zA-Z._-] and at most <paramref name="maxLength"/> characters.</summary>
-    private static string Readable(string key, int maxLength)
-    {
-        var fileName = key[(key.LastIndexOf('/') + 1)..];
-        var dot = fileName.LastIndexOf('.');
-        var stem = dot > 0 ? fileName[..dot] : fileName;
-
-        var builder = new StringBuilder(Math.Min(stem.Length, maxLength));
-        foreach (var c in stem)
-        {
-            var allowed = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
-            var next = allowed ? c : '-';
-            if (next == '-' && builder.Length > 0 && builder[^1] == '-')
-            {
-                continue;
-            }
-
-            builder.Append(next);
-        }
-
-        var readable = builder.ToString().Trim('-');
-        if (readable.Length > maxLength)
-        {
-            readable = readable[..maxLength].TrimEnd('-');
-        }
-
-        return readable.Length == 0 ? "media" : readable;
     }
 
     private static bool IsValidName(string value) =>

@@ -3,8 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace TranscribeStack.Functions.JobPlanning;
 
-/// <summary>The EventBridge S3 "Object Created" event, as much of it as the planner reads.</summary>
-internal sealed record UploadEvent(UploadEventDetail? Detail, int? Rerun);
+/// <summary>
+/// The EventBridge S3 "Object Created" event, as much of it as the planner reads, with the re-run marker an
+/// operator adds; or, to ask for the execution name instead of the plan, the event wrapped in <c>executionNameOf</c>.
+/// </summary>
+internal sealed record UploadEvent(
+    UploadEventDetail? Detail,
+    [property: JsonConverter(typeof(RerunMarkerConverter))] string? Rerun,
+    [property: JsonPropertyName(NamedExecution.RequestProperty)] UploadEvent? ExecutionNameOf = null);
 
 internal sealed record UploadEventDetail(UploadEventBucket? Bucket, [property: JsonPropertyName("object")] UploadEventObject? Object);
 
@@ -46,18 +52,29 @@ public sealed class JobPlannerHandler
 
     public async Task<Stream> HandleAsync(Stream input)
     {
-        var uploadEvent = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.UploadEvent).ConfigureAwait(false);
+        var request = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.UploadEvent).ConfigureAwait(false);
+        if (request.ExecutionNameOf is { } named)
+        {
+            // The starters name the execution before it exists: the same answer for every delivery of the event.
+            return FunctionsJson.Write(new NamedExecution(JobPlanner.ExecutionName(UploadOf(named))), FunctionsJson.Default.NamedExecution);
+        }
+
+        var upload = UploadOf(request);
+        // An object the pipeline does not transcribe is answered, not thrown: the workflow records it as SKIPPED.
+        return planner.Skip(upload) is { } skipped
+            ? FunctionsJson.Write(skipped, FunctionsJson.Default.SkippedUpload)
+            : FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
+    }
+
+    private static Upload UploadOf(UploadEvent uploadEvent)
+    {
         var detail = uploadEvent.Detail ?? throw new InvalidJobRequestException("The upload event has no detail.");
-        var upload = new Upload(
+        return new Upload(
             detail.Bucket?.Name ?? string.Empty,
             detail.Object?.Key ?? string.Empty,
             detail.Object?.VersionId,
             detail.Object?.Etag,
             detail.Object?.Size ?? 0,
             uploadEvent.Rerun);
-        // An object the pipeline does not transcribe is answered, not thrown: the workflow records it as SKIPPED.
-        return planner.Skip(upload) is { } skipped
-            ? FunctionsJson.Write(skipped, FunctionsJson.Default.SkippedUpload)
-            : FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
     }
 }

@@ -42,7 +42,21 @@ public sealed class EnvironmentSettingsTests
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "oncall" } }, "the ARN of an IAM role, user or account root" },
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:iam::123456789012:group/oncall" } }, "the ARN of an IAM role, user or account root" },
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:sts::123456789012:assumed-role/oncall/me" } }, "the ARN of an IAM role, user or account root" },
+        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 0 } }, "between 1 and 225: 90% of Transcribe's default quota of 250 concurrent batch jobs" },
+        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 226 } }, "between 1 and 225" },
     };
+
+    [Theory]
+    [InlineData("dev", 10)]
+    [InlineData("staging", 25)]
+    [InlineData("prod", 50)]
+    public void Catalog_Reprocessing_StaysUnderTranscribesConcurrentJobQuota(string name, int maxConcurrency)
+    {
+        var reprocessing = EnvironmentCatalog.Get(name).Reprocessing;
+
+        Assert.Equal(maxConcurrency, reprocessing.MaxConcurrency);
+        Assert.True(reprocessing.MaxConcurrency < ReprocessingSettings.TranscribeConcurrentJobsQuota);
+    }
 
     [Theory]
     [InlineData("arn:aws:iam::123456789012:role/oncall")]

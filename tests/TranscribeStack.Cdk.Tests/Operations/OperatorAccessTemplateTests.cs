@@ -48,7 +48,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var groups = Assert.Single(Policy, s => s.Actions.Contains("logs:FilterLogEvents"));
         var streams = Assert.Single(Policy, s => s.Actions.Contains("logs:GetLogEvents"));
-        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.SweepLogGroup, LogicalIds.RecorderLogGroup];
+        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.StarterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.SweepLogGroup, LogicalIds.RecorderLogGroup];
 
         Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"], groups.Actions);
         // Each group as the Service Authorization Reference names it, and as CloudWatch Logs does (":*").
@@ -163,5 +163,17 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(["ref:" + LogicalIds.OperatorRole], Rendered.List(example.Properties(LogicalIds.OperatorPolicy)["Roles"]));
         Assert.Empty(example.RoleStatements(LogicalIds.OperatorRole));
         example.Only(LogicalIds.OperatorRole).HasResourceProperties("AWS::IAM::Role", new ObjectDict { ["MaxSessionDuration"] = 3600 });
+    }
+
+    [Fact]
+    public void Policy_StartsAndFollowsReprocessing_ButCannotRedriveOrDeleteIt()
+    {
+        var onReprocessing = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Reprocessing)).SelectMany(s => s.Actions).Order(StringComparer.Ordinal);
+        Assert.Equal(["states:DescribeStateMachine", "states:ListExecutions", "states:StartExecution"], onReprocessing);
+        var follow = Assert.Single(Policy, s => s.Actions.Contains("states:ListMapRuns"));
+        Assert.Equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:ListMapRuns", "states:StopExecution"], follow.Actions.Order(StringComparer.Ordinal));
+        Assert.Contains(":execution:", Assert.Single(follow.Resources), StringComparison.Ordinal);
+        Assert.Contains(":mapRun:", Assert.Single(Assert.Single(Policy, s => s.Actions.Contains("states:DescribeMapRun")).Resources), StringComparison.Ordinal);
+        Assert.DoesNotContain(Policy.SelectMany(s => s.Actions), a => a is "states:DeleteStateMachine" or "states:UpdateStateMachine");
     }
 }

@@ -21,6 +21,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         { LogicalIds.PostProcessorRole, "lambda.amazonaws.com" },
         { LogicalIds.JobPlannerRole, "lambda.amazonaws.com" },
         { LogicalIds.TriggerRole, "events.amazonaws.com" },
+        { LogicalIds.StarterRole, "states.amazonaws.com" },
+        { LogicalIds.ReprocessingRole, "states.amazonaws.com" },
     };
 
     [Theory]
@@ -37,6 +39,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [Theory]
     [InlineData(LogicalIds.WorkflowRole)]
     [InlineData(LogicalIds.TriggerRole)]
+    [InlineData(LogicalIds.StarterRole)]
+    [InlineData(LogicalIds.ReprocessingRole)]
     public void Role_TrustIsLimitedToThisAccount(string role)
     {
         Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(role)).Condition("StringEquals", "aws:SourceAccount"));
@@ -45,10 +49,10 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [Fact]
     public void Roles_AreOnePerPrincipal()
     {
-        // Workflow, Transcribe data access, planner, post-processor, upload trigger, completion notifier and its
-        // trigger, finished-job sweep and its schedule, execution-end recorder and its trigger (no operators'
-        // role without operators.assumedBy).
-        Dev.Template.ResourceCountIs("AWS::IAM::Role", 11);
+        // Workflow, Transcribe data access, planner, post-processor, upload starter and its trigger, re-processing,
+        // completion notifier and its trigger, finished-job sweep and its schedule, execution-end recorder and its
+        // trigger (no operators' role without operators.assumedBy).
+        Dev.Template.ResourceCountIs("AWS::IAM::Role", 13);
     }
 
     [Fact]
@@ -210,11 +214,11 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void TriggerRole_StartsThisStateMachineOnly()
+    public void TriggerRole_StartsTheStarterOnly()
     {
         var statement = Assert.Single(Dev.RoleStatements(LogicalIds.TriggerRole));
 
         Assert.Equal(["states:StartExecution"], statement.Actions);
-        Assert.Equal(["ref:" + LogicalIds.StateMachine], statement.Resources);
+        Assert.Equal(["ref:" + LogicalIds.Starter], statement.Resources);
     }
 }

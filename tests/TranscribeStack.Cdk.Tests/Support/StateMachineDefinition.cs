@@ -21,6 +21,10 @@ internal sealed class StateMachineDefinition
 
     public IEnumerable<string> StateNames => States.Select(s => s.Key);
 
+    /// <summary>The item processor of a Map state (a Distributed Map's children), as a definition of its own.</summary>
+    public StateMachineDefinition ItemProcessor(string map) =>
+        new(State(map)["ItemProcessor"]?.AsObject().DeepClone().AsObject() ?? throw new KeyNotFoundException($"State '{map}' has no ItemProcessor"));
+
     private JsonObject States => json["States"]!.AsObject();
 
     /// <summary>Asserts the state is like the pattern (<see cref="Match.ObjectLike"/>: it may hold more keys).</summary>

@@ -40,15 +40,16 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Rule_TargetsTheStateMachineThroughItsRoleWithRetryAndDeadLetterQueue()
+    public void Rule_TargetsTheStarterThroughItsRoleWithRetryAndDeadLetterQueue()
     {
+        // EventBridge cannot name an execution: the starter does, then starts the workflow.
         Dev.Only(LogicalIds.Rule).HasResourceProperties(Rule, new ObjectDict
         {
             ["Targets"] = new object[]
             {
                 new ObjectDict
                 {
-                    ["Arn"] = Cfn.Ref(LogicalIds.StateMachine),
+                    ["Arn"] = Cfn.Ref(LogicalIds.Starter),
                     ["RoleArn"] = Cfn.Arn(LogicalIds.TriggerRole),
                     ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.EventDeadLetterQueue) },
                     ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 86400, ["MaximumRetryAttempts"] = 185 },

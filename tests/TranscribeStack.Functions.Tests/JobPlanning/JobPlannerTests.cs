@@ -11,7 +11,7 @@ public sealed class JobPlannerTests
     private static readonly JobPlanner Planner = new("transcribestack-dev-", "media/", "transcripts/", Fixture.Pacing);
     private static readonly Regex ValidName = new("^[0-9a-zA-Z._-]{1,200}$", RegexOptions.None, TimeSpan.FromSeconds(1));
 
-    private static Upload Upload(string key, string? version = "v1", int? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
+    private static Upload Upload(string key, string? version = "v1", string? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
 
     [Theory]
     [InlineData("media/a.amr", "amr")]
@@ -65,10 +65,31 @@ public sealed class JobPlannerTests
     public void Rerun_GetsItsOwnDeterministicName()
     {
         var original = Planner.Plan(Upload("media/a.mp3"));
-        var rerun = Planner.Plan(Upload("media/a.mp3", rerun: 2));
+        var rerun = Planner.Plan(Upload("media/a.mp3", rerun: "2"));
 
         Assert.Equal(original.JobName + "-r2", rerun.JobName);
         Assert.Equal($"transcripts/{rerun.JobName}.json", rerun.TranscriptKey);
+    }
+
+    [Fact]
+    public void Rerun_NamedMarker_EndsTheJobName()
+    {
+        var original = Planner.Plan(Upload("media/a.mp3"));
+
+        Assert.Equal(original.JobName + "-rvocab-2026-11", Planner.Plan(Upload("media/a.mp3", rerun: "vocab-2026-11")).JobName);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("vocab 2026")]
+    [InlineData("vocab.2026")]
+    [InlineData("a/b")]
+    [InlineData("123456789012345678901234567890123")]
+    public void Rerun_InvalidMarker_IsAnInvalidRequest(string marker)
+    {
+        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/a.mp3", rerun: marker)));
+
+        Assert.Contains("rerun", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -92,7 +113,7 @@ public sealed class JobPlannerTests
     {
         var key = "media/" + new string('x', 1010) + ".mp3";
 
-        var plan = Planner.Plan(Upload(key, rerun: 12));
+        var plan = Planner.Plan(Upload(key, rerun: "12"));
 
         Assert.Equal(JobPlanner.MaxJobNameLength, plan.JobName.Length);
         Assert.Matches(ValidName, plan.JobName);

@@ -27,6 +27,10 @@ export const RESOURCES = {
   eventQueue: ['AWS::SQS::Queue', 'UploadTriggerEventDeadLetterQueue'],
   alarmTopic: ['AWS::SNS::Topic', 'MonitoringAlarmTopic'],
   uploadRule: ['AWS::Events::Rule', 'UploadTriggerRule'],
+  starter: ['AWS::StepFunctions::StateMachine', 'UploadTriggerStateMachine'],
+  starterLogs: ['AWS::Logs::LogGroup', 'UploadTriggerLogs'],
+  reprocessing: ['AWS::StepFunctions::StateMachine', 'ReprocessingStateMachine'],
+  reprocessingLogs: ['AWS::Logs::LogGroup', 'ReprocessingLogs'],
   stateMachine: ['AWS::StepFunctions::StateMachine', 'WorkflowStateMachine'],
   planner: ['AWS::Lambda::Function', 'JobPlannerFunction'],
   postProcessor: ['AWS::Lambda::Function', 'PostProcessorFunction'],
@@ -279,8 +283,73 @@ function uploadTriggerTargetRole(t) {
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge delivers uploads as this role', events),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
-    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow'),
+    ...allow('states:StartExecution', t.arn.starter, {}, 'starts the upload starter'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow itself: the starter names its executions'),
     ...deny('states:StartExecution', `arn:aws:states:${t.region}:${t.account}:stateMachine:Other`, {}, 'no other state machine'),
+  ];
+}
+
+function uploadStarterRole(t) {
+  const self = t.role('UploadTriggerRole');
+  const states = { by: 'states.amazonaws.com' };
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef`;
+  const eventQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.eventQueue };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.starter), 'Step Functions runs the starter as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for the execution\'s name'),
+    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow, named after the upload'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine (nor itself)'),
+    ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], execution, {}, 'starts executions, nothing more'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...allow('sqs:SendMessage', t.arn.eventQueue, {}, 'dead-letters an event it could not start the workflow with'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', eventQueue), 'SQS encrypts the message as the caller'),
+    ...deny('sqs:SendMessage', [t.arn.failureQueue, t.arn.completionQueue, t.arn.executionEndQueue], {}, 'no other queue'),
+    ...deny('sqs:SendMessage', t.arn.eventQueue, http, 'plain HTTP: the queue policy denies it'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through SQS'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'names the execution from the event alone'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+  ];
+}
+
+function reprocessingRole(t) {
+  const self = t.role('ReprocessingRole');
+  const states = { by: 'states.amazonaws.com' };
+  const workflowExecution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef-rvocab-2026-11`;
+  // A child of the Distributed Map: an execution of this state machine under its Map Run (label "reprocess").
+  const child = `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}/reprocess:0123abcd-0000-4000-8000-000000000001`;
+  const ownName = { assumption: true }; // CloudFormation names an unnamed state machine "<logical id>-<suffix>"
+  const getEvents = `arn:aws:events:${t.region}:${t.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`;
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.reprocessing), 'Step Functions runs the re-processing as this role', states),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    // The ItemReader's ListObjectsV2 carries the request's prefix as s3:prefix.
+    ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/2026/' }, 'lists a prefix of the media'),
+    ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/' }, 'lists the whole media prefix'),
+    ...deny('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'uploads/' }, 'nothing outside the media prefix'),
+    ...deny('s3:ListBucket', t.arn.rawBucket, {}, 'not the whole bucket (no prefix)'),
+    ...deny('s3:ListBucket', t.arn.transcriptBucket, { 's3:prefix': 'media/' }, 'only the media bucket'),
+    ...deny(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${t.arn.rawBucket}/media/talk.mp3`, {}, 'lists keys; reads, writes and deletes no object'),
+    ...deny('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'listing needs no key'),
+    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for each re-run\'s name'),
+    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts each object\'s re-run of the workflow'),
+    ...allow(['states:DescribeExecution', 'states:StopExecution'], workflowExecution, {}, 'follows a re-run to its end (.sync:2), stops it when the run is stopped'),
+    ...allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], getEvents, {}, 'the managed rule .sync:2 hears the end by'),
+    ...deny('events:PutRule', `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`, {}, 'no other rule'),
+    ...allow('states:StartExecution', t.arn.reprocessing, {}, 'the Distributed Map starts its children', ownName),
+    ...allow(['states:DescribeExecution', 'states:StopExecution'], child, {}, 'follows and stops the Map\'s children', ownName),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine'),
+    ...deny(['states:StopExecution', 'states:DescribeExecution'], `${t.arn.recorder.replace(':stateMachine:', ':execution:')}:x`, {}, 'no other state machine\'s executions'),
+    ...deny('states:RedriveExecution', workflowExecution, {}, 'never redrives'),
+    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access: each re-run records its own job'),
+    ...deny('sqs:SendMessage', t.arn.failureQueue, {}, 'each re-run sends its own dead letter'),
+    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
   ];
 }
 
@@ -432,11 +501,17 @@ function operatorPolicy(t) {
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], execution, {}, 'reads an execution and its history'),
     ...allow(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'stops and redrives an execution'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], others, {}, 'another state machine\'s executions'),
-    ...deny('states:StartExecution', [t.arn.notifier, t.arn.sweep, t.arn.recorder], {}, 'starts only the workflow'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.sweep, t.arn.recorder], {}, 'starts only the workflow and re-processing'),
+    // Re-processing a prefix: start it, follow its executions and Map Runs, stop one.
+    ...allow(['states:StartExecution', 'states:DescribeStateMachine', 'states:ListExecutions'], t.arn.reprocessing, {}, 'starts re-processing and lists its runs'),
+    ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:ListMapRuns'], `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}:vocab-2026-11`, {}, 'follows and stops a re-processing run'),
+    ...allow('states:DescribeMapRun', `${t.arn.reprocessing.replace(':stateMachine:', ':mapRun:')}/vocab-2026-11:0123abcd`, {}, 'reads a re-processing run\'s progress'),
+    ...deny(['states:RedriveExecution'], `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}:vocab-2026-11`, {}, 'a re-processing run is re-run with the same marker, not redriven'),
+    ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.reprocessing, {}, 'no change to re-processing'),
     ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.stateMachine, {}, 'no change to the workflow'),
     ...deny('states:SendTaskSuccess', '*', {}, 'does not complete waiting tasks'),
     // The state machines' logs.
-    ...['workflowLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs'].flatMap((logs) => [
+    ...['workflowLogs', 'starterLogs', 'reprocessingLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs'].flatMap((logs) => [
       ...allow(LOGS_READ, group(logs), {}, `reads the execution logs (${logs})`),
       ...allow(LOGS_READ, `${group(logs)}:*`, {}, `reads the execution logs (${logs}), as CloudWatch Logs names the group`),
       ...allow('logs:GetLogEvents', stream(logs), {}, `reads a log stream (${logs})`),
@@ -538,7 +613,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs', 'starterLogs', 'reprocessingLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -561,6 +636,8 @@ export const PRINCIPALS = [
   { role: 'PostProcessorRole', requests: postProcessorRole },
   { role: 'JobPlannerRole', requests: jobPlannerRole },
   { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
+  { role: 'UploadTriggerRole', requests: uploadStarterRole },
+  { role: 'ReprocessingRole', requests: reprocessingRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
   { role: 'FinishedJobSweepRole', requests: finishedJobSweepRole },

@@ -1,0 +1,109 @@
+// The re-processing workflow: the synthesized Standard definition, executed by aws-local-stepfunctions, that one
+// operator command starts for a prefix. Its Distributed Map's children are bound to the real C# planner (which
+// names each object's re-run) and a FakeExecutions of the workflow (StartExecution.sync:2: each child waits for
+// its workflow execution to end, so the stand-in sees how many run at once).
+//
+// aws-local-stepfunctions 3.0.0 runs a Map over an array in its input and cannot read an ItemReader: for the
+// interpreter only, a copy of the definition lists the objects here instead. The kit checks the ItemReader
+// (ListObjectsV2 of the raw bucket, Prefix read from the request), lists the prefix of the objects it is given
+// in S3's order and in ListObjectsV2's item shape, puts the list into the input (LISTED_FIELD) and points the
+// Map's ItemsPath at it. MaxConcurrency, ItemSelector and the item processor are the synthesized ones.
+import { StateMachine } from 'aws-local-stepfunctions';
+import { isModeled, lambdaError } from './errors.mjs';
+
+/** The re-processing workflow's states. */
+export const REPROCESSING_STATES = {
+  check: 'Does the request name a prefix of the media and a re-run marker?',
+  map: 'Re-process every object under the prefix',
+  name: 'Name the object\'s re-run',
+  run: 'Run the object\'s re-run to its end',
+  already: 'The object is re-processed already',
+};
+
+const LISTED_FIELD = 'listedForTheLocalInterpreter';
+const machines = new WeakMap(); // definition -> its StateMachine (per request shape, the copy is made per run)
+
+/**
+ * Runs the re-processing once for `request` ({ prefix, rerun }) over `objects` (a Map of key -> { size, etag },
+ * the raw bucket's objects) and resolves with { status, error, entered, calls, outcomes (per child: the state it
+ * ended in), listed }. Options: planner (required), executions (required: a FakeExecutions of the workflow),
+ * plannerErrors. A handler error no scenario scripted (a bug of the kit) is thrown after the run.
+ */
+export async function reprocess(workflow, request, { planner, executions, objects, plannerErrors = [] }) {
+  const definition = workflow.reprocessingDefinition ?? fail('pass what loadWorkflow() returns (it carries reprocessingDefinition)');
+  if (!planner || !executions || !objects) fail('reprocess() needs { planner, executions, objects }');
+  const pending = [...plannerErrors];
+  const calls = [];
+  const bugs = [];
+  const call = (state, handler) => async (input) => {
+    const record = { state, input: structuredClone(input) };
+    calls.push(record);
+    try {
+      return (record.output = await handler(input));
+    } catch (e) {
+      record.error = { name: e.name, message: e.message };
+      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
+      throw e;
+    }
+  };
+  const handlers = {
+    [REPROCESSING_STATES.name]: call(REPROCESSING_STATES.name, (payload) => {
+      const scripted = pending.shift();
+      if (scripted) throw lambdaError(scripted);
+      return planner.plan(payload);
+    }),
+    [REPROCESSING_STATES.run]: call(REPROCESSING_STATES.run, (startRequest) => executions.startAndWait(startRequest)),
+  };
+  const { copy, listed } = forInterpreter(definition, workflow, request, objects);
+  const tasks = Object.entries(copy.States[REPROCESSING_STATES.map].ItemProcessor.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+  for (const name of tasks) if (!handlers[name]) fail(`the re-processing's Task '${name}' has no local handler (it would call AWS)`);
+
+  let machine = machines.get(definition);
+  if (!machine) machines.set(definition, (machine = new StateMachine(copy)));
+  const processor = copy.States[REPROCESSING_STATES.map].ItemProcessor.States;
+  const run = machine.run({ ...request, [LISTED_FIELD]: listed }, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      retryIntervalOverrides: Object.fromEntries(Object.entries(processor).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+    },
+  });
+  const entered = [];
+  const collected = (async () => {
+    for await (const e of run.eventLogs) if (e.type === 'StateEntered') entered.push(e.state.name);
+  })();
+  let status = 'SUCCEEDED';
+  let error = null;
+  try {
+    await run.result;
+  } catch (e) {
+    if (e.name !== 'ExecutionError') throw e;
+    status = 'FAILED';
+    error = e.cause ?? e;
+  }
+  await collected;
+  if (bugs.length) fail(`the harness failed inside a re-processing task (not a scripted error):\n${bugs.join('\n')}`);
+  if (planner.failure) throw planner.failure;
+  return { status, error, entered, calls, listed };
+}
+
+/** The copy the interpreter can run: the ItemReader's listing done here, the Map iterating over it. */
+function forInterpreter(definition, workflow, request, objects) {
+  const copy = structuredClone(definition);
+  const map = copy.States[REPROCESSING_STATES.map] ?? fail(`no state '${REPROCESSING_STATES.map}'`);
+  const reader = map.ItemReader ?? fail('the Map has no ItemReader');
+  if (!/^arn:aws:states:::s3:listObjectsV2$/.test(reader.Resource)) fail(`the ItemReader calls ${reader.Resource}, not ListObjectsV2`);
+  if (reader.Parameters.Bucket !== workflow.rawBucket) fail(`the ItemReader lists ${reader.Parameters.Bucket}, not the raw bucket ${workflow.rawBucket}`);
+  const prefixPath = reader.Parameters['Prefix.$'] ?? fail('the ItemReader takes no Prefix from the request');
+  const prefix = prefixPath.slice(2).split('.').reduce((v, k) => v?.[k], request);
+  // ListObjectsV2: keys in UTF-8 binary order, its item shape as the Distributed Map passes it on.
+  const listed = typeof prefix !== 'string' ? [] : [...objects.entries()].filter(([key]) => key.startsWith(prefix))
+    .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map(([Key, { size, etag }]) => ({ Etag: `"${etag}"`, Key, LastModified: 1795860000, Size: size, StorageClass: 'STANDARD' }));
+  delete map.ItemReader;
+  map.ItemsPath = `$.${LISTED_FIELD}`;
+  return { copy, listed };
+}
+
+function fail(message) {
+  throw new Error(message);
+}

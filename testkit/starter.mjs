@@ -1,0 +1,89 @@
+// The upload starter: the synthesized Express definition, executed by aws-local-stepfunctions, that the
+// upload rule starts for each "Object Created" event. Its Task states are bound to the real C# planner
+// (which names the execution), a FakeExecutions of the workflow (StartExecution by name) and the event
+// dead-letter queue.
+import { StateMachine } from 'aws-local-stepfunctions';
+import { isModeled, lambdaError } from './errors.mjs';
+import { sendMessage } from './sqs.mjs';
+
+/** The starter's Task states, each bound to a stand-in. */
+export const STARTER_STATES = {
+  name: 'Name the execution after the upload',
+  start: 'Start the workflow execution named after the upload',
+  startUnnamed: 'Start the workflow execution without a name',
+  deadLetter: 'Send the event to the dead-letter queue',
+};
+
+const machines = new WeakMap(); // definition -> its StateMachine
+
+/**
+ * Runs the starter once for `event` and resolves with { status, outcome (the state it ended in), entered,
+ * calls, retries, error }. Options: planner (required), executions (required: a FakeExecutions of the
+ * workflow), queue (the event dead-letter queue's messages), plannerErrors (Lambda errors before the
+ * function runs). A handler error no scenario scripted (a bug of the kit) is thrown after the run.
+ */
+export async function startUpload(workflow, event, { planner, executions, queue = [], plannerErrors = [] }) {
+  const definition = workflow.starterDefinition ?? fail('pass what loadWorkflow() returns (it carries starterDefinition)');
+  if (!planner || !executions) fail('startUpload() needs { planner, executions }');
+  const pending = [...plannerErrors];
+  const calls = [];
+  const bugs = [];
+  const call = (state, handler) => async (request) => {
+    const record = { state, input: structuredClone(request) };
+    calls.push(record);
+    try {
+      return (record.output = await handler(request));
+    } catch (e) {
+      record.error = { name: e.name, message: e.message };
+      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
+      throw e;
+    }
+  };
+  const handlers = {
+    [STARTER_STATES.name]: call(STARTER_STATES.name, (payload) => {
+      const scripted = pending.shift();
+      if (scripted) throw lambdaError(scripted);
+      return planner.plan(payload);
+    }),
+    [STARTER_STATES.start]: call(STARTER_STATES.start, (request) => executions.start(request)),
+    [STARTER_STATES.startUnnamed]: call(STARTER_STATES.startUnnamed, (request) => executions.start(request)),
+    [STARTER_STATES.deadLetter]: call(STARTER_STATES.deadLetter, (request) => sendMessage(queue, workflow.eventQueueUrl, request)),
+  };
+  const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+  for (const name of tasks) if (!handlers[name]) fail(`the starter's Task '${name}' has no local handler (it would call AWS)`);
+  for (const name of Object.keys(handlers)) if (!tasks.includes(name)) fail(`the starter has no Task state '${name}'`);
+
+  let machine = machines.get(definition);
+  if (!machine) machines.set(definition, (machine = new StateMachine(definition)));
+  const run = machine.run(event, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+    },
+  });
+  const entered = [];
+  const retries = {};
+  const collected = (async () => {
+    for await (const e of run.eventLogs) {
+      if (e.type === 'StateEntered') entered.push(e.state.name);
+      else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
+    }
+  })();
+  let status = 'SUCCEEDED';
+  let error = null;
+  try {
+    await run.result;
+  } catch (e) {
+    if (e.name !== 'ExecutionError') throw e;
+    status = 'FAILED';
+    error = e;
+  }
+  await collected;
+  if (bugs.length) fail(`the harness failed inside a starter task (not a scripted error):\n${bugs.join('\n')}`);
+  if (planner.failure) throw planner.failure;
+  return { status, outcome: entered.at(-1), entered, calls, retries, error };
+}
+
+function fail(message) {
+  throw new Error(message);
+}

@@ -1,0 +1,91 @@
+// Step Functions' StartExecution, as the starters call it through the optimized integration
+// (arn:aws:states:::states:startExecution and .sync:2): executions of one state machine by name, with
+// the rules AWS documents for a name that is taken: the same name and input while it runs answers the
+// running execution; a different input, or an execution that has ended, is ExecutionAlreadyExists.
+// A started execution runs `run(input, name)` (by default it ends at once, SUCCEEDED); the stand-in
+// counts how many run at the same time. Scripted errors (throttling) are used up one per call.
+import { ACCOUNT, REGION } from './templates.mjs';
+import { named } from './errors.mjs';
+
+/** StartExecution's modeled errors as the optimized integration names them: StepFunctions.<shape>Exception. */
+const ERRORS = {
+  ExecutionAlreadyExists: 'Execution Already Exists',
+  ExecutionLimitExceeded: 'The maximum number of running executions has been reached.',
+  KmsThrottlingException: 'KMS throttled the request.',
+  InvalidName: 'Invalid Name',
+};
+
+export function stepFunctionsError(code, message = ERRORS[code]) {
+  if (!message) throw new Error(`StartExecution models no error ${code}`);
+  return named(`StepFunctions.${code.endsWith('Exception') ? code : `${code}Exception`}`, `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${code})`);
+}
+
+/** What Step Functions checks of a name (StartExecution: at most 80 characters, no forbidden character). */
+const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+export class FakeExecutions {
+  /** `stateMachineArn`: the only state machine that may be started; `run`: what an execution does. */
+  constructor({ stateMachineArn, run = async () => ({}), errors = [] }) {
+    this.stateMachineArn = stateMachineArn;
+    this.run = run;
+    this.errors = [...errors];
+    this.byName = new Map(); // name -> { name, executionArn, input (text), status, output }
+    this.calls = [];
+    this.running = 0;
+    this.mostRunning = 0;
+  }
+
+  /** StartExecution (request/response): the started (or the same running) execution. */
+  start(request) {
+    return this.#start(request).answer;
+  }
+
+  /** StartExecution.sync:2: resolves when the execution ends, with its description (Output as JSON). */
+  async startAndWait(request) {
+    const { execution } = this.#start(request);
+    await execution.ended;
+    if (execution.status !== 'SUCCEEDED') throw named('States.TaskFailed', JSON.stringify({ status: execution.status, executionArn: execution.executionArn }));
+    return { ExecutionArn: execution.executionArn, Name: execution.name, Status: execution.status, Output: execution.output, Input: JSON.parse(execution.input) };
+  }
+
+  /** The executions started, in order. */
+  get executions() {
+    return [...this.byName.values()];
+  }
+
+  #start(request) {
+    this.calls.push(request);
+    if (request.StateMachineArn !== this.stateMachineArn) throw new Error(`StartExecution of '${request.StateMachineArn}', expected '${this.stateMachineArn}'`);
+    const scripted = this.errors.shift();
+    if (scripted) throw stepFunctionsError(scripted);
+    // The optimized integration serializes a JSON Input itself.
+    const input = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
+    const name = request.Name ?? `generated-${this.byName.size + 1}`;
+    if (name.length > 80 || FORBIDDEN.test(name)) throw stepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    const existing = this.byName.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return { execution: existing, answer: existing.answer };
+      throw stepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+    }
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const answer = { ExecutionArn: executionArn, StartDate: '2026-11-22T10:00:00.000Z' };
+    const execution = { name, executionArn, input, status: 'RUNNING', output: null, answer };
+    this.byName.set(name, execution);
+    this.running++;
+    this.mostRunning = Math.max(this.mostRunning, this.running);
+    execution.ended = (async () => {
+      try {
+        execution.output = JSON.stringify(await this.run(JSON.parse(input), name));
+        execution.status = 'SUCCEEDED';
+      } catch {
+        execution.status = 'FAILED';
+      } finally {
+        this.running--;
+      }
+    })();
+    return { execution, answer };
+  }
+}
+
+/** The ARN of a state machine in the test account. */
+export const stateMachineArnOf = (name) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;

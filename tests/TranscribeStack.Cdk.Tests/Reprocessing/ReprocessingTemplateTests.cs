@@ -1,0 +1,145 @@
+namespace TranscribeStack.Cdk.Tests.Reprocessing;
+
+/// <summary>The re-processing workflow: a Distributed Map over a prefix of the media, each object a named re-run.</summary>
+[Collection(SynthesizedStacksCollection.Name)]
+public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
+{
+    private const string Check = "Does the request name a prefix of the media and a re-run marker?";
+    private const string Map = "Re-process every object under the prefix";
+    private const string Name = "Name the object's re-run";
+    private const string Run = "Run the object's re-run to its end";
+
+    private SynthesizedStack Dev => stacks["dev"];
+
+    private StateMachineDefinition Reprocessing => StateMachineDefinition.Of(Dev, LogicalIds.Reprocessing);
+
+    private IReadOnlyList<Statement> Role => Dev.RoleStatements(LogicalIds.ReprocessingRole);
+
+    [Fact]
+    public void StateMachine_IsStandardLoggedAndTracedWithItsOwnRole()
+    {
+        Dev.Only(LogicalIds.Reprocessing).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
+        {
+            ["StateMachineType"] = "STANDARD",
+            ["RoleArn"] = Cfn.Arn(LogicalIds.ReprocessingRole),
+            ["TracingConfiguration"] = new ObjectDict { ["Enabled"] = true },
+            ["LoggingConfiguration"] = new ObjectDict { ["Level"] = "ALL", ["IncludeExecutionData"] = false },
+        });
+    }
+
+    [Fact]
+    public void Output_IsTheStateMachinesArn()
+    {
+        Dev.Template.HasOutput("ReprocessingStateMachineArn", new ObjectDict { ["Value"] = Cfn.Ref(LogicalIds.Reprocessing) });
+    }
+
+    [Fact]
+    public void Flow_RefusesARequestWithoutAMediaPrefixOrMarker()
+    {
+        Assert.Equal(Check, Reprocessing.StartAt);
+        Assert.Equal(
+            [
+                $"when ($.prefix IsPresent true and $.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
+                "otherwise: The request is refused",
+            ],
+            Reprocessing.Transitions(Check));
+        Reprocessing.HasState("The request is refused", new ObjectDict { ["Type"] = "Fail", ["Error"] = "InvalidReprocessingRequest" });
+    }
+
+    [Fact]
+    public void Map_ListsThePrefixOfTheRequestInTheMediaBucket()
+    {
+        Reprocessing.HasState(Map, new ObjectDict
+        {
+            ["Type"] = "Map",
+            ["ItemReader"] = Match.ObjectEquals(new ObjectDict
+            {
+                ["Resource"] = "arn:aws:states:::s3:listObjectsV2",
+                ["Parameters"] = new ObjectDict { ["Bucket"] = "ref:" + LogicalIds.RawBucket, ["Prefix.$"] = "$.prefix" },
+            }),
+            ["ItemProcessor"] = new ObjectDict { ["ProcessorConfig"] = new ObjectDict { ["Mode"] = "DISTRIBUTED", ["ExecutionType"] = "STANDARD" } },
+            ["Label"] = "reprocess",
+            ["ToleratedFailurePercentage"] = 100,
+        });
+    }
+
+    [Theory]
+    [InlineData("dev", 10)]
+    [InlineData("staging", 25)]
+    [InlineData("prod", 50)]
+    public void Map_MaxConcurrency_IsTheSetting(string environment, int maxConcurrency)
+    {
+        StateMachineDefinition.Of(stacks[environment], LogicalIds.Reprocessing).HasState(Map, new ObjectDict { ["MaxConcurrency"] = maxConcurrency });
+    }
+
+    [Fact]
+    public void Map_HandsEachChildTheObjectsUploadEventWithTheMarker()
+    {
+        Reprocessing.HasState(Map, new ObjectDict
+        {
+            ["ItemSelector"] = Match.ObjectEquals(new ObjectDict
+            {
+                ["detail"] = new ObjectDict
+                {
+                    ["bucket"] = new ObjectDict { ["name"] = "ref:" + LogicalIds.RawBucket },
+                    ["object"] = new ObjectDict { ["key.$"] = "$$.Map.Item.Value.Key", ["size.$"] = "$$.Map.Item.Value.Size", ["etag.$"] = "$$.Map.Item.Value.Etag" },
+                },
+                ["rerun.$"] = "$.rerun",
+            }),
+        });
+    }
+
+    [Fact]
+    public void Child_NamesTheReRunWithThePlannerAndRunsTheWorkflowToItsEnd()
+    {
+        var child = Reprocessing.ItemProcessor(Map);
+
+        Assert.Equal(Name, child.StartAt);
+        Assert.Equal([$"next: {Run}"], child.Transitions(Name));
+        Assert.Equal(["end", "catch StepFunctions.ExecutionAlreadyExistsException: The object is re-processed already"], child.Transitions(Run));
+        child.HasState(Name, new ObjectDict { ["Parameters"] = Match.ObjectEquals(new ObjectDict { ["executionNameOf.$"] = "$" }) });
+        child.HasState(Run, new ObjectDict
+        {
+            // .sync:2: the child waits for the workflow, so MaxConcurrency bounds the transcriptions in flight.
+            ["Resource"] = "arn:aws:states:::states:startExecution.sync:2",
+            ["Parameters"] = Match.ObjectEquals(new ObjectDict
+            {
+                ["StateMachineArn"] = "ref:" + LogicalIds.StateMachine,
+                ["Name.$"] = "$.named.executionName",
+                ["Input"] = new ObjectDict { ["detail.$"] = "$.detail", ["rerun.$"] = "$.rerun" },
+            }),
+            ["Retry"] = Match.ArrayWith(new object[] { Match.ObjectEquals(new ObjectDict { ["ErrorEquals"] = new[] { "StepFunctions.ExecutionAlreadyExistsException" }, ["MaxAttempts"] = 0 }) }),
+        });
+    }
+
+    [Fact]
+    public void Role_ListsOnlyTheMediaPrefixOfTheMediaBucket()
+    {
+        var list = Assert.Single(Role, s => s.Actions.Any(a => a.StartsWith("s3:", StringComparison.Ordinal)));
+
+        Assert.Equal(["s3:ListBucket"], list.Actions);
+        Assert.Equal(["arn:" + LogicalIds.RawBucket], list.Resources);
+        // As AWS's Distributed Map policy example narrows ListObjectsV2: the prefix condition.
+        Assert.Equal(["media/*"], list.ConditionValues("StringLike", "s3:prefix"));
+    }
+
+    [Fact]
+    public void Role_StartsOnlyTheWorkflowAndItsOwnChildren()
+    {
+        var starts = Role.Where(s => s.Actions.Contains("states:StartExecution")).SelectMany(s => s.Resources).ToList();
+
+        Assert.Equal(2, starts.Count);
+        Assert.Contains("ref:" + LogicalIds.StateMachine, starts);
+        Assert.Contains(starts, r => r.EndsWith($":stateMachine:{LogicalIds.Reprocessing}-*", StringComparison.Ordinal));
+        Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a is "states:RedriveExecution" or "states:SendTaskSuccess");
+    }
+
+    [Fact]
+    public void Role_InvokesOnlyThePlannerAndTouchesNoData()
+    {
+        var invoke = Assert.Single(Role, s => s.Actions.Any(a => a.StartsWith("lambda:", StringComparison.Ordinal)));
+
+        Assert.Equal(["arn:" + LogicalIds.JobPlannerFunction, "arn:" + LogicalIds.JobPlannerFunction + ":*"], invoke.Resources);
+        Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("sqs:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal) || a == "s3:GetObject");
+    }
+}
