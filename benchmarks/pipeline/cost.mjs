@@ -1,5 +1,6 @@
 // Benchmark "cost per job": what one transcription job costs the pipeline in dollars (us-east-1), for
-// jobs of 1, 15, 60 and 240 minutes, waiting for the job by its completion event (events delivered),
+// jobs of 1, 15, 60 and 240 minutes, waiting for the job by its completion event (events delivered, the
+// finished-job sweep running; its fixed cost a day is printed apart),
 // by the previous design's paced polling, and by fixed 10 s and 60 s poll loops. The requests each
 // service bills are counted in the same virtual-time runs as the polling benchmark (measure.mjs);
 // the prices are below, each with its page and the date it was taken. Transcribe's per-minute audio
@@ -66,14 +67,17 @@ function dollars(row) {
   const mean = (f) => row.jobs.reduce((sum, j) => sum + f(j), 0) / row.jobs.length;
   const transitions = mean((j) => j.transitions);
   const notifierRuns = mean((j) => j.notifierRuns);
-  const planner = mean((j) => j.lambdaInvocations.planner);
+  // Every upload passes the upload starter first (an Express run that asks the planner for the execution's
+  // name and starts it): one Express run and one planner invocation a job, whatever the way of waiting.
+  const starterRuns = 1;
+  const planner = mean((j) => j.lambdaInvocations.planner) + starterRuns;
   const postProcessor = mean((j) => j.lambdaInvocations.postProcessor);
   const writeUnits = mean((j) => j.writeUnits);
   const readUnits = mean((j) => j.readUnits);
   const gbSeconds = (gb, ms) => gb * (ms / 1000);
   const items = {
     standard: transitions * PRICES.transition.usd,
-    express: notifierRuns * (PRICES.expressRequest.usd + gbSeconds(memoryGb.notifier, billedMs.notifier) * PRICES.expressGbSecond.usd),
+    express: (notifierRuns + starterRuns) * (PRICES.expressRequest.usd + gbSeconds(memoryGb.notifier, billedMs.notifier) * PRICES.expressGbSecond.usd),
     lambda: (planner + postProcessor) * PRICES.lambdaRequest.usd
       + (planner * gbSeconds(memoryGb.planner, billedMs.planner) + postProcessor * gbSeconds(memoryGb.postProcessor, billedMs.postProcessor)) * PRICES.lambdaGbSecond.usd,
     dynamodb: writeUnits * PRICES.writeUnit.usd + readUnits * PRICES.readUnit.usd,
@@ -81,7 +85,7 @@ function dollars(row) {
     transcribeApi: 0,
   };
   const total = Object.values(items).reduce((a, b) => a + b, 0);
-  return { transitions, notifierRuns, lambdaInvocations: planner + postProcessor, writeUnits, readUnits, items, total };
+  return { transitions, notifierRuns: notifierRuns + starterRuns, lambdaInvocations: planner + postProcessor, writeUnits, readUnits, items, total };
 }
 
 const usd = (x) => `$${x.toFixed(7)}`;
@@ -103,11 +107,11 @@ for (const minutes of MINUTES) {
 console.log(`Cost per job in dollars: the ${args.env} template (cdk.out/${args.env}/TranscribeStack-${args.env}.template.json), us-east-1 prices taken ${TAKEN}.`);
 console.log(`Requests counted in virtual-time runs (the same harness as bench:polling): ${PHASES_SECONDS.length} jobs per row, each ending 0-9 s after its nominal length; means per job.`);
 console.log(`Lambda: planner ${memoryGb.planner * 1024} MB, post-processor ${memoryGb.postProcessor * 1024} MB (arm64, from the template), billed ${billedMs.planner} ms and ${billedMs.postProcessor} ms per invocation (assumed, not measured here).`);
-console.log(`Express notifier: ${billedMs.notifier} ms at 64 MB per run (assumed: one GetItem and one SendTaskSuccess; Express bills at least 100 ms).`);
+console.log(`Express runs: the upload starter (one a job: the planner names the execution, StartExecution) and the notifier, each ${billedMs.notifier} ms at 64 MB (assumed; Express bills at least 100 ms).`);
 console.log(`DynamoDB: request units from the items written (1 KB per write unit, of the larger of the item before and after; a strongly consistent read 4 KB per unit),`);
 console.log(`the task token counted at ${TASK_TOKEN_BYTES} bytes (SendTaskSuccess's limit; its real length is not documented).`);
 console.log('Not counted: S3 and KMS requests (the same for every way of waiting), CloudWatch Logs (the state machines log ALL events) and X-Ray (tracing on), which grow with the transitions.\n');
-console.log(table(['job', 'waiting for the job', 'transitions', 'Standard', 'notifier runs', 'Express', 'Lambda calls', 'Lambda', 'DynamoDB WRU / RRU', 'DynamoDB', 'EventBridge', 'Transcribe API', 'total per job', 'per 1,000 jobs'], rows, { left: 2 }));
+console.log(table(['job', 'waiting for the job', 'transitions', 'Standard', 'Express runs (starter, notifier)', 'Express', 'Lambda calls', 'Lambda', 'DynamoDB WRU / RRU', 'DynamoDB', 'EventBridge', 'Transcribe API', 'total per job', 'per 1,000 jobs'], rows, { left: 2 }));
 
 console.log(`\nTranscribe itself, the same for every way of waiting (audio = the job's length / ${workflow.plannerEnvironment.JOB_SECONDS_PER_AUDIO_SECOND}, the template's JOB_SECONDS_PER_AUDIO_SECOND${redacted ? '; PII redaction on' : ''}):`);
 const audioRows = MINUTES.map((minutes) => {
@@ -118,6 +122,18 @@ const audioRows = MINUTES.map((minutes) => {
     share('delivered'), share('paced'), share('fixed10'), share('fixed60')];
 });
 console.log(table(['job', 'audio (min)', 'transcription', 'PII redaction', 'Transcribe per job', 'event-driven / Transcribe', 'paced', 'fixed 10 s', 'fixed 60 s'], audioRows));
+
+// The finished-job sweep costs the same whatever the jobs: one Express run a minute, its rounds `interval`
+// seconds apart (read from the synthesized definition), one Query of the status index a round (an empty or
+// small page: one eventually consistent read unit, 0.5 RRU, assumed), and ListTranscriptionJobs (not billed).
+const sweep = workflow.sweepDefinition.States;
+const interval = sweep['Wait for the next sweep'].Seconds;
+const rounds = sweep['Is another sweep due this minute?'].Choices[0].NumericLessThan;
+const sweepSeconds = (rounds - 1) * interval + rounds * 0.1; // the waits, and ~100 ms of calls a round (assumed)
+const sweepPerDay = 1440 * (PRICES.expressRequest.usd + (64 / 1024) * Math.ceil(sweepSeconds * 10) / 10 * PRICES.expressGbSecond.usd + rounds * 0.5 * PRICES.readUnit.usd);
+console.log(`\nThe finished-job sweep (wakes executions whose completion event was lost), the same whatever the jobs: one Express run a minute of ${rounds} rounds ${interval} s apart`);
+console.log(`(~${sweepSeconds.toFixed(1)} s at 64 MB), ${rounds} Queries of the status index a minute (0.5 RRU each, assumed): $${sweepPerDay.toFixed(4)} a day, $${(sweepPerDay * 30).toFixed(2)} a month per environment;`);
+console.log(`per job at 1,000 jobs a day $${(sweepPerDay / 1000).toFixed(7)}, at 100 a day $${(sweepPerDay / 100).toFixed(7)} (not in the table above; ListTranscriptionJobs is not billed).`);
 
 console.log(`\nPrices (us-east-1, on-demand, free tiers not deducted), each as published on the AWS pricing page named, retrieved ${TAKEN}`);
 console.log('(the page as known on that date, not fetched: no network here); where a stored copy of another page states the same figure, it follows "also".');
