@@ -20,9 +20,10 @@ const machines = new WeakMap(); // definition -> its StateMachine
  * Runs the starter once for `event` and resolves with { status, outcome (the state it ended in), entered,
  * calls, retries, error }. Options: planner (required), executions (required: a FakeExecutions of the
  * workflow), queue (the event dead-letter queue's messages), plannerErrors (Lambda errors before the
- * function runs). A handler error no scenario scripted (a bug of the kit) is thrown after the run.
+ * function runs), time ('zero-wait': retries at once; 'virtual': their real back-off, on the installed
+ * VirtualTime). A handler error no scenario scripted (a bug of the kit) is thrown after the run.
  */
-export async function startUpload(workflow, event, { planner, executions, queue = [], plannerErrors = [] }) {
+export async function startUpload(workflow, event, { planner, executions, queue = [], plannerErrors = [], time = 'zero-wait' }) {
   const definition = workflow.starterDefinition ?? fail('pass what loadWorkflow() returns (it carries starterDefinition)');
   if (!planner || !executions) fail('startUpload() needs { planner, executions }');
   const pending = [...plannerErrors];
@@ -58,7 +59,7 @@ export async function startUpload(workflow, event, { planner, executions, queue 
   const run = machine.run(event, {
     overrides: {
       taskResourceLocalHandlers: handlers,
-      retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+      ...(time === 'virtual' ? {} : { retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])) }),
     },
   });
   const entered = [];

@@ -6,6 +6,7 @@
 // counts how many run at the same time. Scripted errors (throttling) are used up one per call.
 import { ACCOUNT, REGION } from './templates.mjs';
 import { named } from './errors.mjs';
+import { TokenBucket } from './token-bucket.mjs';
 
 /** StartExecution's modeled errors as the optimized integration names them: StepFunctions.<shape>Exception. */
 const ERRORS = {
@@ -24,9 +25,15 @@ export function stepFunctionsError(code, message = ERRORS[code]) {
 const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 export class FakeExecutions {
-  /** `stateMachineArn`: the only state machine that may be started; `run`: what an execution does. */
-  constructor({ stateMachineArn, run = async () => ({}), errors = [] }) {
+  /**
+   * `stateMachineArn`: the only state machine that may be started; `run`: what an execution does;
+   * `rate`: StartExecution's throttling quota { bucket, perSecond } (Step Functions' quotas page: Standard,
+   * us-east-1 1,300 and 300/s, other Regions 800 and 150/s), by Date.now(); none by default.
+   */
+  constructor({ stateMachineArn, run = async () => ({}), errors = [], rate = null }) {
     this.stateMachineArn = stateMachineArn;
+    this.bucket = rate && new TokenBucket(rate.perSecond, Date.now(), rate.bucket);
+    this.throttled = 0;
     this.run = run;
     this.errors = [...errors];
     this.byName = new Map(); // name -> { name, executionArn, input (text), status, output }
@@ -58,6 +65,12 @@ export class FakeExecutions {
     if (request.StateMachineArn !== this.stateMachineArn) throw new Error(`StartExecution of '${request.StateMachineArn}', expected '${this.stateMachineArn}'`);
     const scripted = this.errors.shift();
     if (scripted) throw stepFunctionsError(scripted);
+    if (this.bucket && !this.bucket.take(Date.now())) {
+      this.throttled++;
+      // The API's own rate error (ThrottlingException) is not in the SFN model; whatever the integration
+      // names it, of the starter's retriers only States.TaskFailed takes it.
+      throw named('StepFunctions.ThrottlingException', 'Rate exceeded (Service: AWSStepFunctions; Status Code: 400; Error Code: ThrottlingException)');
+    }
     // The optimized integration serializes a JSON Input itself.
     const input = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
     const name = request.Name ?? `generated-${this.byName.size + 1}`;

@@ -18,6 +18,7 @@ import { transcribeError } from './errors.mjs';
 import { FakeS3 } from './s3.mjs';
 import { invalidStartRequest } from './transcribe-requests.mjs';
 import { EventDelivery, jobStateChangeEvent } from './transcribe-events.mjs';
+import { TokenBucket } from './token-bucket.mjs';
 
 /** Transcribe's default quotas: concurrent batch jobs, StartTranscriptionJob/s, GetTranscriptionJob/s. */
 export const TRANSCRIBE_QUOTAS = { concurrentJobs: 250, startsPerSecond: 25, getsPerSecond: 30 };
@@ -26,24 +27,6 @@ const TIME_ZERO = Date.parse('2026-11-22T10:00:00.000Z');
 const FINAL = new Set(['COMPLETED', 'FAILED']);
 const MEDIA_MISSING = 'The URI that you provided doesn\'t point to an S3 object. Make sure that the object exists and try your request again.';
 const JOB_NOT_FOUND = 'The requested job couldn\'t be found. Check the job name and try your request again.';
-
-/** Requests per second, in a bucket that holds one second of them (refilled continuously). */
-class TokenBucket {
-  constructor(perSecond, now) {
-    this.perSecond = perSecond;
-    this.tokens = perSecond;
-    this.last = now;
-  }
-
-  take(now) {
-    if (this.perSecond === Infinity) return true;
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 export class FakeTranscribe {
   /**

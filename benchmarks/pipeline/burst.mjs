@@ -17,6 +17,9 @@ import { FakeS3 } from '../../testkit/s3.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { VirtualTime } from '../../testkit/virtual-time.mjs';
 import { runExecutions } from '../../testkit/executions.mjs';
+import { startUpload } from '../../testkit/starter.mjs';
+import { FakeExecutions } from '../../testkit/step-functions.mjs';
+import { Planner } from '../../testkit/planner.mjs';
 import { uploadExpectedToTake, planAll } from './plans.mjs';
 import { LATENCY } from './measure.mjs';
 import { table } from './print.mjs';
@@ -38,6 +41,10 @@ const environments = args.env.split(',');
 const jobSeconds = positive('minutes', args.minutes) * 60;
 const quota = { concurrentJobs: positive('concurrent-jobs'), startsPerSecond: positive('starts-per-second'), getsPerSecond: positive('gets-per-second') };
 const GOAL = { pollsPerJob: 1.2, drainOverOptimum: 1.05 };
+// StartExecution's throttling quota for Standard workflows (Step Functions service quotas, "Quotas related to API
+// action throttling"): a bucket of 1,300 refilled at 300/s in US East (N. Virginia), US West (Oregon) and Europe
+// (Ireland); 800 and 150/s in all other Regions.
+const START_EXECUTION_RATES = [{ region: 'us-east-1 (and us-west-2, eu-west-1)', bucket: 1300, perSecond: 300 }, { region: 'all other Regions', bucket: 800, perSecond: 150 }];
 
 function positive(name, text = args[name]) {
   const value = Number(text);
@@ -144,6 +151,46 @@ function retrier(definition, state) {
   return `${r.MaxAttempts} attempts, ${r.IntervalSeconds} s x${r.BackoffRate} up to ${r.MaxDelaySeconds} s, ${r.JitterStrategy ?? 'no'} jitter`;
 }
 
+/** Each event's answer of the real planner to the starter's question (its execution's name), asked before virtual time. */
+async function executionNames(workflow, events) {
+  const planner = new Planner(workflow.plannerEnvironment);
+  try {
+    const answers = await Promise.all(events.map((event) => planner.plan({ executionNameOf: event })));
+    return new Map(events.map((event, i) => [event.detail.object.key, answers[i]]));
+  } finally {
+    await planner.close();
+  }
+}
+
+/**
+ * The first hop of the burst: every upload event starts the synthesized upload starter at once (EventBridge
+ * delivers them together), which names the execution and calls StartExecution against the quota `rate`, with its
+ * real retries and back-off in virtual time. Counts the workflow executions started, the events dead-lettered, the
+ * throttled calls and how long until the last execution was started.
+ */
+async function starterStage(environment, uploads, names, rate) {
+  const workflow = loadWorkflow(environment);
+  const events = burstEvents(workflow, uploads);
+  const clock = new VirtualTime().install();
+  try {
+    const startedAt = Date.now();
+    const executions = new FakeExecutions({ stateMachineArn: workflow.stateMachineArn, rate, run: () => new Promise(() => {}) });
+    const queue = [];
+    const planner = { plan: (payload) => names.get(payload.executionNameOf.detail.object.key) };
+    let lastStart = startedAt;
+    const runs = await clock.run(Promise.all(events.map(async (event) => {
+      const run = await startUpload(workflow, event, { planner, executions, queue, time: 'virtual' });
+      lastStart = Math.max(lastStart, Date.now());
+      return run;
+    })));
+    const started = executions.executions.length;
+    const named = executions.executions.filter((e) => !e.name.startsWith('generated-')).length;
+    return { environment, uploads, rate, started, named, deadLettered: queue.length, throttled: executions.throttled, failedRuns: runs.filter((r) => r.status !== 'SUCCEEDED').length, seconds: (lastStart - startedAt) / 1000 };
+  } finally {
+    clock.uninstall();
+  }
+}
+
 const started = performance.now();
 console.log(`Burst: ${sizes.join(' and ')} uploads at once, each job ${jobSeconds / 60} min; simulated Transcribe quota: ${quota.concurrentJobs} concurrent jobs, ${quota.startsPerSecond} StartTranscriptionJob/s, ${quota.getsPerSecond} GetTranscriptionJob/s.`);
 console.log('Every upload is one execution of the synthesized state machine (aws-local-stepfunctions, virtual time: real Wait seconds, Retry back-off with');
@@ -162,6 +209,26 @@ for (const environment of environments) {
   const workflow = loadWorkflow(environment);
   plansByEnvironment.set(environment, await planAll(workflow, burstEvents(workflow, Math.max(...sizes))));
 }
+// The first hop: the upload starter under StartExecution's quota (the workflow executions themselves are not run here).
+const namesByEnvironment = new Map();
+for (const environment of environments) {
+  const workflow = loadWorkflow(environment);
+  namesByEnvironment.set(environment, await executionNames(workflow, burstEvents(workflow, Math.max(...sizes))));
+}
+const starterRows = [];
+for (const uploads of sizes) {
+  for (const rate of START_EXECUTION_RATES) {
+    for (const environment of environments) {
+      const r = await starterStage(environment, uploads, namesByEnvironment.get(environment), rate);
+      const lost = r.uploads - r.started - r.deadLettered;
+      starterRows.push([`${environment}, ${uploads}`, `${rate.bucket} + ${rate.perSecond}/s (${rate.region})`, r.started, r.named, r.throttled, r.deadLettered, r.failedRuns, `${r.seconds.toFixed(1)} s`,
+        `${lost}: ${lost === 0 ? 'met' : 'NOT met'}`, `${r.deadLettered}: ${r.deadLettered === 0 ? 'met' : 'NOT met'}`]);
+    }
+  }
+}
+console.log('\nFirst hop: the synthesized upload starter for every upload at once, StartExecution throttled by its quota (token bucket), retries with their real back-off:');
+console.log(table(['environment, uploads', 'StartExecution quota (bucket + refill)', 'executions started', 'named after the upload', 'calls throttled', 'events dead-lettered', 'starter runs failed', 'last start after', 'GOAL none lost', 'GOAL none dead-lettered'], starterRows, { left: 2 }));
+
 const runs = [];
 for (const uploads of sizes) {
   for (const environment of environments) runs.push({ environment, uploads, summary: summarize(await burst(environment, uploads, plansByEnvironment.get(environment))) });

@@ -83,16 +83,20 @@ internal static class Retries
     };
 
     /// <summary>
-    /// Whatever else StartExecution fails with, a few times: the SFN model lists no API-rate ThrottlingException
-    /// for StartExecution (AWS still answers one when the account's StartExecution bucket is empty), so no
-    /// modeled name can take it; States.TaskFailed does (never ExecutionAlreadyExists: the retrier above is first).
+    /// Whatever else StartExecution fails with: the SFN model lists no API-rate ThrottlingException for
+    /// StartExecution (AWS answers one when the account's StartExecution bucket is empty), so no modeled name
+    /// can take it; States.TaskFailed does (never ExecutionAlreadyExists: the retrier above is first). Ten
+    /// attempts, up to 20 s apart with full jitter (about two minutes in all, inside the starter's five): a
+    /// 3,000-upload burst then gets through the smallest published StartExecution quota (a bucket of 800,
+    /// 150 a second) with no event dead-lettered (npm run bench:burst); three attempts left hundreds.
     /// </summary>
     public static RetryProps StartExecutionFailed() => new()
     {
         Errors = [Errors.TASKS_FAILED],
-        Interval = Duration.Seconds(2),
+        Interval = Duration.Seconds(1),
         BackoffRate = 2,
-        MaxAttempts = 3,
+        MaxAttempts = 10,
+        MaxDelay = Duration.Seconds(20),
         JitterStrategy = JitterType.FULL,
     };
 }
