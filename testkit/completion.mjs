@@ -5,7 +5,8 @@
 // it completes a waiting task once; a token whose task timed out, ended or was already completed
 // answers TaskTimedOut, as SendTaskSuccess documents.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isModeled, serviceError } from './errors.mjs';
+import { serviceError } from './errors.mjs';
+import { callRecorder } from './calls.mjs';
 
 export const WAIT_STATE = 'Wait for the job to finish';
 const LOOK_UP = 'Look up the waiting execution';
@@ -65,11 +66,12 @@ export class CompletionNotifier {
   }
 
   deliver(event) {
-    const record = { event, calls: [], outcome: null, status: null };
+    const { calls, call } = callRecorder((bug, error) => { record.bug ??= error; });
+    const record = { event, calls, outcome: null, status: null };
     this.runs.push(record);
     const handlers = {
-      [LOOK_UP]: (request) => this.#call(record, LOOK_UP, request, () => this.table.getItem(request)),
-      [WAKE]: (request) => this.#call(record, WAKE, request, () => this.tokens.sendTaskSuccess(request)),
+      [LOOK_UP]: call(LOOK_UP, (request) => this.table.getItem(request)),
+      [WAKE]: call(WAKE, (request) => this.tokens.sendTaskSuccess(request)),
     };
     const run = this.machine.run(event, { overrides: { taskResourceLocalHandlers: handlers } });
     const done = (async () => {
@@ -98,15 +100,5 @@ export class CompletionNotifier {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  #call(record, state, request, handler) {
-    const call = { state, input: structuredClone(request) };
-    record.calls.push(call);
-    try {
-      return (call.output = handler());
-    } catch (e) {
-      call.error = { name: e.name, message: e.message };
-      if (!isModeled(e)) record.bug = e;
-      throw e;
-    }
-  }
+
 }

@@ -4,7 +4,7 @@
 // in-memory table (GetItem, conditional PutItem) and the failure queue, so what it adds can be compared
 // with what the workflow's own failure branch adds.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isModeled, lambdaError } from './errors.mjs';
+import { callRecorder, plannerHandler } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
 
 /** The recorder's Task states, each bound to a stand-in. */
@@ -30,26 +30,10 @@ export async function recordEnd(workflow, event, { planner, table, queue = [], p
   const definition = workflow.recorderDefinition ?? fail('pass what loadWorkflow() returns (it carries recorderDefinition)');
   if (!planner || !table) fail('recordEnd() needs { planner, table }');
   table.tableName ??= workflow.tableName;
-  const pending = [...plannerErrors];
-  const calls = [];
   const bugs = [];
-  const call = (state, handler) => async (request) => {
-    const record = { state, input: structuredClone(request) };
-    calls.push(record);
-    try {
-      return (record.output = await handler(request));
-    } catch (e) {
-      record.error = { name: e.name, message: e.message };
-      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
-      throw e;
-    }
-  };
+  const { calls, call } = callRecorder((bug) => bugs.push(bug));
   const handlers = {
-    [RECORDER_STATES.plan]: call(RECORDER_STATES.plan, (payload) => {
-      const scripted = pending.shift();
-      if (scripted) throw lambdaError(scripted);
-      return planner.plan(payload);
-    }),
+    [RECORDER_STATES.plan]: call(RECORDER_STATES.plan, plannerHandler(planner, plannerErrors)),
     [RECORDER_STATES.lookUp]: call(RECORDER_STATES.lookUp, (request) => table.getItem(request)),
     [RECORDER_STATES.record]: call(RECORDER_STATES.record, (request) => table.putItem(request)),
     [RECORDER_STATES.deadLetter]: call(RECORDER_STATES.deadLetter, (request) => sendMessage(queue, workflow.failureQueueUrl, request)),

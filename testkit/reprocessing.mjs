@@ -9,7 +9,7 @@
 // in S3's order and in ListObjectsV2's item shape, puts the list into the input (LISTED_FIELD) and points the
 // Map's ItemsPath at it. MaxConcurrency, ItemSelector and the item processor are the synthesized ones.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isModeled, lambdaError } from './errors.mjs';
+import { callRecorder, plannerHandler } from './calls.mjs';
 
 /** The re-processing workflow's states. */
 export const REPROCESSING_STATES = {
@@ -32,26 +32,10 @@ const machines = new WeakMap(); // definition -> its StateMachine (per request s
 export async function reprocess(workflow, request, { planner, executions, objects, plannerErrors = [] }) {
   const definition = workflow.reprocessingDefinition ?? fail('pass what loadWorkflow() returns (it carries reprocessingDefinition)');
   if (!planner || !executions || !objects) fail('reprocess() needs { planner, executions, objects }');
-  const pending = [...plannerErrors];
-  const calls = [];
   const bugs = [];
-  const call = (state, handler) => async (input) => {
-    const record = { state, input: structuredClone(input) };
-    calls.push(record);
-    try {
-      return (record.output = await handler(input));
-    } catch (e) {
-      record.error = { name: e.name, message: e.message };
-      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
-      throw e;
-    }
-  };
+  const { calls, call } = callRecorder((bug) => bugs.push(bug));
   const handlers = {
-    [REPROCESSING_STATES.name]: call(REPROCESSING_STATES.name, (payload) => {
-      const scripted = pending.shift();
-      if (scripted) throw lambdaError(scripted);
-      return planner.plan(payload);
-    }),
+    [REPROCESSING_STATES.name]: call(REPROCESSING_STATES.name, plannerHandler(planner, plannerErrors)),
     [REPROCESSING_STATES.run]: call(REPROCESSING_STATES.run, (startRequest) => executions.startAndWait(startRequest)),
   };
   const { copy, listed } = forInterpreter(definition, workflow, request, objects);

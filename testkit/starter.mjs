@@ -3,7 +3,7 @@
 // (which names the execution), a FakeExecutions of the workflow (StartExecution by name) and the event
 // dead-letter queue.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isModeled, lambdaError } from './errors.mjs';
+import { callRecorder, plannerHandler } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
 
 /** The starter's Task states, each bound to a stand-in. */
@@ -26,26 +26,10 @@ const machines = new WeakMap(); // definition -> its StateMachine
 export async function startUpload(workflow, event, { planner, executions, queue = [], plannerErrors = [], time = 'zero-wait' }) {
   const definition = workflow.starterDefinition ?? fail('pass what loadWorkflow() returns (it carries starterDefinition)');
   if (!planner || !executions) fail('startUpload() needs { planner, executions }');
-  const pending = [...plannerErrors];
-  const calls = [];
   const bugs = [];
-  const call = (state, handler) => async (request) => {
-    const record = { state, input: structuredClone(request) };
-    calls.push(record);
-    try {
-      return (record.output = await handler(request));
-    } catch (e) {
-      record.error = { name: e.name, message: e.message };
-      if (!isModeled(e)) bugs.push(`${state}: ${e.stack}`);
-      throw e;
-    }
-  };
+  const { calls, call } = callRecorder((bug) => bugs.push(bug));
   const handlers = {
-    [STARTER_STATES.name]: call(STARTER_STATES.name, (payload) => {
-      const scripted = pending.shift();
-      if (scripted) throw lambdaError(scripted);
-      return planner.plan(payload);
-    }),
+    [STARTER_STATES.name]: call(STARTER_STATES.name, plannerHandler(planner, plannerErrors)),
     [STARTER_STATES.start]: call(STARTER_STATES.start, (request) => executions.start(request)),
     [STARTER_STATES.startUnnamed]: call(STARTER_STATES.startUnnamed, (request) => executions.start(request)),
     [STARTER_STATES.deadLetter]: call(STARTER_STATES.deadLetter, (request) => sendMessage(queue, workflow.eventQueueUrl, request)),

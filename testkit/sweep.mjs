@@ -3,7 +3,7 @@
 // the task tokens of the waiting executions. The schedule is modelled by `every(seconds)`: one run a
 // minute, as the rule starts it, while the executions it serves are running.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isModeled } from './errors.mjs';
+import { callRecorder } from './calls.mjs';
 
 const FIND = 'Find the jobs still waited for';
 const LIST_NEWEST = "List this stack's newest jobs";
@@ -25,14 +25,15 @@ export class FinishedJobSweep {
 
   /** One execution, as the schedule starts it; resolves with its record { status, error, calls }. */
   run() {
-    const record = { calls: [], status: null };
+    const { calls, call } = callRecorder((bug, error) => { record.bug ??= error; });
+    const record = { calls, status: null };
     this.runs.push(record);
     const handlers = {
-      [FIND]: (request) => this.#call(record, FIND, request, () => this.table.query(request)),
-      [LIST_NEWEST]: (request) => this.#call(record, LIST_NEWEST, request, () => this.transcribe.list(request)),
-      [LIST_OLDER]: (request) => this.#call(record, LIST_OLDER, request, () => this.transcribe.list(request)),
-      [LOOK_UP]: (request) => this.#call(record, LOOK_UP, request, () => this.table.getItem(request)),
-      [WAKE]: (request) => this.#call(record, WAKE, request, () => {
+      [FIND]: call(FIND, (request) => this.table.query(request)),
+      [LIST_NEWEST]: call(LIST_NEWEST, (request) => this.transcribe.list(request)),
+      [LIST_OLDER]: call(LIST_OLDER, (request) => this.transcribe.list(request)),
+      [LOOK_UP]: call(LOOK_UP, (request) => this.table.getItem(request)),
+      [WAKE]: call(WAKE, (request) => {
         const answer = this.tokens.sendTaskSuccess(request);
         this.woken.push(JSON.parse(request.Output).TranscriptionJobName);
         return answer;
@@ -72,17 +73,7 @@ export class FinishedJobSweep {
     };
   }
 
-  #call(record, state, request, handler) {
-    const call = { state, input: structuredClone(request) };
-    record.calls.push(call);
-    try {
-      return (call.output = handler());
-    } catch (e) {
-      call.error = { name: e.name, message: e.message };
-      if (!isModeled(e)) record.bug = e;
-      throw e;
-    }
-  }
+
 }
 
 /** The names of a definition's states, those of its Maps' item processors included. */
