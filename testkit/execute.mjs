@@ -91,6 +91,7 @@ export async function execute(definition, input, options = {}) {
   const waits = [];
   const failedStates = [];
   let failed = null;
+  let lastEntered = null;
   let waitingFor = null;
   let timedOutWaits = 0;
   let waitExits = 0;
@@ -100,6 +101,7 @@ export async function execute(definition, input, options = {}) {
       const waitForJob = e.state?.name === WAIT_STATE;
       if (e.type === 'StateEntered') {
         entered.push(e.state.name);
+        lastEntered = { state: e.state.name, input: structuredClone(e.state.input) };
         if (e.state.type === 'Wait') waits.push(waitSeconds(definition.States[e.state.name], e.state.input));
         if (waitForJob) waitingFor = jsonPath(e.state.input, definition.States[WAIT_STATE].TimeoutSecondsPath);
       } else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
@@ -143,6 +145,8 @@ export async function execute(definition, input, options = {}) {
     transitions: entered.length,
     retries,
     failedStates,
+    // A FAILED execution's last state and the input it received: where a redrive continues (testkit/redrive.mjs).
+    failedAt: status === 'FAILED' ? lastEntered : null,
     waits, // the seconds of every Wait state, and of every wait for the job that timed out
     timedOutWaits,
     wokenWaits: waitExits - waitFailures, // waits for the job ended by its completion event

@@ -13,8 +13,9 @@ const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PEN
 /**
  * The event of the execution `executionArn` of `stateMachineArn` reaching `status` at `atMs` (epoch ms).
  * `input`: the execution's input (an object, serialized here as Step Functions does; undefined: left out).
+ * `redriveCount`: the redrives before this status (an execution redriven once and failing again: 1).
  */
-export function executionStatusChangeEvent({ stateMachineArn, executionArn, status, input, error = null, cause = null, output = null, startMs = 0, atMs = 0 }) {
+export function executionStatusChangeEvent({ stateMachineArn, executionArn, status, input, error = null, cause = null, output = null, startMs = 0, atMs = 0, redriveCount = 0 }) {
   if (!STATUSES.includes(status)) throw new Error(`Step Functions sends no execution status ${status}`);
   const [, name] = executionArn.match(/:execution:[^:]+:([^:]+)$/) ?? fail(`not an execution ARN: ${executionArn}`);
   const ended = status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
@@ -40,7 +41,8 @@ export function executionStatusChangeEvent({ stateMachineArn, executionArn, stat
       outputDetails: status === 'SUCCEEDED' ? { included: output !== null } : null,
       error,
       cause,
-      redriveCount: 0,
+      // How many times the execution was redriven before this status (0: never), as DescribeExecution says.
+      redriveCount,
       redriveStatus: 'NOT_REDRIVABLE',
     },
   };
@@ -49,9 +51,10 @@ export function executionStatusChangeEvent({ stateMachineArn, executionArn, stat
 /**
  * The event an execution run with execute() (testkit/execute.mjs) ends with: its status, the input it
  * was started with, and its Fail state's error and cause when it FAILED. `error` and `cause` given
- * here replace them (StopExecution takes an error and a cause, for instance).
+ * here replace them (StopExecution takes an error and a cause, for instance); `redriveCount` says how
+ * many redrives came before this end.
  */
-export function endOf(workflow, result, input, { error, cause, atMs = Date.parse('2026-11-22T10:30:00Z') } = {}) {
+export function endOf(workflow, result, input, { error, cause, atMs = Date.parse('2026-11-22T10:30:00Z'), redriveCount = 0 } = {}) {
   const failed = result.status === 'FAILED';
   return executionStatusChangeEvent({
     stateMachineArn: workflow.stateMachineArn,
@@ -62,6 +65,7 @@ export function endOf(workflow, result, input, { error, cause, atMs = Date.parse
     cause: cause !== undefined ? cause : failed ? result.cause : null,
     startMs: Date.parse('2026-11-22T10:00:00Z'),
     atMs,
+    redriveCount,
   });
 }
 

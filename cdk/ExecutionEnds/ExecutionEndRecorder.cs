@@ -63,6 +63,9 @@ public sealed class ExecutionEndRecorder : Construct
     private const string Cause = "$.detail.cause";
     private const string EndedExecutionArn = "$.detail.executionArn";
 
+    /// <summary>How many times the execution was redriven before this end (0: it ended the first time).</summary>
+    private const string RedriveCount = "$.detail.redriveCount";
+
     /// <summary>Where the execution's input, parsed, is kept: the upload event the planner reads.</summary>
     private const string Input = "$.execution.input";
 
@@ -166,8 +169,10 @@ public sealed class ExecutionEndRecorder : Construct
             .Next(plan)
             .Next(new Choice(this, "Was the upload a media file?")
                 .When(
-                    Condition.IsPresent(PlanPaths.Skipped),
+                    Condition.And(Condition.IsPresent(PlanPaths.Skipped), Condition.Not(Condition.StringEquals(Status, "FAILED"))),
                     new Succeed(this, "The upload was skipped", new SucceedProps { Comment = "A skipped upload's execution records its SKIPPED item and succeeds: there is no job to record." }))
+                // A skipped upload whose execution FAILED could not write its SKIPPED item (DynamoDB unavailable):
+                // recorded like any failure, under the would-be job name, until a redrive writes the item.
                 .Otherwise(lookUp));
 
         return Chain.Start(new Choice(this, "Does the event carry the execution's input?", new ChoiceProps
@@ -268,6 +273,16 @@ public sealed class ExecutionEndRecorder : Construct
                 error: "ExecutionAborted",
                 reason: "The execution was stopped (StopExecution) before it recorded the job.",
                 next))
+            .When(Condition.And(FailedForAPassingCause(), Condition.IsString(Cause)), Describe(
+                "Describe the execution that failed for a passing cause",
+                error: JsonPath.StringAt(Error),
+                reason: JsonPath.Format(PassingReason + " {}", JsonPath.StringAt(Cause)),
+                next))
+            .When(FailedForAPassingCause(), Describe(
+                "Describe the execution that failed for a passing cause, without a cause",
+                error: JsonPath.StringAt(Error),
+                reason: PassingReason,
+                next))
             .When(Condition.And(Condition.IsString(Error), Condition.IsString(Cause)), Describe(
                 "Describe the execution that failed outside the failure branch",
                 error: JsonPath.StringAt(Error),
@@ -283,6 +298,16 @@ public sealed class ExecutionEndRecorder : Construct
                 error: "ExecutionFailed",
                 reason: "The execution failed outside the failure branch, without an error or a cause.",
                 next));
+
+    /// <summary>What the dead letter and the item say of a passing failure: the operator redrives it.</summary>
+    internal const string PassingReason =
+        "A passing cause, still there after the retries of the step: the execution stopped at the failed step and can be redriven (Step Functions console, the execution, Redrive), which runs that step again.";
+
+    /// <summary>The workflow does not catch these (Retries.Passing): the execution failed at the step itself.</summary>
+    private static Condition FailedForAPassingCause() => Condition.And(
+        Condition.StringEquals(Status, "FAILED"),
+        Condition.IsString(Error),
+        Condition.Or(Retries.Passing.Select(error => Condition.StringEquals(Error, error)).ToArray()));
 
     /// <summary>The facts of the workflow's failure messages, for this execution.</summary>
     private Pass Describe(string name, string error, string reason, IChainable next)
@@ -344,11 +369,22 @@ public sealed class ExecutionEndRecorder : Construct
         send.AddRetry(Retries.Sqs());
         send.Next(new Succeed(this, "The end is recorded", new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
 
+        // A redrive keeps the execution's ARN: its first end sent this execution's dead letter (the operator
+        // redrove it from there), so a redrive that fails again updates the item and sends none.
+        var deadLettered = new Choice(this, "Was the execution redriven?", new ChoiceProps
+        {
+            Comment = "No execution sends two dead letters: a redriven execution's earlier end sent its one.",
+        })
+            .When(
+                Condition.And(Condition.IsNumeric(RedriveCount), Condition.NumberGreaterThan(RedriveCount, 0)),
+                new Succeed(this, "The redriven end is recorded", new SucceedProps { Comment = "The FAILED item says how the redrive ended; the dead letter of its first end stands." }))
+            .Otherwise(send);
+
         // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.
         put.AddCatch(new Succeed(this, "The end was recorded meanwhile"), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
         // Whatever else happens to the record, the end still reaches the dead-letter queue (as in the workflow).
-        put.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
-        put.Next(send);
+        put.AddCatch(deadLettered, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
+        put.Next(deadLettered);
         return put;
     }
 }

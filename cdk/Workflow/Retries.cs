@@ -19,6 +19,33 @@ internal static class Retries
     private static readonly string[] DynamoDbThrottling =
         ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerErrorException", "RequestLimitExceededException"];
 
+    private static readonly string[] SqsThrottling = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"];
+
+    // Transcribe models no ThrottlingException: it answers request-rate and job-quota excess alike with
+    // LimitExceededException; InternalFailureException is its server error.
+    public const string TranscribeLimitExceeded = "Transcribe.LimitExceededException";
+    public const string TranscribeInternalFailure = "Transcribe.InternalFailureException";
+
+    /// <summary>
+    /// The passing causes: every error a retrier of this class takes (Lambda's service errors, Transcribe's
+    /// rate, quota and server errors, DynamoDB's and SQS's throttling through either integration) and a task
+    /// that timed out (States.Timeout). When one outlasts its retries the workflow does not catch it: the
+    /// execution fails at that step, the execution-end recorder records it once, and an operator redrives it
+    /// (the redrive runs the step again). One list, read by the workflow's catches' guard tests and by the
+    /// recorder, which tells the operator so. Step Functions' names, as the services' models spell them.
+    /// </summary>
+    public static IReadOnlyList<string> Passing { get; } =
+    [
+        .. LambdaServiceErrors,
+        TranscribeLimitExceeded, TranscribeInternalFailure,
+        .. DynamoDbThrottling.Select(error => $"DynamoDB.{error}"),
+        .. DynamoDbThrottling.Select(error => $"DynamoDb.{error}"),
+        .. SqsThrottling,
+        // A task that outlived its TimeoutSeconds (Errors.TIMEOUT). Not the execution's own timeout (that
+        // ends it TIMED_OUT), and not the wait for the job, whose timeout is the polling plan and is caught.
+        "States.Timeout",
+    ];
+
     /// <summary>Only the Lambda service's own transient errors; a function error is an answer, not a glitch.</summary>
     public static RetryProps Lambda() => new()
     {
@@ -39,10 +66,21 @@ internal static class Retries
     /// <summary>SQS's modeled throttling errors (RequestThrottled, KmsThrottled) through the optimized integration.</summary>
     public static RetryProps Sqs() => new()
     {
-        Errors = ["SQS.RequestThrottledException", "SQS.KmsThrottledException"],
+        Errors = SqsThrottling,
         Interval = Duration.Seconds(1),
         BackoffRate = 2,
         MaxAttempts = 5,
+        JitterStrategy = JitterType.FULL,
+    };
+
+    /// <summary>Transcribe's rate, quota and server errors: exponential backoff with full jitter, capped.</summary>
+    public static RetryProps Transcribe(int maxAttempts, int maxBackoffSeconds) => new()
+    {
+        Errors = [TranscribeLimitExceeded, TranscribeInternalFailure],
+        Interval = Duration.Seconds(2),
+        BackoffRate = 2,
+        MaxAttempts = maxAttempts,
+        MaxDelay = Duration.Seconds(maxBackoffSeconds),
         JitterStrategy = JitterType.FULL,
     };
 

@@ -9,11 +9,31 @@ namespace TranscribeStack.Cdk.Workflow;
 public sealed partial class TranscriptionWorkflow
 {
     // Errors Step Functions reports for an SDK integration: "<Service>.<modeled error>", with the
-    // Exception suffix added where the model's name lacks it. Transcribe models no ThrottlingException:
-    // it answers request-rate and job-quota excess alike with LimitExceededException.
-    internal const string TranscribeLimitExceeded = "Transcribe.LimitExceededException";
-    internal const string TranscribeInternalFailure = "Transcribe.InternalFailureException";
+    // Exception suffix added where the model's name lacks it (the passing ones are in Retries).
+    internal const string TranscribeLimitExceeded = Retries.TranscribeLimitExceeded;
+    internal const string TranscribeInternalFailure = Retries.TranscribeInternalFailure;
     internal const string TranscribeConflict = "Transcribe.ConflictException";
+
+    // The permanent failures, caught and recorded by the failure branch: running the step again cannot
+    // help. Every other error (the passing ones of Retries.Passing, after their retries, and any error
+    // nobody foresaw) is not caught: the execution fails at its step, the execution-end recorder records
+    // it, and an operator redrives it from that step once the cause is gone.
+
+    /// <summary>The job planner's refusals of its input (a function error is the exception's type).</summary>
+    internal static readonly string[] PlannerRefusals = ["InvalidJobRequestException", "UnsupportedMediaFormatException"];
+
+    /// <summary>Transcribe refused the request: bad media, a refused setting, denied output access.</summary>
+    internal const string TranscribeBadRequest = "Transcribe.BadRequestException";
+
+    /// <summary>GetTranscriptionJob refused, or the job is gone: polling again cannot help.</summary>
+    internal static readonly string[] PollRefusals = [TranscribeBadRequest, "Transcribe.NotFoundException"];
+
+    /// <summary>The post-processor cannot read the transcript, or its request is malformed.</summary>
+    internal static readonly string[] BadTranscript =
+        ["TranscriptNotFoundException", "MalformedTranscriptException", "UnexpectedTranscriptShapeException", "TranscriptTooLargeException", "InvalidJobRequestException"];
+
+    /// <summary>The skipped upload's item is COMPLETED (COMPLETED is final): writing it again cannot help.</summary>
+    internal const string ItemIsCompleted = "DynamoDB.ConditionalCheckFailedException";
 
     private const string JobStatus = "$.transcription.status";
 
@@ -37,8 +57,9 @@ public sealed partial class TranscriptionWorkflow
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
         task.AddRetry(Retries.Lambda());
-        // A malformed event is not retried: it is recorded with the original event kept.
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        // A malformed event is not retried: it is recorded with the original event kept. Lambda's service
+        // errors after their retries, or a timeout, are not caught: the execution is redriven from here.
+        task.AddCatch(onError, new CatchProps { Errors = PlannerRefusals, ResultPath = "$.error" });
         return task;
     }
 
@@ -74,11 +95,13 @@ public sealed partial class TranscriptionWorkflow
             ResultPath = JsonPath.DISCARD,
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
-        // Rate and quota excess pass: back off exponentially with full jitter, capped.
-        task.AddRetry(TranscribeRetry(props.Workflow.StartJobRetryMaxAttempts, props.Workflow.StartJobRetryMaxBackoffSeconds));
+        // Rate and quota excess pass: back off exponentially with full jitter, capped. Still refused after
+        // the budget (or timed out): not caught, the execution fails here and a redrive starts the job again.
+        task.AddRetry(Retries.Transcribe(props.Workflow.StartJobRetryMaxAttempts, props.Workflow.StartJobRetryMaxBackoffSeconds));
+        // The job exists: a duplicate event, or a redrive of a start that timed out after Transcribe took it.
         task.AddCatch(onConflict, new CatchProps { Errors = [TranscribeConflict], ResultPath = JsonPath.DISCARD });
-        // BadRequestException (bad media, denied output access) and everything else: not retried, recorded.
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        // BadRequestException (bad media, denied output access): not retried, recorded.
+        task.AddCatch(onError, new CatchProps { Errors = [TranscribeBadRequest], ResultPath = "$.error" });
         return task;
     }
 
@@ -108,13 +131,16 @@ public sealed partial class TranscriptionWorkflow
                 // updatedAt of a waiting item: when the first execution waiting for the job started, before
                 // the job was created; the sweep lists Transcribe's jobs back to the oldest of these.
                 ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = if_not_exists(#updatedAt, :started)",
-                // Never on a COMPLETED, FAILED or SKIPPED item: only a new item or one that is still waiting.
-                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing",
+                // Never on a COMPLETED or SKIPPED item, nor on another execution's FAILED one: only a new item, one
+                // that is still waiting, or the FAILED item of this very execution, which is being redriven (its
+                // error and failureReason stay until the item is COMPLETED, or FAILED again).
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND #executionArn = :executionArn)",
                 ["ExpressionAttributeNames"] = WaitingItemAttributes.ToDictionary(name => $"#{name}", name => (object)name),
                 ["ExpressionAttributeValues"] = new Dictionary<string, object>
                 {
                     [":taskToken"] = new Dictionary<string, object> { ["S"] = JsonPath.TaskToken },
                     [":transcribing"] = new Dictionary<string, object> { ["S"] = JobMetadataSchema.Transcribing },
+                    [":failed"] = new Dictionary<string, object> { ["S"] = JobMetadataSchema.Failed },
                     [":mediaUri"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.MediaUri) },
                     [":executionArn"] = new Dictionary<string, object> { ["S"] = JsonPath.ExecutionId },
                     [":started"] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$$.Execution.StartTime") },
@@ -127,7 +153,8 @@ public sealed partial class TranscriptionWorkflow
         task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
         // Neither an event nor the sweep within the plan's wait: poll now, as the plan says.
         task.AddCatch(whenNoEvent, new CatchProps { Errors = [Errors.TIMEOUT], ResultPath = JsonPath.DISCARD });
-        // The item is final (a duplicate upload of a recorded job): nothing will wake this wait, poll now.
+        // The item is final (a duplicate upload of a recorded job, whose job has ended): nothing will wake
+        // this wait, poll now.
         task.AddCatch(whenItemIsFinal, new CatchProps { Errors = [ConditionFailed], ResultPath = JsonPath.DISCARD });
         // The token could not be stored (DynamoDB unavailable after the retries): wait a little, then poll.
         task.AddCatch(whenCannotWait, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
@@ -165,11 +192,14 @@ public sealed partial class TranscriptionWorkflow
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
         // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
-        task.AddRetry(TranscribeRetry(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
+        task.AddRetry(Retries.Transcribe(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
         // Still throttled after the retries: the job's status is unknown, not failed; the plan's next
-        // wait and poll follow (a bounded budget per poll keeps the execution's history small).
+        // wait and poll follow (a bounded budget per poll keeps the execution's history small). The one
+        // passing error the workflow catches: the plan's next poll is this step run again, without an operator.
         task.AddCatch(whenThrottled, new CatchProps { Errors = [TranscribeLimitExceeded], ResultPath = JsonPath.DISCARD });
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        // The job is refused or gone. InternalFailureException after its retries, or a timeout, is not caught:
+        // the execution is redriven from this poll.
+        task.AddCatch(onError, new CatchProps { Errors = PollRefusals, ResultPath = "$.error" });
         return task;
     }
 
@@ -256,8 +286,10 @@ public sealed partial class TranscriptionWorkflow
             TaskTimeout = Timeout.Duration(Duration.Minutes(16)),
         });
         task.AddRetry(Retries.Lambda());
-        // A bad transcript (missing, malformed, too large) is not retried: the error type says why.
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        // A bad transcript (missing, malformed, too large) is not retried: the error type says why. Lambda's
+        // service errors after their retries, a timeout, or any other error (S3 or DynamoDB unavailable to
+        // the function) are not caught: the execution is redriven from here, and the item written then.
+        task.AddCatch(onError, new CatchProps { Errors = BadTranscript, ResultPath = "$.error" });
         return task;
     }
 
@@ -280,8 +312,9 @@ public sealed partial class TranscriptionWorkflow
                 ["mediaUri"] = JsonPath.StringAt(PlanPaths.MediaUri),
                 ["executionArn"] = JsonPath.ExecutionId,
             });
-        // A skip that cannot be recorded is not lost: it becomes a failure, which also reaches the queue.
-        record.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.error" });
+        // The job's item is COMPLETED: recorded as a failure. DynamoDB throttled after the retries is not
+        // caught: the execution fails here (the execution-end recorder records it) and is redriven.
+        record.AddCatch(onError, new CatchProps { Errors = [ItemIsCompleted], ResultPath = "$.error" });
         record.Next(new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." }));
         return record;
     }
@@ -366,15 +399,4 @@ public sealed partial class TranscriptionWorkflow
         put.AddRetry(Retries.DynamoDb());
         return put;
     }
-
-    /// <summary>Transcribe's rate and quota errors: exponential backoff with full jitter, capped.</summary>
-    private static RetryProps TranscribeRetry(int maxAttempts, int maxBackoffSeconds) => new()
-    {
-        Errors = [TranscribeLimitExceeded, TranscribeInternalFailure],
-        Interval = Duration.Seconds(2),
-        BackoffRate = 2,
-        MaxAttempts = maxAttempts,
-        MaxDelay = Duration.Seconds(maxBackoffSeconds),
-        JitterStrategy = JitterType.FULL,
-    };
 }

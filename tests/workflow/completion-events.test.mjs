@@ -147,7 +147,9 @@ test('a wait whose token cannot be stored because the item is final polls at onc
   const table = new FakeTable();
   const upload = uploadEvent(workflow, 'media/final already.mp3');
   const { jobName } = await planner.plan(upload);
-  table.putItem({ TableName: workflow.tableName, Item: { jobName: { S: jobName }, status: { S: 'FAILED' } } });
+  // Another execution's FAILED record (the wait takes over only its own execution's, being redriven: redrive.test.mjs).
+  const another = `arn:aws:states:us-east-1:123456789012:execution:${workflow.stateMachineName}:another-execution`;
+  table.putItem({ TableName: workflow.tableName, Item: { jobName: { S: jobName }, status: { S: 'FAILED' }, executionArn: { S: another } } });
 
   const result = await execute(definition, upload, { planner, transcribe, table, events: DELIVERED });
 

@@ -1,3 +1,4 @@
+using TranscribeStack.Cdk.Workflow;
 
 namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
 
@@ -8,6 +9,11 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     private const string Plan = "Plan the job of the execution";
     private const string LookUp = "Look up the job";
     private const string Record = "Record the end in the metadata table";
+    private const string Redriven = "Was the execution redriven?";
+
+    /// <summary>FAILED with one of Retries.Passing, as the choice rule reads.</summary>
+    private static string FailedForAPassingCause =>
+        $"($.detail.status StringEquals FAILED and $.detail.error IsString true and ({string.Join(" or ", Retries.Passing.Select(e => $"$.detail.error StringEquals {e}"))}))";
     private const string Send = "Send the end to the dead-letter queue";
 
     private SynthesizedStack Dev => stacks["dev"];
@@ -130,7 +136,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", "otherwise: Does the input name the upload?"],
             ["Read the execution's input"] = [$"next: {Plan}"],
             [Plan] = ["next: Was the upload a media file?", "catch States.ALL: Does the input name the upload?"],
-            ["Was the upload a media file?"] = ["when $.job.skipped IsPresent true: The upload was skipped", $"otherwise: {LookUp}"],
+            // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
+            ["Was the upload a media file?"] = ["when ($.job.skipped IsPresent true and not $.detail.status StringEquals FAILED): The upload was skipped", $"otherwise: {LookUp}"],
             ["Does the input name the upload?"] =
             [
                 "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the unplanned job of the upload",
@@ -150,6 +157,9 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
                 "when $.detail.status StringEquals TIMED_OUT: Describe the timed-out execution",
                 "when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): Describe the execution stopped with a cause",
                 "when $.detail.status StringEquals ABORTED: Describe the stopped execution",
+                // A passing cause (Retries.Passing) the workflow leaves uncaught: the dead letter says to redrive it.
+                $"when ({FailedForAPassingCause} and $.detail.cause IsString true): Describe the execution that failed for a passing cause",
+                $"when {FailedForAPassingCause}: Describe the execution that failed for a passing cause, without a cause",
                 "when ($.detail.error IsString true and $.detail.cause IsString true): Describe the execution that failed outside the failure branch",
                 "when $.detail.error IsString true: Describe the execution that failed without a cause",
                 "otherwise: Describe the execution that failed without an error",
@@ -157,10 +167,15 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["Describe the timed-out execution"] = [$"next: {Record}"],
             ["Describe the execution stopped with a cause"] = [$"next: {Record}"],
             ["Describe the stopped execution"] = [$"next: {Record}"],
+            ["Describe the execution that failed for a passing cause"] = [$"next: {Record}"],
+            ["Describe the execution that failed for a passing cause, without a cause"] = [$"next: {Record}"],
             ["Describe the execution that failed outside the failure branch"] = [$"next: {Record}"],
             ["Describe the execution that failed without a cause"] = [$"next: {Record}"],
             ["Describe the execution that failed without an error"] = [$"next: {Record}"],
-            [Record] = [$"next: {Send}", "catch DynamoDB.ConditionalCheckFailedException: The end was recorded meanwhile", $"catch States.ALL: {Send}"],
+            [Record] = [$"next: {Redriven}", "catch DynamoDB.ConditionalCheckFailedException: The end was recorded meanwhile", $"catch States.ALL: {Redriven}"],
+            // A redrive keeps the execution's ARN; its first end sent the one dead letter.
+            [Redriven] = ["when ($.detail.redriveCount IsNumeric true and $.detail.redriveCount NumericGreaterThan 0): The redriven end is recorded", $"otherwise: {Send}"],
+            ["The redriven end is recorded"] = ["succeed"],
             [Send] = ["next: The end is recorded"],
             ["The end is recorded"] = ["succeed"],
             ["The end was recorded meanwhile"] = ["succeed"],

@@ -65,6 +65,10 @@ internal sealed class StateMachineDefinition
         return transitions;
     }
 
+    /// <summary>Every error name a state's retriers take, in the definition's order.</summary>
+    public IEnumerable<string> Retriers(string name) =>
+        (State(name)["Retry"]?.AsArray() ?? []).SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+
     /// <summary>A state of the definition, or of a Map's item processor within it (state names are unique in a state machine).</summary>
     private JsonObject State(string name) =>
         Find(States, name) ?? throw new KeyNotFoundException($"No state named '{name}'");

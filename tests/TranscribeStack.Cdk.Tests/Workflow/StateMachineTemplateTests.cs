@@ -128,14 +128,15 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void StartJob_JoinsOnConflictAndRecordsEverythingElse()
+    public void StartJob_JoinsOnConflictAndRecordsABadRequestOnly()
     {
         Definition.HasState(Start, new ObjectDict
         {
             ["Catch"] = new object[]
             {
                 new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict }, ["Next"] = "Join the existing job" },
-                new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["ResultPath"] = "$.error", ["Next"] = "Describe the failed step" },
+                // Throttling after the retry budget is passing: not caught, the execution is redriven from the start.
+                new ObjectDict { ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" }, ["ResultPath"] = "$.error", ["Next"] = "Describe the failed step" },
             },
         });
     }
@@ -156,11 +157,11 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [InlineData(Start, "Describe the failed step")]
     [InlineData(Poll, "Describe the failed step")]
     [InlineData("Record the transcript metadata", "Describe the failed step")]
-    public void EveryTask_CatchesAllErrorsKeepingTheInput(string state, string describeFailure)
+    public void EveryTask_CatchesItsPermanentFailuresKeepingTheInput(string state, string describeFailure)
     {
         Definition.HasState(state, new ObjectDict
         {
-            ["Catch"] = Match.ArrayWith([new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["ResultPath"] = "$.error", ["Next"] = describeFailure }]),
+            ["Catch"] = Match.ArrayWith([Match.ObjectLike(new ObjectDict { ["ResultPath"] = "$.error", ["Next"] = describeFailure })]),
         });
     }
 
@@ -323,13 +324,14 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                     [":taskToken"] = new ObjectDict { ["S.$"] = "$$.Task.Token" },
                     [":transcribing"] = new ObjectDict { ["S"] = "TRANSCRIBING" },
                 },
-                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing",
+                // Or the FAILED item of this very execution: a redrive waits for the job again.
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND #executionArn = :executionArn)",
             },
             ["Next"] = Poll,
             ["Catch"] = new object[]
             {
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.Timeout" }, ["Next"] = Poll },
-                // A final item (a duplicate of a recorded job): nothing would wake the wait, so poll at once.
+                // A final item (a duplicate of a recorded, ended job): nothing would wake the wait, so poll at once.
                 new ObjectDict { ["ErrorEquals"] = new[] { "DynamoDb.ConditionalCheckFailedException" }, ["Next"] = Poll },
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = "Wait before polling" },
             },

@@ -1,3 +1,4 @@
+using TranscribeStack.Cdk.Workflow;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
@@ -17,16 +18,18 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
     /// <summary>Each state and its transitions, happy path first, then the failure branch.</summary>
     public static TheoryData<string, string[]> Runbook => new()
     {
-        { "Plan the transcription job", ["next: Is the upload a media file?", "catch States.ALL: Does the input name the upload?"] },
+        // Only the permanent failures are caught; a passing one (Retries.Passing) fails the execution at its step,
+        // which a redrive runs again.
+        { "Plan the transcription job", ["next: Is the upload a media file?", "catch InvalidJobRequestException, UnsupportedMediaFormatException: Does the input name the upload?"] },
         { "Is the upload a media file?", ["when $.job.skipped IsPresent true: Record the skipped upload", "otherwise: Start the transcription job"] },
-        { "Start the transcription job", ["next: " + WaitForJob, "catch Transcribe.ConflictException: Join the existing job", "catch States.ALL: Describe the failed step"] },
+        { "Start the transcription job", ["next: " + WaitForJob, "catch Transcribe.ConflictException: Join the existing job", "catch Transcribe.BadRequestException: Describe the failed step"] },
         { "Join the existing job", ["next: " + WaitForJob] },
         // Woken by the completion event or the sweep; without either within the plan's wait, or when the item is
         // final (nothing would wake it), it polls; when it cannot store its token, it waits a little, then polls.
         { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch DynamoDb.ConditionalCheckFailedException: " + Poll, "catch States.ALL: Wait before polling"] },
         { "Wait before polling", ["next: " + Poll] },
         // A poll still throttled after its retries counts as "still running", not as a failure.
-        { Poll, ["next: Check the job status", "catch Transcribe.LimitExceededException: Note that the poll was throttled", "catch States.ALL: Describe the failed step"] },
+        { Poll, ["next: Check the job status", "catch Transcribe.LimitExceededException: Note that the poll was throttled", "catch Transcribe.BadRequestException, Transcribe.NotFoundException: Describe the failed step"] },
         { "Note that the poll was throttled", ["next: Check the job status"] },
         {
             "Check the job status",
@@ -40,9 +43,12 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
             ]
         },
         { "Schedule the next poll", ["next: " + WaitForJob] },
-        { "Record the transcript metadata", ["next: Transcription recorded", "catch States.ALL: Describe the failed step"] },
+        {
+            "Record the transcript metadata",
+            ["next: Transcription recorded", "catch TranscriptNotFoundException, MalformedTranscriptException, UnexpectedTranscriptShapeException, TranscriptTooLargeException, InvalidJobRequestException: Describe the failed step"]
+        },
         { "Transcription recorded", ["succeed"] },
-        { "Record the skipped upload", ["next: Upload skipped", "catch States.ALL: Describe the failed step"] },
+        { "Record the skipped upload", ["next: Upload skipped", "catch DynamoDB.ConditionalCheckFailedException: Describe the failed step"] },
         { "Upload skipped", ["succeed"] },
         {
             "Does the input name the upload?",
@@ -79,6 +85,35 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
 
         Assert.Equal(runbookStates, Definition.StateNames.Order(StringComparer.Ordinal));
         Assert.Equal("Plan the transcription job", Definition.StartAt);
+    }
+
+    /// <summary>
+    /// A passing failure must reach the end of the execution uncaught, or a redrive only re-runs the failure
+    /// branch. Allowed: the wait for the job (its every failure is harmless: a poll follows) and the poll's
+    /// throttling (the plan's next poll runs it again, without an operator).
+    /// </summary>
+    [Fact]
+    public void Catches_TakeNoPassingFailure_ButTheWaitAndTheThrottledPoll()
+    {
+        var catching = Definition.StateNames
+            .SelectMany(state => Definition.Transitions(state).Where(t => t.StartsWith("catch ", StringComparison.Ordinal)).Select(t => (state, t)))
+            .Where(c => c.state != WaitForJob)
+            .Where(c => c.t.Contains("States.ALL", StringComparison.Ordinal) || c.t.Contains("States.TaskFailed", StringComparison.Ordinal) || Retries.Passing.Any(e => c.t.Contains(e, StringComparison.Ordinal)))
+            .Select(c => $"{c.state}: {c.t}");
+
+        Assert.Equal([$"{Poll}: catch Transcribe.LimitExceededException: Note that the poll was throttled", $"{RecordFailure}: catch States.ALL: Send the failure to the dead-letter queue"], catching);
+    }
+
+    [Fact]
+    public void Passing_NamesEachRetriedErrorAndATaskTimeout()
+    {
+        var retried = Definition.StateNames
+            .SelectMany(state => Definition.Retriers(state))
+            .Distinct()
+            .Order(StringComparer.Ordinal);
+
+        Assert.Contains("States.Timeout", Retries.Passing);
+        Assert.All(retried, error => Assert.Contains(error, Retries.Passing));
     }
 
     [Theory]
