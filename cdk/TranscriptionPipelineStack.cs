@@ -230,6 +230,8 @@ public sealed class TranscriptionPipelineStack : Stack
             EventDeadLetterQueue = trigger.DeadLetterQueue,
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
+            Sweep = sweep.StateMachine,
+            SweepDeadLetterQueue = sweep.DeadLetterQueue,
             Alarms = settings.Alarms,
             WorkflowLogs = workflow.LogGroup,
             WorkflowLogLevel = settings.Workflow.LogLevel,
