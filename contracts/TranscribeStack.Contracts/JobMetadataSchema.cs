@@ -13,7 +13,11 @@ public static class JobMetadataSchema
 
     public const string Status = "status";
 
-    /// <summary>ISO-8601 time of the item's last write; sort key of <see cref="StatusIndex"/>.</summary>
+    /// <summary>
+    /// ISO-8601 time of the item's last write; sort key of <see cref="StatusIndex"/>. A <see cref="Transcribing"/>
+    /// item keeps the start of the first execution that waited for its job (before the job was created), so
+    /// the index lists the oldest wait first and the finished-job sweep lists Transcribe's jobs back to it.
+    /// </summary>
     public const string UpdatedAt = "updatedAt";
 
     /// <summary>"Jobs by status, newest first": partition <see cref="Status"/>, sort <see cref="UpdatedAt"/>.</summary>
