@@ -43,7 +43,7 @@ public sealed class ExecutionEndRecorderProps : LoggingConstructProps
 /// write's condition keeps a second delivery of the same event from adding anything either. Step Functions
 /// sends these events on a best-effort basis: the alarms on timed-out executions stay.
 /// </summary>
-public sealed class ExecutionEndRecorder : Construct
+public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 {
     /// <summary>The statuses of an execution that may have ended without recording its job.</summary>
     internal static readonly string[] EndStatuses = ["TIMED_OUT", "ABORTED", "FAILED"];
@@ -76,7 +76,7 @@ public sealed class ExecutionEndRecorder : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var workflow = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
+        Build(new EventStartedExpressWorkflowOptions
         {
             Key = props.Key,
             LogRetention = props.LogRetention,
@@ -117,27 +117,7 @@ public sealed class ExecutionEndRecorder : Construct
             MaxEventAge = Duration.Hours(24),
             RetryAttempts = 185,
         });
-
-        StateMachine = workflow.StateMachine;
-        Role = workflow.Role;
-        TargetRole = workflow.TargetRole;
-        LogGroup = workflow.LogGroup;
-        Rule = workflow.Rule;
-        DeadLetterQueue = workflow.DeadLetterQueue;
     }
-
-    public IStateMachine StateMachine { get; }
-
-    public IRole Role { get; }
-
-    public IRole TargetRole { get; }
-
-    public Rule Rule { get; }
-
-    public ILogGroup LogGroup { get; }
-
-    /// <summary>Status-change events EventBridge could not deliver: ends that are not recorded yet.</summary>
-    public IQueue DeadLetterQueue { get; }
 
     /// <summary>Name the job, see whether its end is recorded, and record it if not: happy path first.</summary>
     private Chain Definition(ExecutionEndRecorderProps props)

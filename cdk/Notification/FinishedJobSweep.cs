@@ -33,7 +33,7 @@ public sealed class FinishedJobSweepProps : LoggingConstructProps
 /// Its cost does not grow with the length of the jobs: one query a sweep, and a list page per thirty
 /// jobs that finished since the oldest wait began. Made of SDK integrations, like the notifier.
 /// </summary>
-public sealed class FinishedJobSweep : Construct
+public sealed class FinishedJobSweep : EventStartedExpressConstruct
 {
     /// <summary>What a sweep reads of the waiting items through the status index.</summary>
     internal static readonly IReadOnlyList<string> QueriedAttributes = [JobMetadataSchema.JobName, JobMetadataSchema.UpdatedAt, JobMetadataSchema.Status];
@@ -63,7 +63,7 @@ public sealed class FinishedJobSweep : Construct
             throw new ArgumentOutOfRangeException(nameof(props), props.IntervalSeconds, "The sweep interval must divide a minute.");
         }
 
-        var workflow = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
+        Build(new EventStartedExpressWorkflowOptions
         {
             Key = props.Key,
             LogRetention = props.LogRetention,
@@ -95,24 +95,7 @@ public sealed class FinishedJobSweep : Construct
             MaxEventAge = Duration.Minutes(1),
             RetryAttempts = 2,
         });
-
-        StateMachine = workflow.StateMachine;
-        Role = workflow.Role;
-        LogGroup = workflow.LogGroup;
-        Rule = workflow.Rule;
-        DeadLetterQueue = workflow.DeadLetterQueue;
     }
-
-    public IStateMachine StateMachine { get; }
-
-    public ILogGroup LogGroup { get; }
-
-    public IRole Role { get; }
-
-    public Rule Rule { get; }
-
-    /// <summary>Scheduled starts EventBridge could not deliver (the next minute's sweep covers them).</summary>
-    public IQueue DeadLetterQueue { get; }
 
     private Chain Definition(FinishedJobSweepProps props)
     {

@@ -27,13 +27,13 @@ public sealed class JobCompletionNotifierProps : LoggingConstructProps
 /// duplicate or early event wakes nobody (or nobody still waiting) and fails nothing; the finished-job
 /// sweep (<see cref="FinishedJobSweep"/>) or the workflow's polling plan notices the job then.
 /// </summary>
-public sealed class JobCompletionNotifier : Construct
+public sealed class JobCompletionNotifier : EventStartedExpressConstruct
 {
     public JobCompletionNotifier(Construct scope, string id, JobCompletionNotifierProps props)
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var workflow = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
+        Build(new EventStartedExpressWorkflowOptions
         {
             Key = props.Key,
             LogRetention = props.LogRetention,
@@ -66,27 +66,7 @@ public sealed class JobCompletionNotifier : Construct
             MaxEventAge = Duration.Hours(1),
             RetryAttempts = 20,
         });
-
-        StateMachine = workflow.StateMachine;
-        Role = workflow.Role;
-        TargetRole = workflow.TargetRole;
-        LogGroup = workflow.LogGroup;
-        Rule = workflow.Rule;
-        DeadLetterQueue = workflow.DeadLetterQueue;
     }
-
-    public IStateMachine StateMachine { get; }
-
-    public ILogGroup LogGroup { get; }
-
-    public IRole Role { get; }
-
-    public IRole TargetRole { get; }
-
-    public Rule Rule { get; }
-
-    /// <summary>Completion events EventBridge could not deliver (the jobs are still noticed by polling).</summary>
-    public IQueue DeadLetterQueue { get; }
 
     private Chain Definition(JobCompletionNotifierProps props) => WakeWaitingExecution.Build(this, props.Metadata);
 }

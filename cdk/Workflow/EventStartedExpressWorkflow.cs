@@ -98,3 +98,45 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
         return new EventStartedExpressWorkflow(stateMachine, role, targetRole, rule, deadLetterQueue, logGroup);
     }
 }
+
+/// <summary>
+/// A construct made of one event-started Express workflow (<see cref="EventStartedExpressWorkflow"/>), which
+/// it exposes as these members: the completion notifier, the finished-job sweep, the execution-end recorder.
+/// </summary>
+public abstract class EventStartedExpressConstruct : Construct
+{
+    private EventStartedExpressWorkflow? workflow;
+
+    protected EventStartedExpressConstruct(Construct scope, string id)
+        : base(scope, id)
+    {
+    }
+
+    public IStateMachine StateMachine => Built.StateMachine;
+
+    /// <summary>The state machine's own role (its states' calls).</summary>
+    public IRole Role => Built.Role;
+
+    /// <summary>The role EventBridge starts the state machine with.</summary>
+    public IRole TargetRole => Built.TargetRole;
+
+    public Rule Rule => Built.Rule;
+
+    public ILogGroup LogGroup => Built.LogGroup;
+
+    /// <summary>Events (or scheduled starts) EventBridge could not deliver to the state machine.</summary>
+    public IQueue DeadLetterQueue => Built.DeadLetterQueue;
+
+    private EventStartedExpressWorkflow Built => workflow ?? throw new InvalidOperationException($"{GetType().Name} has not built its workflow.");
+
+    /// <summary>Builds the workflow in this construct's scope (once, in the derived constructor).</summary>
+    internal void Build(EventStartedExpressWorkflowOptions options)
+    {
+        if (workflow is not null)
+        {
+            throw new InvalidOperationException($"{GetType().Name} builds one workflow.");
+        }
+
+        workflow = EventStartedExpressWorkflow.Create(this, options);
+    }
+}
