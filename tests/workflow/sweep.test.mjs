@@ -125,3 +125,25 @@ test('a finished job nobody waits for, and a waited-for job still running, are n
     clock.uninstall();
   }
 });
+
+test('with a backlog of 100 waiting executions or more, a minute\'s run sweeps once instead of six times', async () => {
+  const rounds = async (waiting) => {
+    const clock = new VirtualTime().install();
+    try {
+      const table = new FakeTable({ tableName: workflow.tableName });
+      for (let i = 0; i < waiting; i++) {
+        table.putItem({ TableName: workflow.tableName, Item: { jobName: { S: `transcribestack-dev-queued-${i}` }, status: { S: 'TRANSCRIBING' }, taskToken: { S: `token-${i}` }, updatedAt: { S: '2026-11-22T09:00:00.000Z' } } });
+      }
+      const transcribe = new FakeTranscribe({ s3: new FakeS3(), durationSeconds: () => 60 });
+      const sweep = new FinishedJobSweep({ definition: workflow.sweepDefinition, table, transcribe, tokens: new TaskTokens() });
+      const record = await clock.run(sweep.run());
+      assert.equal(record.status, 'SUCCEEDED');
+      return record.calls.filter((c) => c.state === 'Find the jobs still waited for').length;
+    } finally {
+      clock.uninstall();
+    }
+  };
+
+  assert.equal(await rounds(99), 60 / SWEEP_SECONDS);
+  assert.equal(await rounds(100), 1);
+});
