@@ -128,7 +128,9 @@ console.log(table(['job', 'audio (min)', 'transcription', 'PII redaction', 'Tran
 // small page: one eventually consistent read unit, 0.5 RRU, assumed), and ListTranscriptionJobs (not billed).
 const sweep = workflow.sweepDefinition.States;
 const interval = sweep['Wait for the next sweep'].Seconds;
-const rounds = sweep['Is another sweep due this minute?'].Choices[0].NumericLessThan;
+// The rounds a minute: the bound on $.round of the choice that starts another sweep (six; one with a backlog).
+const roundRule = (rule) => (rule.Variable === '$.round' ? rule : (rule.And ?? []).map(roundRule).find(Boolean));
+const rounds = roundRule(sweep['Is another sweep due this minute?'].Choices[0])?.NumericLessThan ?? fail('no bound on the sweep\'s rounds');
 const sweepSeconds = (rounds - 1) * interval + rounds * 0.1; // the waits, and ~100 ms of calls a round (assumed)
 const sweepPerDay = 1440 * (PRICES.expressRequest.usd + (64 / 1024) * Math.ceil(sweepSeconds * 10) / 10 * PRICES.expressGbSecond.usd + rounds * 0.5 * PRICES.readUnit.usd);
 console.log(`\nThe finished-job sweep (wakes executions whose completion event was lost), the same whatever the jobs: one Express run a minute of ${rounds} rounds ${interval} s apart`);
@@ -139,3 +141,7 @@ console.log(`\nPrices (us-east-1, on-demand, free tiers not deducted), each as p
 console.log('(the page as known on that date, not fetched: no network here); where a stored copy of another page states the same figure, it follows "also".');
 for (const price of Object.values(PRICES)) console.log(`- ${price.text}: ${price.page}${price.also ? `; also ${price.also}` : ''}`);
 console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+
+function fail(message) {
+  throw new Error(message);
+}
