@@ -38,3 +38,30 @@ export function plannerHandler(planner, plannerErrors = []) {
     return planner.plan(payload);
   };
 }
+
+/**
+ * Waits for a run of aws-local-stepfunctions to end: { status (SUCCEEDED or FAILED), error (the
+ * interpreter's ExecutionError), entered (the states, in order), retries (per state) }. Anything but an
+ * ExecutionError is a bug of the kit and is thrown.
+ */
+export async function settled(run) {
+  const entered = [];
+  const retries = {};
+  const collected = (async () => {
+    for await (const e of run.eventLogs) {
+      if (e.type === 'StateEntered') entered.push(e.state.name);
+      else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
+    }
+  })();
+  let status = 'SUCCEEDED';
+  let error = null;
+  try {
+    await run.result;
+  } catch (e) {
+    if (e.name !== 'ExecutionError') throw e;
+    status = 'FAILED';
+    error = e;
+  }
+  await collected;
+  return { status, error, entered, retries };
+}

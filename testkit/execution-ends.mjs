@@ -4,7 +4,7 @@
 // in-memory table (GetItem, conditional PutItem) and the failure queue, so what it adds can be compared
 // with what the workflow's own failure branch adds.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { callRecorder, plannerHandler } from './calls.mjs';
+import { callRecorder, plannerHandler, settled } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
 
 /** The recorder's Task states, each bound to a stand-in. */
@@ -50,20 +50,7 @@ export async function recordEnd(workflow, event, { planner, table, queue = [], p
     },
     context: { State: { EnteredTime: RECORDER_ENTERED_TIME } },
   });
-  const entered = [];
-  const collected = (async () => {
-    for await (const e of run.eventLogs) if (e.type === 'StateEntered') entered.push(e.state.name);
-  })();
-  let status = 'SUCCEEDED';
-  let error = null;
-  try {
-    await run.result;
-  } catch (e) {
-    if (e.name !== 'ExecutionError') throw e;
-    status = 'FAILED';
-    error = e;
-  }
-  await collected;
+  const { status, error, entered } = await settled(run);
   if (bugs.length) fail(`the harness failed inside a recorder task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
   return { status, outcome: entered.at(-1), entered, calls, error };

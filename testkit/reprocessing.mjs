@@ -9,7 +9,7 @@
 // in S3's order and in ListObjectsV2's item shape, puts the list into the input (LISTED_FIELD) and points the
 // Map's ItemsPath at it. MaxConcurrency, ItemSelector and the item processor are the synthesized ones.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { callRecorder, plannerHandler } from './calls.mjs';
+import { callRecorder, plannerHandler, settled } from './calls.mjs';
 
 /** The re-processing workflow's states. */
 export const REPROCESSING_STATES = {
@@ -51,20 +51,8 @@ export async function reprocess(workflow, request, { planner, executions, object
       retryIntervalOverrides: Object.fromEntries(Object.entries(processor).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
     },
   });
-  const entered = [];
-  const collected = (async () => {
-    for await (const e of run.eventLogs) if (e.type === 'StateEntered') entered.push(e.state.name);
-  })();
-  let status = 'SUCCEEDED';
-  let error = null;
-  try {
-    await run.result;
-  } catch (e) {
-    if (e.name !== 'ExecutionError') throw e;
-    status = 'FAILED';
-    error = e.cause ?? e;
-  }
-  await collected;
+  const { status, error: failure, entered } = await settled(run);
+  const error = failure && (failure.cause ?? failure);
   if (bugs.length) fail(`the harness failed inside a re-processing task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
   return { status, error, entered, calls, listed };

@@ -3,7 +3,7 @@
 // (which names the execution), a FakeExecutions of the workflow (StartExecution by name) and the event
 // dead-letter queue.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { callRecorder, plannerHandler } from './calls.mjs';
+import { callRecorder, plannerHandler, settled } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
 
 /** The starter's Task states, each bound to a stand-in. */
@@ -46,24 +46,7 @@ export async function startUpload(workflow, event, { planner, executions, queue 
       ...(time === 'virtual' ? {} : { retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])) }),
     },
   });
-  const entered = [];
-  const retries = {};
-  const collected = (async () => {
-    for await (const e of run.eventLogs) {
-      if (e.type === 'StateEntered') entered.push(e.state.name);
-      else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
-    }
-  })();
-  let status = 'SUCCEEDED';
-  let error = null;
-  try {
-    await run.result;
-  } catch (e) {
-    if (e.name !== 'ExecutionError') throw e;
-    status = 'FAILED';
-    error = e;
-  }
-  await collected;
+  const { status, error, entered, retries } = await settled(run);
   if (bugs.length) fail(`the harness failed inside a starter task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
   return { status, outcome: entered.at(-1), entered, calls, retries, error };
