@@ -94,8 +94,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
                 props.Metadata.GrantGetItem(role, ReadAttributes);
                 props.Metadata.GrantPutItem(role, WrittenAttributes);
                 // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
-                props.FailureQueue.Grant(role, "sqs:SendMessage");
-                props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.FailureQueue.QueueArn));
+                EncryptedDeadLetterQueue.GrantSendMessage(props.FailureQueue, props.Key, role);
                 NagAcknowledgements.Acknowledge(
                     NagAcknowledgements.DefaultPolicy(role),
                     new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));

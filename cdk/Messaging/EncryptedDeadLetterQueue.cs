@@ -1,4 +1,5 @@
 using Amazon.CDK.AWS.SQS;
+using TranscribeStack.Cdk.Encryption;
 
 namespace TranscribeStack.Cdk.Messaging;
 
@@ -22,5 +23,15 @@ internal static class EncryptedDeadLetterQueue
             "AwsSolutions-SQS3",
             "Serverless-SQSRedrivePolicy");
         return queue;
+    }
+
+    /// <summary>
+    /// sqs:SendMessage on the queue only, and the key rights SQS uses to encrypt the message, only through
+    /// SQS for this queue: the workflow's, the recorder's and the starter's dead letters are sent this way.
+    /// </summary>
+    public static void GrantSendMessage(IQueue queue, IKey key, IGrantable grantee)
+    {
+        queue.Grant(grantee, "sqs:SendMessage");
+        key.GrantViaService(grantee, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
     }
 }

@@ -73,8 +73,7 @@ public sealed class UploadTrigger : Construct
                 props.JobPlanner.GrantInvoke(role);
                 props.StateMachine.GrantStartExecution(role);
                 // The event it could not start with: SendMessage only, with the key through SQS for this queue.
-                deadLetterQueue.Grant(role, "sqs:SendMessage");
-                props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", deadLetterQueue.QueueArn));
+                EncryptedDeadLetterQueue.GrantSendMessage(deadLetterQueue, props.Key, role);
                 NagAcknowledgements.Acknowledge(
                     NagAcknowledgements.DefaultPolicy(role),
                     new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));

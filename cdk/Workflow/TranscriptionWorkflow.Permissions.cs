@@ -1,4 +1,5 @@
 using TranscribeStack.Cdk.Encryption;
+using TranscribeStack.Cdk.Messaging;
 
 namespace TranscribeStack.Cdk.Workflow;
 
@@ -88,8 +89,7 @@ public sealed partial class TranscriptionWorkflow
 
         // The failure message: SendMessage only, and the key rights SQS needs to encrypt it, only for
         // SQS's calls for this queue (SQS's encryption context is the queue's ARN).
-        FailureQueue.Grant(role, "sqs:SendMessage");
-        props.Key.GrantViaService(role, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", FailureQueue.QueueArn));
+        EncryptedDeadLetterQueue.GrantSendMessage(FailureQueue, props.Key, role);
 
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
