@@ -221,8 +221,8 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
             {
                 ["TableName"] = props.Metadata.Table.TableName,
                 ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
-                ["ProjectionExpression"] = string.Join(", ", ReadAttributes.Select(name => $"#{name}")),
-                ["ExpressionAttributeNames"] = ReadAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
+                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
                 // The failure branch writes its item just before the execution ends: read the latest.
                 ["ConsistentRead"] = true,
             },

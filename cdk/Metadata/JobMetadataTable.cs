@@ -78,6 +78,13 @@ public sealed class JobMetadataTable : Construct
             .Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:Query"], ResourceArns = [StatusIndexArn] }))
             .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 
+    /// <summary>A request's ExpressionAttributeNames for these attributes: <c>#name</c> for each (the SDK integrations' form).</summary>
+    public static Dictionary<string, object> ExpressionNames(IEnumerable<string> attributes) =>
+        attributes.ToDictionary(name => $"#{name}", name => (object)name);
+
+    /// <summary>A ProjectionExpression of these attributes, by their <see cref="ExpressionNames"/>.</summary>
+    public static string Projection(IEnumerable<string> attributes) => string.Join(", ", attributes.Select(name => $"#{name}"));
+
     /// <summary>The ARN of the status index (<see cref="JobMetadataSchema.StatusIndex"/>).</summary>
     public string StatusIndexArn => Stack.Of(this).FormatArn(new ArnComponents
     {

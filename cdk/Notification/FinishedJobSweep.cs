@@ -208,8 +208,8 @@ public sealed class FinishedJobSweep : EventStartedExpressConstruct
                 ["TableName"] = metadata.Table.TableName,
                 ["IndexName"] = JobMetadataSchema.StatusIndex,
                 ["KeyConditionExpression"] = "#status = :transcribing",
-                ["ProjectionExpression"] = $"#{JobMetadataSchema.JobName}, #{JobMetadataSchema.UpdatedAt}",
-                ["ExpressionAttributeNames"] = QueriedAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                ["ProjectionExpression"] = JobMetadataTable.Projection([JobMetadataSchema.JobName, JobMetadataSchema.UpdatedAt]),
+                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(QueriedAttributes),
                 ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":transcribing"] = new Dictionary<string, object> { ["S"] = JobMetadataSchema.Transcribing } },
                 ["ScanIndexForward"] = true,
                 // The oldest waits only: their names must fit the state (256 KB) beside a listed page.

@@ -55,8 +55,8 @@ internal static class WakeWaitingExecution
             {
                 ["TableName"] = metadata.Table.TableName,
                 ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$.detail.TranscriptionJobName") } },
-                ["ProjectionExpression"] = string.Join(", ", ReadAttributes.Select(name => $"#{name}")),
-                ["ExpressionAttributeNames"] = ReadAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
+                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
                 // The token is written just before the workflow waits: read the latest.
                 ["ConsistentRead"] = true,
             },

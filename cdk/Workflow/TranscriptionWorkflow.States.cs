@@ -1,5 +1,6 @@
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
+using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Contracts;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
@@ -135,7 +136,7 @@ public sealed partial class TranscriptionWorkflow
                 // that is still waiting, or the FAILED item of this very execution, which is being redriven (its
                 // error and failureReason stay until the item is COMPLETED, or FAILED again).
                 ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND #executionArn = :executionArn)",
-                ["ExpressionAttributeNames"] = WaitingItemAttributes.ToDictionary(name => $"#{name}", name => (object)name),
+                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(WaitingItemAttributes),
                 ["ExpressionAttributeValues"] = new Dictionary<string, object>
                 {
                     [":taskToken"] = new Dictionary<string, object> { ["S"] = JsonPath.TaskToken },
