@@ -88,7 +88,6 @@ export class FakeTable {
     const page = Limit ? matching.slice(0, Limit) : matching;
     const attributes = ProjectionExpression?.split(',').map((p) => p.trim()).map((p) => (p.startsWith('#') ? ExpressionAttributeNames[p] ?? fail(`projection name ${p} undefined`) : p));
     const Items = page.map((item) => (attributes ? Object.fromEntries(attributes.filter((a) => item[a] !== undefined).map((a) => [a, structuredClone(item[a])])) : structuredClone(item)));
-    this.queries = (this.queries ?? 0) + 1;
     return { Count: Items.length, ScannedCount: Items.length, Items, ...(page.length < matching.length ? { LastEvaluatedKey: { jobName: page.at(-1).jobName } } : {}) };
   }
 

@@ -58,7 +58,7 @@ export async function measureRow(workflow, strategy, { uploads, plans: plannerPl
   } finally {
     clock.uninstall();
   }
-  const { executions, table, completion, sweep, deliveries } = run;
+  const { executions, table, completion, deliveries } = run;
   const delivered = new Map((deliveries?.sent ?? []).map((d) => [d.event.detail.TranscriptionJobName, d.latencyMs / 1000]));
   const lost = new Set((deliveries?.lost ?? []).map((e) => e.detail.TranscriptionJobName));
   const notifierRuns = countBy(completion.runs, (r) => r.event.detail.TranscriptionJobName);
@@ -99,8 +99,6 @@ export async function measureRow(workflow, strategy, { uploads, plans: plannerPl
     // Detection lag beyond the job's own event latency (events that arrived, whether or not they woke the wait).
     lagBeyondLatency: withEvent.length ? Math.max(...withEvent.map((j) => j.lag - j.latency)) : null,
     lost: jobs.filter((j) => j.lost).length,
-    // The sweep's runs and calls while the row ran (one run a minute), and the jobs it woke.
-    sweep: sweep && { runs: sweep.runs.length, calls: sweep.runs.reduce((n, r) => n + r.calls.length, 0), listCalls: transcribe.counts.listCalls, queries: table.queries ?? 0, woken: sweep.woken.length },
     woken: jobs.reduce((sum, j) => sum + j.wokenWaits, 0),
     largestItemBytes: units.largestItemBytes,
   };
