@@ -57,9 +57,16 @@ function burstEvents(workflow, uploads) {
   return Array.from({ length: uploads }, (_, i) => uploadExpectedToTake(workflow, `media/burst/call-${String(i + 1).padStart(4, '0')}.mp3`, jobSeconds));
 }
 
+/** Each environment's template, loaded and rendered once. */
+const loaded = new Map();
+function loadedWorkflow(environment) {
+  if (!loaded.has(environment)) loaded.set(environment, loadWorkflow(environment));
+  return loaded.get(environment);
+}
+
 /** The environment's workflow; with --poll-retries, its definition with the poll's throttling retrier changed. */
 function workflowOf(environment) {
-  const workflow = loadWorkflow(environment);
+  const workflow = loadedWorkflow(environment);
   if (!pollRetries) return workflow;
   const definition = structuredClone(workflow.definition);
   const retrier = definition.States[STATES.get].Retry.find((r) => r.ErrorEquals.includes('Transcribe.LimitExceededException'));
@@ -169,7 +176,7 @@ async function executionNames(workflow, events) {
  * throttled calls and how long until the last execution was started.
  */
 async function starterStage(environment, uploads, names, rate) {
-  const workflow = loadWorkflow(environment);
+  const workflow = loadedWorkflow(environment);
   const events = burstEvents(workflow, uploads);
   const clock = new VirtualTime().install();
   try {
@@ -206,13 +213,13 @@ for (const environment of environments) {
 // One planner run per environment, for the largest burst: the smaller ones use its first plans.
 const plansByEnvironment = new Map();
 for (const environment of environments) {
-  const workflow = loadWorkflow(environment);
+  const workflow = loadedWorkflow(environment);
   plansByEnvironment.set(environment, await planAll(workflow, burstEvents(workflow, Math.max(...sizes))));
 }
 // The first hop: the upload starter under StartExecution's quota (the workflow executions themselves are not run here).
 const namesByEnvironment = new Map();
 for (const environment of environments) {
-  const workflow = loadWorkflow(environment);
+  const workflow = loadedWorkflow(environment);
   namesByEnvironment.set(environment, await executionNames(workflow, burstEvents(workflow, Math.max(...sizes))));
 }
 const starterRows = [];
