@@ -161,18 +161,6 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
-        // The completion event is best effort: a job whose event was lost is found by the sweep.
-        var sweep = new FinishedJobSweep(this, "FinishedJobSweep", new FinishedJobSweepProps
-        {
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
-            Metadata = metadata,
-            JobNamePrefix = settings.JobNamePrefix,
-            IntervalSeconds = settings.Workflow.SweepIntervalSeconds,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
-        });
-
         // Executions that time out, are stopped or fail outside the failure branch are recorded too.
         var executionEnds = new ExecutionEndRecorder(this, "ExecutionEndRecorder", new ExecutionEndRecorderProps
         {
@@ -230,8 +218,6 @@ public sealed class TranscriptionPipelineStack : Stack
             EventDeadLetterQueue = trigger.DeadLetterQueue,
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
-            Sweep = sweep.StateMachine,
-            SweepDeadLetterQueue = sweep.DeadLetterQueue,
             Alarms = settings.Alarms,
             WorkflowLogs = workflow.LogGroup,
             WorkflowLogLevel = settings.Workflow.LogLevel,
@@ -246,11 +232,11 @@ public sealed class TranscriptionPipelineStack : Stack
             WorkflowName = workflow.StateMachineName,
             Reprocessing = reprocessing.StateMachine,
             ReprocessingName = reprocessing.StateMachineName,
-            ExecutionLogs = [workflow.LogGroup, trigger.LogGroup, reprocessing.LogGroup, completion.LogGroup, sweep.LogGroup, executionEnds.LogGroup],
+            ExecutionLogs = [workflow.LogGroup, trigger.LogGroup, reprocessing.LogGroup, completion.LogGroup, executionEnds.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
-            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, sweep.DeadLetterQueue, executionEnds.DeadLetterQueue],
+            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
             Media = media,
             Transcripts = transcripts,
             Settings = settings.Operators,
@@ -278,7 +264,6 @@ public sealed class TranscriptionPipelineStack : Stack
         PostProcessor = postProcessor;
         Workflow = workflow;
         CompletionNotifier = completion;
-        FinishedJobSweep = sweep;
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
         Reprocessing = reprocessing;
@@ -305,8 +290,6 @@ public sealed class TranscriptionPipelineStack : Stack
     public TranscriptionWorkflow Workflow { get; }
 
     public JobCompletionNotifier CompletionNotifier { get; }
-
-    public FinishedJobSweep FinishedJobSweep { get; }
 
     public ExecutionEndRecorder ExecutionEndRecorder { get; }
 

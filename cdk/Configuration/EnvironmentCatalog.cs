@@ -47,11 +47,10 @@ public static class EnvironmentCatalog
         },
         Workflow = new WorkflowSettings
         {
-            // The completion event and the finished-job sweep notice a job within seconds; the plan's
-            // polls only back them up (see PollPacing): every 3 hours, none for a job queued less.
+            // The completion event notices a job within seconds; when it is lost, the plan's next poll
+            // does, within 4 minutes (see PollPacing): a lost event's job is recorded within 5 minutes.
             MinPollIntervalSeconds = 60,
-            MaxPollIntervalSeconds = 3 * 3600,
-            SweepIntervalSeconds = 10,
+            MaxPollIntervalSeconds = 240,
             // An assumption, not a published figure: tune it from the dashboard's execution duration.
             ExpectedJobSecondsPerAudioSecond = 0.5,
             MaxJobMinutes = 10 * 60,

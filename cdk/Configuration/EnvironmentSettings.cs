@@ -172,20 +172,20 @@ public sealed record WorkflowSettings
     public required int MinPollIntervalSeconds { get; init; }
 
     /// <summary>
-    /// How long an execution waits for its job's completion event (or the sweep) before polling the job
-    /// anyway, in seconds: the backstop when both fail (see PollPacing).
+    /// How long an execution waits for its job's completion event before polling the job anyway, in
+    /// seconds: the one safety net for a lost event (see PollPacing). At most <see cref="LongestPollIntervalSeconds"/>.
     /// </summary>
     public required int MaxPollIntervalSeconds { get; init; }
 
     /// <summary>
-    /// How often the finished-job sweep looks for jobs that finished while their execution still waits
-    /// (their completion event was lost), in seconds: a divisor of 60 (the sweep runs each minute).
+    /// A job whose completion event was lost is recorded by its next backstop poll: within five minutes
+    /// of its end, less the time the poll and the post-processor take.
     /// </summary>
-    public required int SweepIntervalSeconds { get; init; }
+    public const int LongestPollIntervalSeconds = 270;
 
     /// <summary>
     /// Expected transcription time per second of audio: with the audio length estimated from the upload's
-    /// size, a job expected to take long is first polled later (see PollPacing).
+    /// size, each plan records the job's expected length (the waits do not depend on it).
     /// </summary>
     public required double ExpectedJobSecondsPerAudioSecond { get; init; }
 
@@ -219,12 +219,7 @@ public sealed record WorkflowSettings
     internal void Validate(SettingsCheck check)
     {
         check.InRange("workflow.minPollIntervalSeconds", MinPollIntervalSeconds, 1, 3600);
-        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, 24 * 3600);
-        check.That(
-            SweepIntervalSeconds is >= 5 and <= 60 && 60 % SweepIntervalSeconds == 0,
-            "workflow.sweepIntervalSeconds",
-            SweepIntervalSeconds,
-            "must divide the sweep's minute: one of 5, 6, 10, 12, 15, 20, 30 or 60");
+        check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, LongestPollIntervalSeconds);
         check.That(ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10, "workflow.expectedJobSecondsPerAudioSecond", ExpectedJobSecondsPerAudioSecond, "must be between 0.01 and 10");
         check.InRange("workflow.maxJobMinutes", MaxJobMinutes, 1, 90 * 24 * 60);
         // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
@@ -241,7 +236,7 @@ public sealed record WorkflowSettings
             "workflow.maxJobMinutes",
             MaxJobMinutes,
             $"must be at most 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes}); lower it or raise the timeout");
-        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxPollIntervalSeconds <= 24 * 3600 && MaxJobMinutes * 60L >= MinPollIntervalSeconds
+        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxPollIntervalSeconds <= LongestPollIntervalSeconds && MaxJobMinutes * 60L >= MinPollIntervalSeconds
             && ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10)
         {
             // The most polls a plan holds is the plan of the shortest job: it must fit the execution's state.

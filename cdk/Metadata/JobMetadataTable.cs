@@ -110,21 +110,13 @@ public sealed class JobMetadataTable : Construct
         // Only with a projection (Select SPECIFIC_ATTRIBUTES), as AWS's fine-grained access example asks.
         GrantOnAttributes(grantee, "dynamodb:GetItem", attributes, ["kms:Decrypt"], "dynamodb:Select", ["SPECIFIC_ATTRIBUTES"]);
 
-    /// <summary>
-    /// dynamodb:Query on the status index only, of the named attributes only (dynamodb:Attributes, with a
-    /// projection), and kms:Decrypt through DynamoDB for this table: the finished-job sweep finds the
-    /// waiting jobs this way.
-    /// </summary>
-    public Grant GrantQueryStatusIndex(IGrantable grantee, IReadOnlyList<string> attributes) =>
-        GrantOnAttributes(grantee, "dynamodb:Query", attributes, ["kms:Decrypt"], "dynamodb:Select", ["SPECIFIC_ATTRIBUTES"], StatusIndexArn);
-
     /// <summary>The action on the named attributes only, with <paramref name="guardKey"/> one of <paramref name="guardValues"/> where the request sets it.</summary>
-    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions, string guardKey, string[] guardValues, string? resourceArn = null) =>
+    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions, string guardKey, string[] guardValues) =>
         Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
             Actions = [action],
-            ResourceArns = [resourceArn ?? Table.TableArn],
+            ResourceArns = [Table.TableArn],
             Conditions = new Dictionary<string, IDictionary<string, object>>
             {
                 ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:Attributes"] = attributes.ToArray() },

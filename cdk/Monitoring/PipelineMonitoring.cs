@@ -27,12 +27,6 @@ public sealed class PipelineMonitoringProps
     /// <summary>Completion events that could not be delivered: jobs are then noticed by polling, later.</summary>
     public required IQueue CompletionEventDeadLetterQueue { get; init; }
 
-    /// <summary>The finished-job sweep: its failures mean lost completion events go unnoticed until the plan's backstop.</summary>
-    public required IStateMachine Sweep { get; init; }
-
-    /// <summary>Scheduled sweeps EventBridge could not start.</summary>
-    public required IQueue SweepDeadLetterQueue { get; init; }
-
     /// <summary>Execution ends that could not be delivered to the recorder: those executions have no record yet.</summary>
     public required IQueue ExecutionEndDeadLetterQueue { get; init; }
 
@@ -121,9 +115,7 @@ public sealed class PipelineMonitoring : Construct
         Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the finished-job sweep still notices the job, within its interval.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("SweepsFailed", "The finished-job sweep failed: a job whose completion event was lost is noticed only by its plan's backstop poll, up to 3 hours late (runbook: README, The finished-job sweep).", props.Sweep.MetricFailed(sum), 1);
-        Add("SweepQueueNotEmpty", "EventBridge could not start a minute's finished-job sweep: its scheduled event is in the sweep's dead-letter queue (nothing to replay; the next minute's sweep covers it).", props.SweepDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: README, Operations).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);

@@ -25,7 +25,7 @@ public sealed class JobCompletionNotifierProps : LoggingConstructProps
 /// SendTaskSuccess. Made of SDK integrations, not a function: no code to run or patch, and the C# SDK
 /// for Step Functions is not available to this project. The events are best effort: a lost, late,
 /// duplicate or early event wakes nobody (or nobody still waiting) and fails nothing; the finished-job
-/// sweep (<see cref="FinishedJobSweep"/>) or the workflow's polling plan notices the job then.
+/// workflow's polling plan notices the job then, within its longest interval.
 /// </summary>
 public sealed class JobCompletionNotifier : EventStartedExpressConstruct
 {
@@ -62,7 +62,7 @@ public sealed class JobCompletionNotifier : EventStartedExpressConstruct
                 },
             },
             TargetRoleDescription = "TranscribeStack completion events: starts the notifier",
-            // Past an hour the finished-job sweep has long woken the waiting execution.
+            // Past an hour the plan's backstop poll has long noticed the job.
             MaxEventAge = Duration.Hours(1),
             RetryAttempts = 20,
         });

@@ -10,8 +10,8 @@ namespace TranscribeStack.Cdk.Notification;
 /// The states that wake the execution waiting for a finished job, given <c>$.detail</c> with the job's
 /// <c>TranscriptionJobName</c> and <c>TranscriptionJobStatus</c> (the shape of Transcribe's "Transcribe Job
 /// State Change" detail): read the token from the job's TRANSCRIBING item and send it. The completion
-/// notifier runs them for each event, the finished-job sweep for each finished job still waited for; a
-/// second wake-up of the same job meets a stale token and ends quietly.
+/// notifier runs them for each event; a second wake-up of the same job (a duplicate event) meets a stale
+/// token and ends quietly.
 /// </summary>
 internal static class WakeWaitingExecution
 {
@@ -92,7 +92,7 @@ internal static class WakeWaitingExecution
                 wake.Next(new Succeed(scope, "The execution is awake")))
             .Otherwise(new Succeed(scope, "No execution is waiting", new SucceedProps
             {
-                Comment = "An unknown or finished job, a re-run's, or an event before the wait began: the sweep or the plan's poll notices the job.",
+                Comment = "An unknown or finished job, a re-run's, or an event before the wait began: the plan's poll notices the job.",
             })));
     }
 }

@@ -16,8 +16,6 @@ public static class UnscopedActions
             "has no resource type in the Service Authorization Reference; starting a job with Tags may be authorized as TagResource too; conditioned on exactly this stack's tag keys and values (aws:RequestTag, aws:TagKeys)",
         ["states:SendTaskSuccess"] =
             "has no resource type and no condition key in the Service Authorization Reference: the task token is the capability (the completion notifier sends only tokens the workflow stored in this stack's table)",
-        ["transcribe:ListTranscriptionJobs"] =
-            "has no resource type in the Service Authorization Reference; the finished-job sweep lists with JobNameContains set to this stack's job-name prefix and wakes only jobs its table waits for",
         ["cloudwatch:GetMetricData"] =
             "reads CloudWatch metrics (the operators' dashboard graphs), which have no resource type; its only resource type in the Service Authorization Reference, dataset, is optional and not a metric",
         ["xray:PutTraceSegments"] = "X-Ray trace submission has no resource type (tracing of the state machine and the functions)",

@@ -101,7 +101,7 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
 
 /// <summary>
 /// A construct made of one event-started Express workflow (<see cref="EventStartedExpressWorkflow"/>), which
-/// it exposes as these members: the completion notifier, the finished-job sweep, the execution-end recorder.
+/// it exposes as these members: the completion notifier and the execution-end recorder.
 /// </summary>
 public abstract class EventStartedExpressConstruct : Construct
 {

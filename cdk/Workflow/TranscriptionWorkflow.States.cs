@@ -113,14 +113,14 @@ public sealed partial class TranscriptionWorkflow
 
     /// <summary>
     /// Stores this execution's task token in the job's item (status TRANSCRIBING) and waits until it is
-    /// woken (SendTaskSuccess): by Transcribe's completion event, or, when that event is lost, by the
-    /// finished-job sweep. The plan's current wait bounds it: when neither comes, the job is polled.
+    /// woken (SendTaskSuccess) by Transcribe's completion event. The plan's current wait bounds it: when
+    /// no event comes (events are best effort), the job is polled; that poll is the one safety net.
     /// </summary>
     private CallAwsService WaitForJob(IChainable whenNoEvent, IChainable whenItemIsFinal, IChainable whenCannotWait)
     {
         var task = new CallAwsService(this, "Wait for the job to finish", new CallAwsServiceProps
         {
-            Comment = "Woken by Transcribe's completion event or the finished-job sweep; when neither comes within the plan's wait, the job is polled.",
+            Comment = "Woken by Transcribe's completion event; when none comes within the plan's wait, the job is polled.",
             Service = "dynamodb",
             Action = "updateItem",
             IamResources = NotAttached,
@@ -130,7 +130,7 @@ public sealed partial class TranscriptionWorkflow
                 ["TableName"] = props.Metadata.Table.TableName,
                 ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
                 // updatedAt of a waiting item: when the first execution waiting for the job started, before
-                // the job was created; the sweep lists Transcribe's jobs back to the oldest of these.
+                // the job was created (the status index lists the longest waits first).
                 ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = if_not_exists(#updatedAt, :started)",
                 // Never on a COMPLETED or SKIPPED item, nor on another execution's FAILED one: only a new item, one
                 // that is still waiting, or the FAILED item of this very execution, which is being redriven (its
@@ -152,7 +152,7 @@ public sealed partial class TranscriptionWorkflow
         });
         // DynamoDB throttled or busy: store the token again (a few times; each counts in the history).
         task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
-        // Neither an event nor the sweep within the plan's wait: poll now, as the plan says.
+        // No event within the plan's wait (lost, or the job still runs): poll now, as the plan says.
         task.AddCatch(whenNoEvent, new CatchProps { Errors = [Errors.TIMEOUT], ResultPath = JsonPath.DISCARD });
         // The item is final (a duplicate upload of a recorded job, whose job has ended): nothing will wake
         // this wait, poll now.

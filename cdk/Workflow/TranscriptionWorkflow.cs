@@ -38,9 +38,8 @@ public sealed class TranscriptionWorkflowProps : LoggingConstructProps
 /// <summary>
 /// The Standard state machine that turns one upload into one transcription job and one metadata
 /// item, or into one recorded failure (metadata item + dead-letter message), or one SKIPPED item.
-/// It waits for Transcribe's completion event (see <c>Notification/JobCompletionNotifier</c>), or for
-/// the finished-job sweep when the event is lost (<c>Notification/FinishedJobSweep</c>), bounded by the
-/// job's polling plan, and polls when neither came. Its role is the Transcribe caller; every
+/// It waits for Transcribe's completion event (see <c>Notification/JobCompletionNotifier</c>), bounded by
+/// the job's polling plan, and polls when none came: the plan is the one safety net for a lost event. Its role is the Transcribe caller; every
 /// statement of that role is written in <c>TranscriptionWorkflow.Permissions.cs</c>, none by the tasks.
 /// The states are built in <c>TranscriptionWorkflow.States.cs</c>, one method each.
 /// </summary>

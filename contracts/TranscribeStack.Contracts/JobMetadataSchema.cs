@@ -16,7 +16,7 @@ public static class JobMetadataSchema
     /// <summary>
     /// ISO-8601 time of the item's last write; sort key of <see cref="StatusIndex"/>. A <see cref="Transcribing"/>
     /// item keeps the start of the first execution that waited for its job (before the job was created), so
-    /// the index lists the oldest wait first and the finished-job sweep lists Transcribe's jobs back to it.
+    /// the index lists the longest wait first.
     /// </summary>
     public const string UpdatedAt = "updatedAt";
 

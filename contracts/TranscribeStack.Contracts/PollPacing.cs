@@ -15,20 +15,16 @@ public sealed record PollingPlan(
 
 /// <summary>
 /// Paces the backstop polls of one transcription job. A finished job is noticed by Transcribe's
-/// completion event within seconds, and when that event is lost by the finished-job sweep within its
-/// interval (<c>Notification/FinishedJobSweep</c>): the execution's wait for the job is only bounded
-/// by this plan, so that a job is still polled and given up if both of those fail. The first wait is
-/// the longest interval, or <see cref="SlowJobFactor"/> times the job's expected length when that is
-/// longer, so a job that takes up to that many times its estimate, or waits in Transcribe's queue up to
-/// the longest interval, costs no poll but the one that reads its result; each later wait is the
-/// longest interval again (jittered), and the last ends at the give-up time.
+/// completion event within seconds; the events are best effort, and this plan is the one safety net
+/// for a lost one: the execution's wait for the event is bounded by the current wait, then the job is
+/// polled. Every wait is the longest interval (later ones jittered), and the last ends at the give-up
+/// time, so a job whose event was lost is noticed within the longest interval of its end, whatever its
+/// length, and a stack's polls run at (jobs in flight) / (longest interval) a second: they grow with
+/// the jobs in flight, never with a backlog or a job's length.
 /// Shared by the Lambda (plans every job) and the CDK app (validates the settings).
 /// </summary>
 public sealed record PollPacing
 {
-    /// <summary>A job expected to take longer than the longest interval is first polled this many times its expected length after the start.</summary>
-    public const int SlowJobFactor = 3;
-
     /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
     public const int MaxPolls = 1000;
 
@@ -57,13 +53,13 @@ public sealed record PollPacing
     /// <summary>Shortest wait between two polls (a jittered later wait is never shorter; the last one may be).</summary>
     public int MinIntervalSeconds { get; }
 
-    /// <summary>How long an execution waits for its job's completion before polling it anyway (unless the job is expected to take longer).</summary>
+    /// <summary>How long an execution waits for its job's completion event before polling it anyway.</summary>
     public int MaxIntervalSeconds { get; }
 
     /// <summary>The waits add up to this: a job still running then is given up.</summary>
     public long GivesUpAfterSeconds { get; }
 
-    /// <summary>Expected transcription time per second of audio.</summary>
+    /// <summary>Expected transcription time per second of audio: each plan records the job's expected length with it (the waits do not depend on it).</summary>
     public double JobSecondsPerAudioSecond { get; }
 
     /// <summary>The job length this pacing expects for media of the given length, at least one second.</summary>
@@ -71,19 +67,18 @@ public sealed record PollPacing
         (int)Math.Clamp(Math.Ceiling(Math.Max(expectedAudioSeconds, 0) * JobSecondsPerAudioSecond), 1, int.MaxValue);
 
     /// <summary>
-    /// The most polls a plan holds: that of the shortest job (its first wait is the longest interval, no
-    /// longer) with every later wait shortened by the whole <see cref="JitterFraction"/> (shorter waits only add polls).
+    /// The most polls a plan holds: every later wait shortened by the whole <see cref="JitterFraction"/>
+    /// (shorter waits only add polls).
     /// </summary>
-    public int MostPolls => Waits(1, _ => 1 - JitterFraction).Count;
+    public int MostPolls => Waits(_ => 1 - JitterFraction).Count;
 
     /// <summary>
-    /// The polling plan of a job expected to take <paramref name="expectedJobSeconds"/>; with a
-    /// <paramref name="jitterSeed"/> its later waits are jittered (the same seed, the same plan).
+    /// The polling plan of a job; with a <paramref name="jitterSeed"/> its later waits are jittered (the
+    /// same seed, the same plan).
     /// </summary>
-    public PollingPlan Plan(int expectedJobSeconds, ulong? jitterSeed = null)
+    public PollingPlan Plan(ulong? jitterSeed = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(expectedJobSeconds, 1);
-        var waits = Waits(expectedJobSeconds, poll => jitterSeed is { } seed ? 1 - (JitterFraction * Uniform(seed, poll)) : 1);
+        var waits = Waits(poll => jitterSeed is { } seed ? 1 - (JitterFraction * Uniform(seed, poll)) : 1);
         if (waits.Count > MaxPolls)
         {
             throw new InvalidOperationException(
@@ -93,13 +88,12 @@ public sealed record PollPacing
         return new PollingPlan(waits[0], waits[1..], waits.Count - 1, 0, GivesUpAfterSeconds);
     }
 
-    /// <param name="expectedJobSeconds">The job's expected length: it sets the first wait when it is long.</param>
     /// <param name="laterFactor">For later wait n (1, 2, ...), the factor in (1 - JitterFraction, 1] it is shortened by.</param>
-    private List<int> Waits(int expectedJobSeconds, Func<int, double> laterFactor)
+    private List<int> Waits(Func<int, double> laterFactor)
     {
         var waits = new List<int>();
         long waited = 0;
-        var next = (int)Math.Min(Math.Max((long)expectedJobSeconds * SlowJobFactor, MaxIntervalSeconds), int.MaxValue);
+        var next = MaxIntervalSeconds;
         while (waited < GivesUpAfterSeconds)
         {
             // The last wait ends exactly at the give-up time.

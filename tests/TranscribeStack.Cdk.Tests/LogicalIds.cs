@@ -15,10 +15,6 @@ internal static class LogicalIds
     public const string FailureQueue = "WorkflowFailureQueueF75E0A59";
     public const string EventDeadLetterQueue = "UploadTriggerEventDeadLetterQueueAFD945C8";
     public const string CompletionEventDeadLetterQueue = "CompletionNotifierEventDeadLetterQueue85B363AE";
-    public const string SweepDeadLetterQueue = "FinishedJobSweepEventDeadLetterQueueE8DE1FD8";
-    public const string Sweep = "FinishedJobSweepStateMachine094853E1";
-    public const string SweepRole = "FinishedJobSweepRoleA731BCC1";
-    public const string SweepRule = "FinishedJobSweepRule2BD48506";
 
     public const string WorkflowRole = "WorkflowRole98C7DC98";
     public const string WorkflowRolePolicy = "WorkflowRoleDefaultPolicy3B788295";
@@ -56,7 +52,6 @@ internal static class LogicalIds
 
     public const string WorkflowLogGroup = "WorkflowLogs8B0907C7";
     public const string NotifierLogGroup = "CompletionNotifierLogs3ED38F4C";
-    public const string SweepLogGroup = "FinishedJobSweepLogsC366C876";
     public const string RecorderLogGroup = "ExecutionEndRecorderLogs80E47849";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
     public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";

@@ -13,7 +13,7 @@ internal static class Fixture
     public static Stream Stream(string name) => new MemoryStream(Bytes(name));
 
     /// <summary>The dev environment's pacing: 10 s to 300 s between polls, given up after 10 h, half real time.</summary>
-    public static PollPacing Pacing { get; } = new(60, 10_800, 36_000, 0.5);
+    public static PollPacing Pacing { get; } = new(60, 240, 36_000, 0.5);
 
     public static Stream Text(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 

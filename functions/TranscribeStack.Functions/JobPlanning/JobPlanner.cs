@@ -111,7 +111,7 @@ public sealed class JobPlanner
             audioSeconds,
             jobSeconds,
             // Seeded by the job: executions started together poll at different times, a job's plan never changes.
-            pacing.Plan(jobSeconds, BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(jobName)), 0)));
+            pacing.Plan(BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(jobName)), 0)));
     }
 
     /// <summary>The Transcribe MediaFormat of a key, from its extension in any letter case.</summary>

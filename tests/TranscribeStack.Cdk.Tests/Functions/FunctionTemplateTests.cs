@@ -91,7 +91,7 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
                 ["Variables"] = new ObjectDict
                 {
                     ["POLL_MIN_INTERVAL_SECONDS"] = "60",
-                    ["POLL_MAX_INTERVAL_SECONDS"] = "10800",
+                    ["POLL_MAX_INTERVAL_SECONDS"] = "240",
                     ["POLL_GIVE_UP_AFTER_SECONDS"] = giveUpSeconds,
                     ["JOB_SECONDS_PER_AUDIO_SECOND"] = "0.5",
                 },

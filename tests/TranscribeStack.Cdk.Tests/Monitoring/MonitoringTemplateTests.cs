@@ -12,7 +12,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     private static readonly string[] ExpectedAlarms =
     [
         "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
-        "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles", "SweepQueueNotEmpty", "SweepsFailed",
+        "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 
     /// <summary>The alarm's construct id (under Monitoring) to its logical id.</summary>

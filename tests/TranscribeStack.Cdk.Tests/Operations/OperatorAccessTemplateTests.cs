@@ -12,7 +12,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     private const string Executions = "arn:aws:states:us-east-1:123456789012:execution:name:" + LogicalIds.StateMachine + ":*";
 
     private static readonly string[] DeadLetterQueues =
-        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.SweepDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue];
+        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue];
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -48,7 +48,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var groups = Assert.Single(Policy, s => s.Actions.Contains("logs:FilterLogEvents"));
         var streams = Assert.Single(Policy, s => s.Actions.Contains("logs:GetLogEvents"));
-        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.StarterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.SweepLogGroup, LogicalIds.RecorderLogGroup];
+        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.StarterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
 
         Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"], groups.Actions);
         // Each group as the Service Authorization Reference names it, and as CloudWatch Logs does (":*").

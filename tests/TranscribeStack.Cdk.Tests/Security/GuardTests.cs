@@ -120,9 +120,9 @@ public sealed class GuardTests(SynthesizedStacks stacks)
     {
         var template = stacks[environment].Template;
 
-        // The two functions', the workflow's, the upload starter's, the re-processing's, the completion notifier's,
-        // the sweep's and the execution-end recorder's.
-        template.ResourceCountIs("AWS::Logs::LogGroup", 8);
+        // The two functions', the workflow's, the upload starter's, the re-processing's, the completion notifier's
+        // and the execution-end recorder's.
+        template.ResourceCountIs("AWS::Logs::LogGroup", 7);
         template.AllResourcesProperties("AWS::Logs::LogGroup", new ObjectDict
         {
             ["KmsKeyId"] = Cfn.Arn(LogicalIds.Key),

@@ -50,9 +50,9 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     public void Roles_AreOnePerPrincipal()
     {
         // Workflow, Transcribe data access, planner, post-processor, upload starter and its trigger, re-processing,
-        // completion notifier and its trigger, finished-job sweep and its schedule, execution-end recorder and its
-        // trigger (no operators' role without operators.assumedBy).
-        Dev.Template.ResourceCountIs("AWS::IAM::Role", 13);
+        // completion notifier and its trigger, execution-end recorder and its trigger (no operators' role without
+        // operators.assumedBy).
+        Dev.Template.ResourceCountIs("AWS::IAM::Role", 11);
     }
 
     [Fact]

@@ -338,8 +338,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             // DynamoDB's throttling: the token is stored again, a few times.
             ["Retry"] = new object[] { Match.ObjectLike(new ObjectDict { ["ErrorEquals"] = Match.ArrayWith(["DynamoDb.ThrottlingException"]), ["MaxAttempts"] = 3 }) },
         });
-        // The sweep lists Transcribe's jobs back to the oldest wait: a waiting item keeps the start of the
-        // first execution that waited for its job, before that job was created.
+        // A waiting item keeps the start of the first execution that waited for its job, before that job was
+        // created: the status index lists the longest waits first.
         Definition.HasState(WaitForJob, new ObjectDict
         {
             ["Parameters"] = Match.ObjectLike(new ObjectDict

@@ -24,7 +24,7 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
         { "Is the upload a media file?", ["when $.job.skipped IsPresent true: Record the skipped upload", "otherwise: Start the transcription job"] },
         { "Start the transcription job", ["next: " + WaitForJob, "catch Transcribe.ConflictException: Join the existing job", "catch Transcribe.BadRequestException: Describe the failed step"] },
         { "Join the existing job", ["next: " + WaitForJob] },
-        // Woken by the completion event or the sweep; without either within the plan's wait, or when the item is
+        // Woken by the completion event; without one within the plan's wait, or when the item is
         // final (nothing would wake it), it polls; when it cannot store its token, it waits a little, then polls.
         { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch DynamoDb.ConditionalCheckFailedException: " + Poll, "catch States.ALL: Wait before polling"] },
         { "Wait before polling", ["next: " + Poll] },

@@ -196,16 +196,16 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
-    public void Polling_IsPlannedFromTheExpectedJobLength()
+    public void Polling_IsTheBackstopPlan_WithTheExpectedJobLengthRecorded()
     {
-        // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s,
-        // well within the longest interval: the first backstop poll comes after that interval.
+        // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s.
+        // The first backstop poll comes after the longest interval whatever that length.
         var plan = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
 
         Assert.Equal(500, plan.ExpectedJobSeconds);
-        Assert.Equal(10_800, plan.Polling.WaitSeconds);
+        Assert.Equal(240, plan.Polling.WaitSeconds);
         // Later waits are jittered per job (PollPacingTests holds the bounds): the same upload, the same plan.
-        Assert.NotEqual(Fixture.Pacing.Plan(500).LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
+        Assert.NotEqual(Fixture.Pacing.Plan().LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
         Assert.Equal(Fixture.Pacing.GivesUpAfterSeconds, plan.Polling.WaitSeconds + plan.Polling.LaterWaitSeconds.Sum(w => (long)w));
         Assert.Equal(plan.Polling.LaterWaitSeconds, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000)).Polling.LaterWaitSeconds);
     }
@@ -229,7 +229,7 @@ public sealed class JobPlannerTests
         Assert.Equal(40, json.RootElement.GetProperty("expectedJobSeconds").GetInt32());
         var polling = json.RootElement.GetProperty("polling");
         // A 40 s job: the backstop's first poll comes after the longest interval (3 h).
-        Assert.Equal(10_800, polling.GetProperty("waitSeconds").GetInt32());
+        Assert.Equal(240, polling.GetProperty("waitSeconds").GetInt32());
         Assert.Equal(0, polling.GetProperty("laterPollsMade").GetInt32());
         Assert.Equal(polling.GetProperty("laterWaitSeconds").GetArrayLength(), polling.GetProperty("laterPolls").GetInt32());
         Assert.Equal(36_000, polling.GetProperty("givesUpAfterSeconds").GetInt64());

@@ -53,7 +53,7 @@ public sealed class LocalInvokerTests
     [Fact]
     public async Task PollPacingRequest_AnswersThePacingsBoundsFromItsSettings()
     {
-        var answer = Assert.Single(await Run("""{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":10800,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""" + "\n"));
+        var answer = Assert.Single(await Run("""{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""" + "\n"));
 
         Assert.True(answer["ok"]!.GetValue<bool>());
         Assert.Equal(Fixture.Pacing.MostPolls, answer["result"]!["mostPolls"]!.GetValue<int>());
@@ -77,7 +77,7 @@ public sealed class LocalInvokerTests
     public async Task PollPacingRequest_NeedsNoPlannerSettings()
     {
         var answer = Assert.Single(await Run(
-            """{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":10800,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
+            """{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
             () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
 
         Assert.True(answer["ok"]!.GetValue<bool>());
