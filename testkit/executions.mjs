@@ -9,7 +9,6 @@ import { RecordedPlanner } from './planner.mjs';
 import { FakeTable } from './dynamodb.mjs';
 import { FakePostProcessor } from './post-processor.mjs';
 import { CompletionNotifier } from './completion.mjs';
-import { FinishedJobSweep } from './sweep.mjs';
 import { completionRuleMatches } from './events.mjs';
 
 /**
@@ -21,16 +20,13 @@ import { completionRuleMatches } from './events.mjs';
  *   virtual time); `clock`: an installed VirtualTime; `transcribe`: a FakeTranscribe by time;
  * - `events`: { latency: { minMs, maxMs }, lossRate | lossShare, seed } (see EventDelivery), or none:
  *   then no event comes and every wait for the job ends at its timeout;
- * - `sweep`: run the template's finished-job sweep each minute while the executions run (as its
- *   schedule does), against the same table, Transcribe and task tokens.
  * Returns per execution { name, key, status, error, failedIn, transitions, retries, billedTransitions,
  * timedOutWaits, wokenWaits, calls: {state: n}, endedAt }, the shared table, dead-letter queue and
  * notifier (its `runs`), and the event deliveries (`transcribe.stateChanges`: `sent`, `lost`).
  */
-export async function runExecutions(definition, inputs, { workflow, clock, plans, transcribe, events = null, sweep = false }) {
+export async function runExecutions(definition, inputs, { workflow, clock, plans, transcribe, events = null }) {
   const table = new FakeTable({ tableName: workflow.tableName });
   const completion = new CompletionNotifier({ definition: workflow.notifierDefinition, table });
-  const sweeper = sweep ? new FinishedJobSweep({ definition: workflow.sweepDefinition, table, transcribe, tokens: completion.tokens }) : null;
   if (events) {
     transcribe.subscribe({ ...events, subscriber: (event) => (completionRuleMatches(workflow, event) ? completion.deliver(event) : undefined) });
   }
@@ -45,14 +41,12 @@ export async function runExecutions(definition, inputs, { workflow, clock, plans
     time: 'virtual',
   };
   const all = (async () => {
-    const stopSweeping = sweeper?.every(60);
     const executions = await Promise.all(inputs.map((input, i) => runOne(definition, input, `execution-${String(i + 1).padStart(4, '0')}`, shared)));
     await completion.settled();
-    await stopSweeping?.();
     return executions;
   })();
   const executions = await clock.run(all);
-  return { executions, table, queue: shared.queue, completion, sweep: sweeper, deliveries: transcribe.stateChanges };
+  return { executions, table, queue: shared.queue, completion, deliveries: transcribe.stateChanges };
 }
 
 async function runOne(definition, input, name, shared) {

@@ -24,11 +24,6 @@ export function loadNotifierDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('CompletionNotifierStateMachine')));
 }
 
-/** The finished-job sweep's (Express) definition of the template, rendered and parsed. */
-export function loadSweepDefinition(template) {
-  return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('FinishedJobSweepStateMachine')));
-}
-
 /** The upload starter's (Express) definition of the template, rendered and parsed. */
 export function loadStarterDefinition(template) {
   return renderedDefinition(template, starterId(template));
@@ -70,7 +65,7 @@ export function workflowOf(definition) {
  * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
  * event pattern and raw bucket, the transcript bucket, table, failure queue, key, the environment
  * the template gives the job planner, and the state machines beside it (the upload starter, the re-processing,
- * the completion notifier, the finished-job sweep, the execution-end recorder) with their rules' event patterns.
+ * the completion notifier, the execution-end recorder) with their rules' event patterns.
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
@@ -103,7 +98,6 @@ export function describeWorkflow(template) {
     reprocessingDefinition: loadReprocessingDefinition(template),
     notifierDefinition: loadNotifierDefinition(template),
     completionEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('CompletionNotifierRule'))].Properties.EventPattern),
-    sweepDefinition: loadSweepDefinition(template),
     recorderDefinition: loadRecorderDefinition(template),
     executionEndEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('ExecutionEndRecorderRule'))].Properties.EventPattern),
   };

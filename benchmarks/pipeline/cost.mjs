@@ -1,6 +1,5 @@
 // Benchmark "cost per job": what one transcription job costs the pipeline in dollars (us-east-1), for
-// jobs of 1, 15, 60 and 240 minutes, waiting for the job by its completion event (events delivered, the
-// finished-job sweep running; its fixed cost a day is printed apart),
+// jobs of 1, 15, 60 and 240 minutes, waiting for the job by its completion event (events delivered),
 // by the previous design's paced polling, and by fixed 10 s and 60 s poll loops. The requests each
 // service bills are counted in the same virtual-time runs as the polling benchmark (measure.mjs);
 // the prices are below, each with its page and the date it was taken. Transcribe's per-minute audio
@@ -123,19 +122,13 @@ const audioRows = MINUTES.map((minutes) => {
 });
 console.log(table(['job', 'audio (min)', 'transcription', 'PII redaction', 'Transcribe per job', 'event-driven / Transcribe', 'paced', 'fixed 10 s', 'fixed 60 s'], audioRows));
 
-// The finished-job sweep costs the same whatever the jobs: one Express run a minute, its rounds `interval`
-// seconds apart (read from the synthesized definition), one Query of the status index a round (an empty or
-// small page: one eventually consistent read unit, 0.5 RRU, assumed), and ListTranscriptionJobs (not billed).
-const sweep = workflow.sweepDefinition.States;
-const interval = sweep['Wait for the next sweep'].Seconds;
-// The rounds a minute: the bound on $.round of the choice that starts another sweep (six; one with a backlog).
-const roundRule = (rule) => (rule.Variable === '$.round' ? rule : (rule.And ?? []).map(roundRule).find(Boolean));
-const rounds = roundRule(sweep['Is another sweep due this minute?'].Choices[0])?.NumericLessThan ?? fail('no bound on the sweep\'s rounds');
-const sweepSeconds = (rounds - 1) * interval + rounds * 0.1; // the waits, and ~100 ms of calls a round (assumed)
-const sweepPerDay = 1440 * (PRICES.expressRequest.usd + (64 / 1024) * Math.ceil(sweepSeconds * 10) / 10 * PRICES.expressGbSecond.usd + rounds * 0.5 * PRICES.readUnit.usd);
-console.log(`\nThe finished-job sweep (wakes executions whose completion event was lost), the same whatever the jobs: one Express run a minute of ${rounds} rounds ${interval} s apart`);
-console.log(`(~${sweepSeconds.toFixed(1)} s at 64 MB), ${rounds} Queries of the status index a minute (0.5 RRU each, assumed): $${sweepPerDay.toFixed(4)} a day, $${(sweepPerDay * 30).toFixed(2)} a month per environment;`);
-console.log(`per job at 1,000 jobs a day $${(sweepPerDay / 1000).toFixed(7)}, at 100 a day $${(sweepPerDay / 100).toFixed(7)} (not in the table above; ListTranscriptionJobs is not billed).`);
+const shares = MINUTES.map((minutes) => {
+  const audioMinutes = minutes * audioSecondsPerJobSecond;
+  return { minutes, share: totals.get(`${minutes}/delivered`) / (audioMinutes * PRICES.audioMinute.usd) };
+});
+console.log(`\nGOAL (#18) orchestration <= 1% of Transcribe's price for the job: ${shares.map(({ minutes, share }) => `${minutes} min ${(share * 100).toFixed(3)}%: ${share <= 0.01 ? 'met' : 'NOT met'}`).join('; ')}.`);
+// Nothing is scheduled: with no upload nothing runs (the completion rule and the execution-end rule only start on events).
+console.log('Idle: nothing runs on a schedule; with no uploads the orchestration costs $0.00 a month per environment (alarms and the dashboard aside).');
 
 console.log(`\nPrices (us-east-1, on-demand, free tiers not deducted), each as published on the AWS pricing page named, retrieved ${TAKEN}`);
 console.log('(the page as known on that date, not fetched: no network here); where a stored copy of another page states the same figure, it follows "also".');

@@ -24,16 +24,16 @@ const EVENT_SEED = 11;
 export const TASK_TOKEN_BYTES = 2_048;
 
 /**
- * The ways of waiting for the job, by id: { label, definition, events, sweep, plans }. The synthesized
- * design runs with its finished-job sweep; the previous design (paced polling, no event, no sweep) with
- * the plans of that design (previous-pacing.mjs); the fixed loops with no event and no sweep.
+ * The ways of waiting for the job, by id: { label, definition, events, plans }. The synthesized design
+ * waits for the event, its plan's backstop polls the one net; the previous design (paced polling, no
+ * event) with the plans of that design (previous-pacing.mjs); the fixed loops with no event.
  */
 export function strategiesOf(workflow) {
   const events = (lossShare) => ({ latency: LATENCY, lossShare, seed: EVENT_SEED });
   return {
-    delivered: { label: 'events delivered', definition: workflow.definition, events: events(0), sweep: true },
-    tenthLost: { label: '10% of events lost', definition: workflow.definition, events: events(0.1), sweep: true },
-    allLost: { label: 'all events lost', definition: workflow.definition, events: events(1), sweep: true },
+    delivered: { label: 'events delivered', definition: workflow.definition, events: events(0) },
+    tenthLost: { label: '10% of events lost', definition: workflow.definition, events: events(0.1) },
+    allLost: { label: 'all events lost', definition: workflow.definition, events: events(1) },
     paced: { label: 'paced polling (previous design)', definition: pacedPollLoop(workflow.definition), events: null, plans: withPreviousPlans },
     fixed10: { label: 'fixed 10 s loop', definition: fixedPollLoop(workflow.definition, 10), events: null },
     fixed60: { label: 'fixed 60 s loop', definition: fixedPollLoop(workflow.definition, 60), events: null },
@@ -54,7 +54,7 @@ export async function measureRow(workflow, strategy, { uploads, plans: plannerPl
   let transcribe;
   try {
     transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: new FakeS3(), durationSeconds: (request) => jobSeconds + phaseOf.get(request.TranscriptionJobName) });
-    run = await runExecutions(strategy.definition, uploads, { workflow, clock, plans, transcribe, events: strategy.events, sweep: strategy.sweep ?? false });
+    run = await runExecutions(strategy.definition, uploads, { workflow, clock, plans, transcribe, events: strategy.events });
   } finally {
     clock.uninstall();
   }

@@ -124,7 +124,7 @@ public static class EnvironmentCatalog
         // Polls keep a shorter budget than starts (a poll still throttled after it counts as "still
         // running"): every poll's retries count against the 25,000 history events an execution may
         // write (tests/judges/limits.mjs).
-        Workflow = Staging.Workflow with { MaxJobMinutes = 40 * 60, ExecutionTimeoutMinutes = 48 * 60 },
+        Workflow = Staging.Workflow with { MaxJobMinutes = 24 * 60, ExecutionTimeoutMinutes = 28 * 60 },
         JobPlanner = new JobPlannerSettings { ReservedConcurrency = 50 },
         PostProcessor = Staging.PostProcessor with { ReservedConcurrency = 50 },
         Alarms = Staging.Alarms with { DeadLetterAgeSeconds = 900 },

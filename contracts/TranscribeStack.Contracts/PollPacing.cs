@@ -25,8 +25,11 @@ public sealed record PollingPlan(
 /// </summary>
 public sealed record PollPacing
 {
-    /// <summary>Most polls one plan may hold: the plan travels in the execution's state (256 KB limit).</summary>
-    public const int MaxPolls = 1000;
+    /// <summary>
+    /// Most polls one plan may hold: every poll round adds its states' events to the execution's history,
+    /// which holds at most 25,000 (tests/judges/limits.mjs checks the longest execution of each template).
+    /// </summary>
+    public const int MaxPolls = 480;
 
     /// <summary>
     /// Each later wait is shortened by up to this part, by a fraction drawn from the job's own seed, so

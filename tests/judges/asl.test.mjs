@@ -44,7 +44,7 @@ function assertFinding(findings, state, pattern) {
 test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
     const all = machinesOf(environment);
-    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'FinishedJobSweepStateMachine', 'ReprocessingStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'ReprocessingStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
     for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
 });

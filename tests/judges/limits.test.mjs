@@ -66,7 +66,7 @@ test('every check passes the real templates, and prints its figures', () => {
     for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/, /Express: no execution history/]) {
       assert.ok(figures.some((f) => what.test(f)), `${environment}: no figure ${what}`);
     }
-    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 6, `${environment}: every state machine's payload (workflow, starter, re-processing, notifier, sweep, recorder)`);
+    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 5, `${environment}: every state machine's payload (workflow, starter, re-processing, notifier, recorder)`);
     assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+ \/ .+: longest child execution [\d,]+ history events/.test(f)), `${environment}: the Distributed Map's children's history`);
   }
 });
@@ -140,11 +140,14 @@ test('an Express workflow whose timeout passes five minutes fails', () => {
   assertFinding(editDefinition(templateOf('dev'), '"TimeoutSeconds":60,', '"TimeoutSeconds":301,', NOTIFIER), /an Express execution stops after 300 s, not 301 s/);
 });
 
-test('a longer polling plan or more retries make the history check fail', () => {
+test('the planner\'s cap on polls keeps the longest plan within the history; more retries make the check fail', () => {
   const longerPlan = templateOf('dev');
   const variables = longerPlan.Resources[idOf(longerPlan, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables;
   Object.assign(variables, { POLL_MIN_INTERVAL_SECONDS: '10', POLL_MAX_INTERVAL_SECONDS: '10', POLL_GIVE_UP_AFTER_SECONDS: String(80 * 3600) });
-  assertFinding(longerPlan, /the longest execution \(every retry spent, 1,000 polls, the failure branch\) writes [\d,]+ history events/);
+  // 28,800 polls asked for: the planner refuses a plan of more than MaxPolls (480), and 480 rounds fit 25,000 events.
+  const { findings, figures } = judged(longerPlan, 'dev');
+  assert.deepEqual(findings.filter((f) => /history events/.test(f.what)).map(formatFinding), []);
+  assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: longest execution [\d,]+ history events, 480 polls/.test(f)), figures.join('\n'));
   const pollAttempts = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition.States['Get the transcription job status'].Retry[0].MaxAttempts;
   // More retries of each poll, on a plan of a poll a minute (600 polls in 10 hours).
   const retried = editDefinition(templateOf('dev'), `"MaxAttempts":${pollAttempts},`, '"MaxAttempts":99,');
@@ -198,15 +201,15 @@ test('a round of the real polling loop counts the callback wait, its Catch throu
 
 test('the polling bound is the C# pacing\'s (PollPacing.MostPolls, at most MaxPolls), and the widest plan holds that many waits', () => {
   const dev = pollingBounds(pacingSettings(plannerEnvironment(templateOf('dev'))));
-  assert.deepEqual({ ...dev, mostPolls: undefined, polls: undefined }, { minIntervalSeconds: 60, maxIntervalSeconds: 10_800, givesUpAfterSeconds: 36_000, jobSecondsPerAudioSecond: 0.5, mostPolls: undefined, maxPolls: 1000, polls: undefined });
+  assert.deepEqual({ ...dev, mostPolls: undefined, polls: undefined }, { minIntervalSeconds: 60, maxIntervalSeconds: 240, givesUpAfterSeconds: 36_000, jobSecondsPerAudioSecond: 0.5, mostPolls: undefined, maxPolls: 480, polls: undefined });
   assert.equal(dev.polls, dev.mostPolls);
-  // The backstop: 3 h, then 3 h shortened by up to a tenth twice, then the rest to 10 h: four polls.
-  assert.equal(dev.mostPolls, 4);
+  // The backstop: 240 s, then 240 s shortened by up to a tenth (216 s) until 10 h.
+  assert.equal(dev.mostPolls, 1 + Math.ceil((36_000 - 240) / 216));
   const plan = widestPlan(dev);
   assert.equal(plan.laterWaitSeconds.length, dev.polls - 1);
   assert.equal(plan.laterPolls, dev.polls - 1);
   // Above MaxPolls the planner refuses the plan: the bound is MaxPolls; invalid settings are refused as the planner refuses them.
-  assert.deepEqual(pollingBounds({ minIntervalSeconds: 1, maxIntervalSeconds: 1, givesUpAfterSeconds: 5000, jobSecondsPerAudioSecond: 1 }).polls, 1000);
+  assert.deepEqual(pollingBounds({ minIntervalSeconds: 1, maxIntervalSeconds: 1, givesUpAfterSeconds: 5000, jobSecondsPerAudioSecond: 1 }).polls, 480);
   assert.throws(() => pollingBounds({ minIntervalSeconds: 0, maxIntervalSeconds: 1, givesUpAfterSeconds: 5000, jobSecondsPerAudioSecond: 1 }), /rejects .*ArgumentOutOfRangeException/);
 });
 

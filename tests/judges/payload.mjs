@@ -7,7 +7,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { resolver } from '../../testkit/templates.mjs';
-import { loadDefinition } from '../../testkit/workflow.mjs';
 import { uploadEvent } from '../../testkit/events.mjs';
 import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
 import { executionStatusChangeEvent } from '../../testkit/execution-events.mjs';
@@ -183,15 +182,11 @@ const STRING_BOUNDS = {
   'Transcript.RedactedTranscriptFileUri': 2000, 'SubtitlesOutput.SubtitleFileUris': 2000, 'Settings.VocabularyName': 200, 'Settings.VocabularyFilterName': 200,
   'ModelSettings.LanguageModelName': 200, 'JobExecutionSettings.DataAccessRoleArn': 2048, 'Tag.Key': 128, 'Tag.Value': 256,
   'TranscriptionJob.FailureReason': 2048, // unbounded in the model; the documented reasons are sentences under 100 characters
-  // ListTranscriptionJobs' page (API_ListTranscriptionJobs.html, API_TranscriptionJobSummary.html): a summary's name and
-  // failure reason as the job's; "NextToken ... Maximum length of 8192".
-  'TranscriptionJobSummary.TranscriptionJobName': 200, 'TranscriptionJobSummary.FailureReason': 2048, 'ListTranscriptionJobsResponse.NextToken': 8192,
 };
 // An item a value of the enum named, or a fixed number: a job's ToxicityDetection holds one ToxicityDetectionSettings
 // (StartTranscriptionJob's ToxicityDetection and ToxicityDetectionSettings.ToxicityCategories: "Fixed number of 1 item").
 const COUNT_BOUNDS = {
   'TranscriptionJob.LanguageCodes': 'LanguageCode', 'SubtitlesOutput.SubtitleFileUris': 'SubtitleFormat',
-  'TranscriptionJobSummary.LanguageCodes': 'LanguageCode', 'TranscriptionJobSummary.ToxicityDetection': 1,
 };
 
 function modelMax(ns, struct, member, model, asItem = false) {
@@ -260,57 +255,6 @@ function projected(request, operation) {
 
 const projectedItem = (request) => ({ Item: projected(request, 'GetItem') });
 
-/**
- * What a Query returns (API_Query.html): at most Limit items, each the ProjectionExpression's attributes; Count and
- * ScannedCount, at most Limit; LastEvaluatedKey when more items match, the table's key and, through an index, the
- * index's key (the key schemas of the template's table). No Limit: up to 1 MB of items, a finding.
- */
-function queryPage(template, request) {
-  if (!Number.isInteger(request.Limit)) fail('Query without a Limit returns up to 1 MB of items: no bound');
-  if (![undefined, 'SPECIFIC_ATTRIBUTES'].includes(request.Select)) fail(`Query with Select ${request.Select}: not modelled`);
-  const item = projected(request, 'Query');
-  const refs = resolver(template);
-  const [table] = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::DynamoDB::Table' && refs.ref(id) === request.TableName).map(([, r]) => r.Properties);
-  if (!table) fail(`Query of ${request.TableName}: no table of the template has that name`);
-  const index = request.IndexName === undefined ? { KeySchema: [] }
-    : [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])].find((i) => i.IndexName === request.IndexName) ?? fail(`Query of index ${request.IndexName}: the table has none`);
-  const keys = [...new Set([...table.KeySchema, ...index.KeySchema].map((k) => k.AttributeName))];
-  for (const key of keys) {
-    const type = table.AttributeDefinitions.find((d) => d.AttributeName === key)?.AttributeType;
-    if (type !== 'S') fail(`Query's LastEvaluatedKey holds ${key} of type ${type}: only strings are modelled`);
-  }
-  return { Count: request.Limit, ScannedCount: request.Limit, Items: Array(request.Limit).fill(item), LastEvaluatedKey: attributes(keys, 'Query') };
-}
-
-// A List operation's page: its list at the request's page size (or the operation's largest), every item and every
-// other member at its widest (modelMax). ListTranscriptionJobs: "MaxResults ... Valid Range: Minimum value of 1.
-// Maximum value of 100" (API_ListTranscriptionJobs.html).
-const PAGES = { 'transcribe:listTranscriptionJobs': { list: 'TranscriptionJobSummaries', size: 'MaxResults', largest: 100 } };
-
-function listPage(model, action, request, template) {
-  const { list, size, largest } = PAGES[`${model.service}:${action}`];
-  const items = request[size] ?? largest;
-  if (!Number.isInteger(items) || items > largest) fail(`${action} with ${size} ${items}: at most ${largest}`);
-  const output = model.operation(action).output;
-  const struct = output.getSchema()[2];
-  const item = modelMax(output.getMemberSchema(list).getValueSchema(), struct, list, model, true);
-  if (action === 'listTranscriptionJobs') item.LanguageCodes = item.LanguageCodes?.slice(0, stackLanguages(template, request));
-  return Object.fromEntries([...output.structIterator()].map(([name, m]) => [name, name === list ? Array(items).fill(item) : modelMax(m, struct, name, model)]));
-}
-
-/**
- * The languages a listed job of this stack can report (TranscriptionJobSummary.LanguageCodes): the workflow's
- * LanguageOptions when it identifies languages, else one. ASSUMED: the jobs listed with JobNameContains set to
- * this stack's job-name prefix are this stack's (another application would have to name its jobs with that prefix);
- * without it a summary could list all 117 language codes and a page of 100 would not fit a state.
- */
-function stackLanguages(template, request) {
-  const start = Object.values(loadDefinition(template).States).find((s) => typeof s.Resource === 'string' && s.Resource.endsWith(':transcribe:startTranscriptionJob'));
-  if (!start) fail('no StartTranscriptionJob state in the workflow: no bound for the languages of its jobs');
-  if (typeof request.JobNameContains !== 'string' || !request.JobNameContains) fail('ListTranscriptionJobs without JobNameContains lists every job of the account: no bound');
-  return Math.max(1, start.Parameters?.LanguageOptions?.length ?? 0);
-}
-
 /** What a Task returns at its widest (our functions told apart by logical id); requests: the Tasks' widest requests. */
 export function results(template, plannerAnswer) {
   const functions = functionIds(template);
@@ -326,8 +270,6 @@ export function results(template, plannerAnswer) {
     // A callback's result is whatever its sender passes to SendTaskSuccess.
     if (target.pattern === '.waitForTaskToken') return fail(`no bound for the callback output ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:getItem') return projectedItem(request);
-    if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:query') return queryPage(template, request);
-    if (target.kind === 'aws-sdk' && PAGES[`${target.service}:${target.action}`]) return listPage(sdkModel(target.service), target.action, request, template);
     if (`${target.service}:${target.action}` !== 'transcribe:getTranscriptionJob') return fail(`no bound for what ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     const job = transcribe.operation('getTranscriptionJob').output.getMemberSchema('TranscriptionJob');
     return { TranscriptionJob: echoed(job, transcribe.operation('startTranscriptionJob').input, requests.get('transcribe:startTranscriptionJob') ?? {}, transcribe) };

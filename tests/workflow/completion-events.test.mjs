@@ -47,7 +47,7 @@ test('while it waits, the job\'s item says TRANSCRIBING and holds the execution\
 
   assertEnded(assert, result, 'SUCCEEDED');
   // updatedAt is the execution's start ($$.Execution.StartTime, which the interpreter sets to its own clock):
-  // the finished-job sweep lists Transcribe's jobs back to the oldest of these.
+  // the status index lists the longest waits first.
   assert.ok(seen.updatedAt >= startedBy && seen.updatedAt <= new Date().toISOString(), seen.updatedAt);
   assert.deepEqual({ ...seen, updatedAt: undefined }, {
     jobName: plannedJob(result).jobName,

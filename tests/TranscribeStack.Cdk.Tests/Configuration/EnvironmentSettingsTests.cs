@@ -31,7 +31,7 @@ public sealed class EnvironmentSettingsTests
         { "workflow.expectedJobSecondsPerAudioSecond", Valid with { Workflow = Valid.Workflow with { ExpectedJobSecondsPerAudioSecond = double.NaN } }, "between 0.01 and 10" },
         { "workflow.maxJobMinutes", Valid with { Workflow = Valid.Workflow with { MaxJobMinutes = 0 } }, "between 1 and" },
         { "workflow.maxJobMinutes", Valid with { Workflow = Valid.Workflow with { MaxJobMinutes = 660 } }, "at most 90% of workflow.executionTimeoutMinutes (720)" },
-        { "workflow.maxJobMinutes", Valid with { Workflow = Valid.Workflow with { MinPollIntervalSeconds = 1, MaxPollIntervalSeconds = 2 } }, "takes 35999 polls, more than 1000" },
+        { "workflow.maxJobMinutes", Valid with { Workflow = Valid.Workflow with { MinPollIntervalSeconds = 1, MaxPollIntervalSeconds = 2 } }, "takes 35999 polls, more than 480" },
         { "workflow.logLevel", Valid with { Workflow = Valid.Workflow with { LogLevel = LogLevel.OFF } }, "must not be OFF" },
         { "postProcessor.memorySizeMb", Valid with { PostProcessor = Valid.PostProcessor with { MemorySizeMb = 64 } }, "between 128 and 10240" },
         { "postProcessor.timeoutSeconds", Valid with { PostProcessor = Valid.PostProcessor with { TimeoutSeconds = 901 } }, "between 3 and 900" },

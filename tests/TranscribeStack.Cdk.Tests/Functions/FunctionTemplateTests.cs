@@ -81,7 +81,7 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
     [Theory]
     [InlineData("dev", "36000")]
     [InlineData("staging", "36000")]
-    [InlineData("prod", "144000")]
+    [InlineData("prod", "86400")]
     public void JobPlanner_PacesPollingWithTheWorkflowSettings(string environment, string giveUpSeconds)
     {
         stacks[environment].Only(LogicalIds.JobPlannerFunction).HasResourceProperties(Function, new ObjectDict

@@ -249,7 +249,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Theory]
     [InlineData("dev", 12 * 60 * 60)]
     [InlineData("staging", 12 * 60 * 60)]
-    [InlineData("prod", 48 * 60 * 60)]
+    [InlineData("prod", 28 * 60 * 60)]
     public void Definition_ExecutionTimeout_FollowsSettings(string environment, int seconds)
     {
         Assert.Equal(seconds, StateMachineDefinition.Of(stacks[environment]).TimeoutSeconds);

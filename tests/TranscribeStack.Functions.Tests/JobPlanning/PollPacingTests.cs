@@ -48,7 +48,7 @@ public sealed class PollPacingTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => new PollPacing(1, 1, 5_000, 1).Plan());
 
-        Assert.Contains("5000 polls, more than 1000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("5000 polls, more than 480", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

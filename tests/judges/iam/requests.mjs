@@ -45,10 +45,6 @@ export const RESOURCES = {
   recorderLogs: ['AWS::Logs::LogGroup', 'ExecutionEndRecorderLogs'],
   executionEndRule: ['AWS::Events::Rule', 'ExecutionEndRecorderRule'],
   executionEndQueue: ['AWS::SQS::Queue', 'ExecutionEndRecorderEventDeadLetterQueue'],
-  sweep: ['AWS::StepFunctions::StateMachine', 'FinishedJobSweepStateMachine'],
-  sweepLogs: ['AWS::Logs::LogGroup', 'FinishedJobSweepLogs'],
-  sweepRule: ['AWS::Events::Rule', 'FinishedJobSweepRule'],
-  sweepQueue: ['AWS::SQS::Queue', 'FinishedJobSweepEventDeadLetterQueue'],
   dashboard: ['AWS::CloudWatch::Dashboard', 'MonitoringDashboard'],
 };
 
@@ -96,13 +92,10 @@ const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 // the key, and the attributes the request's expressions or projection name).
 const WAITING_ITEM = ['jobName', 'taskToken', 'status', 'mediaUri', 'executionArn', 'updatedAt'];
 const WAKING_READ = ['jobName', 'taskToken', 'status'];
-// What the finished-job sweep queries of the waiting items through the status index: the projection
-// (jobName, updatedAt) and the key condition's attribute (status).
-const SWEEP_QUERY = ['jobName', 'updatedAt', 'status'];
 // What the execution-end recorder reads of a job's item, and the FAILED item it writes.
 const ENDED_READ = ['jobName', 'status', 'executionArn'];
 const FAILED_ITEM = ['jobName', 'status', 'error', 'failureReason', 'mediaUri', 'executionArn', 'failedAt', 'updatedAt'];
-const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'completionQueue', 'sweepQueue', 'executionEndQueue'];
+const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'completionQueue', 'executionEndQueue'];
 
 /** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
 function common(t) {
@@ -390,56 +383,6 @@ function completionTargetRole(t) {
   ];
 }
 
-function finishedJobSweepRole(t) {
-  const { job, otherJob } = common(t);
-  const self = t.role('FinishedJobSweepRole');
-  const states = { by: 'states.amazonaws.com' };
-  const index = `${t.arn.table}/index/byStatus`;
-  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
-  const specific = { 'dynamodb:Attributes': SWEEP_QUERY, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' };
-  return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.sweep), 'Step Functions runs the sweep as this role', states),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
-    // The waiting jobs: the status index, their names and the start of their waits.
-    ...allow('dynamodb:Query', index, specific, 'finds the waiting jobs through the status index (names and wait starts)'),
-    ...deny('dynamodb:Query', t.arn.table, specific, 'the index, not the table'),
-    ...deny('dynamodb:Query', `${t.arn.table}/index/another`, specific, 'no other index'),
-    ...deny('dynamodb:Query', index, { ...specific, 'dynamodb:Attributes': [...SWEEP_QUERY, 'taskToken'] }, 'not the waiting executions\' tokens'),
-    // As for the notifier's GetItem: a query without a projection assumed to name the key alone, with ALL_ATTRIBUTES.
-    ...deny('dynamodb:Query', index, { 'dynamodb:Attributes': ['status'], 'dynamodb:Select': 'ALL_ATTRIBUTES' }, 'not the whole items (no projection)', { assumption: true }),
-    ...deny('dynamodb:Scan', [t.arn.table, index], {}, 'queries the waiting jobs, never scans'),
-    // The wake-up states it shares with the notifier.
-    ...allow('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': WAKING_READ, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }, 'reads the waiting execution\'s token and the job\'s status'),
-    ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': [...WAKING_READ, 'failureReason'] }, 'no other attribute of the item'),
-    ...deny(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], t.arn.table, { 'dynamodb:Attributes': WAKING_READ }, 'reads only'),
-    ...allow('kms:Decrypt', t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB decrypts the items with the table key'),
-    ...deny(['kms:Encrypt', 'kms:GenerateDataKey'], t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'reading needs only Decrypt'),
-    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through DynamoDB'),
-    ...allow('states:SendTaskSuccess', '*', {}, 'wakes the waiting execution (no resource type, no condition key)'),
-    ...deny('states:SendTaskFailure', '*', {}, 'never fails a waiting execution'),
-    ...deny('states:StopExecution', execution, {}, 'never stops the workflow'),
-    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.notifier], {}, 'never starts the workflow or the notifier'),
-    // Transcribe: the listing only (ListTranscriptionJobs has no resource type and no condition key).
-    ...allow('transcribe:ListTranscriptionJobs', '*', {}, 'lists the newest jobs (no resource type, no condition key)'),
-    ...deny('transcribe:GetTranscriptionJob', [job, otherJob], {}, 'the listing has the status: no job is read'),
-    ...deny('transcribe:StartTranscriptionJob', '*', output(t), 'starts no job'),
-    ...deny('transcribe:DeleteTranscriptionJob', job, {}, 'deletes no job'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
-  ];
-}
-
-function finishedJobSweepTargetRole(t) {
-  const self = t.role('FinishedJobSweepTargetRole');
-  const events = { by: 'events.amazonaws.com' };
-  return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.sweepRule), 'the schedule starts the sweep as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
-    ...allow('states:StartExecution', t.arn.sweep, {}, 'starts the sweep'),
-    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.notifier, t.arn.recorder], {}, 'no other state machine'),
-  ];
-}
-
 function executionEndRecorderRole(t) {
   const self = t.role('ExecutionEndRecorderRole');
   const states = { by: 'states.amazonaws.com' };
@@ -488,7 +431,7 @@ function operatorPolicy(t) {
   const { media, transcript, stream } = common(t);
   const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
   const others = [`arn:aws:states:${t.region}:${t.account}:execution:AnotherStateMachine:x`,
-    ...[t.arn.notifier, t.arn.sweep, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`)];
+    ...[t.arn.notifier, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`)];
   const group = (logs) => `arn:aws:logs:${t.region}:${t.account}:log-group:${t.name[logs]}`;
   const alarm = (name) => `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${name}`;
   const ours = alarm(`TranscribeStack-${t.env}-MonitoringExecutionsFailed-0123ABCD`);
@@ -501,7 +444,7 @@ function operatorPolicy(t) {
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], execution, {}, 'reads an execution and its history'),
     ...allow(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'stops and redrives an execution'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], others, {}, 'another state machine\'s executions'),
-    ...deny('states:StartExecution', [t.arn.notifier, t.arn.sweep, t.arn.recorder], {}, 'starts only the workflow and re-processing'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder], {}, 'starts only the workflow and re-processing'),
     // Re-processing a prefix: start it, follow its executions and Map Runs, stop one.
     ...allow(['states:StartExecution', 'states:DescribeStateMachine', 'states:ListExecutions'], t.arn.reprocessing, {}, 'starts re-processing and lists its runs'),
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:ListMapRuns'], `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}:vocab-2026-11`, {}, 'follows and stops a re-processing run'),
@@ -511,7 +454,7 @@ function operatorPolicy(t) {
     ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.stateMachine, {}, 'no change to the workflow'),
     ...deny('states:SendTaskSuccess', '*', {}, 'does not complete waiting tasks'),
     // The state machines' logs.
-    ...['workflowLogs', 'starterLogs', 'reprocessingLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs'].flatMap((logs) => [
+    ...['workflowLogs', 'starterLogs', 'reprocessingLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) => [
       ...allow(LOGS_READ, group(logs), {}, `reads the execution logs (${logs})`),
       ...allow(LOGS_READ, `${group(logs)}:*`, {}, `reads the execution logs (${logs}), as CloudWatch Logs names the group`),
       ...allow('logs:GetLogEvents', stream(logs), {}, `reads a log stream (${logs})`),
@@ -588,9 +531,6 @@ function eventBridgeService(t) {
     ...allow('sqs:SendMessage', t.arn.completionQueue, rule('completionRule'), 'dead-letters undeliverable completion events'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('completionRule'), ...queue('completionQueue') }, 'that queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.completionQueue, rule('uploadRule'), 'only the completion rule'),
-    ...allow('sqs:SendMessage', t.arn.sweepQueue, rule('sweepRule'), 'dead-letters the sweep\'s undeliverable scheduled starts'),
-    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('sweepRule'), ...queue('sweepQueue') }, 'that queue is encrypted with the stack key'),
-    ...deny('sqs:SendMessage', t.arn.sweepQueue, rule('completionRule'), 'only the sweep\'s rule'),
     ...allow('sqs:SendMessage', t.arn.executionEndQueue, rule('executionEndRule'), 'dead-letters undeliverable execution ends'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('executionEndRule'), ...queue('executionEndQueue') }, 'that queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.executionEndQueue, rule('completionRule'), 'only the execution-end rule'),
@@ -613,7 +553,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'sweepLogs', 'recorderLogs', 'starterLogs', 'reprocessingLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'starterLogs', 'reprocessingLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -640,8 +580,6 @@ export const PRINCIPALS = [
   { role: 'ReprocessingRole', requests: reprocessingRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
-  { role: 'FinishedJobSweepRole', requests: finishedJobSweepRole },
-  { role: 'FinishedJobSweepTargetRole', requests: finishedJobSweepTargetRole },
   { role: 'ExecutionEndRecorderRole', requests: executionEndRecorderRole },
   { role: 'ExecutionEndRecorderTargetRole', requests: executionEndTargetRole },
   { policy: 'OperatorAccessPolicy', requests: operatorPolicy },
