@@ -3,10 +3,32 @@
 // the rules AWS documents for a name that is taken: the same name and input while it runs answers the
 // running execution; a different input, or an execution that has ended, is ExecutionAlreadyExists.
 // A started execution runs `run(input, name)` (by default it ends at once, SUCCEEDED); the stand-in
-// counts how many run at the same time. Scripted errors (throttling) are used up one per call.
+// counts how many run at the same time. Scripted errors (throttling) are used up one per call. Every call
+// is recorded (`apiCalls`, `apiRates()`): calls, throttled, mean and peak rates.
 import { ACCOUNT, REGION } from './templates.mjs';
 import { named } from './errors.mjs';
-import { TokenBucket } from './token-bucket.mjs';
+import { ApiCalls, TokenBucket } from './token-bucket.mjs';
+
+/**
+ * StartExecution's throttling quota, a token bucket per account and Region (AWS Step Functions Developer
+ * Guide, "Step Functions service quotas", "Quotas related to API action throttling"; "Quotas related to
+ * Express workflows" for Express): Standard workflows, a bucket of 1,300 refilled 300 a second in US East
+ * (N. Virginia), US West (Oregon) and Europe (Ireland), 800 and 150 a second in all other Regions; Express
+ * workflows, 6,000 and 6,000 a second. As FakeExecutions' `rate`.
+ */
+export const START_EXECUTION_QUOTAS = {
+  standard: {
+    busiestRegions: { regions: ['us-east-1', 'us-west-2', 'eu-west-1'], bucket: 1_300, perSecond: 300 },
+    otherRegions: { regions: 'all other Regions', bucket: 800, perSecond: 150 },
+  },
+  express: { bucket: 6_000, perSecond: 6_000 },
+};
+
+/** StartExecution's Standard quota in `region`: { bucket, perSecond }. */
+export function standardStartExecutionQuota(region) {
+  const { busiestRegions, otherRegions } = START_EXECUTION_QUOTAS.standard;
+  return busiestRegions.regions.includes(region) ? busiestRegions : otherRegions;
+}
 
 /** StartExecution's modeled errors as the optimized integration names them: StepFunctions.<shape>Exception. */
 const ERRORS = {
@@ -27,13 +49,14 @@ const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 export class FakeExecutions {
   /**
    * `stateMachineArn`: the only state machine that may be started; `run`: what an execution does;
-   * `rate`: StartExecution's throttling quota { bucket, perSecond } (Step Functions' quotas page: Standard,
-   * us-east-1 1,300 and 300/s, other Regions 800 and 150/s), by Date.now(); none by default.
+   * `rate`: StartExecution's throttling quota { bucket, perSecond } (START_EXECUTION_QUOTAS), by Date.now();
+   * none by default.
    */
   constructor({ stateMachineArn, run = async () => ({}), errors = [], rate = null }) {
     this.stateMachineArn = stateMachineArn;
     this.bucket = rate && new TokenBucket(rate.perSecond, Date.now(), rate.bucket);
     this.throttled = 0;
+    this.apiCalls = new ApiCalls(); // StartExecution
     this.run = run;
     this.errors = [...errors];
     this.byName = new Map(); // name -> { name, executionArn, input (text), status, output }
@@ -55,6 +78,11 @@ export class FakeExecutions {
     return { ExecutionArn: execution.executionArn, Name: execution.name, Status: execution.status, Output: execution.output, Input: JSON.parse(execution.input) };
   }
 
+  /** StartExecution's record: { calls, throttled, meanPerSecond, peakPerSecond, peakPerMinute, ... } (see ApiCalls). */
+  apiRates() {
+    return { StartExecution: this.apiCalls.summary() };
+  }
+
   /** The executions started, in order. */
   get executions() {
     return [...this.byName.values()];
@@ -64,8 +92,13 @@ export class FakeExecutions {
     this.calls.push(request);
     if (request.StateMachineArn !== this.stateMachineArn) throw new Error(`StartExecution of '${request.StateMachineArn}', expected '${this.stateMachineArn}'`);
     const scripted = this.errors.shift();
-    if (scripted) throw stepFunctionsError(scripted);
-    if (this.bucket && !this.bucket.take(Date.now())) {
+    if (scripted) {
+      this.apiCalls.record(Date.now());
+      throw stepFunctionsError(scripted);
+    }
+    const throttled = Boolean(this.bucket) && !this.bucket.take(Date.now());
+    this.apiCalls.record(Date.now(), { throttled });
+    if (throttled) {
       this.throttled++;
       // The API's own rate error (ThrottlingException) is not in the SFN model; whatever the integration
       // names it, of the starter's retriers only States.TaskFailed takes it.

@@ -2,8 +2,10 @@
 // behaviour tests and the benchmarks. It keeps StartTranscriptionJob's request rules, answers
 // ConflictException for a job name in use and NotFoundException for an unknown one, holds a
 // concurrent-job quota (above it a start is refused with LimitExceededException, or QUEUED with
-// JobExecutionSettings.AllowDeferredExecution) and request-rate quotas on Start and Get (Transcribe
-// models no ThrottlingException: a request over a rate is refused with LimitExceededException too).
+// JobExecutionSettings.AllowDeferredExecution, up to the queue's size: beyond it a deferred start is refused
+// with LimitExceededException too) and request-rate quotas on Start, Get and List (Transcribe models no
+// ThrottlingException: a request over a rate is refused with LimitExceededException too). Each of the three
+// APIs keeps a record of its calls (`apis`, `apiRates()`): calls, throttled, refused, mean and peak rates.
 // A finished job is COMPLETED, with its transcript written where Transcribe writes it, or FAILED
 // with a reason; either way a "Transcribe Job State Change" event goes to a subscriber, if any.
 //
@@ -18,10 +20,18 @@ import { transcribeError } from './errors.mjs';
 import { FakeS3 } from './s3.mjs';
 import { invalidStartRequest } from './transcribe-requests.mjs';
 import { EventDelivery, jobStateChangeEvent } from './transcribe-events.mjs';
-import { TokenBucket } from './token-bucket.mjs';
+import { ApiCalls, TokenBucket } from './token-bucket.mjs';
 
-/** Transcribe's default quotas: concurrent batch jobs, StartTranscriptionJob/s, GetTranscriptionJob/s. */
-export const TRANSCRIBE_QUOTAS = { concurrentJobs: 250, startsPerSecond: 25, getsPerSecond: 30 };
+/**
+ * Transcribe's default quotas (Amazon Transcribe endpoints and quotas, AWS General Reference, "Service
+ * quotas", batch): 250 concurrent batch transcription jobs; at most 10,000 jobs queued with
+ * AllowDeferredExecution ("Maximum number of queued batch jobs"); StartTranscriptionJob 25 requests a
+ * second, GetTranscriptionJob 30, ListTranscriptionJobs 5.
+ */
+export const TRANSCRIBE_QUOTAS = { concurrentJobs: 250, maxQueuedJobs: 10_000, startsPerSecond: 25, getsPerSecond: 30, listsPerSecond: 5 };
+
+/** The APIs whose calls the simulator records, by their names in the API reference. */
+export const TRANSCRIBE_APIS = ['StartTranscriptionJob', 'GetTranscriptionJob', 'ListTranscriptionJobs'];
 
 const TIME_ZERO = Date.parse('2026-11-22T10:00:00.000Z');
 const FINAL = new Set(['COMPLETED', 'FAILED']);
@@ -41,34 +51,51 @@ export class FakeTranscribe {
    * @param {(request: object, call: number) => Promise<void>} [options.onGet] runs inside a get, before the job advances
    * @param {FakeS3} [options.s3] where the media is read and the transcripts written
    * @param {number} [options.concurrentJobs] jobs that may run at once
+   * @param {number} [options.maxQueuedJobs] deferred jobs that may wait for a slot (beyond them a deferred start is refused)
    * @param {number} [options.startsPerSecond] StartTranscriptionJob rate quota
    * @param {number} [options.getsPerSecond] GetTranscriptionJob rate quota
+   * @param {number} [options.listsPerSecond] ListTranscriptionJobs rate quota
    * @param {object} [options.stateChanges] { subscriber, latency: { minMs, maxMs }, lossRate, seed }: see EventDelivery
    */
   constructor({
     pollsToFinish, durationSeconds = null, finalStatus = 'COMPLETED', failureReason = 'The media file is corrupt or its format is not supported.',
     startErrors = [], getErrors = [], startAlways = null, onGet = null, s3 = new FakeS3(),
-    concurrentJobs = Infinity, startsPerSecond = Infinity, getsPerSecond = Infinity, stateChanges = null,
+    concurrentJobs = Infinity, maxQueuedJobs = Infinity, startsPerSecond = Infinity, getsPerSecond = Infinity, listsPerSecond = Infinity, stateChanges = null,
   } = {}) {
     if (durationSeconds && pollsToFinish !== undefined) throw new Error('a job ends after pollsToFinish polls or after durationSeconds, not both');
-    Object.assign(this, { durationSeconds, finalStatus, failureReason, startAlways, onGet, s3, concurrentJobs });
+    Object.assign(this, { durationSeconds, finalStatus, failureReason, startAlways, onGet, s3, concurrentJobs, maxQueuedJobs });
     this.pollsToFinish = durationSeconds ? null : (pollsToFinish ?? 1);
     this.startErrors = [...startErrors];
     this.getErrors = [...getErrors];
     this.startBucket = new TokenBucket(startsPerSecond, Date.now());
     this.getBucket = new TokenBucket(getsPerSecond, Date.now());
+    this.listBucket = new TokenBucket(listsPerSecond, Date.now());
+    this.apis = Object.fromEntries(TRANSCRIBE_APIS.map((api) => [api, new ApiCalls()]));
     this.stateChanges = stateChanges && new EventDelivery(stateChanges);
     this.jobs = new Map();
     this.waiting = [];
     this.running = 0;
     this.mostRunning = 0;
+    this.mostQueued = 0;
     this.startCalls = [];
     this.getCalls = [];
     this.thrown = [];
-    this.counts = { startCalls: 0, startsThrottled: 0, startsOverQuota: 0, startsConflicting: 0, getCalls: 0, getsThrottled: 0, listCalls: 0, queued: 0 };
+    this.counts = {
+      startCalls: 0, startsThrottled: 0, startsOverQuota: 0, startsOverQueue: 0, startsConflicting: 0, getCalls: 0, getsThrottled: 0, listCalls: 0, listsThrottled: 0, queued: 0,
+    };
   }
 
+  /** Each API's record: { calls, throttled, refused, meanPerSecond, peakPerSecond, peakPerMinute, ... } (see ApiCalls). */
+  apiRates() {
+    return Object.fromEntries(Object.entries(this.apis).map(([api, calls]) => [api, calls.summary()]));
+  }
+
+  /** StartTranscriptionJob: the job, RUNNING if a slot is free, QUEUED if deferred and the queue has room. */
   start(request) {
+    return this.#recorded('StartTranscriptionJob', () => this.#start(request));
+  }
+
+  #start(request) {
     this.startCalls.push(request);
     this.counts.startCalls++;
     const scripted = this.startAlways ?? this.startErrors.shift();
@@ -80,6 +107,8 @@ export class FakeTranscribe {
     if (this.jobs.has(name)) throw this.#refuse(transcribeError('ConflictException'), 'startsConflicting');
     const deferred = request.JobExecutionSettings?.AllowDeferredExecution === true;
     if (this.running >= this.concurrentJobs && !deferred) throw this.#refuse(transcribeError('LimitExceededException'), 'startsOverQuota');
+    // Deferred, the job waits for a slot in Transcribe's queue, which holds at most maxQueuedJobs.
+    if (this.running >= this.concurrentJobs && this.waiting.length >= this.maxQueuedJobs) throw this.#refuse(transcribeError('LimitExceededException'), 'startsOverQueue');
 
     const index = this.jobs.size;
     const job = { name, request, index, status: 'QUEUED', createdAt: this.byPolls ? TIME_ZERO + index * 3600_000 : Date.now(), gets: 0, polls: 0 };
@@ -88,12 +117,17 @@ export class FakeTranscribe {
     else {
       this.counts.queued++;
       this.waiting.push(job);
+      this.mostQueued = Math.max(this.mostQueued, this.waiting.length);
     }
     return { TranscriptionJob: this.#view(job) };
   }
 
   /** GetTranscriptionJob: the job as it is now (a promise when an onGet hook is set). */
   get(request) {
+    return this.#recorded('GetTranscriptionJob', () => this.#get(request));
+  }
+
+  #get(request) {
     this.getCalls.push(request);
     this.counts.getCalls++;
     const scripted = this.getErrors.shift();
@@ -110,8 +144,13 @@ export class FakeTranscribe {
    * with Status if given, newest created first (as the API reference says), MaxResults (default 5) a
    * page, NextToken the position of the next page. Summaries carry name, times and status.
    */
-  list({ JobNameContains, MaxResults = 5, NextToken, Status } = {}) {
+  list(request = {}) {
+    return this.#recorded('ListTranscriptionJobs', () => this.#list(request));
+  }
+
+  #list({ JobNameContains, MaxResults = 5, NextToken, Status }) {
     this.counts.listCalls++;
+    if (!this.listBucket.take(Date.now())) throw this.#refuse(transcribeError('LimitExceededException'), 'listsThrottled');
     if (!Number.isInteger(MaxResults) || MaxResults < 1 || MaxResults > 100) throw this.#refuse(transcribeError({ code: 'BadRequestException', message: `MaxResults ${MaxResults} is outside 1-100.` }));
     const start = NextToken === undefined ? 0 : Number.parseInt(NextToken, 10);
     if (!Number.isInteger(start) || start < 0) throw this.#refuse(transcribeError({ code: 'BadRequestException', message: 'The NextToken is not valid.' }));
@@ -276,9 +315,27 @@ export class FakeTranscribe {
   #refuse(error, counter) {
     if (counter) this.counts[counter]++;
     this.thrown.push({ name: error.name, message: error.message });
+    if (counter) this.#outcome = RATE_COUNTERS.has(counter) ? { throttled: true } : QUOTA_COUNTERS.has(counter) ? { refused: true } : {};
     return error;
   }
+
+  #outcome = {};
+
+  /** Runs one call of `api` and records it at its time: throttled (rate), refused (another quota) or accepted. */
+  #recorded(api, call) {
+    const now = Date.now();
+    this.#outcome = {};
+    try {
+      return call();
+    } finally {
+      this.apis[api].record(now, this.#outcome);
+    }
+  }
 }
+
+/** Refusals by a rate quota, and by another quota (the concurrent jobs, the queue). */
+const RATE_COUNTERS = new Set(['startsThrottled', 'getsThrottled', 'listsThrottled']);
+const QUOTA_COUNTERS = new Set(['startsOverQuota', 'startsOverQueue']);
 
 function withoutUndefined(object) {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));

@@ -79,6 +79,74 @@ test('starts and polls above their rate are throttled, and the bucket refills wi
   assert.deepEqual([transcribe.counts.startsThrottled, transcribe.counts.getsThrottled], [1, 1]);
 });
 
+test('Transcribe\'s default quotas are the published ones', () => {
+  assert.deepEqual(TRANSCRIBE_QUOTAS, { concurrentJobs: 250, maxQueuedJobs: 10_000, startsPerSecond: 25, getsPerSecond: 30, listsPerSecond: 5 });
+});
+
+test('a deferred start beyond the running jobs and the full queue is refused with LimitExceededException, counted apart', async () => {
+  const transcribe = await simulate({ concurrentJobs: 1, maxQueuedJobs: 2 }, async (t, sleep) => {
+    assert.equal(t.start(request('a', true)).TranscriptionJob.TranscriptionJobStatus, 'IN_PROGRESS');
+    assert.equal(t.start(request('b', true)).TranscriptionJob.TranscriptionJobStatus, 'QUEUED');
+    assert.equal(t.start(request('c', true)).TranscriptionJob.TranscriptionJobStatus, 'QUEUED');
+    assert.throws(() => t.start(request('d', true)), { name: 'Transcribe.LimitExceededException' });
+    assert.equal(t.jobs.has('d'), false, 'a refused start creates no job');
+    await sleep(61);
+    // a finished: b runs, c waits, and the queue has room again.
+    assert.equal(t.start(request('d', true)).TranscriptionJob.TranscriptionJobStatus, 'QUEUED');
+  });
+
+  assert.deepEqual([transcribe.counts.startsOverQueue, transcribe.counts.startsOverQuota, transcribe.counts.queued, transcribe.mostQueued], [1, 0, 3, 2]);
+  assert.deepEqual([transcribe.apiRates().StartTranscriptionJob.refused, transcribe.apiRates().StartTranscriptionJob.throttled], [1, 0]);
+});
+
+test('with the default quotas the queue holds 10,000 deferred jobs beyond the 250 running, and refuses the next', async () => {
+  // No time passes (no job ends) and the start rate is lifted: only the job quotas are at work.
+  const transcribe = await simulate({ startsPerSecond: Infinity }, async (t) => {
+    for (let i = 0; i < 250 + 10_000; i++) t.start(request(`j${i}`, true));
+    assert.throws(() => t.start(request('one-more', true)), { name: 'Transcribe.LimitExceededException' });
+  });
+
+  assert.deepEqual([transcribe.running, transcribe.waiting.length, transcribe.counts.startsOverQueue], [250, 10_000, 1]);
+});
+
+test('ListTranscriptionJobs above 5 a second is refused with LimitExceededException and counted; the bucket refills', async () => {
+  const transcribe = await simulate({}, async (t, sleep) => {
+    t.start(request('a'));
+    for (let i = 0; i < 5; i++) assert.equal(t.list({}).TranscriptionJobSummaries.length, 1);
+    assert.throws(() => t.list({}), { name: 'Transcribe.LimitExceededException' });
+    await sleep(0.2);
+    assert.equal(t.list({}).TranscriptionJobSummaries.length, 1, 'one token back after 200 ms');
+    assert.throws(() => t.list({}), { name: 'Transcribe.LimitExceededException' });
+  });
+
+  assert.deepEqual([transcribe.counts.listCalls, transcribe.counts.listsThrottled], [8, 2]);
+});
+
+test('each API\'s calls are recorded: calls, throttled, mean and peak rates in any 1-second and 60-second window', async () => {
+  const transcribe = await simulate({ getsPerSecond: 30 }, async (t, sleep) => {
+    t.start(request('a'));
+    const refused = [];
+    for (let i = 0; i < 40; i++) {
+      try {
+        t.get({ TranscriptionJobName: 'a' });
+      } catch (e) {
+        refused.push(e.name);
+      }
+    }
+    assert.deepEqual(refused, Array(10).fill('Transcribe.LimitExceededException'), '30 answered, 10 throttled');
+    await sleep(10);
+    for (let i = 0; i < 5; i++) t.get({ TranscriptionJobName: 'a' });
+    t.list({});
+  });
+
+  const rates = transcribe.apiRates();
+  assert.deepEqual(Object.keys(rates), ['StartTranscriptionJob', 'GetTranscriptionJob', 'ListTranscriptionJobs']);
+  const get = rates.GetTranscriptionJob;
+  assert.deepEqual([get.calls, get.throttled, get.refused, get.peakPerSecond, get.acceptedPeakPerSecond, get.peakPerMinute, get.acceptedPeakPerMinute], [45, 10, 0, 40, 30, 45, 35]);
+  assert.equal(get.meanPerSecond, 4.5, '45 calls over the 10 s from the first to the last');
+  assert.deepEqual([rates.StartTranscriptionJob.calls, rates.ListTranscriptionJobs.calls, rates.ListTranscriptionJobs.meanPerSecond], [1, 1, 1]);
+});
+
 test('a second start with the same name conflicts; an unknown name is not found', async () => {
   await simulate({}, async (t) => {
     t.start(request('a'));
