@@ -5,29 +5,66 @@ using TranscribeStack.Cdk.Configuration;
 namespace TranscribeStack.Cdk.Tests.Configuration;
 
 /// <summary>
-/// config/settings.schema.json is the settings record as JSON Schema, for editors: this test generates it
-/// from the record (through <see cref="SettingsShape"/>, which the settings-file reader walks too) and
-/// fails when the file differs. UPDATE_SETTINGS_SCHEMA=1 rewrites the file instead.
+/// The documents generated from the settings: config/settings.schema.json (the settings record as JSON Schema,
+/// for editors, through <see cref="SettingsShape"/>, which the settings-file reader walks too) and README's
+/// settings table (the catalog's values, <see cref="SettingsTable"/>). Each test fails when the committed text
+/// differs; UPDATE_GENERATED_DOCS=1 rewrites it instead.
 /// </summary>
 public sealed class SettingsSchemaTests
 {
+    private const string Regenerate = "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter SettingsSchemaTests";
+
+    private const string TableBegin = "<!-- settings-table:begin: generated from cdk/Configuration/EnvironmentCatalog.cs by tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs; UPDATE_GENERATED_DOCS=1 rewrites it -->\n";
+
+    private const string TableEnd = "<!-- settings-table:end -->";
+
     private static readonly string SchemaFile = Path.Combine(RepositoryFiles.Root, "config", "settings.schema.json");
+
+    private static readonly string Readme = Path.Combine(RepositoryFiles.Root, "README.md");
+
+    private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
 
     [Fact]
     public void SchemaFile_EqualsTheSchemaOfTheRecord()
     {
         var generated = Generate();
         var text = generated.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-        if (Environment.GetEnvironmentVariable("UPDATE_SETTINGS_SCHEMA") == "1")
+        if (Updating)
         {
             File.WriteAllText(SchemaFile, text);
         }
 
         var committed = JsonNode.Parse(File.ReadAllText(SchemaFile));
 
-        Assert.True(
-            JsonNode.DeepEquals(generated, committed),
-            "config/settings.schema.json differs from the settings record. Regenerate it: UPDATE_SETTINGS_SCHEMA=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter SettingsSchemaTests");
+        Assert.True(JsonNode.DeepEquals(generated, committed), $"config/settings.schema.json differs from the settings record. {Regenerate}");
+    }
+
+    [Fact]
+    public void ReadmeSettingsTable_EqualsTheCatalog()
+    {
+        var readme = File.ReadAllText(Readme).ReplaceLineEndings("\n");
+        var begin = readme.IndexOf(TableBegin, StringComparison.Ordinal);
+        var end = readme.IndexOf(TableEnd, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"README.md has no region between '{TableBegin.TrimEnd()}' and '{TableEnd}'");
+        var committed = readme[(begin + TableBegin.Length)..end];
+        var generated = SettingsTable.Render();
+        if (Updating && committed != generated)
+        {
+            File.WriteAllText(Readme, readme[..(begin + TableBegin.Length)] + generated + readme[end..]);
+            committed = generated;
+        }
+
+        Assert.True(committed == generated, $"README.md's settings table differs from cdk/Configuration/EnvironmentCatalog.cs. {Regenerate}\nGenerated:\n{generated}");
+    }
+
+    [Fact]
+    public void SettingsTable_ChangesWithTheCatalog()
+    {
+        // The table is read from the catalog, not written beside it: every environment's column is its own value.
+        var table = SettingsTable.Render();
+
+        Assert.Contains($"| Transcribe deferred execution (queueing) | {string.Join(" | ", EnvironmentCatalog.Names.Select(n => EnvironmentCatalog.Get(n).Transcribe.AllowDeferredExecution ? "on" : "off"))} |", table, StringComparison.Ordinal);
+        Assert.Contains($"| {EnvironmentCatalog.Dev.Reprocessing.MaxConcurrency} | {EnvironmentCatalog.Staging.Reprocessing.MaxConcurrency} | {EnvironmentCatalog.Prod.Reprocessing.MaxConcurrency} |", table, StringComparison.Ordinal);
     }
 
     [Fact]
