@@ -232,6 +232,8 @@ public sealed class TranscriptionPipelineStack : Stack
             WorkflowName = workflow.StateMachineName,
             Reprocessing = reprocessing.StateMachine,
             ReprocessingName = reprocessing.StateMachineName,
+            DeadLetterReplays = [trigger.Starter, executionEnds.StateMachine],
+            JobNamePrefix = settings.JobNamePrefix,
             ExecutionLogs = [workflow.LogGroup, trigger.LogGroup, reprocessing.LogGroup, completion.LogGroup, executionEnds.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,

@@ -25,8 +25,17 @@ public sealed class OperatorAccessProps
     /// <summary>The re-processing workflow operators start (one command re-processes a prefix) and follow.</summary>
     public required IStateMachine Reprocessing { get; init; }
 
-    /// <summary>Its name, which its executions' and Map Runs' ARNs carry.</summary>
+    /// <summary>Its name, which its executions', Map Runs' and Map Run children's ARNs carry.</summary>
     public required string ReprocessingName { get; init; }
+
+    /// <summary>
+    /// The state machines operators start with a dead letter's body (the runbook's "Drain the dead-letter queues"):
+    /// the upload starter (an undelivered upload event) and the execution-end recorder (an undelivered execution end).
+    /// </summary>
+    public required IReadOnlyList<IStateMachine> DeadLetterReplays { get; init; }
+
+    /// <summary>This environment's job-name prefix: operators read its jobs in Transcribe, no other.</summary>
+    public required string JobNamePrefix { get; init; }
 
     /// <summary>The execution logs operators read: the workflow's and the other state machines'.</summary>
     public required IReadOnlyList<ILogGroup> ExecutionLogs { get; init; }
@@ -109,9 +118,35 @@ public sealed class OperatorAccess : Construct
             new PolicyStatement(new PolicyStatementProps
             {
                 Sid = "FollowReprocessingProgress",
-                Actions = ["states:DescribeMapRun"],
+                // The Map Run page: the run, and the list of its child executions (ListExecutions takes the mapRun ARN).
+                Actions = ["states:DescribeMapRun", "states:ListExecutions"],
                 Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "mapRun", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            }),
+            new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "FollowReprocessingChildren",
+                // A Map Run's children are executions named <state machine>/<Map Run label>:<id>, which
+                // execution:<name>:* does not match.
+                Actions = ["states:DescribeExecution", "states:GetExecutionHistory"],
+                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
             }));
+
+        // Replaying a dead letter: the upload starter names the upload's execution (a second start is "already
+        // handled"), the execution-end recorder records an end once and never over a COMPLETED item. Starting
+        // them does nothing an operator could not ask of the pipeline itself; their own executions stay unreadable.
+        foreach (var replay in props.DeadLetterReplays)
+        {
+            replay.GrantStartExecution(policy);
+        }
+
+        // This environment's jobs in Transcribe (the runbook's "Follow one upload", step 3): GetTranscriptionJob on the
+        // job-name prefix only. Not ListTranscriptionJobs: it has no resource type and would list every job of the account.
+        policy.AddStatements(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadThisEnvironmentsTranscriptionJobs",
+            Actions = ["transcribe:GetTranscriptionJob"],
+            Resources = [stack.FormatArn(new ArnComponents { Service = "transcribe", Resource = "transcription-job", ResourceName = $"{props.JobNamePrefix}*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
+        }));
 
         // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
         // resource type, on the group's ARN (where it would never match). Each group is named in both forms
@@ -216,7 +251,7 @@ public sealed class OperatorAccess : Construct
             policy,
             new NagAcknowledgement(
                 "AwsSolutions-IAM5",
-                "Wildcards only where the resource is a family of this stack's: the workflow's executions (execution:<workflow>:*), its log groups' streams, "
+                "Wildcards only where the resource is a family of this stack's: the workflow's and re-processing's executions (execution:<name>:*), re-processing's Map Runs and their children (mapRun:<name>/*, execution:<name>/*), this environment's transcription jobs (transcription-job/<job-name prefix>*), its log groups' streams, "
                 + "this stack's alarms (alarm:<stack>-*), CloudWatch metrics (GetMetricData has no resource type, see UnscopedActions), "
                 + "the consoles' lists (ListStateMachines, ListDashboards, ListTables, ListQueues, DescribeLogGroups: no resource type)"
                 + (prefixes.Count > 0 ? $", and the objects under {string.Join(" and ", prefixes)} the settings let operators read." : ".")));

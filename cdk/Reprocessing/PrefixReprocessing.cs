@@ -62,6 +62,12 @@ public sealed class PrefixReprocessing : Construct
         ArgumentNullException.ThrowIfNull(props);
         this.props = props;
         var role = StateMachineRoles.Create(this, "Role", "TranscribeStack re-processing: re-runs every object under a prefix of the media");
+        // A physical name, against the rule of generated names: its own role and the operators' policy grant its
+        // executions and Map Runs by ARN, and its own ARN in its role's policy would be a cycle (role -> state
+        // machine -> role). A generated name ("<logical id>-<suffix>") could only be granted by the logical id's
+        // pattern, which every environment's state machine in the account matches; the stack's name makes the
+        // grants this environment's alone.
+        StateMachineName = $"{Stack.Of(this).StackName}-Reprocessing";
         LogGroup = new LogGroup(this, "Logs", new LogGroupProps
         {
             EncryptionKey = props.Key,
@@ -70,6 +76,7 @@ public sealed class PrefixReprocessing : Construct
         });
         var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
         {
+            StateMachineName = StateMachineName,
             StateMachineType = StateMachineType.STANDARD,
             Comment = $"TranscribeStack ({props.EnvironmentName}): re-process every object under a prefix of the media, each as a named re-run",
             DefinitionBody = DefinitionBody.FromChainable(Definition()),
@@ -78,15 +85,18 @@ public sealed class PrefixReprocessing : Construct
             Logs = new LogOptions { Destination = LogGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
         });
         stateMachine.Node.AddDependency(role);
-        Grant(role, (CfnResource)stateMachine.Node.DefaultChild!);
+        Grant(role);
         StateMachine = stateMachine;
-        StateMachineName = stateMachine.StateMachineName;
         Role = role;
     }
 
     public IStateMachine StateMachine { get; }
 
-    /// <summary>The state machine's generated name: its executions' ARNs are execution:&lt;name&gt;:&lt;execution&gt;.</summary>
+    /// <summary>
+    /// The state machine's name, <c>&lt;stack name&gt;-Reprocessing</c>: its executions' ARNs are
+    /// execution:&lt;name&gt;:&lt;execution&gt;, its Map Runs' mapRun:&lt;name&gt;/&lt;label&gt;:&lt;id&gt; and their children's
+    /// execution:&lt;name&gt;/&lt;label&gt;:&lt;id&gt;.
+    /// </summary>
     public string StateMachineName { get; }
 
     public IRole Role { get; }
@@ -200,7 +210,7 @@ public sealed class PrefixReprocessing : Construct
     /// The role's statements, each written here (the role takes no policy updates): what the ItemReader, the
     /// children and the .sync:2 integration need, and nothing else.
     /// </summary>
-    private void Grant(Role role, CfnResource stateMachine)
+    private void Grant(Role role)
     {
         var stack = Stack.Of(this);
         // ListObjectsV2 of the media prefix only (the ItemReader's request carries the prefix as s3:prefix).
@@ -230,24 +240,22 @@ public sealed class PrefixReprocessing : Construct
             Actions = ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
             Resources = [stack.FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = "StepFunctionsGetEventsForStepFunctionsExecutionRule", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
         }));
-        // The Distributed Map runs its children as executions of this state machine. Its own ARN would make a
-        // cycle (role -> state machine -> role): CloudFormation names it "<logical id>-<suffix>", so the name is
-        // pinned by its logical id.
-        var self = $"{stack.GetLogicalId(stateMachine)}-*";
+        // The Distributed Map runs its children as executions of this state machine: its exact ARN, from its name
+        // (the reference would be a cycle: role -> state machine -> role).
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "RunTheMapsChildren",
             Actions = ["states:StartExecution"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = self, ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = StateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
         }));
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "FollowTheMapsChildren",
             Actions = ["states:DescribeExecution", "states:StopExecution"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{self}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{StateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
         }));
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner by any version qualifier (function:*); the media prefix's keys (s3:prefix media/*); the workflow's and this state machine's executions by name pattern (their names are generated)."));
+            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner by any version qualifier (function:*); the media prefix's keys (s3:prefix media/*); the workflow's executions (execution:<its name>:*) and this state machine's Map Run children (execution:<its name>/*)."));
     }
 }

@@ -40,7 +40,26 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
             ["states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory", "states:RedriveExecution", "states:StopExecution"],
             onExecutions.Actions);
         Assert.Equal([Executions], onExecutions.Resources);
-        Assert.DoesNotContain(Policy.SelectMany(s => s.Resources), r => r == "ref:" + LogicalIds.Notifier || r == "ref:" + LogicalIds.Recorder);
+        Assert.DoesNotContain(Policy.SelectMany(s => s.Resources), r => r == "ref:" + LogicalIds.Notifier);
+    }
+
+    [Fact]
+    public void Policy_StartsTheStarterAndTheRecorder_ToReplayDeadLetters_AndNothingElseOfThem()
+    {
+        var onStarter = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Starter)).SelectMany(s => s.Actions);
+        var onRecorder = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Recorder)).SelectMany(s => s.Actions);
+
+        Assert.Equal(["states:StartExecution"], onStarter);
+        Assert.Equal(["states:StartExecution"], onRecorder);
+    }
+
+    [Fact]
+    public void Policy_ReadsThisEnvironmentsTranscriptionJobsOnly()
+    {
+        var jobs = Assert.Single(Policy, s => s.Actions.Contains("transcribe:GetTranscriptionJob"));
+
+        Assert.Equal(["transcribe:GetTranscriptionJob"], jobs.Actions);
+        Assert.Equal(["arn:aws:transcribe:us-east-1:123456789012:transcription-job/transcribestack-dev-*"], jobs.Resources);
     }
 
     [Fact]
@@ -172,8 +191,13 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(["states:DescribeStateMachine", "states:ListExecutions", "states:StartExecution"], onReprocessing);
         var follow = Assert.Single(Policy, s => s.Actions.Contains("states:ListMapRuns"));
         Assert.Equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:ListMapRuns", "states:StopExecution"], follow.Actions.Order(StringComparer.Ordinal));
-        Assert.Contains(":execution:", Assert.Single(follow.Resources), StringComparison.Ordinal);
-        Assert.Contains(":mapRun:", Assert.Single(Assert.Single(Policy, s => s.Actions.Contains("states:DescribeMapRun")).Resources), StringComparison.Ordinal);
+        Assert.Equal(["arn:aws:states:us-east-1:123456789012:execution:TranscribeStack-dev-Reprocessing:*"], follow.Resources);
+        var mapRuns = Assert.Single(Policy, s => s.Actions.Contains("states:DescribeMapRun"));
+        Assert.Equal(["states:DescribeMapRun", "states:ListExecutions"], mapRuns.Actions);
+        Assert.Equal(["arn:aws:states:us-east-1:123456789012:mapRun:TranscribeStack-dev-Reprocessing/*"], mapRuns.Resources);
+        var children = Assert.Single(Policy, s => s.Sid == "FollowReprocessingChildren");
+        Assert.Equal(["states:DescribeExecution", "states:GetExecutionHistory"], children.Actions);
+        Assert.Equal(["arn:aws:states:us-east-1:123456789012:execution:TranscribeStack-dev-Reprocessing/*"], children.Resources);
         Assert.DoesNotContain(Policy.SelectMany(s => s.Actions), a => a is "states:DeleteStateMachine" or "states:UpdateStateMachine");
     }
 }

@@ -130,8 +130,23 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
 
         Assert.Equal(2, starts.Count);
         Assert.Contains("ref:" + LogicalIds.StateMachine, starts);
-        Assert.Contains(starts, r => r.EndsWith($":stateMachine:{LogicalIds.Reprocessing}-*", StringComparison.Ordinal));
+        Assert.Contains("arn:aws:states:us-east-1:123456789012:stateMachine:TranscribeStack-dev-Reprocessing", starts);
         Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a is "states:RedriveExecution" or "states:SendTaskSuccess");
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void StateMachine_IsNamedAfterTheStack_SoItsGrantsAreThisEnvironmentsOnly(string environment)
+    {
+        var name = $"TranscribeStack-{environment}-Reprocessing";
+        var role = stacks[environment].RoleStatements(LogicalIds.ReprocessingRole);
+
+        stacks[environment].Only(LogicalIds.Reprocessing).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict { ["StateMachineName"] = name });
+        Assert.Equal(
+            [$"arn:aws:states:us-east-1:123456789012:execution:{name}/*"],
+            Assert.Single(role, s => s.Sid == "FollowTheMapsChildren").Resources);
+        // No grant of the role names a state machine or execution by a pattern another environment's names match.
+        Assert.DoesNotContain(role.SelectMany(s => s.Resources), r => r.Contains(LogicalIds.Reprocessing, StringComparison.Ordinal));
     }
 
     [Fact]
