@@ -50,11 +50,12 @@ export function resolver(template) {
     'AWS::KMS::Key': (id) => ({ ref: uuid(id), Arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${uuid(id)}`, KeyId: uuid(id) }),
     'AWS::Lambda::Function': (id) => ({ ref: physical(id, 64), Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical(id, 64)}` }),
     'AWS::IAM::Role': (id) => ({ ref: physical(id, 64), Arn: `arn:aws:iam::${ACCOUNT}:role/${physical(id, 64)}` }),
-    'AWS::StepFunctions::StateMachine': (id) => ({
-      ref: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${id}-${h(id, 12)}`,
-      Arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${id}-${h(id, 12)}`,
-      Name: `${id}-${h(id, 12)}`,
-    }),
+    'AWS::StepFunctions::StateMachine': (id) => {
+      // Its StateMachineName when the template gives one (re-processing: granted by ARN), else CloudFormation's.
+      const name = resources[id].Properties?.StateMachineName ?? `${id}-${h(id, 12)}`;
+      const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+      return { ref: arn, Arn: arn, Name: name };
+    },
     'AWS::Logs::LogGroup': (id) => ({ ref: physical(id, 512), Arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physical(id, 512)}:*` }),
     'AWS::SNS::Topic': (id) => ({ ref: `arn:aws:sns:${REGION}:${ACCOUNT}:${physical(id, 256)}`, TopicName: physical(id, 256) }),
     'AWS::CloudWatch::Dashboard': (id) => ({ ref: physical(id, 255) }),
@@ -112,6 +113,20 @@ export function onlyId(template, type, where = () => true) {
   return ids[0];
 }
 
+
+/**
+ * The same template as another environment's stack in the same account and region would have it: a copy in which
+ * the environment's stack name and job-name prefix name the other environment (generated names follow the stack
+ * name). The IAM judge asks, with it, whether a grant of one environment's stack matches another's resources.
+ */
+export function asEnvironment(template, environment) {
+  const from = stackNames.get(template) ?? fail('load the template with loadTemplate() (its stack name comes from the file name)');
+  const to = `TranscribeStack-${environment}`;
+  const [fromEnvironment] = from.match(/[^-]+$/);
+  const copy = JSON.parse(JSON.stringify(template).replaceAll(from, to).replaceAll(`transcribestack-${fromEnvironment}-`, `transcribestack-${environment}-`));
+  stackNames.set(copy, to);
+  return copy;
+}
 
 /** The stack name of a template returned by loadTemplate. */
 export function stackNameOf(template) {

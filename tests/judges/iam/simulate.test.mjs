@@ -136,6 +136,16 @@ test('the operators\' managed policy is simulated: widening it lets operators de
   assertBroken(broken, 'ALLOWED OperatorAccessPolicy s3:GetObject <rawBucket>/media/talk.mp3 (reads the media only with operators.canReadMedia (false))');
 });
 
+test('a grant by a pattern another environment\'s names match lets prod\'s roles act on dev\'s stack', async () => {
+  const broken = await brokenBy((r) => {
+    // Re-processing granted by a name pattern (as by its logical id, before it was named after the stack).
+    find(statements(r, 'AWS::IAM::Policy', 'ReprocessingRole'), (x) => x.Sid === 'RunTheMapsChildren').Resource = 'arn:aws:states:us-east-1:123456789012:stateMachine:TranscribeStack-*-Reprocessing';
+    find(statements(r, 'AWS::IAM::ManagedPolicy', 'OperatorAccessPolicy'), (x) => x.Sid === 'ReadThisStacksAlarms').Resource = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-*';
+  });
+  assertBroken(broken, 'ALLOWED ReprocessingRole states:StartExecution arn:aws:states:us-east-1:123456789012:stateMachine:TranscribeStack-dev-Reprocessing (dev\'s resource, not this environment\'s');
+  assertBroken(broken, 'ALLOWED OperatorAccessPolicy cloudwatch:DescribeAlarms arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-MonitoringExecutionsFailed-0123ABCD (dev\'s resource');
+});
+
 test('what the settings file allows operators decides what the model expects', async () => {
   // prod's template has no media grant: a settings file that allows media makes those two lines fail.
   const { t, mismatches } = await judge(loadTemplate(ENV, { cdkOut }), ENV, { settings: { operators: { canReadMedia: true } } });
