@@ -5,8 +5,9 @@
 #      tests/workflow/settings/), publishing the functions as `cdk deploy` would
 #   3. outside judges over those templates, each failing the run on a finding: the CloudFormation
 #      resource schemas, the ASL validator and the AWS SDK service models, an IAM simulation of every
-#      request the pipeline makes (and misuses), AWS's limits; then cdk-nag (AwsSolutions, HIPAA,
-#      NIST 800-53 r5, PCI DSS 3.2.1, Serverless), over the environments and the settings files' templates
+#      request the pipeline makes (and misuses), AWS's limits, the README runbook's steps simulated against the
+#      operators' policy; then cdk-nag (AwsSolutions, HIPAA, NIST 800-53 r5, PCI DSS 3.2.1, Serverless), over the
+#      environments and the settings files' templates; SECURITY.md's lists generated from the templates
 #   4. the synthesized state machine executed by a local ASL interpreter, scenario by scenario,
 #      the self-tests of the test kit (testkit/: virtual clock, service stand-ins, executor) and the
 #      benchmarks' own
@@ -29,6 +30,7 @@ judge_all() {
   node tests/judges/asl.mjs "$1"
   node tests/judges/iam/simulate.mjs "$1"
   node tests/judges/limits.mjs "$1"
+  node tests/runbook/check.mjs "$1"
   node tests/nag/check.mjs "$1"
 }
 judge_all cdk.out
@@ -36,7 +38,8 @@ for template_dir in cdk.out/settings/*/*/; do
   echo "-- settings file $(basename "$(dirname "$template_dir")") ($(basename "$template_dir"))"
   JUDGE_ENVIRONMENTS="$(basename "$template_dir")" judge_all "$(dirname "$template_dir")"
 done
-node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
+node tests/docs/generated.mjs cdk.out
+node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/runbook/*.test.mjs' 'tests/docs/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
 
 echo "== 4/4 workflow behaviour (synthesized state machine, executed locally)"
 node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'testkit/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'
