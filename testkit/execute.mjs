@@ -101,7 +101,7 @@ export async function execute(definition, input, options = {}) {
       const waitForJob = e.state?.name === WAIT_STATE;
       if (e.type === 'StateEntered') {
         entered.push(e.state.name);
-        lastEntered = { state: e.state.name, input: structuredClone(e.state.input) };
+        lastEntered = { state: e.state.name, input: jsonClone(e.state.input) };
         if (e.state.type === 'Wait') waits.push(waitSeconds(definition.States[e.state.name], e.state.input));
         if (waitForJob) waitingFor = jsonPath(e.state.input, definition.States[WAIT_STATE].TimeoutSecondsPath);
       } else if (e.type === 'StateRetried') retries[e.state.name] = (retries[e.state.name] ?? 0) + 1;
@@ -256,7 +256,7 @@ function recorded(definition, synthesized, handlers) {
     throw e;
   };
   const wrapped = Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (request) => {
-    const call = { state: name, input: structuredClone(request) };
+    const call = { state: name, input: jsonClone(request) };
     calls.push(call);
     let answer;
     try {
@@ -272,6 +272,24 @@ function recorded(definition, synthesized, handlers) {
     }
   }]));
   return { handlers: wrapped, calls, bugs };
+}
+
+/**
+ * A copy of a task's request, as structuredClone makes it, several times faster for the plain objects, arrays
+ * and primitives the interpreter builds requests of (structuredClone serializes; a recursive copy does not).
+ * Anything else in it (a Date, a Map) is copied by structuredClone.
+ */
+export function jsonClone(value) {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = jsonClone(value[i]);
+    return copy;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const copy = {};
+  for (const key of Object.keys(value)) copy[key] = jsonClone(value[key]);
+  return copy;
 }
 
 /** What the interpreter raises when a task outlives its timeout; thrown by the zero-wait stand-in instead of waiting. */

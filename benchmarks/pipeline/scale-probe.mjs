@@ -136,7 +136,8 @@ if (args.json) {
   for (const r of results) {
     if (!r.apis) continue;
     console.log(`\nN = ${r.uploads}: calls per API (virtual time)`);
-    console.log(table(['API', 'calls', 'throttled', 'over the job queue', 'mean / s', 'peak in 1 s', 'peak in 60 s (per s)'], Object.entries(r.apis).map(([api, a]) => [api, a.calls, a.throttled, a.refused ?? '-', a.meanPerSecond.toFixed(2), a.peakPerSecond, (a.peakPerMinute / 60).toFixed(2)])));
+    console.log(table(['API', 'calls', 'throttled (rate)', 'refused (job quota or queue)', 'mean / s', 'peak in any 1 s (accepted)', 'peak in any 60 s, per s (accepted)'],
+      Object.entries(r.apis).map(([api, a]) => [api, a.calls, a.throttled, a.refused, a.meanPerSecond.toFixed(2), `${a.peakPerSecond} (${a.acceptedPeakPerSecond})`, `${(a.peakPerMinute / 60).toFixed(2)} (${(a.acceptedPeakPerMinute / 60).toFixed(2)})`])));
   }
   // A straight line through the two largest runs (per execution cost, fixed cost), for wall and memory.
   const target = Number(args.extrapolate);
