@@ -283,33 +283,19 @@ public sealed record IntakeSettings
     }
 }
 
-/// <summary>Re-processing a prefix: how many of its objects are transcribed at once.</summary>
+/// <summary>Re-processing a prefix: how many of its objects are put into the intake at once.</summary>
 public sealed record ReprocessingSettings
 {
-    /// <summary>
-    /// Transcribe's default quota of concurrent batch transcription jobs per account and region (adjustable;
-    /// the Transcribe simulator of the test kit models the same figure).
-    /// </summary>
-    public const int TranscribeConcurrentJobsQuota = 250;
+    /// <summary>The most children the Distributed Map runs at once that this pipeline asks for.</summary>
+    public const int MaxConcurrencyLimit = 1000;
 
     /// <summary>
-    /// The most a re-processing run may use: 90% of the quota, the share Transcribe itself gives queued jobs
-    /// ("a bandwidth ratio of 0.9", job-queueing.html), so uploads arriving meanwhile still start.
-    /// </summary>
-    public const int MaxConcurrencyLimit = TranscribeConcurrentJobsQuota * 9 / 10;
-
-    /// <summary>
-    /// Objects re-processed at once: the Distributed Map's MaxConcurrency. Each runs one workflow execution
-    /// to its end (StartExecution.sync:2), so this bounds the running transcriptions of a run.
+    /// Objects put into the intake at once: the Distributed Map's MaxConcurrency. Each child only sends its
+    /// object's upload event to the intake; the intake's window (<c>intake.window</c>) bounds the transcriptions.
     /// </summary>
     public int MaxConcurrency { get; init; } = 10;
 
-    internal void Validate(SettingsCheck check) =>
-        check.That(
-            MaxConcurrency is >= 1 and <= MaxConcurrencyLimit,
-            "reprocessing.maxConcurrency",
-            MaxConcurrency,
-            $"must be between 1 and {MaxConcurrencyLimit}: 90% of Transcribe's default quota of {TranscribeConcurrentJobsQuota} concurrent batch jobs, so that new uploads still start while a prefix is re-processed");
+    internal void Validate(SettingsCheck check) => check.InRange("reprocessing.maxConcurrency", MaxConcurrency, 1, MaxConcurrencyLimit);
 }
 
 /// <summary>The job-planning Lambda: a few milliseconds per upload, never the bottleneck, but bounded.</summary>

@@ -72,8 +72,28 @@ public sealed class UploadTrigger : Construct
                 },
             },
         });
-        // The body is the event itself, as the admitter starts the workflow with it.
-        Rule.AddTarget(new SqsQueue(IntakeQueue, new SqsQueueProps
+        // The body is the event itself, as the admitter starts the workflow with it. The target is given the queue
+        // without its key: the SqsQueue target would otherwise add a key-policy statement for every EventBridge rule
+        // of the account; the stack's own statement lets only its rules use the key (AllowEventBridgeToDeadLetter…),
+        // and the queue policy below only this rule send.
+        var intakeForTheRule = Queue.FromQueueAttributes(this, "IntakeForTheRule", new QueueAttributes
+        {
+            QueueArn = IntakeQueue.QueueArn,
+            QueueUrl = IntakeQueue.QueueUrl,
+            QueueName = IntakeQueue.QueueName,
+        });
+        IntakeQueue.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "OnlyTheUploadRuleSendsUploads",
+            Principals = [new ServicePrincipal("events.amazonaws.com")],
+            Actions = ["sqs:SendMessage"],
+            Resources = [IntakeQueue.QueueArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Rule.RuleArn },
+            },
+        }));
+        Rule.AddTarget(new SqsQueue(intakeForTheRule, new SqsQueueProps
         {
             DeadLetterQueue = DeadLetterQueue,
             MaxEventAge = Duration.Hours(24),

@@ -20,7 +20,6 @@ internal static class LogicalIds
     public const string WorkflowRolePolicy = "WorkflowRoleDefaultPolicy3B788295";
     public const string PostProcessorRole = "PostProcessorRole199883D5";
     public const string JobPlannerRole = "JobPlannerRole48299733";
-    public const string TriggerRole = "UploadTriggerTargetRole56453DA0";
 
     /// <summary>The role Transcribe runs a queued job as (queueing is on in every environment).</summary>
     public const string DataAccessRole = "WorkflowTranscribeDataAccessRoleE7A518F4";
@@ -29,8 +28,17 @@ internal static class LogicalIds
     public const string PostProcessorFunction = "PostProcessorFunctionE61CD0B7";
     public const string JobPlannerFunction = "JobPlannerFunction86F0FE2B";
     public const string Rule = "UploadTriggerRule631B2AC7";
-    public const string Starter = "UploadTriggerStateMachineD8E5C1F1";
-    public const string StarterRole = "UploadTriggerRoleE2EC8E44";
+    public const string IntakeQueue = "UploadTriggerIntakeQueue029DC2D4";
+    public const string IntakeDeadLetterQueue = "UploadTriggerIntakeDeadLetterQueueA3B7C117";
+    public const string DoorbellStream = "UploadTriggerDoorbellStream470025D1";
+    public const string DoorbellRole = "UploadTriggerDoorbellRoleA3088090";
+    public const string DoorbellTargetRole = "UploadTriggerDoorbellStreamEventsRole12D46BEA";
+    public const string Admitter = "IntakeAdmitterStateMachine721160ED";
+    public const string AdmitterRole = "IntakeAdmitterRoleFE4F8BD6";
+    public const string AdmitterRule = "IntakeAdmitterRuleA1E16EBA";
+    public const string AdmitterTargetRole = "IntakeAdmitterTargetRole72AD714C";
+    public const string AdmitterDeadLetterQueue = "IntakeAdmitterEventDeadLetterQueueB65669F1";
+    public const string AdmitterLogGroup = "IntakeAdmitterLogs26C61FE8";
     public const string Reprocessing = "ReprocessingStateMachine3FE8AFA5";
     public const string ReprocessingRole = "ReprocessingRole1A0E5D8B";
 
@@ -55,7 +63,6 @@ internal static class LogicalIds
     public const string RecorderLogGroup = "ExecutionEndRecorderLogs80E47849";
     public const string PostProcessorLogGroup = "PostProcessorLogs300DB520";
     public const string JobPlannerLogGroup = "JobPlannerLogsFF4F2553";
-    public const string StarterLogGroup = "UploadTriggerLogs98B75774";
     public const string ReprocessingLogGroup = "ReprocessingLogs91E2AC8E";
 
     public const string AlarmTopic = "MonitoringAlarmTopicAF62D4F1";

@@ -41,20 +41,25 @@ public sealed class EnvironmentSettingsTests
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "oncall" } }, "the ARN of an IAM role, user or account root" },
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:iam::123456789012:group/oncall" } }, "the ARN of an IAM role, user or account root" },
         { "operators.assumedBy", Valid with { Operators = new OperatorSettings { AssumedBy = "arn:aws:sts::123456789012:assumed-role/oncall/me" } }, "the ARN of an IAM role, user or account root" },
-        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 0 } }, "between 1 and 225: 90% of Transcribe's default quota of 250 concurrent batch jobs" },
-        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 226 } }, "between 1 and 225" },
+        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 0 } }, "between 1 and 1000" },
+        { "reprocessing.maxConcurrency", Valid with { Reprocessing = new ReprocessingSettings { MaxConcurrency = 1001 } }, "between 1 and 1000" },
+        { "intake.window", Valid with { Intake = new IntakeSettings { Window = 0 } }, "between 1 and 1000" },
+        { "intake.window", Valid with { Intake = new IntakeSettings { Window = 10_000 } }, "between 1 and 1000" },
+        { "intake.oldestUploadAlarmMinutes", Valid with { Intake = new IntakeSettings { OldestUploadAlarmMinutes = 14 * 24 * 60 } }, "between 5 and 18720" },
     };
 
     [Theory]
-    [InlineData("dev", 10)]
-    [InlineData("staging", 25)]
-    [InlineData("prod", 50)]
-    public void Catalog_Reprocessing_StaysUnderTranscribesConcurrentJobQuota(string name, int maxConcurrency)
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Catalog_Window_KeepsTranscribeBusyAndFarFromItsQueue(string name)
     {
-        var reprocessing = EnvironmentCatalog.Get(name).Reprocessing;
+        var intake = EnvironmentCatalog.Get(name).Intake;
 
-        Assert.Equal(maxConcurrency, reprocessing.MaxConcurrency);
-        Assert.True(reprocessing.MaxConcurrency < ReprocessingSettings.TranscribeConcurrentJobsQuota);
+        // Every concurrent job of Transcribe's default quota taken, a few more queued in Transcribe for the
+        // hand-off between a finished job and the next admission, and far from the 10,000 jobs it can queue.
+        Assert.InRange(intake.Window, IntakeSettings.TranscribeConcurrentJobsQuota + 1, IntakeSettings.TranscribeConcurrentJobsQuota * 2);
+        Assert.Equal(24 * 60, intake.OldestUploadAlarmMinutes);
     }
 
     [Theory]

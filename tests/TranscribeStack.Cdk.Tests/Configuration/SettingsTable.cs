@@ -37,7 +37,8 @@ internal static class SettingsTable
         ("alarms: failed executions / post-processor errors per period, oldest dead letter, period × periods", s => $"{s.Alarms.FailedExecutionsThreshold} / {s.Alarms.LambdaErrorsThreshold}, {Seconds(s.Alarms.DeadLetterAgeSeconds)}, {s.Alarms.PeriodMinutes} min × {s.Alarms.EvaluationPeriods}"),
         ("tags: CostCenter / Owner / DataClassification", s => $"{s.Tags.CostCenter} / {s.Tags.Owner} / {s.Tags.DataClassification}"),
         ("operators' role (`operators.assumedBy`), operators read media / transcripts (`canReadMedia` / `canReadTranscripts`)", s => $"{s.Operators.AssumedBy ?? "none"}, {YesNo(s.Operators.CanReadMedia)} / {YesNo(s.Operators.CanReadTranscripts)}"),
-        ($"objects re-processed at once (`reprocessing.maxConcurrency`; 1 to {ReprocessingSettings.MaxConcurrencyLimit}: 90% of Transcribe's default quota of {ReprocessingSettings.TranscribeConcurrentJobsQuota} concurrent batch jobs, the share Transcribe gives queued jobs, so uploads still start)", s => s.Reprocessing.MaxConcurrency.ToString(CultureInfo.InvariantCulture)),
+        ($"uploads in flight at once, the window (`intake.window`; 1 to {IntakeSettings.WindowLimit}: Transcribe's {IntakeSettings.TranscribeConcurrentJobsQuota} concurrent jobs and a few queued in Transcribe), oldest upload in the intake that alarms (`intake.oldestUploadAlarmMinutes`)", s => $"{s.Intake.Window}, {Minutes(s.Intake.OldestUploadAlarmMinutes)}"),
+        ($"re-processing: objects put into the intake at once (`reprocessing.maxConcurrency`; 1 to {ReprocessingSettings.MaxConcurrencyLimit})", s => s.Reprocessing.MaxConcurrency.ToString(CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The table, one column per environment of the catalog, as Markdown.</summary>

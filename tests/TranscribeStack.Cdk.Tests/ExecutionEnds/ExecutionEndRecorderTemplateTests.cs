@@ -116,14 +116,17 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void RecorderRole_InvokesThePlannerAndSendsToTheFailureQueueOnly()
+    public void RecorderRole_InvokesThePlannerSendsToTheFailureQueueAndStartsTheAdmitterOnly()
     {
         var invoke = Assert.Single(RecorderRole, s => s.Actions.Contains("lambda:InvokeFunction"));
         var send = Assert.Single(RecorderRole, s => s.Actions.Contains("sqs:SendMessage"));
+        var start = Assert.Single(RecorderRole, s => s.Actions.Any(a => a.StartsWith("states:", StringComparison.Ordinal)));
 
         Assert.All(invoke.Resources, r => Assert.StartsWith("arn:" + LogicalIds.JobPlannerFunction, r, StringComparison.Ordinal));
         Assert.Equal(["arn:" + LogicalIds.FailureQueue], send.Resources);
-        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("s3:", StringComparison.Ordinal));
+        Assert.Equal(["states:StartExecution"], start.Actions);
+        Assert.Equal(["ref:" + LogicalIds.Admitter], start.Resources);
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a.StartsWith("s3:", StringComparison.Ordinal));
         var kms = RecorderRole.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
         Assert.All(kms, s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
     }
@@ -133,6 +136,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     {
         var runbook = new Dictionary<string, string[]>
         {
+            // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
+            ["Free the ended execution's slot"] = ["next: Does the event carry the execution's input?", "catch States.ALL: Does the event carry the execution's input?"],
             ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", "otherwise: Does the input name the upload?"],
             ["Read the execution's input"] = [$"next: {Plan}"],
             [Plan] = ["next: Was the upload a media file?", "catch States.ALL: Does the input name the upload?"],
@@ -184,7 +189,7 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["The upload was skipped"] = ["succeed"],
         };
 
-        Assert.Equal("Does the event carry the execution's input?", Recorder.StartAt);
+        Assert.Equal("Free the ended execution's slot", Recorder.StartAt);
         Assert.Equal(runbook.Keys.Order(StringComparer.Ordinal), Recorder.StateNames.Order(StringComparer.Ordinal));
         Assert.All(runbook, state => Assert.Equal(state.Value, Recorder.Transitions(state.Key)));
     }

@@ -11,8 +11,8 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 
     private static readonly string[] ExpectedAlarms =
     [
-        "CompletionEventQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty", "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut",
-        "FailureQueueNotEmpty", "FailureQueueOldMessage", "PostProcessorErrors", "PostProcessorThrottles",
+        "CompletionEventQueueNotEmpty", "DoorbellQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty", "ExecutionsFailed", "ExecutionsThrottled",
+        "ExecutionsTimedOut", "FailureQueueNotEmpty", "FailureQueueOldMessage", "IntakeDeadLetterQueueNotEmpty", "IntakeOldestUpload", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 
     /// <summary>The alarm's construct id (under Monitoring) to its logical id.</summary>
@@ -53,6 +53,13 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         stack.Only(ids["PostProcessorErrors"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = failed });
         stack.Only(ids["FailureQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = age });
         stack.Only(ids["EventQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ApproximateAgeOfOldestMessage" });
+        // The intake's oldest upload: intake.oldestUploadAlarmMinutes (a day) in seconds.
+        stack.Only(ids["IntakeOldestUpload"]).HasResourceProperties(Alarm, new ObjectDict
+        {
+            ["MetricName"] = "ApproximateAgeOfOldestMessage",
+            ["Dimensions"] = new object[] { new ObjectDict { ["Name"] = "QueueName", ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new object[] { LogicalIds.IntakeQueue, "QueueName" } } } },
+            ["Threshold"] = 24 * 60 * 60,
+        });
         stack.Only(ids["FailureQueueNotEmpty"]).HasResourceProperties(Alarm, new ObjectDict
         {
             ["Threshold"] = 1,
@@ -166,7 +173,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         definition.HasState(OperatorsDashboard.SkippedEndState, new ObjectDict { ["Type"] = "Succeed" });
         // Reached only from recording the SKIPPED item: entering it means the item was written.
         Assert.Equal(
-            ["Record the skipped upload"],
+            ["Free the skipped upload's slot"],
             definition.StateNames.Where(name => definition.Transitions(name).Any(t => t.EndsWith(": " + OperatorsDashboard.SkippedEndState, StringComparison.Ordinal))));
     }
 

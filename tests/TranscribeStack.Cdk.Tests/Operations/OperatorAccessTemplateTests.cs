@@ -12,7 +12,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     private const string Executions = "arn:aws:states:us-east-1:123456789012:execution:name:" + LogicalIds.StateMachine + ":*";
 
     private static readonly string[] DeadLetterQueues =
-        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue];
+        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue, LogicalIds.IntakeDeadLetterQueue, LogicalIds.AdmitterDeadLetterQueue];
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -44,13 +44,21 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Policy_StartsTheStarterAndTheRecorder_ToReplayDeadLetters_AndNothingElseOfThem()
+    public void Policy_StartsTheAdmitterAndTheRecorder_ToReplayDeadLetters_AndNothingElseOfThem()
     {
-        var onStarter = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Starter)).SelectMany(s => s.Actions);
+        var onAdmitter = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Admitter)).SelectMany(s => s.Actions);
         var onRecorder = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Recorder)).SelectMany(s => s.Actions);
 
-        Assert.Equal(["states:StartExecution"], onStarter);
+        Assert.Equal(["states:StartExecution"], onAdmitter);
         Assert.Equal(["states:StartExecution"], onRecorder);
+    }
+
+    [Fact]
+    public void Policy_SendsAnUndeliveredUploadEventBackIntoTheIntake_AndReadsNothingOfIt()
+    {
+        var onIntake = Policy.Where(s => s.Resources.Contains("arn:" + LogicalIds.IntakeQueue)).SelectMany(s => s.Actions);
+
+        Assert.Equal(["sqs:SendMessage"], onIntake);
     }
 
     [Fact]
@@ -67,7 +75,7 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var groups = Assert.Single(Policy, s => s.Actions.Contains("logs:FilterLogEvents"));
         var streams = Assert.Single(Policy, s => s.Actions.Contains("logs:GetLogEvents"));
-        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.StarterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
+        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.AdmitterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
 
         Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"], groups.Actions);
         // Each group as the Service Authorization Reference names it, and as CloudWatch Logs does (":*").
@@ -131,7 +139,8 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     public void Policy_ReceivesAndDeletesDeadLetters_WithTheKeyThroughSqsForEachQueue()
     {
         var sqs = Assert.Single(Policy, s => s.Actions.Contains("sqs:ReceiveMessage"));
-        var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com").ToList();
+        // (The intake's own key statement is for sending an upload event back: Policy_ByDefault_NothingElse.)
+        var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com" && !s.Actions.Contains("kms:GenerateDataKey")).ToList();
 
         Assert.Equal(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], sqs.Actions);
         Assert.Equal(DeadLetterQueues.Select(q => "arn:" + q).Order(StringComparer.Ordinal), sqs.Resources.Order(StringComparer.Ordinal));
@@ -147,12 +156,16 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var actions = stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy).SelectMany(s => s.Actions).ToList();
 
-        // No object reads or deletes, no key use beyond Decrypt through a service, no IAM, no table writes.
+        // No object reads or deletes, no key use but through a service, no IAM, no table writes; the one message sent
+        // is an undelivered upload event put back into the intake (with the key through SQS for the intake).
+        var statements = stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy);
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("iam:", StringComparison.Ordinal));
-        Assert.Equal(["kms:Decrypt"], actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct());
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
         Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:UpdateTable"
-            or "sqs:SendMessage" or "sqs:SetQueueAttributes" or "sqs:PurgeQueue" or "states:DeleteStateMachine" or "cloudwatch:PutDashboard" or "logs:DeleteLogGroup");
-        Assert.All(stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy).Where(s => s.Actions.Contains("kms:Decrypt")), s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+            or "sqs:SetQueueAttributes" or "sqs:PurgeQueue" or "states:DeleteStateMachine" or "cloudwatch:PutDashboard" or "logs:DeleteLogGroup");
+        Assert.Equal(["arn:" + LogicalIds.IntakeQueue], Assert.Single(statements, s => s.Actions.Contains("sqs:SendMessage")).Resources);
+        Assert.All(statements.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))), s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+        Assert.Equal("arn:" + LogicalIds.IntakeQueue, Assert.Single(statements, s => s.Actions.Contains("kms:GenerateDataKey")).Condition("StringEquals", "kms:EncryptionContext:aws:sqs:arn"));
     }
 
     [Fact]

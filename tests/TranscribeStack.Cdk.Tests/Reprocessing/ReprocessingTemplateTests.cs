@@ -1,13 +1,12 @@
 namespace TranscribeStack.Cdk.Tests.Reprocessing;
 
-/// <summary>The re-processing workflow: a Distributed Map over a prefix of the media, each object a named re-run.</summary>
+/// <summary>The re-processing workflow: a Distributed Map over a prefix of the media, each object's re-run put into the intake.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
 {
     private const string Check = "Does the request name a prefix of the media and a re-run marker?";
     private const string Map = "Re-process every object under the prefix";
-    private const string Name = "Name the object's re-run";
-    private const string Run = "Run the object's re-run to its end";
+    private const string Put = "Put the object's re-run into the intake";
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -59,7 +58,9 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
             }),
             ["ItemProcessor"] = new ObjectDict { ["ProcessorConfig"] = new ObjectDict { ["Mode"] = "DISTRIBUTED", ["ExecutionType"] = "STANDARD" } },
             ["Label"] = "reprocess",
-            ["ToleratedFailurePercentage"] = 100,
+            // None tolerated (Step Functions' default, so absent): an object the intake would not take fails the run
+            // (a redrive puts the rest), nothing is skipped silently.
+            ["ToleratedFailurePercentage"] = Match.Absent(),
         });
     }
 
@@ -90,25 +91,28 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Child_NamesTheReRunWithThePlannerAndRunsTheWorkflowToItsEnd()
+    public void Child_PutsTheReRunIntoTheIntake_ThenTheRunStartsTheAdmitter()
     {
         var child = Reprocessing.ItemProcessor(Map);
 
-        Assert.Equal(Name, child.StartAt);
-        Assert.Equal([$"next: {Run}"], child.Transitions(Name));
-        Assert.Equal(["end", "catch StepFunctions.ExecutionAlreadyExistsException: The object is re-processed already"], child.Transitions(Run));
-        child.HasState(Name, new ObjectDict { ["Parameters"] = Match.ObjectEquals(new ObjectDict { ["executionNameOf.$"] = "$" }) });
-        child.HasState(Run, new ObjectDict
+        Assert.Equal(Put, child.StartAt);
+        Assert.Equal(["end"], child.Transitions(Put));
+        child.HasState(Put, new ObjectDict
         {
-            // .sync:2: the child waits for the workflow, so MaxConcurrency bounds the transcriptions in flight.
-            ["Resource"] = "arn:aws:states:::states:startExecution.sync:2",
+            ["Resource"] = "arn:aws:states:::sqs:sendMessage",
             ["Parameters"] = Match.ObjectEquals(new ObjectDict
             {
-                ["StateMachineArn"] = "ref:" + LogicalIds.StateMachine,
-                ["Name.$"] = "$.named.executionName",
-                ["Input"] = new ObjectDict { ["detail.$"] = "$.detail", ["rerun.$"] = "$.rerun" },
+                ["QueueUrl"] = "ref:" + LogicalIds.IntakeQueue,
+                // The body the admitter starts the workflow with: the upload event and the marker.
+                ["MessageBody"] = new ObjectDict { ["detail.$"] = "$.detail", ["rerun.$"] = "$.rerun" },
             }),
-            ["Retry"] = Match.ArrayWith(new object[] { Match.ObjectEquals(new ObjectDict { ["ErrorEquals"] = new[] { "StepFunctions.ExecutionAlreadyExistsException" }, ["MaxAttempts"] = 0 }) }),
+        });
+        // The re-runs go through the window like uploads: the admitter starts them, not re-processing.
+        Assert.Equal(["next: Start the admitter"], Reprocessing.Transitions(Map));
+        Reprocessing.HasState("Start the admitter", new ObjectDict
+        {
+            ["Resource"] = "arn:aws:states:::states:startExecution",
+            ["Parameters"] = Match.ObjectLike(new ObjectDict { ["StateMachineArn"] = "ref:" + LogicalIds.Admitter }),
         });
     }
 
@@ -124,12 +128,12 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Role_StartsOnlyTheWorkflowAndItsOwnChildren()
+    public void Role_StartsOnlyTheAdmitterAndItsOwnChildren_NeverTheWorkflow()
     {
         var starts = Role.Where(s => s.Actions.Contains("states:StartExecution")).SelectMany(s => s.Resources).ToList();
 
         Assert.Equal(2, starts.Count);
-        Assert.Contains("ref:" + LogicalIds.StateMachine, starts);
+        Assert.Contains("ref:" + LogicalIds.Admitter, starts);
         Assert.Contains("arn:aws:states:us-east-1:123456789012:stateMachine:TranscribeStack-dev-Reprocessing", starts);
         Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a is "states:RedriveExecution" or "states:SendTaskSuccess");
     }
@@ -150,11 +154,12 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Role_InvokesOnlyThePlannerAndTouchesNoData()
+    public void Role_SendsOnlyToTheIntake_AndTouchesNoData()
     {
-        var invoke = Assert.Single(Role, s => s.Actions.Any(a => a.StartsWith("lambda:", StringComparison.Ordinal)));
+        var send = Assert.Single(Role, s => s.Actions.Any(a => a.StartsWith("sqs:", StringComparison.Ordinal)));
 
-        Assert.Equal(["arn:" + LogicalIds.JobPlannerFunction, "arn:" + LogicalIds.JobPlannerFunction + ":*"], invoke.Resources);
-        Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("sqs:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal) || a == "s3:GetObject");
+        Assert.Equal(["sqs:SendMessage"], send.Actions);
+        Assert.Equal(["arn:" + LogicalIds.IntakeQueue], send.Resources);
+        Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("lambda:", StringComparison.Ordinal) || a == "s3:GetObject");
     }
 }

@@ -195,6 +195,15 @@ public sealed class BucketTests(SynthesizedStacks stacks)
                         ["Transitions"] = new[] { new ObjectDict { ["StorageClass"] = "STANDARD_IA", ["TransitionInDays"] = 30 } },
                         ["NoncurrentVersionExpiration"] = new ObjectDict { ["NoncurrentDays"] = noncurrentDays },
                     },
+                    // The intake doorbell's objects have started the admitter: a day is enough.
+                    new ObjectDict
+                    {
+                        ["Id"] = "IntakeSignals",
+                        ["Prefix"] = "intake-signals/",
+                        ["Status"] = "Enabled",
+                        ["ExpirationInDays"] = 1,
+                        ["NoncurrentVersionExpiration"] = new ObjectDict { ["NoncurrentDays"] = 1 },
+                    },
                 },
             },
         });

@@ -68,9 +68,10 @@ public sealed class GuardTests(SynthesizedStacks stacks)
                 continue;
             }
 
-            // The one exception: re-processing is granted by ARN (its own role, the operators' policy) where a
-            // reference would be a cycle, so it is named after the stack (see PrefixReprocessing).
-            var exempt = id == LogicalIds.Reprocessing ? "StateMachineName" : null;
+            // The two exceptions, each named after the stack where a reference would be a cycle: re-processing,
+            // granted by ARN to its own role (see PrefixReprocessing), and the intake admitter, which the workflow
+            // it starts starts in turn (see IntakeAdmitter).
+            var exempt = id is LogicalIds.Reprocessing or LogicalIds.Admitter ? "StateMachineName" : null;
             Assert.All(PhysicalNameProperties.Where(name => name != exempt), name => Assert.False(properties.ContainsKey(name), $"{id} ({type}) sets {name}"));
         }
     }

@@ -20,8 +20,9 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         { LogicalIds.WorkflowRole, "states.amazonaws.com" },
         { LogicalIds.PostProcessorRole, "lambda.amazonaws.com" },
         { LogicalIds.JobPlannerRole, "lambda.amazonaws.com" },
-        { LogicalIds.TriggerRole, "events.amazonaws.com" },
-        { LogicalIds.StarterRole, "states.amazonaws.com" },
+        { LogicalIds.AdmitterTargetRole, "events.amazonaws.com" },
+        { LogicalIds.AdmitterRole, "states.amazonaws.com" },
+        { LogicalIds.DoorbellRole, "firehose.amazonaws.com" },
         { LogicalIds.ReprocessingRole, "states.amazonaws.com" },
     };
 
@@ -38,8 +39,9 @@ public sealed class RoleTests(SynthesizedStacks stacks)
 
     [Theory]
     [InlineData(LogicalIds.WorkflowRole)]
-    [InlineData(LogicalIds.TriggerRole)]
-    [InlineData(LogicalIds.StarterRole)]
+    [InlineData(LogicalIds.AdmitterTargetRole)]
+    [InlineData(LogicalIds.AdmitterRole)]
+    [InlineData(LogicalIds.DoorbellRole)]
     [InlineData(LogicalIds.ReprocessingRole)]
     public void Role_TrustIsLimitedToThisAccount(string role)
     {
@@ -49,10 +51,10 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     [Fact]
     public void Roles_AreOnePerPrincipal()
     {
-        // Workflow, Transcribe data access, planner, post-processor, upload starter and its trigger, re-processing,
-        // completion notifier and its trigger, execution-end recorder and its trigger (no operators' role without
-        // operators.assumedBy).
-        Dev.Template.ResourceCountIs("AWS::IAM::Role", 11);
+        // Workflow, Transcribe data access, planner, post-processor, intake admitter and its doorbell rule's target,
+        // the doorbell's Firehose role and the upload rule's Firehose target, re-processing, completion notifier and
+        // its trigger, execution-end recorder and its trigger (no operators' role without operators.assumedBy).
+        Dev.Template.ResourceCountIs("AWS::IAM::Role", 13);
     }
 
     [Fact]
@@ -214,11 +216,33 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void TriggerRole_StartsTheStarterOnly()
+    public void AdmitterTargetRole_StartsTheAdmitterOnly()
     {
-        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.TriggerRole));
+        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.AdmitterTargetRole));
 
         Assert.Equal(["states:StartExecution"], statement.Actions);
-        Assert.Equal(["ref:" + LogicalIds.Starter], statement.Resources);
+        Assert.Equal(["ref:" + LogicalIds.Admitter], statement.Resources);
+    }
+
+    [Fact]
+    public void DoorbellTargetRole_PutsRecordsIntoTheDoorbellOnly()
+    {
+        var statement = Assert.Single(Dev.RoleStatements(LogicalIds.DoorbellTargetRole));
+
+        Assert.Equal(["firehose:PutRecord", "firehose:PutRecordBatch"], statement.Actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["arn:" + LogicalIds.DoorbellStream], statement.Resources);
+    }
+
+    [Fact]
+    public void DoorbellRole_WritesUnderTheSignalPrefixOnly_WithTheKeyThroughS3()
+    {
+        var statements = Dev.RoleStatements(LogicalIds.DoorbellRole);
+        var write = Assert.Single(statements, s => s.Actions.Contains("s3:PutObject"));
+        var key = Assert.Single(statements, s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
+
+        Assert.Equal(["s3:AbortMultipartUpload", "s3:PutObject"], write.Actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["arn:" + LogicalIds.RawBucket + "/intake-signals/*"], write.Resources);
+        Assert.Equal("s3.us-east-1.amazonaws.com", key.Condition("StringEquals", "kms:ViaService"));
+        Assert.Equal(2, statements.Count);
     }
 }

@@ -236,7 +236,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Resource"] = "arn:aws:states:::sqs:sendMessage",
             ["Parameters"] = new ObjectDict { ["QueueUrl"] = "ref:" + LogicalIds.FailureQueue },
-            ["Next"] = "Transcription failed",
+            ["Next"] = "Free the failed upload's slot",
         });
         Definition.HasState("Transcription failed", new ObjectDict
         {
@@ -303,7 +303,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 // The same condition as the failure record: COMPLETED is final.
                 ["ConditionExpression"] = JobMetadataSchema.CompletedIsFinal,
             },
-            ["Next"] = "Upload skipped",
+            ["Next"] = "Free the skipped upload's slot",
             ["Catch"] = new object[] { new ObjectDict { ["Next"] = "Describe the failed step" } },
         });
         Definition.HasState("Upload skipped", new ObjectDict { ["Type"] = "Succeed" });

@@ -40,21 +40,68 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Rule_TargetsTheStarterThroughItsRoleWithRetryAndDeadLetterQueue()
+    public void Rule_PutsTheEventIntoTheIntake_AndRingsTheDoorbell_AndNothingElse()
     {
-        // EventBridge cannot name an execution: the starter does, then starts the workflow.
+        // The intake first: SQS takes any burst, so the event is stored before any call a quota can refuse.
         Dev.Only(LogicalIds.Rule).HasResourceProperties(Rule, new ObjectDict
         {
             ["Targets"] = new object[]
             {
                 new ObjectDict
                 {
-                    ["Arn"] = Cfn.Ref(LogicalIds.Starter),
-                    ["RoleArn"] = Cfn.Arn(LogicalIds.TriggerRole),
+                    ["Arn"] = Cfn.Arn(LogicalIds.IntakeQueue),
                     ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.EventDeadLetterQueue) },
                     ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 86400, ["MaximumRetryAttempts"] = 185 },
                 },
+                Match.ObjectLike(new ObjectDict
+                {
+                    ["Arn"] = Cfn.Arn(LogicalIds.DoorbellStream),
+                    ["RoleArn"] = Cfn.Arn(LogicalIds.DoorbellTargetRole),
+                    ["Input"] = "\"upload\"",
+                }),
             },
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void IntakeQueue_KeepsUploadsFourteenDays_EncryptedWithItsOwnDeadLetterQueue(string environment)
+    {
+        stacks[environment].Only(LogicalIds.IntakeQueue).HasResourceProperties("AWS::SQS::Queue", new ObjectDict
+        {
+            ["MessageRetentionPeriod"] = 1_209_600,
+            // Longer than an admitter's run: a received upload is not seen again while it is admitted.
+            ["VisibilityTimeout"] = 300,
+            ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key),
+            ["RedrivePolicy"] = new ObjectDict { ["deadLetterTargetArn"] = Cfn.Arn(LogicalIds.IntakeDeadLetterQueue), ["maxReceiveCount"] = 10 },
+        });
+    }
+
+    [Fact]
+    public void IntakeQueue_AcceptsEventsOnlyFromThisRule()
+    {
+        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.IntakeQueue), s => s.IsAllow);
+
+        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
+        Assert.Equal(["sqs:SendMessage"], allow.Actions);
+        Assert.Equal("arn:" + LogicalIds.Rule, allow.Condition("ArnEquals", "aws:SourceArn"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
+    public void Doorbell_BuffersFiveSecondsIntoTheSignalPrefix_Encrypted(string environment)
+    {
+        stacks[environment].Only(LogicalIds.DoorbellStream).HasResourceProperties("AWS::KinesisFirehose::DeliveryStream", new ObjectDict
+        {
+            ["DeliveryStreamType"] = "DirectPut",
+            ["DeliveryStreamEncryptionConfigurationInput"] = new ObjectDict { ["KeyType"] = "AWS_OWNED_CMK" },
+            ["ExtendedS3DestinationConfiguration"] = Match.ObjectLike(new ObjectDict
+            {
+                ["BucketARN"] = Cfn.Arn(LogicalIds.RawBucket),
+                ["Prefix"] = "intake-signals/",
+                ["BufferingHints"] = new ObjectDict { ["IntervalInSeconds"] = 5, ["SizeInMBs"] = 128 },
+                ["EncryptionConfiguration"] = new ObjectDict { ["KMSEncryptionConfig"] = new ObjectDict { ["AWSKMSKeyARN"] = Cfn.Arn(LogicalIds.Key) } },
+            }),
         });
     }
 
