@@ -232,6 +232,7 @@ public sealed class TranscriptionPipelineStack : Stack
             IntakeDeadLetterQueue = trigger.IntakeDeadLetterQueue,
             DoorbellDeadLetterQueue = admitter.DeadLetterQueue,
             OldestUploadAlarmMinutes = settings.Intake.OldestUploadAlarmMinutes,
+            Window = settings.Intake.Window,
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,

@@ -17,6 +17,8 @@ internal sealed record DashboardSources(
     IFunction PostProcessor,
     IQueue FailureQueue,
     IQueue EventDeadLetterQueue,
+    IQueue Intake,
+    int Window,
     bool PiiRedaction,
     Duration Period,
     IReadOnlyList<Alarm> Alarms);
@@ -76,6 +78,7 @@ internal static class OperatorsDashboard
                     Markdown = string.Join(
                         "\n",
                         $"# TranscribeStack {s.EnvironmentName}: read this row first",
+                        $"**Intake and window.** Uploads wait in the intake (SQS: *Intake* shows how many and the oldest one's age; the alarm IntakeOldestUpload fires past intake.oldestUploadAlarmMinutes) until the window has room: at most {s.Window.ToString(CultureInfo.InvariantCulture)} uploads in flight, each one running execution (*Executions running* against the window's line).",
                         "**Backlog.** Step Functions publishes no gauge of running executions: *Executions running* is the running sum of started minus ended since the graph's left edge (executions already running then are not in it). The exact count: the console's execution list filtered by status Running, or `aws stepfunctions list-executions --state-machine-arn <workflow> --status-filter RUNNING`.",
                         "**Jobs queued by Transcribe.** AWS/Transcribe publishes no metric of queued or running jobs (only request counts and errors): the metadata table's `byStatus` index, status `TRANSCRIBING`, lists the jobs in Transcribe (queued or in progress).",
                         "**Oldest running execution.** No metric gives its age: the graph shows the nearest, the longest execution that ended in each period. The oldest running one: `aws stepfunctions list-executions --state-machine-arn <workflow> --status-filter RUNNING --query 'min_by(executions, &startDate)'`.",
@@ -85,7 +88,19 @@ internal static class OperatorsDashboard
             [
                 new GraphWidget(new GraphWidgetProps
                 {
-                    Title = "Executions running (started - ended, running sum since the graph's start)",
+                    Title = "Intake: uploads waiting (left) and the oldest one's age (right)",
+                    Left =
+                    [
+                        s.Intake.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "waiting" }),
+                        s.Intake.MetricApproximateNumberOfMessagesNotVisible(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "being admitted" }),
+                    ],
+                    Right = [s.Intake.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "oldest upload (s)" })],
+                    Width = 12,
+                }),
+                new GraphWidget(new GraphWidgetProps
+                {
+                    Title = "Executions running (started - ended, running sum since the graph's start) against the window",
+                    LeftAnnotations = [new HorizontalAnnotation { Value = s.Window, Label = "window (intake.window)" }],
                     Left =
                     [
                         new MathExpression(new MathExpressionProps

@@ -33,6 +33,9 @@ public sealed class PipelineMonitoringProps
     /// <summary>Doorbell starts EventBridge could not deliver to the admitter.</summary>
     public required IQueue DoorbellDeadLetterQueue { get; init; }
 
+    /// <summary>Uploads in flight at most (<c>intake.window</c>): the dashboard draws it beside the running executions.</summary>
+    public required int Window { get; init; }
+
     /// <summary>The oldest upload's age in the intake that alarms (<c>intake.oldestUploadAlarmMinutes</c>).</summary>
     public required int OldestUploadAlarmMinutes { get; init; }
 
@@ -140,7 +143,7 @@ public sealed class PipelineMonitoring : Construct
         var dashboard = Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
         foreach (var row in OperatorsDashboard.Rows(new DashboardSources(
             props.EnvironmentName, props.StateMachine, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor,
-            props.FailureQueue, props.EventDeadLetterQueue, props.PiiRedaction, period, alarms)))
+            props.FailureQueue, props.EventDeadLetterQueue, props.Intake, props.Window, props.PiiRedaction, period, alarms)))
         {
             dashboard.AddWidgets(row);
         }

@@ -119,6 +119,17 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void Dashboard_ShowsTheIntakesDepthAndAge_AndTheWindowBesideTheRunningExecutions()
+    {
+        var intake = Widget(stacks["dev"], "Intake").ToJsonString();
+        var running = Widget(stacks["dev"], "Executions running").ToJsonString();
+
+        Assert.Contains("ApproximateNumberOfMessagesVisible", intake, StringComparison.Ordinal);
+        Assert.Contains("ApproximateAgeOfOldestMessage", intake, StringComparison.Ordinal);
+        Assert.Contains("\"value\":300", running, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dashboard_Backlog_IsTheRunningSumOfStartedMinusEveryEnd()
     {
         var rows = MetricRows(Widget(stacks["dev"], "Executions running"));
