@@ -59,6 +59,7 @@ export function resolver(template) {
     'AWS::Logs::LogGroup': (id) => ({ ref: physical(id, 512), Arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physical(id, 512)}:*` }),
     'AWS::SNS::Topic': (id) => ({ ref: `arn:aws:sns:${REGION}:${ACCOUNT}:${physical(id, 256)}`, TopicName: physical(id, 256) }),
     'AWS::CloudWatch::Dashboard': (id) => ({ ref: physical(id, 255) }),
+    'AWS::KinesisFirehose::DeliveryStream': (id) => ({ ref: physical(id, 64), Arn: `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/${physical(id, 64)}` }),
   };
   const values = (id) => (names[typeOf(id)] ?? fail(`no test value for resources of type ${typeOf(id)} ('${id}')`))(id);
 

@@ -282,7 +282,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
             },
             ResultPath = Received,
         });
-        task.AddRetry(Retries.SqsSdk());
+        task.AddRetry(Retries.SqsSdk(usesKey: true));
         return task;
     }
 
@@ -361,7 +361,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
             },
             ResultPath = JsonPath.DISCARD,
         });
-        task.AddRetry(Retries.SqsSdk());
+        task.AddRetry(Retries.SqsSdk(usesKey: false));
         return task;
     }
 
@@ -382,7 +382,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
             },
             ResultPath = JsonPath.DISCARD,
         });
-        task.AddRetry(Retries.SqsSdk());
+        task.AddRetry(Retries.SqsSdk(usesKey: false));
         task.Next(new Fail(this, "Step Functions refused the start", new FailProps
         {
             Comment = "The upload waits in the intake; the admitter's failure says why.",

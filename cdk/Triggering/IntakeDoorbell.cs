@@ -61,6 +61,13 @@ public sealed class IntakeDoorbell : Construct
         });
         // Firehose checks its role when the stream is created: the role's policy must exist first.
         stream.Node.AddDependency(role);
+        NagAcknowledgements.Acknowledge(
+            NagAcknowledgements.DefaultPolicy(role),
+            new NagAcknowledgement("AwsSolutions-IAM5", "Firehose names each object it writes (date path and a generated suffix) under the signal prefix: PutObject on the prefix, never on the bucket or media/."));
+        // EventBridge rings the doorbell as this role, for this account only (as every target role here): the
+        // rule target (KinesisFirehoseStream) takes the stream's child "EventsRole" when there is one, instead
+        // of making one that trusts EventBridge without a condition.
+        TargetRole = AccountServiceRoles.Create(stream, "EventsRole", "events.amazonaws.com", "TranscribeStack intake doorbell: EventBridge puts the upload rule's records into the stream");
         Stream = stream;
         Role = role;
     }
@@ -68,4 +75,7 @@ public sealed class IntakeDoorbell : Construct
     public CfnDeliveryStream Stream { get; }
 
     public IRole Role { get; }
+
+    /// <summary>The upload rule's target role (PutRecord on the stream, granted by the rule target).</summary>
+    public Role TargetRole { get; }
 }

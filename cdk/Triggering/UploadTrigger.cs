@@ -72,28 +72,19 @@ public sealed class UploadTrigger : Construct
                 },
             },
         });
-        // The body is the event itself, as the admitter starts the workflow with it. The target is given the queue
-        // without its key: the SqsQueue target would otherwise add a key-policy statement for every EventBridge rule
-        // of the account; the stack's own statement lets only its rules use the key (AllowEventBridgeToDeadLetter…),
-        // and the queue policy below only this rule send.
-        var intakeForTheRule = Queue.FromQueueAttributes(this, "IntakeForTheRule", new QueueAttributes
-        {
-            QueueArn = IntakeQueue.QueueArn,
-            QueueUrl = IntakeQueue.QueueUrl,
-            QueueName = IntakeQueue.QueueName,
-        });
+        // The body is the event itself, as the admitter starts the workflow with it. SqsQueue, given a KMS-encrypted
+        // queue, would let any rule of the account send (aws:SourceAccount) and put the key into the key policy
+        // for EventBridge's every use: given a view of the queue without its key it grants nothing, and this
+        // statement lets this rule alone send; the key policy's EventBridge statement (this stack's rules) encrypts.
         IntakeQueue.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Sid = "OnlyTheUploadRuleSendsUploads",
+            Sid = "AllowTheUploadRuleToFillTheIntake",
             Principals = [new ServicePrincipal("events.amazonaws.com")],
             Actions = ["sqs:SendMessage"],
             Resources = [IntakeQueue.QueueArn],
-            Conditions = new Dictionary<string, object>
-            {
-                ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Rule.RuleArn },
-            },
+            Conditions = new Dictionary<string, object> { ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Rule.RuleArn } },
         }));
-        Rule.AddTarget(new SqsQueue(intakeForTheRule, new SqsQueueProps
+        Rule.AddTarget(new SqsQueue(Queue.FromQueueAttributes(this, "IntakeTarget", new QueueAttributes { QueueArn = IntakeQueue.QueueArn, QueueUrl = IntakeQueue.QueueUrl }), new SqsQueueProps
         {
             DeadLetterQueue = DeadLetterQueue,
             MaxEventAge = Duration.Hours(24),
@@ -116,6 +107,11 @@ public sealed class UploadTrigger : Construct
             Message = RuleTargetInput.FromText("upload"),
         }));
 #pragma warning restore CS0612, CS0618
+        NagAcknowledgements.AcknowledgeInlinePolicy(Doorbell.TargetRole);
+        NagAcknowledgements.AcknowledgeAll(
+            Rule,
+            "The doorbell target (Firehose) takes no dead-letter queue here; its record carries nothing the intake does not hold, and a lost ring only delays admission until the next ring or finished job. The intake target has the event dead-letter queue.",
+            "Serverless-EventBusDLQ");
     }
 
     public Rule Rule { get; }

@@ -73,10 +73,13 @@ internal static class Retries
         JitterStrategy = JitterType.FULL,
     };
 
-    /// <summary>The same SQS errors through the AWS SDK integration (aws-sdk:sqs:*, "Sqs." + the modeled error).</summary>
-    public static RetryProps SqsSdk() => new()
+    /// <summary>
+    /// The same SQS errors through the AWS SDK integration (aws-sdk:sqs:*, "Sqs." + the modeled error); KMS's
+    /// throttling only where the operation uses the key (<paramref name="usesKey"/>: receive, send), as SQS models it.
+    /// </summary>
+    public static RetryProps SqsSdk(bool usesKey) => new()
     {
-        Errors = SqsThrottling.Select(error => error.Replace("SQS.", "Sqs.", StringComparison.Ordinal)).ToArray(),
+        Errors = SqsThrottling.Where(error => usesKey || !error.Contains("Kms", StringComparison.Ordinal)).Select(error => error.Replace("SQS.", "Sqs.", StringComparison.Ordinal)).ToArray(),
         Interval = Duration.Seconds(1),
         BackoffRate = 2,
         MaxAttempts = 5,

@@ -27,8 +27,13 @@ export const RESOURCES = {
   eventQueue: ['AWS::SQS::Queue', 'UploadTriggerEventDeadLetterQueue'],
   alarmTopic: ['AWS::SNS::Topic', 'MonitoringAlarmTopic'],
   uploadRule: ['AWS::Events::Rule', 'UploadTriggerRule'],
-  starter: ['AWS::StepFunctions::StateMachine', 'UploadTriggerStateMachine'],
-  starterLogs: ['AWS::Logs::LogGroup', 'UploadTriggerLogs'],
+  intake: ['AWS::SQS::Queue', 'UploadTriggerIntakeQueue'],
+  intakeDeadLetterQueue: ['AWS::SQS::Queue', 'UploadTriggerIntakeDeadLetterQueue'],
+  doorbell: ['AWS::KinesisFirehose::DeliveryStream', 'UploadTriggerDoorbellStream'],
+  admitter: ['AWS::StepFunctions::StateMachine', 'IntakeAdmitterStateMachine'],
+  admitterLogs: ['AWS::Logs::LogGroup', 'IntakeAdmitterLogs'],
+  admitterRule: ['AWS::Events::Rule', 'IntakeAdmitterRule'],
+  admitterQueue: ['AWS::SQS::Queue', 'IntakeAdmitterEventDeadLetterQueue'],
   reprocessing: ['AWS::StepFunctions::StateMachine', 'ReprocessingStateMachine'],
   reprocessingLogs: ['AWS::Logs::LogGroup', 'ReprocessingLogs'],
   stateMachine: ['AWS::StepFunctions::StateMachine', 'WorkflowStateMachine'],
@@ -95,7 +100,10 @@ const WAKING_READ = ['jobName', 'taskToken', 'status'];
 // What the execution-end recorder reads of a job's item, and the FAILED item it writes.
 const ENDED_READ = ['jobName', 'status', 'executionArn'];
 const FAILED_ITEM = ['jobName', 'status', 'error', 'failureReason', 'mediaUri', 'executionArn', 'failedAt', 'updatedAt'];
-const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'completionQueue', 'executionEndQueue'];
+const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'intakeDeadLetterQueue', 'admitterQueue', 'completionQueue', 'executionEndQueue'];
+// The intake window's items in the job table (JobMetadataSchema.WindowKey, SlotKeyPrefix): no job name can take them.
+const WINDOW = '#window';
+const slot = (name) => `#slot#${name}`;
 
 /** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
 function common(t) {
@@ -170,8 +178,14 @@ function workflowRole(t) {
     ...deny('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'lambda.amazonaws.com' }, 'to no other service'),
     ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
     ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
-    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'the workflow never starts executions'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'the workflow never starts its own executions'),
+    ...allow('states:StartExecution', t.arn.admitter, {}, 'every end frees the upload\'s slot: starts the admitter (its ARN from its fixed name)'),
+    ...deny('states:StartExecution', [t.arn.recorder, t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine'),
+    ...deny(['states:StopExecution', 'states:DescribeExecution'], `${t.arn.admitter.replace(':stateMachine:', ':execution:')}:x`, {}, 'starts the admitter, nothing more'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+    ...deny(['sqs:SendMessage', 'sqs:ReceiveMessage'], t.arn.intake, {}, 'the intake is the rule\'s and the admitter\'s'),
+    ...deny('dynamodb:DeleteItem', t.arn.table, { 'dynamodb:LeadingKeys': [slot('talk-0123456789abcdef')] }, 'frees its slot through the admitter, never itself'),
+    ...deny('dynamodb:UpdateItem', t.arn.table, { 'dynamodb:LeadingKeys': [WINDOW], 'dynamodb:Attributes': ['jobName', 'inFlight'] }, 'never counts the window itself'),
   ];
 }
 
@@ -270,41 +284,107 @@ function jobPlannerRole(t) {
   ];
 }
 
-function uploadTriggerTargetRole(t) {
-  const self = t.role('UploadTriggerTargetRole');
-  const events = { by: 'events.amazonaws.com' };
+/** The doorbell's Firehose role: writes the buffered records under intake-signals/ of the raw bucket, nothing else. */
+function doorbellRole(t) {
+  const self = t.role('UploadTriggerDoorbellRole');
+  const firehose = { by: 'firehose.amazonaws.com' };
+  // Firehose's key: <prefix><yyyy/MM/dd/HH>/<stream>-<version>-<date>-<uuid>
+  const signal = `${t.arn.rawBucket}/intake-signals/2026/11/22/10/${t.name.doorbell}-1-2026-11-22-10-00-05-0123abcd`;
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge delivers uploads as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
-    ...allow('states:StartExecution', t.arn.starter, {}, 'starts the upload starter'),
-    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow itself: the starter names its executions'),
-    ...deny('states:StartExecution', `arn:aws:states:${t.region}:${t.account}:stateMachine:Other`, {}, 'no other state machine'),
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.doorbell), 'Firehose delivers the doorbell\'s records as this role', firehose),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:firehose:${t.region}:${FOREIGN}:deliverystream/Other`), 'confused deputy: another account\'s stream', firehose),
+    ...deny('sts:AssumeRole', self, { 'aws:SourceAccount': t.account }, 'no other service', { by: 'events.amazonaws.com' }),
+    ...allow('s3:PutObject', signal, sseKms(t), 'writes a buffer of records as one object under intake-signals/'),
+    ...allow('s3:AbortMultipartUpload', signal, {}, 'abandons a large buffer\'s upload it could not finish'),
+    ...allow(['s3:PutObject'], `${t.arn.rawBucket}/intake-signals/errors/2026/11/22/10/failed`, sseKms(t), 'and what it could not deliver, under its error prefix there'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'S3 encrypts the object with the stack key (bucket key)'),
+    ...deny('s3:PutObject', `${t.arn.rawBucket}/media/talk.mp3`, sseKms(t), 'never under media/: a signal can never look like an upload'),
+    ...deny('s3:PutObject', `${t.arn.rawBucket}/intake-signalsx/talk`, sseKms(t), 'only under the prefix with its slash'),
+    ...deny('s3:PutObject', `${t.arn.transcriptBucket}/intake-signals/x`, sseKms(t), 'nor into another bucket'),
+    ...deny('s3:PutObject', signal, { ...sseKms(t), ...http }, 'plain HTTP: the bucket policy denies it'),
+    ...deny(['s3:GetObject', 's3:DeleteObject'], [signal, `${t.arn.rawBucket}/media/talk.mp3`], {}, 'reads and deletes no object'),
+    // Firehose's own S3 policy example also lists these; writing a buffer needs none of them (our reading).
+    ...deny(['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'], t.arn.rawBucket, {}, 'lists nothing of the bucket', { assumption: true }),
+    ...deny(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 's3', s3Object(t.arn.transcriptBucket)), 'not for the transcript bucket\'s objects'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through S3'),
+    ...deny(['sqs:SendMessage', 'sqs:ReceiveMessage'], t.arn.intake, {}, 'rings, never touches the intake'),
+    ...deny('states:StartExecution', t.arn.admitter, {}, 'its objects start the admitter through EventBridge, not itself'),
   ];
 }
 
-function uploadStarterRole(t) {
-  const self = t.role('UploadTriggerRole');
-  const states = { by: 'states.amazonaws.com' };
-  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef`;
-  const eventQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.eventQueue };
+/** EventBridge's role for the upload rule's doorbell target: PutRecord on the doorbell stream only. */
+function doorbellTargetRole(t) {
+  const self = t.role('UploadTriggerDoorbellStreamEventsRole');
+  const events = { by: 'events.amazonaws.com' };
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.starter), 'Step Functions runs the starter as this role', states),
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge rings the doorbell as this role', events),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...deny('sts:AssumeRole', self, { 'aws:SourceAccount': t.account }, 'no other service', { by: 'firehose.amazonaws.com' }),
+    ...allow(['firehose:PutRecord', 'firehose:PutRecordBatch'], t.arn.doorbell, {}, 'puts the upload\'s record into the doorbell stream'),
+    ...deny('firehose:PutRecord', `arn:aws:firehose:${t.region}:${t.account}:deliverystream/AnotherStream`, {}, 'no other stream'),
+    ...deny(['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination'], t.arn.doorbell, {}, 'no change to the stream'),
+    ...deny('sqs:SendMessage', t.arn.intake, {}, 'the intake is the rule\'s other target (its queue policy), not this role\'s'),
+    ...deny('states:StartExecution', [t.arn.admitter, t.arn.stateMachine], {}, 'starts no state machine'),
+  ];
+}
+
+/** The admitter: the window's items only, the intake's messages, the planner, StartExecution of the workflow. */
+function intakeAdmitterRole(t) {
+  const self = t.role('IntakeAdmitterRole');
+  const states = { by: 'states.amazonaws.com' };
+  const name = 'talk-0123456789abcdef';
+  const jobName = `transcribestack-${t.env}-x-0123456789abcdef`;
+  const intake = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.intake };
+  const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
+  // dynamodb:LeadingKeys: the partition key of each item the request (or each item of a transaction) names.
+  const keys = (...values) => ({ 'dynamodb:LeadingKeys': values });
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.admitter), 'Step Functions runs the admitter as this role', states),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
+    // The window: the counter item, and one slot item per admitted execution. A transaction (free a slot) is
+    // authorized item by item, with the action of each: DeleteItem of the slot, UpdateItem of the counter.
+    ...allow('dynamodb:UpdateItem', t.arn.table, keys(WINDOW), 'takes and gives back a slot: the counter item'),
+    ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], t.arn.table, keys(slot(name)), 'claims and frees the slot item of an execution'),
+    ...deny('dynamodb:UpdateItem', t.arn.table, keys(slot(name)), 'a slot item is put and deleted, never updated'),
+    ...deny(['dynamodb:PutItem', 'dynamodb:DeleteItem'], t.arn.table, keys(WINDOW), 'never replaces or deletes the counter'),
+    ...deny(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], t.arn.table, keys(jobName), 'never a job\'s item'),
+    ...deny('dynamodb:DeleteItem', t.arn.table, keys(slot(name), jobName), 'nor a job\'s item alongside a slot'),
+    ...deny('dynamodb:PutItem', t.arn.table, keys('#slots'), 'nor an item that only starts like a slot'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:Query'], t.arn.table, keys(WINDOW), 'reads no item: the conditions decide'),
+    ...deny('dynamodb:Scan', t.arn.table, {}, 'nor the table'),
+    ...deny('dynamodb:UpdateItem', `${t.arn.table}/index/byStatus`, keys(WINDOW), 'the table, not its index'),
+    ...allow(KMS_WRITE, t.arn.key, via(t, 'dynamodb', dynamoDb(t)), 'DynamoDB uses the table key as the caller'),
+    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
+    // The intake: one message at a time, deleted once admitted, or made visible again.
+    ...allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'], t.arn.intake, {}, 'receives an upload, deletes it once admitted, returns it when refused'),
+    ...allow('kms:Decrypt', t.arn.key, via(t, 'sqs', intake), 'SQS decrypts the intake\'s messages as the caller'),
+    ...deny(['kms:GenerateDataKey', 'kms:Encrypt'], t.arn.key, via(t, 'sqs', intake), 'sends nothing into the intake'),
+    ...deny('kms:Decrypt', t.arn.key, via(t, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': t.arn.intakeDeadLetterQueue }), 'not the intake\'s dead letters'),
+    ...deny('sqs:SendMessage', t.arn.intake, {}, 'puts nothing into the intake (a refused upload is made visible again)'),
+    ...deny(['sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue'], t.arn.intake, {}, 'no change to the intake'),
+    ...deny(['sqs:ReceiveMessage', 'sqs:DeleteMessage'], [t.arn.intakeDeadLetterQueue, t.arn.eventQueue, t.arn.failureQueue], {}, 'no other queue'),
+    ...deny('sqs:ReceiveMessage', t.arn.intake, http, 'plain HTTP: the queue policy denies it'),
+    // Naming and starting.
     ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for the execution\'s name'),
     ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
     ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow, named after the upload'),
-    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine (nor itself)'),
+    ...deny('states:StartExecution', [t.arn.admitter, t.arn.recorder, t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine (nor itself)'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], execution, {}, 'starts executions, nothing more'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
-    ...allow('sqs:SendMessage', t.arn.eventQueue, {}, 'dead-letters an event it could not start the workflow with'),
-    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', eventQueue), 'SQS encrypts the message as the caller'),
-    ...deny('sqs:SendMessage', [t.arn.failureQueue, t.arn.completionQueue, t.arn.executionEndQueue], {}, 'no other queue'),
-    ...deny('sqs:SendMessage', t.arn.eventQueue, http, 'plain HTTP: the queue policy denies it'),
-    ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through SQS'),
-    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access'),
-    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'names the execution from the event alone'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'admits from the event alone'),
     ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
     ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+  ];
+}
+
+function intakeAdmitterTargetRole(t) {
+  const self = t.role('IntakeAdmitterTargetRole');
+  const events = { by: 'events.amazonaws.com' };
+  return [
+    ...allow('sts:AssumeRole', self, source(t.account, t.arn.admitterRule), 'EventBridge starts the admitter for a doorbell object as this role', events),
+    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...allow('states:StartExecution', t.arn.admitter, {}, 'starts the admitter'),
+    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.recorder, t.arn.notifier], {}, 'no other state machine: the admitter starts the workflow'),
   ];
 }
 
@@ -314,7 +394,7 @@ function reprocessingRole(t) {
   const workflowExecution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:talk-0123456789abcdef-rvocab-2026-11`;
   // A child of the Distributed Map: an execution of this state machine under its Map Run (label "reprocess").
   const child = `${t.arn.reprocessing.replace(':stateMachine:', ':execution:')}/reprocess:0123abcd-0000-4000-8000-000000000001`;
-  const getEvents = `arn:aws:events:${t.region}:${t.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`;
+  const intake = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.intake };
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.reprocessing), 'Step Functions runs the re-processing as this role', states),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
@@ -322,23 +402,29 @@ function reprocessingRole(t) {
     ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/2026/' }, 'lists a prefix of the media'),
     ...allow('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'media/' }, 'lists the whole media prefix'),
     ...deny('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'uploads/' }, 'nothing outside the media prefix'),
+    ...deny('s3:ListBucket', t.arn.rawBucket, { 's3:prefix': 'intake-signals/' }, 'not the doorbell\'s objects'),
     ...deny('s3:ListBucket', t.arn.rawBucket, {}, 'not the whole bucket (no prefix)'),
     ...deny('s3:ListBucket', t.arn.transcriptBucket, { 's3:prefix': 'media/' }, 'only the media bucket'),
     ...deny(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${t.arn.rawBucket}/media/talk.mp3`, {}, 'lists keys; reads, writes and deletes no object'),
     ...deny('kms:Decrypt', t.arn.key, via(t, 's3', s3Object(t.arn.rawBucket)), 'listing needs no key'),
-    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for each re-run\'s name'),
-    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
-    ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts each object\'s re-run of the workflow'),
-    ...allow(['states:DescribeExecution', 'states:StopExecution'], workflowExecution, {}, 'follows a re-run to its end (.sync:2), stops it when the run is stopped'),
-    ...allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], getEvents, {}, 'the managed rule .sync:2 hears the end by'),
-    ...deny('events:PutRule', `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`, {}, 'no other rule'),
+    // Each object's re-run goes into the intake, like an upload; the admitter starts it within the window.
+    ...allow('sqs:SendMessage', t.arn.intake, {}, 'puts each object\'s re-run into the intake'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', intake), 'SQS encrypts the message as the caller'),
+    ...deny('sqs:SendMessage', t.arn.intake, http, 'plain HTTP: the queue policy denies it'),
+    ...deny(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'], t.arn.intake, {}, 'puts into the intake, takes nothing out of it'),
+    ...deny('sqs:SendMessage', [t.arn.intakeDeadLetterQueue, t.arn.eventQueue, t.arn.failureQueue], {}, 'no other queue'),
+    ...deny(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': t.arn.failureQueue }), 'not for another queue\'s messages'),
+    ...allow('states:StartExecution', t.arn.admitter, {}, 'starts the admitter once its objects are in the intake'),
+    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'no longer starts the workflow: the admitter does, within the window'),
+    ...deny(['states:DescribeExecution', 'states:StopExecution'], workflowExecution, {}, 'nor follows or stops its executions'),
+    ...deny('lambda:InvokeFunction', [t.arn.planner, t.arn.postProcessor], {}, 'names nothing: the admitter asks the planner'),
     ...allow('states:StartExecution', t.arn.reprocessing, {}, 'the Distributed Map starts its children (its own name, the stack\'s)'),
     ...allow(['states:DescribeExecution', 'states:StopExecution'], child, {}, 'follows and stops the Map\'s children'),
-    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder, t.arn.starter], {}, 'no other state machine'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.recorder], {}, 'no other state machine'),
     ...deny(['states:StopExecution', 'states:DescribeExecution'], `${t.arn.recorder.replace(':stateMachine:', ':execution:')}:x`, {}, 'no other state machine\'s executions'),
     ...deny('states:RedriveExecution', workflowExecution, {}, 'never redrives'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
-    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem'], t.arn.table, {}, 'no data access: each re-run records its own job'),
+    ...deny(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], t.arn.table, {}, 'no data access: each re-run records its own job, the admitter counts the window'),
     ...deny('sqs:SendMessage', t.arn.failureQueue, {}, 'each re-run sends its own dead letter'),
     ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
     ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
@@ -403,9 +489,12 @@ function executionEndRecorderRole(t) {
     ...deny('kms:Decrypt', t.arn.key, {}, 'the key only through a service'),
     ...allow('sqs:SendMessage', t.arn.failureQueue, {}, 'sends the end to the failure queue, as the failure branch does'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', failureQueue), 'SQS encrypts the message as the caller'),
-    ...deny('sqs:SendMessage', [t.arn.eventQueue, t.arn.executionEndQueue], {}, 'no other queue'),
+    ...deny('sqs:SendMessage', [t.arn.eventQueue, t.arn.executionEndQueue, t.arn.intake], {}, 'no other queue'),
     ...deny('sqs:SendMessage', t.arn.failureQueue, http, 'plain HTTP: the queue policy denies it'),
     ...deny('states:StartExecution', t.arn.stateMachine, {}, 'never starts the workflow'),
+    ...allow('states:StartExecution', t.arn.admitter, {}, 'frees the ended execution\'s slot: starts the admitter (by its fixed name)'),
+    ...deny('states:StartExecution', [t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine'),
+    ...deny(['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], t.arn.table, { 'dynamodb:LeadingKeys': [slot('upload-1')] }, 'frees the slot through the admitter, never itself'),
     ...deny(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'never stops or redrives it'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
     ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'plans from the execution\'s input alone'),
@@ -445,8 +534,16 @@ function operatorPolicy(t) {
     ...allow(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], execution, {}, 'reads an execution and its history'),
     ...allow(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'stops and redrives an execution'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], others, {}, 'another state machine\'s executions'),
-    ...allow('states:StartExecution', [t.arn.starter, t.arn.recorder], {}, 'replays a dead letter: an upload event through the starter, an execution end through the recorder'),
-    ...deny(['states:DescribeExecution', 'states:StopExecution'], [t.arn.starter, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`), {}, 'starts them, reads or stops none of their executions'),
+    ...allow('states:StartExecution', t.arn.admitter, {}, 'drains a stuck intake, frees a slot not freed (the runbook\'s "Drain a stuck intake")'),
+    ...allow('states:StartExecution', t.arn.recorder, {}, 'replays a dead letter: an execution end through the recorder'),
+    ...deny(['states:DescribeExecution', 'states:StopExecution'], [t.arn.admitter, t.arn.recorder].map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:x`), {}, 'starts them, reads or stops none of their executions'),
+    // An upload event EventBridge could not deliver goes back into the intake, which admits it like any other.
+    ...allow('sqs:SendMessage', t.arn.intake, {}, 'replays an undelivered upload event into the intake'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, via(t, 'sqs', { 'kms:EncryptionContext:aws:sqs:arn': t.arn.intake }), 'SQS encrypts it as the caller'),
+    ...deny(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue', 'sqs:ChangeMessageVisibility'], t.arn.intake, {}, 'takes nothing out of the intake: only the admitter does'),
+    ...deny('sqs:SendMessage', t.arn.intake, http, 'plain HTTP: the queue policy denies it'),
+    ...deny(['firehose:PutRecord', 'firehose:UpdateDestination'], t.arn.doorbell, {}, 'rings no doorbell: starts the admitter instead'),
+    ...deny(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], t.arn.table, { 'dynamodb:LeadingKeys': [WINDOW] }, 'counts no window by hand: the admitter frees slots'),
     ...deny('states:StartExecution', t.arn.notifier, {}, 'starts no notifier (its input wakes executions)'),
     // Transcribe: this environment's jobs, by the job-name prefix.
     ...allow('transcribe:GetTranscriptionJob', job, {}, 'looks at the upload\'s job'),
@@ -464,7 +561,7 @@ function operatorPolicy(t) {
     ...deny(['states:DeleteStateMachine', 'states:UpdateStateMachine'], t.arn.stateMachine, {}, 'no change to the workflow'),
     ...deny('states:SendTaskSuccess', '*', {}, 'does not complete waiting tasks'),
     // The state machines' logs.
-    ...['workflowLogs', 'starterLogs', 'reprocessingLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) => [
+    ...['workflowLogs', 'admitterLogs', 'reprocessingLogs', 'notifierLogs', 'recorderLogs'].flatMap((logs) => [
       ...allow(LOGS_READ, group(logs), {}, `reads the execution logs (${logs})`),
       ...allow(LOGS_READ, `${group(logs)}:*`, {}, `reads the execution logs (${logs}), as CloudWatch Logs names the group`),
       ...allow('logs:GetLogEvents', stream(logs), {}, `reads a log stream (${logs})`),
@@ -538,6 +635,20 @@ function eventBridgeService(t) {
     ...allow('sqs:SendMessage', t.arn.eventQueue, rule('uploadRule'), 'dead-letters undeliverable upload events'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('uploadRule'), ...queue('eventQueue') }, 'the queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.eventQueue, source(t.account, `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`), 'only the upload rule'),
+    // The intake: the upload rule's target, by the queue policy (aws:SourceArn: the rule), encrypted with the
+    // stack key by the key policy's EventBridge statement (this stack's rules).
+    ...allow('sqs:SendMessage', t.arn.intake, rule('uploadRule'), 'puts each upload event into the intake'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('uploadRule'), ...queue('intake') }, 'the intake is encrypted with the stack key'),
+    ...deny('sqs:SendMessage', t.arn.intake, source(t.account, `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`), 'no other rule of the account fills the intake'),
+    ...deny('sqs:SendMessage', t.arn.intake, rule('admitterRule'), 'not even another rule of this stack'),
+    ...deny('sqs:SendMessage', t.arn.intake, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule'),
+    ...deny(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...source(t.account, `arn:aws:events:${t.region}:${t.account}:rule/AnotherRule`), ...queue('intake') }, 'the key for this stack\'s rules only'),
+    ...deny('sqs:SendMessage', t.arn.intake, { ...rule('uploadRule'), ...http }, 'plain HTTP: the queue policy denies it'),
+    ...deny(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], t.arn.intake, rule('uploadRule'), 'sends, nothing more'),
+    ...deny('sqs:SendMessage', t.arn.intakeDeadLetterQueue, rule('uploadRule'), 'the intake\'s dead letters are SQS\'s redrive'),
+    ...allow('sqs:SendMessage', t.arn.admitterQueue, rule('admitterRule'), 'dead-letters undeliverable doorbell objects'),
+    ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('admitterRule'), ...queue('admitterQueue') }, 'that queue is encrypted with the stack key'),
+    ...deny('sqs:SendMessage', t.arn.admitterQueue, rule('uploadRule'), 'only the admitter\'s rule'),
     ...allow('sqs:SendMessage', t.arn.completionQueue, rule('completionRule'), 'dead-letters undeliverable completion events'),
     ...allow(['kms:GenerateDataKey', 'kms:Decrypt'], t.arn.key, { ...rule('completionRule'), ...queue('completionQueue') }, 'that queue is encrypted with the stack key'),
     ...deny('sqs:SendMessage', t.arn.completionQueue, rule('uploadRule'), 'only the completion rule'),
@@ -563,7 +674,7 @@ function cloudWatchService(t) {
 function logsService(t) {
   const group = (name) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${t.region}:${t.account}:log-group:${name}` });
   return [
-    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'starterLogs', 'reprocessingLogs'].flatMap((logs) =>
+    ...['workflowLogs', 'plannerLogs', 'postProcessorLogs', 'notifierLogs', 'recorderLogs', 'admitterLogs', 'reprocessingLogs'].flatMap((logs) =>
       allow(LOGS_KMS, t.arn.key, group(t.name[logs]), `encrypts this stack's log group (${logs})`)),
     ...deny(LOGS_KMS, t.arn.key, group('AnotherApplication-Logs'), 'no other log group'),
   ];
@@ -585,8 +696,10 @@ export const PRINCIPALS = [
   { role: 'WorkflowTranscribeDataAccessRole', requests: dataAccessRole },
   { role: 'PostProcessorRole', requests: postProcessorRole },
   { role: 'JobPlannerRole', requests: jobPlannerRole },
-  { role: 'UploadTriggerTargetRole', requests: uploadTriggerTargetRole },
-  { role: 'UploadTriggerRole', requests: uploadStarterRole },
+  { role: 'UploadTriggerDoorbellRole', requests: doorbellRole },
+  { role: 'UploadTriggerDoorbellStreamEventsRole', requests: doorbellTargetRole },
+  { role: 'IntakeAdmitterRole', requests: intakeAdmitterRole },
+  { role: 'IntakeAdmitterTargetRole', requests: intakeAdmitterTargetRole },
   { role: 'ReprocessingRole', requests: reprocessingRole },
   { role: 'CompletionNotifierRole', requests: completionNotifierRole },
   { role: 'CompletionNotifierTargetRole', requests: completionTargetRole },
