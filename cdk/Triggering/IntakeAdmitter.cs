@@ -124,6 +124,35 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     private static Dictionary<string, object> SlotKey(string executionNamePath) =>
         new() { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S.$"] = $"States.Format('{JobMetadataSchema.SlotKeyPrefix}{{}}', {executionNamePath})" } };
 
+    /// <summary>The window item's counter, one less: a slot given back (part of a request, or of a transaction's Update).</summary>
+    private Dictionary<string, object> CountOneLess => new()
+    {
+        ["TableName"] = props.Metadata.Table.TableName,
+        ["Key"] = WindowItemKey,
+        ["UpdateExpression"] = "ADD #inFlight :minusOne",
+        ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#inFlight"] = JobMetadataSchema.InFlight },
+        ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":minusOne"] = N(-1) },
+    };
+
+    /// <summary>
+    /// One AWS SDK call whose result is not kept, with its retrier. The role takes no policy updates (its
+    /// statements are in <see cref="Grant"/>), so the task's own IAM resources are never attached.
+    /// </summary>
+    private CallAwsService Call(string name, string service, string action, Dictionary<string, object> parameters, RetryProps retry, string? comment = null)
+    {
+        var task = new CallAwsService(this, name, new CallAwsServiceProps
+        {
+            Comment = comment,
+            Service = service,
+            Action = action,
+            IamResources = ["*"],
+            Parameters = parameters,
+            ResultPath = JsonPath.DISCARD,
+        });
+        task.AddRetry(retry);
+        return task;
+    }
+
     /// <summary>Free a slot if asked, then admit until the window is full or the intake empty.</summary>
     private Choice Definition()
     {
@@ -171,13 +200,11 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     /// <summary>One more upload in flight, unless the window is full (the counter starts at zero).</summary>
     private CallAwsService TakeASlot()
     {
-        var task = new CallAwsService(this, "Take a slot in the window", new CallAwsServiceProps
-        {
-            Comment = "Counts the uploads in flight; refused when the window is full.",
-            Service = "dynamodb",
-            Action = "updateItem",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
+        var task = Call(
+            "Take a slot in the window",
+            "dynamodb",
+            "updateItem",
+            new Dictionary<string, object>
             {
                 ["TableName"] = props.Metadata.Table.TableName,
                 ["Key"] = WindowItemKey,
@@ -186,35 +213,15 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
                 ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#inFlight"] = JobMetadataSchema.InFlight },
                 ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":zero"] = N(0), [":one"] = N(1), [":window"] = N(props.Window) },
             },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
+            Retries.DynamoDbSdk(maxAttempts: 3),
+            "Counts the uploads in flight; refused when the window is full.");
         task.AddCatch(
             new Succeed(this, "The window is full", new SucceedProps { Comment = "The next finished job frees a slot and starts the admitter again." }),
             new CatchProps { Errors = [TranscriptionWorkflow.ConditionFailed], ResultPath = JsonPath.DISCARD });
         return task;
     }
 
-    private CallAwsService GiveTheSlotBack(string name)
-    {
-        var task = new CallAwsService(this, name, new CallAwsServiceProps
-        {
-            Service = "dynamodb",
-            Action = "updateItem",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
-            {
-                ["TableName"] = props.Metadata.Table.TableName,
-                ["Key"] = WindowItemKey,
-                ["UpdateExpression"] = "ADD #inFlight :minusOne",
-                ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#inFlight"] = JobMetadataSchema.InFlight },
-                ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":minusOne"] = N(-1) },
-            },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
-        return task;
-    }
+    private CallAwsService GiveTheSlotBack(string name) => Call(name, "dynamodb", "updateItem", CountOneLess, Retries.DynamoDbSdk(maxAttempts: 3));
 
     /// <summary>
     /// Delete the execution's slot item and count one upload less, in one transaction: a second release of the
@@ -222,41 +229,26 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     /// </summary>
     private CallAwsService FreeASlot(string name, string executionNamePath, IChainable next)
     {
-        var task = new CallAwsService(this, name, new CallAwsServiceProps
+        var deleteTheSlot = new Dictionary<string, object>
         {
-            Service = "dynamodb",
-            Action = "transactWriteItems",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
+            ["TableName"] = props.Metadata.Table.TableName,
+            ["Key"] = SlotKey(executionNamePath),
+            ["ConditionExpression"] = "attribute_exists(#jobName)",
+            ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#jobName"] = JobMetadataSchema.JobName },
+        };
+        var task = Call(
+            name,
+            "dynamodb",
+            "transactWriteItems",
+            new Dictionary<string, object>
             {
                 ["TransactItems"] = new object[]
                 {
-                    new Dictionary<string, object>
-                    {
-                        ["Delete"] = new Dictionary<string, object>
-                        {
-                            ["TableName"] = props.Metadata.Table.TableName,
-                            ["Key"] = SlotKey(executionNamePath),
-                            ["ConditionExpression"] = "attribute_exists(#jobName)",
-                            ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#jobName"] = JobMetadataSchema.JobName },
-                        },
-                    },
-                    new Dictionary<string, object>
-                    {
-                        ["Update"] = new Dictionary<string, object>
-                        {
-                            ["TableName"] = props.Metadata.Table.TableName,
-                            ["Key"] = WindowItemKey,
-                            ["UpdateExpression"] = "ADD #inFlight :minusOne",
-                            ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#inFlight"] = JobMetadataSchema.InFlight },
-                            ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":minusOne"] = N(-1) },
-                        },
-                    },
+                    new Dictionary<string, object> { ["Delete"] = deleteTheSlot },
+                    new Dictionary<string, object> { ["Update"] = CountOneLess },
                 },
             },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
+            Retries.DynamoDbSdk(maxAttempts: 3));
         // No slot item: freed already (or the execution was started by hand, outside the window).
         task.AddCatch(next, new CatchProps { Errors = [TransactionCanceled], ResultPath = JsonPath.DISCARD });
         task.Next(next);
@@ -305,22 +297,19 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
 
     private CallAwsService ClaimTheSlot(IChainable inFlightAlready)
     {
-        var task = new CallAwsService(this, "Claim the slot for the execution", new CallAwsServiceProps
-        {
-            Comment = "One slot item per admitted execution: its release deletes it, so a slot is freed once.",
-            Service = "dynamodb",
-            Action = "putItem",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
+        var task = Call(
+            "Claim the slot for the execution",
+            "dynamodb",
+            "putItem",
+            new Dictionary<string, object>
             {
                 ["TableName"] = props.Metadata.Table.TableName,
                 ["Item"] = SlotKey($"{Named}.executionName"),
                 ["ConditionExpression"] = "attribute_not_exists(#jobName)",
                 ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#jobName"] = JobMetadataSchema.JobName },
             },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
+            Retries.DynamoDbSdk(maxAttempts: 3),
+            "One slot item per admitted execution: its release deletes it, so a slot is freed once.");
         // The execution holds a slot already: a duplicate event of an upload in flight.
         task.AddCatch(inFlightAlready, new CatchProps { Errors = [TranscriptionWorkflow.ConditionFailed], ResultPath = JsonPath.DISCARD });
         return task;
@@ -347,42 +336,28 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
         return task;
     }
 
-    private CallAwsService DeleteTheMessage(string name)
-    {
-        var task = new CallAwsService(this, name, new CallAwsServiceProps
-        {
-            Service = "sqs",
-            Action = "deleteMessage",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
-            {
-                ["QueueUrl"] = props.Intake.QueueUrl,
-                ["ReceiptHandle"] = JsonPath.StringAt($"{Message}.receipt"),
-            },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.SqsSdk(usesKey: false));
-        return task;
-    }
+    private CallAwsService DeleteTheMessage(string name) => Call(
+        name,
+        "sqs",
+        "deleteMessage",
+        new Dictionary<string, object> { ["QueueUrl"] = props.Intake.QueueUrl, ["ReceiptHandle"] = JsonPath.StringAt($"{Message}.receipt") },
+        Retries.SqsSdk(usesKey: false));
 
     /// <summary>Step Functions refused the start: the upload goes back to the intake for a later admitter.</summary>
     private CallAwsService ReturnTheUpload()
     {
-        var task = new CallAwsService(this, "Return the upload to the intake", new CallAwsServiceProps
-        {
-            Comment = "Visible again after a minute; the admitter stops here rather than retry into the quota.",
-            Service = "sqs",
-            Action = "changeMessageVisibility",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
+        var task = Call(
+            "Return the upload to the intake",
+            "sqs",
+            "changeMessageVisibility",
+            new Dictionary<string, object>
             {
                 ["QueueUrl"] = props.Intake.QueueUrl,
                 ["ReceiptHandle"] = JsonPath.StringAt($"{Message}.receipt"),
                 ["VisibilityTimeout"] = RefusedUploadDelaySeconds,
             },
-            ResultPath = JsonPath.DISCARD,
-        });
-        task.AddRetry(Retries.SqsSdk(usesKey: false));
+            Retries.SqsSdk(usesKey: false),
+            "Visible again after a minute; the admitter stops here rather than retry into the quota.");
         task.Next(new Fail(this, "Step Functions refused the start", new FailProps
         {
             Comment = "The upload waits in the intake; the admitter's failure says why.",
