@@ -10,6 +10,7 @@ using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Workflow;
 using TranscribeStack.Contracts;
+using TranscribeStack.Cdk.Triggering;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
@@ -166,16 +167,12 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
             .When(Condition.IsString("$.detail.input"), planned)
             .Otherwise(unplanned);
 
-        var free = new StepFunctionsStartExecution(this, "Free the ended execution's slot", new StepFunctionsStartExecutionProps
-        {
-            Comment = "The admitter frees the execution's slot (once: a redriven execution's later end frees nothing) and admits the next upload.",
-            StateMachine = props.Admitter,
-            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
-            Input = TaskInput.FromObject(new Dictionary<string, object> { ["release"] = JsonPath.StringAt("$.detail.name") }),
-            ResultPath = JsonPath.DISCARD,
-        });
-        free.AddRetry(Retries.StartExecutionThrottled());
-        free.AddRetry(Retries.StartExecutionFailed());
+        var free = IntakeAdmitter.FreeTheSlotOf(
+            this,
+            "Free the ended execution's slot",
+            props.Admitter,
+            "$.detail.name",
+            "The admitter frees the execution's slot (once: a redriven execution's later end frees nothing) and admits the next upload.");
         // The end is recorded whatever happens to the slot.
         free.AddCatch(inputKnown, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         return Chain.Start(free).Next(inputKnown);

@@ -115,6 +115,27 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     public static IStateMachine FromName(Construct scope, string id) =>
         Amazon.CDK.AWS.StepFunctions.StateMachine.FromStateMachineName(scope, id, NameIn(Stack.Of(scope)));
 
+    /// <summary>
+    /// The state that hands an ended execution's slot back: StartExecution of the admitter with
+    /// <c>{"release": &lt;the execution's name at <paramref name="executionNamePath"/>&gt;}</c>, StartExecution's errors
+    /// retried. The workflow runs one before each of its ends, the execution-end recorder one for every end it hears of.
+    /// </summary>
+    internal static StepFunctionsStartExecution FreeTheSlotOf(Construct scope, string name, IStateMachine admitter, string executionNamePath, string comment)
+    {
+        var task = new StepFunctionsStartExecution(scope, name, new StepFunctionsStartExecutionProps
+        {
+            Comment = comment,
+            StateMachine = admitter,
+            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
+            Input = TaskInput.FromObject(new Dictionary<string, object> { ["release"] = JsonPath.StringAt(executionNamePath) }),
+            ResultPath = JsonPath.DISCARD,
+            TaskTimeout = Timeout.Duration(Duration.Seconds(5)),
+        });
+        task.AddRetry(Retries.StartExecutionThrottled());
+        task.AddRetry(Retries.StartExecutionFailed());
+        return task;
+    }
+
     private static Dictionary<string, object> S(string value) => new() { ["S"] = value };
 
     private static Dictionary<string, object> N(int value) => new() { ["N"] = value.ToString(CultureInfo.InvariantCulture) };

@@ -1,6 +1,7 @@
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using TranscribeStack.Cdk.Metadata;
+using TranscribeStack.Cdk.Triggering;
 using TranscribeStack.Contracts;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
@@ -326,17 +327,7 @@ public sealed partial class TranscriptionWorkflow
     /// </summary>
     private StepFunctionsStartExecution FreeTheSlot(string name, IChainable end)
     {
-        var task = new StepFunctionsStartExecution(this, name, new StepFunctionsStartExecutionProps
-        {
-            Comment = "The admitter frees this execution's slot (once, however often it is asked) and admits the next upload.",
-            StateMachine = admitter,
-            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
-            Input = TaskInput.FromObject(new Dictionary<string, object> { ["release"] = JsonPath.StringAt("$$.Execution.Name") }),
-            ResultPath = JsonPath.DISCARD,
-            TaskTimeout = Timeout.Duration(Duration.Seconds(5)),
-        });
-        task.AddRetry(Retries.StartExecutionThrottled());
-        task.AddRetry(Retries.StartExecutionFailed());
+        var task = IntakeAdmitter.FreeTheSlotOf(this, name, admitter, "$$.Execution.Name", "The admitter frees this execution's slot (once, however often it is asked) and admits the next upload.");
         // The upload's record stands whatever happens here: a slot not freed narrows the window by one until an
         // operator starts the admitter with this execution's release (runbook).
         task.AddCatch(end, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
