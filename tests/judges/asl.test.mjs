@@ -44,14 +44,14 @@ function assertFinding(findings, state, pattern) {
 test('every state machine passes, in every environment', () => {
   for (const environment of ENVIRONMENTS) {
     const all = machinesOf(environment);
-    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'ReprocessingStateMachine', 'UploadTriggerStateMachine', 'WorkflowStateMachine'], environment);
+    assert.deepEqual(all.map((m) => m.id.replace(/[0-9A-F]{8}$/, '')).sort(), ['CompletionNotifierStateMachine', 'ExecutionEndRecorderStateMachine', 'IntakeAdmitterStateMachine', 'ReprocessingStateMachine', 'WorkflowStateMachine'], environment);
     for (const { definition, type } of all) assert.deepEqual(judgeDefinition(definition, environment, { type }).map(formatFinding), [], environment);
   }
 });
 
 test('StartExecution through the optimized integration: its errors are StepFunctions.<shape>Exception', () => {
   const STARTS = 'Start the workflow execution named after the upload';
-  const starterFindingsAfter = (mutate) => findingsAfter(mutate, 'UploadTriggerStateMachine');
+  const starterFindingsAfter = (mutate) => findingsAfter(mutate, 'IntakeAdmitterStateMachine');
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['StepFunctions.ExecutionAlreadyExists']; }), STARTS, /Step Functions adds the Exception suffix: "StepFunctions\.ExecutionAlreadyExistsException"/);
   // The AWS SDK integration's name for it is Sfn.ExecutionAlreadyExistsException: not what this task raises.
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['Sfn.ExecutionAlreadyExistsException']; }), STARTS, /not an error this state can raise/);
@@ -59,11 +59,27 @@ test('StartExecution through the optimized integration: its errors are StepFunct
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Retry[1].ErrorEquals = ['StepFunctions.ThrottlingException']; }), STARTS, /not an error this state can raise/);
 });
 
-test('a .sync:2 StartExecution inside the Distributed Map: checked like any task, nested', () => {
+test('an SQS task inside the Distributed Map: checked like any task, nested', () => {
   const MAP = 'Re-process every object under the prefix';
-  const RUN = "Run the object's re-run to its end";
-  const findings = findingsAfter((s) => { s[MAP].ItemProcessor.States[RUN].Retry[1].ErrorEquals = ['StepFunctions.ExecutionLimitExceeded']; }, 'ReprocessingStateMachine');
-  assertFinding(findings, `${MAP} / ${RUN}`, /Step Functions adds the Exception suffix/);
+  const PUT = "Put the object's re-run into the intake";
+  const findings = findingsAfter((s) => { s[MAP].ItemProcessor.States[PUT].Retry[0].ErrorEquals = ['SQS.RequestThrottled']; }, 'ReprocessingStateMachine');
+  assertFinding(findings, `${MAP} / ${PUT}`, /not an error this state can raise/);
+});
+
+test('the admitter\'s SDK calls are checked against their models: parameters and the errors each operation raises', () => {
+  const admitterFindingsAfter = (mutate) => findingsAfter(mutate, 'IntakeAdmitterStateMachine');
+  const [RECEIVE, DELETE, FREE, TAKE] = ['Receive the next upload', 'Delete the admitted upload from the intake', "Free the ended execution's slot", 'Take a slot in the window'];
+  assertFinding(admitterFindingsAfter((s) => { s[RECEIVE].Parameters.MaxNumberOfMessage = 1; }), RECEIVE, /MaxNumberOfMessage: no such member of ReceiveMessageRequest/);
+  // DeleteMessage does not use the queue's key: SQS models no KmsThrottledException for it (ReceiveMessage does).
+  assertFinding(admitterFindingsAfter((s) => { s[DELETE].Retry[0].ErrorEquals = ['Sqs.RequestThrottledException', 'Sqs.KmsThrottledException']; }), DELETE, /not an error this state can raise/);
+  assert.deepEqual(admitterFindingsAfter((s) => { s[RECEIVE].Retry[0].ErrorEquals = ['Sqs.KmsThrottledException']; }).filter((f) => f.state === RECEIVE).map(formatFinding), []);
+  // The optimized integration's spelling (SQS., DynamoDB.) is not the SDK integration's (Sqs., DynamoDb.).
+  assertFinding(admitterFindingsAfter((s) => { s[DELETE].Retry[0].ErrorEquals = ['SQS.RequestThrottledException']; }), DELETE, /not an error this state can raise/);
+  assertFinding(admitterFindingsAfter((s) => { s[FREE].Catch[0].ErrorEquals = ['DynamoDB.TransactionCanceledException']; }), FREE, /not an error this state can raise/);
+  // A transaction is cancelled, not conditionally failed: UpdateItem's error is not TransactWriteItems'.
+  assertFinding(admitterFindingsAfter((s) => { s[FREE].Catch[0].ErrorEquals = ['DynamoDb.ConditionalCheckFailedException']; }), FREE, /not an error this state can raise/);
+  assertFinding(admitterFindingsAfter((s) => { s[TAKE].Catch[0].ErrorEquals = ['DynamoDb.TransactionCanceledException']; }), TAKE, /not an error this state can raise/);
+  assertFinding(admitterFindingsAfter((s) => { s[FREE].Parameters.TransactItems[0].Delete.Keyy = s[FREE].Parameters.TransactItems[0].Delete.Key; }), FREE, /Keyy: no such member/);
 });
 
 test('an unknown Parameters member fails, at the top and nested', () => {

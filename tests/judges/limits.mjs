@@ -23,7 +23,7 @@ import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
 import { plannerEnvironment } from '../../testkit/workflow.mjs';
 import { placeResult as place, readPath as read, stateMachines } from './dataflow.mjs';
 import { pacingSettings, pollingBounds } from './pacing.mjs';
-import { LONGEST, PSEUDO, bytes, jobPlan, plannerInput, plannerState, results, skippedUpload, widestInput, widestPlan, worstPayload } from './payload.mjs';
+import { LONGEST, PSEUDO, bytes, inputsOf, jobPlan, plannerInput, plannerState, results, skippedUpload, widestInput, widestPlan, worstPayload } from './payload.mjs';
 import { taskTarget } from './sdk-models.mjs';
 
 export const LIMITS = { payloadBytes: 262_144, historyEvents: 25_000, definitionBytes: 1_048_576, patternChars: 1_024, expressSeconds: 300 };
@@ -169,13 +169,17 @@ export function judgeLimits(template, environment) {
     // The planner's polling plan, at its widest and longest, from the real C# pacing of the template's settings.
     const pacing = () => pollingBounds(pacingSettings(plannerEnvironment(template)));
     attempt(id, () => {
-      const event = widestInput(template, id);
       // The planner's answers are judged apart (an execution gets one); a definition without a Choice on a
-      // SkippedUpload predates it: its planner threw instead.
+      // SkippedUpload predates it: its planner threw instead. Every way the state machine is started is judged
+      // (the admitter: a doorbell object, a slot to free, nothing); a planner asked only to name an execution
+      // (the admitter's) plans no job.
       const skips = planner && Object.values(definition.States).some((s) => JSON.stringify(s.Choices ?? []).includes(`"${planner.ResultPath}.skipped"`));
-      const upload = plannerInput(event);
-      const answers = planner ? [jobPlan(upload, plannerEnvironment(template), widestPlan(pacing())), ...(skips ? [skippedUpload(upload)] : [])] : [undefined];
-      const worst = answers.map((answer) => worstPayload(definition, results(template, answer), event)).reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      const plans = planner && !JSON.stringify(planner.Parameters ?? {}).includes('executionNameOf');
+      const worst = inputsOf(template, id).flatMap((event) => {
+        const upload = plannerInput(event);
+        const answers = plans ? [jobPlan(upload, plannerEnvironment(template), widestPlan(pacing())), ...(skips ? [skippedUpload(upload)] : [])] : [undefined];
+        return answers.map((answer) => worstPayload(definition, results(template, answer), event));
+      }).reduce((a, b) => (b.bytes > a.bytes ? b : a));
       const parts = Object.entries(isObject(worst.value) ? worst.value : {}).filter(([, v]) => bytes(v) >= 1024).map(([k, v]) => `${k} ${figure(bytes(v))}`).join(', ');
       report(id, worst.bytes, LIMITS.payloadBytes, `worst state payload ${figure(worst.bytes)} bytes, the ${worst.what} (${parts})`, `the ${worst.what} can reach ${figure(worst.bytes)} bytes (${parts})`);
     });

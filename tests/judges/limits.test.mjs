@@ -66,15 +66,25 @@ test('every check passes the real templates, and prints its figures', () => {
     for (const what of [/definition [\d,]+ bytes/, /worst state payload [\d,]+ bytes/, /longest execution [\d,]+ history events/, /pattern [\d,]+ characters/, /Express: no execution history/]) {
       assert.ok(figures.some((f) => what.test(f)), `${environment}: no figure ${what}`);
     }
-    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 5, `${environment}: every state machine's payload (workflow, starter, re-processing, notifier, recorder)`);
+    assert.equal(figures.filter((f) => /worst state payload/.test(f)).length, 5, `${environment}: every state machine's payload (workflow, admitter, re-processing, notifier, recorder)`);
     assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+ \/ .+: longest child execution [\d,]+ history events/.test(f)), `${environment}: the Distributed Map's children's history`);
   }
 });
 
-test('the workflow started by the upload starter with the starter\'s own input is bounded by the upload event; another input is a finding', () => {
+test('the workflow started by the admitter is bounded by what enters the intake; what cannot be bounded is a finding', () => {
   const { figures } = judged(templateOf('dev'));
   assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
-  assertFinding(editDefinition(templateOf('dev'), '"Input.$":"$$.Execution.Input"', '"Input.$":"$.detail"', 'UploadTriggerStateMachine'), /starts WorkflowStateMachine\w+ with Input "\$\.detail": not modelled/);
+  assert.ok(figures.some((f) => /^IntakeAdmitterStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
+  const ADMITTER = 'IntakeAdmitterStateMachine';
+  const RECEIVE = 'Receive the next upload';
+  // Each message received more: the payload grows with MaxNumberOfMessages; attributes asked for have no bound.
+  const worstOf = (template) => Number(judged(template).figures.find((f) => f.startsWith(ADMITTER)  && /worst state payload/.test(f)).match(/payload ([\d,]+) bytes/)[1].replace(/,/g, ''));
+  assert.ok(worstOf(editStates(templateOf('dev'), (s) => { s[RECEIVE].Parameters.MaxNumberOfMessages = 10; }, ADMITTER)) > worstOf(templateOf('dev')));
+  assertFinding(editStates(templateOf('dev'), (s) => { s[RECEIVE].Parameters.MessageAttributeNames = ['All']; }, ADMITTER), /ReceiveMessage with MessageAttributeNames: no bound/);
+  // A state machine that sends into the intake outside a Map is not modelled (what it sends is not bounded).
+  assertFinding(editStates(templateOf('dev'), (s) => {
+    s['Send into the intake'] = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: s['Re-process every object under the prefix'].ItemProcessor.States["Put the object's re-run into the intake"].Parameters.QueueUrl, 'MessageBody.$': '$' }, End: true };
+  }, 'ReprocessingStateMachine'), /sends into UploadTriggerIntakeQueue\w+ outside a Map: not modelled/);
 });
 
 test('a Distributed Map is followed into its children; one that keeps its results, or reads another source, is a finding', () => {

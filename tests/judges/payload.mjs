@@ -101,12 +101,13 @@ export function plannerInput(event) {
 
 /**
  * The Tasks of other state machines of the template that start `stateMachineId` (states:startExecution, any
- * pattern), as { id (the starter), state }.
+ * pattern), as { id (the starter), name, state }. A state machine may be started by its fixed name (an ARN made
+ * from StateMachineName, where a reference would make a cycle): its Ref is that ARN.
  */
 function startingTasks(template, stateMachineId) {
   const starts = (state) => state.Type === 'Task' && /:states:::states:startExecution/.test(state.Resource ?? '') && state.Parameters?.StateMachineArn === resolver(template).ref(stateMachineId);
   return stateMachines(template).flatMap(({ id, definition }) => [
-    ...Object.values(definition.States).filter(starts).map((state) => ({ id, state })),
+    ...Object.entries(definition.States).filter(([, state]) => starts(state)).map(([name, state]) => ({ id, name, state, definition })),
     // A Task of a Distributed Map's item processor: it sees the Map's ItemSelector applied to each listed object.
     ...Object.values(definition.States).filter((map) => map.Type === 'Map' && map.ItemProcessor)
       .flatMap((map) => Object.values(map.ItemProcessor.States).filter(starts).map((state) => ({ id, state, map }))),
@@ -120,33 +121,87 @@ export function widestItem(map, mapInput) {
   return map.ItemSelector ? fill(map.ItemSelector, mapInput, context) : maximalListedObject();
 }
 
+// The context object of an execution started with `input`, for a payload template filled at a state (see worstPayload).
+const contextOf = (input) => ({ Execution: { Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${x(80, 'n')}`, Name: x(80, 'n'), StartTime: TIMESTAMP, Input: input },
+  StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') } });
+
 /**
- * The widest input of a state machine: the widest event of the one rule that targets it, or, for one that a
- * state machine starts instead (the upload starter), that state machine's widest input when it passes its own
- * input on unchanged ($$.Execution.Input).
+ * Every input a state machine can be started with, at its widest, one per way it is started: the widest event of the
+ * rule that targets it; for each state of another state machine that starts it, what that state passes (its own input,
+ * $$.Execution.Input; a template filled from the starter's input and context; a path of the starter's data, read where
+ * the starter's widest run reaches that state); the input an operator's command documents. `visiting`: the state
+ * machines whose inputs are being worked out (a cycle, the workflow starting the admitter that starts it, is followed
+ * once).
  */
-export function widestInput(template, stateMachineId) {
+export function inputsOf(template, stateMachineId, visiting = new Set()) {
+  const within = new Set([...visiting, stateMachineId]);
   const targeting = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')
     .flatMap((r) => (r.Properties.Targets ?? []).filter((t) => t.Arn?.Ref === stateMachineId).map((target) => ({ rule: r, target })));
-  if (targeting.length === 0) {
-    const starting = startingTasks(template, stateMachineId);
-    const byHand = Object.entries(STARTED_BY_HAND).find(([prefix]) => stateMachineId.startsWith(prefix))?.[1];
-    if (!starting.length) return byHand?.() ?? fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
-    return widest(starting.map(({ id, state, map }) => {
-      if (state.Parameters['Input.$'] === '$$.Execution.Input' && !map) return widestInput(template, id);
-      // An Input template filled from the item a Distributed Map hands its processor (a re-processed object).
-      if (map && isObject(state.Parameters.Input)) return fill(state.Parameters.Input, widestItem(map, widestInput(template, id)), {});
-      return fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters['Input.$'] ?? state.Parameters.Input)}: not modelled`);
-    }));
+  if (targeting.length > 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
+  const inputs = targeting.map(({ rule, target }) => ruleEvent(rule, target, stateMachineId));
+  for (const { id, name, state, map, definition } of startingTasks(template, stateMachineId).filter((s) => !visiting.has(s.id))) {
+    const given = state.Parameters['Input.$'];
+    // An Input template filled from the item a Distributed Map hands its processor (a re-processed object).
+    if (map && isObject(state.Parameters.Input)) inputs.push(fill(state.Parameters.Input, widestItem(map, widest(inputsOf(template, id, within))), {}));
+    else if (map) fail(`${id} starts ${stateMachineId} from a Map with Input ${JSON.stringify(given)}: not modelled`);
+    else if (given === '$$.Execution.Input') inputs.push(...inputsOf(template, id, within));
+    else if (isObject(state.Parameters.Input)) {
+      // Read from the starter's own input only where it is the starter's first state; the context is always known.
+      const readsData = /"\$\./.test(JSON.stringify(state.Parameters.Input));
+      if (readsData && definition.StartAt !== name) fail(`${id} starts ${stateMachineId} from "${name}" with an Input read from its data there: not modelled`);
+      for (const input of readsData ? inputsOf(template, id, within) : [{}]) {
+        const filled = fill(state.Parameters.Input, input, contextOf(input));
+        if (Object.values(filled).includes(undefined)) fail(`${id} starts ${stateMachineId} from "${name}" with an Input a path of which finds nothing`);
+        inputs.push(filled);
+      }
+    } else if (typeof given === 'string') {
+      // A path of the starter's data at that state: the starter's widest run, its request there.
+      const requests = new Map();
+      const starter = stateMachines(template).find((m) => m.id === id);
+      for (const input of inputsOf(template, id, within)) worstPayload(starter.definition, results(template), input, { requests });
+      inputs.push(requests.get(`state:${name}`)?.Input ?? fail(`${id} starts ${stateMachineId} from "${name}", which its widest run does not reach`));
+    } else fail(`${id} starts ${stateMachineId} with Input ${JSON.stringify(state.Parameters.Input)}: not modelled`);
   }
-  if (targeting.length !== 1) fail(`${targeting.length} rules start ${stateMachineId}: no bound for its input`);
-  const [{ rule, target }] = targeting;
-  for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${stateMachineId} sets ${field}: not modelled`);
+  const byHand = Object.entries(STARTED_BY_HAND).find(([prefix]) => stateMachineId.startsWith(prefix))?.[1];
+  if (byHand) inputs.push(byHand());
+  return inputs.length ? inputs : fail(`0 rules start ${stateMachineId} and no state machine does: no bound for its input`);
+}
+
+/** The widest input of a state machine (inputsOf). */
+export const widestInput = (template, stateMachineId) => widest(inputsOf(template, stateMachineId));
+
+/** The event a rule's target passes on unchanged: the widest of the sources its pattern matches, or the scheduled event. */
+function ruleEvent(rule, target, subject) {
+  for (const field of ['Input', 'InputPath', 'InputTransformer']) if (target[field]) fail(`the rule's target of ${subject} sets ${field}: not modelled`);
   // A scheduled rule sends EventBridge's "Scheduled Event" (events/ref: time, the rule's ARN as resource).
   if (rule.Properties.ScheduleExpression) return maximalScheduledEvent();
   const sources = rule.Properties.EventPattern?.source ?? [];
-  const events = sources.map((source) => EVENTS_BY_SOURCE[source] ?? fail(`no widest event of ${source} (starts ${stateMachineId})`));
-  return events.length ? widest(events.map((make) => make())) : fail(`the rule of ${stateMachineId} matches no source: no bound for its input`);
+  const events = sources.map((source) => EVENTS_BY_SOURCE[source] ?? fail(`no widest event of ${source} (for ${subject})`));
+  return events.length ? widest(events.map((make) => make())) : fail(`the rule of ${subject} matches no source: no bound for its input`);
+}
+
+/**
+ * The widest message body a queue can hold (its URL as the template renders it): an event a rule's target puts into
+ * it (the event itself, as JSON), or a MessageBody a state machine's sqs:sendMessage sends it (a re-processed object,
+ * from a Distributed Map's item). An operator's replay sends a dead-lettered event's body: the rule's event again.
+ */
+export function queueBodies(template, queueUrl) {
+  const refs = resolver(template);
+  const [queueId] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::SQS::Queue' && refs.ref(id) === queueUrl);
+  if (!queueId) fail(`no queue of the template has the URL ${queueUrl}`);
+  const bodies = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')
+    .flatMap((rule) => (rule.Properties.Targets ?? []).filter((t) => [t.Arn?.['Fn::GetAtt']].flat()[0] === queueId).map((target) => JSON.stringify(ruleEvent(rule, target, queueId))));
+  const sends = (state) => state.Type === 'Task' && /:(sqs:sendMessage|aws-sdk:sqs:sendMessage)$/.test(state.Resource ?? '') && state.Parameters?.QueueUrl === queueUrl;
+  for (const { id, definition } of stateMachines(template)) {
+    if (Object.values(definition.States).some(sends)) fail(`${id} sends into ${queueId} outside a Map: not modelled`);
+    for (const map of Object.values(definition.States).filter((m) => m.Type === 'Map' && m.ItemProcessor)) {
+      for (const state of Object.values(map.ItemProcessor.States).filter(sends)) {
+        const request = fill(state.Parameters, widestItem(map, widest(inputsOf(template, id))), {});
+        bodies.push(typeof request.MessageBody === 'string' ? request.MessageBody : JSON.stringify(request.MessageBody));
+      }
+    }
+  }
+  return bodies.length ? bodies : fail(`nothing puts messages into ${queueId}: no bound for what is received from it`);
 }
 
 /** The planner's JobPlan for `event` at its widest, with the polling plan `polling`. */
@@ -255,9 +310,21 @@ function projected(request, operation) {
 
 const projectedItem = (request) => ({ Item: projected(request, 'GetItem') });
 
+/**
+ * ReceiveMessage's answer (API_ReceiveMessage.html, API_Message.html): MaxNumberOfMessages messages (1 to 10), each
+ * with its body, a message ID (at most 100 characters), a receipt handle (at most 1,024, sqs-queue-message-identifiers)
+ * and the body's MD5; attributes and message attributes only when the request names them (a finding here).
+ */
+function receivedMessages(request, body) {
+  for (const field of ['AttributeNames', 'MessageSystemAttributeNames', 'MessageAttributeNames']) if (request[field]?.length) fail(`ReceiveMessage with ${field}: no bound for the attributes`);
+  const count = request.MaxNumberOfMessages ?? 1;
+  return { Messages: Array.from({ length: count }, () => ({ MessageId: x(100), ReceiptHandle: x(1024), MD5OfBody: x(32), Body: body })) };
+}
+
 /** What a Task returns at its widest (our functions told apart by logical id); requests: the Tasks' widest requests. */
 export function results(template, plannerAnswer) {
   const functions = functionIds(template);
+  const bodies = new Map(); // by queue URL, worked out once
   const transcribe = sdkModel('transcribe');
   return (state, requests, request) => {
     const id = functions.get(state.Resource) ?? '';
@@ -270,6 +337,10 @@ export function results(template, plannerAnswer) {
     // A callback's result is whatever its sender passes to SendTaskSuccess.
     if (target.pattern === '.waitForTaskToken') return fail(`no bound for the callback output ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'dynamodb:getItem') return projectedItem(request);
+    if (target.kind === 'aws-sdk' && `${target.service}:${target.action}` === 'sqs:receiveMessage') {
+      if (!bodies.has(request.QueueUrl)) bodies.set(request.QueueUrl, widest(queueBodies(template, request.QueueUrl)));
+      return receivedMessages(request, bodies.get(request.QueueUrl));
+    }
     if (`${target.service}:${target.action}` !== 'transcribe:getTranscriptionJob') return fail(`no bound for what ${state.Resource} returns into ${state.ResultPath ?? '$'}`);
     const job = transcribe.operation('getTranscriptionJob').output.getMemberSchema('TranscriptionJob');
     return { TranscriptionJob: echoed(job, transcribe.operation('startTranscriptionJob').input, requests.get('transcribe:startTranscriptionJob') ?? {}, transcribe) };
@@ -324,6 +395,7 @@ export function worstPayload(definition, result, event, { input: start = event, 
       const target = `${taskTarget(state.Resource).service}:${taskTarget(state.Resource).action}`;
       measure(`task input of "${shown}"`, request);
       requests.set(target, widest([requests.get(target) ?? request, request])); // what a later call echoes
+      requests.set(`state:${shown}`, widest([requests.get(`state:${shown}`) ?? request, request])); // what this state asked (inputsOf)
       const raw = state.ResultPath === null ? undefined : result(state, requests, request);
       if (raw !== undefined) measure(`result of "${shown}"`, raw);
       next = [[state.Next, place(input, state.ResultPath, state.ResultSelector ? fill(state.ResultSelector, raw, $$) : raw)], ...caught];

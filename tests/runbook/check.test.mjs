@@ -56,9 +56,9 @@ test('taking a grant from the operators\' policy makes the README\'s runbook fai
 });
 
 test('markers read as <actions> on <resources>, several clauses a marker, several markers a section', () => {
-  const { named, commands } = stepsOf({ title: 't', text: 'a <!-- iam: sqs:ReceiveMessage, sqs:DeleteMessage on failureQueue, eventQueue; states:StartExecution on starter -->\n`aws sqs get-queue-url`' });
+  const { named, commands } = stepsOf({ title: 't', text: 'a <!-- iam: sqs:ReceiveMessage, sqs:DeleteMessage on failureQueue, eventQueue; states:StartExecution on admitter -->\n`aws sqs get-queue-url`' });
   assert.deepEqual(named.map((n) => `${n.action} ${n.resource}`), [
-    'sqs:ReceiveMessage failureQueue', 'sqs:ReceiveMessage eventQueue', 'sqs:DeleteMessage failureQueue', 'sqs:DeleteMessage eventQueue', 'states:StartExecution starter',
+    'sqs:ReceiveMessage failureQueue', 'sqs:ReceiveMessage eventQueue', 'sqs:DeleteMessage failureQueue', 'sqs:DeleteMessage eventQueue', 'states:StartExecution admitter',
   ]);
   assert.deepEqual(commands.map((c) => c.action), ['sqs:GetQueueUrl']);
 });

@@ -69,9 +69,9 @@ test('dropping the TLS deny lets plain HTTP through', async () => {
 
 test('dropping the SourceAccount condition of a trust policy lets another account\'s rule assume the role', async () => {
   const broken = await brokenBy((r) => {
-    delete statements(r, 'AWS::IAM::Role', 'UploadTriggerTargetRole')[0].Condition;
+    delete statements(r, 'AWS::IAM::Role', 'IntakeAdmitterTargetRole')[0].Condition;
   });
-  assertBroken(broken, 'ALLOWED events.amazonaws.com sts:AssumeRole <UploadTriggerTargetRole> (confused deputy: another account\'s rule)');
+  assertBroken(broken, 'ALLOWED events.amazonaws.com sts:AssumeRole <IntakeAdmitterTargetRole> (confused deputy: another account\'s rule)');
 });
 
 test('removing a statement takes away Transcribe\'s output check', async () => {
