@@ -59,6 +59,7 @@ public sealed class TranscriptionPipelineStack : Stack
             Key = encryption.Key,
             AccessLogsBucket = accessLogs.Bucket,
             MediaPrefix = settings.Storage.MediaPrefix,
+            SignalPrefix = "intake-signals/",
             TranscribeSourceArnPattern = transcribeSourceArn,
             InfrequentAccessAfterDays = settings.Storage.RawAudioInfrequentAccessAfterDays,
             ExpireAfterDays = settings.Storage.RawAudioExpireAfterDays,
@@ -161,6 +162,30 @@ public sealed class TranscriptionPipelineStack : Stack
             RemovalPolicy = settings.RemovalPolicy,
         });
 
+        // Every upload waits in the durable intake; the admitter starts its named execution while the window has room.
+        var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
+        {
+            RawBucket = media.Bucket,
+            MediaPrefix = media.MediaPrefix,
+            SignalPrefix = media.SignalPrefix,
+            Key = encryption.Key,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+        var admitter = new IntakeAdmitter(this, "IntakeAdmitter", new IntakeAdmitterProps
+        {
+            EnvironmentName = settings.Name,
+            Intake = trigger.IntakeQueue,
+            SignalBucket = media.Bucket,
+            SignalPrefix = media.SignalPrefix,
+            Metadata = metadata,
+            Workflow = workflow.StateMachine,
+            JobPlanner = planner.Function,
+            Window = settings.Intake.Window,
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+        });
+
         // Executions that time out, are stopped or fail outside the failure branch are recorded too.
         var executionEnds = new ExecutionEndRecorder(this, "ExecutionEndRecorder", new ExecutionEndRecorderProps
         {
@@ -170,19 +195,7 @@ public sealed class TranscriptionPipelineStack : Stack
             JobPlanner = planner.Function,
             Metadata = metadata,
             FailureQueue = workflow.FailureQueue,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
-        });
-
-        // Uploads start named executions (file name and hash) through a small Express starter.
-        var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
-        {
-            EnvironmentName = settings.Name,
-            RawBucket = media.Bucket,
-            MediaPrefix = media.MediaPrefix,
-            StateMachine = workflow.StateMachine,
-            JobPlanner = planner.Function,
-            Key = encryption.Key,
+            Admitter = admitter.StateMachine,
             LogRetention = settings.LogRetention,
             RemovalPolicy = settings.RemovalPolicy,
         });
@@ -192,9 +205,8 @@ public sealed class TranscriptionPipelineStack : Stack
         {
             EnvironmentName = settings.Name,
             Media = media,
-            Workflow = workflow.StateMachine,
-            WorkflowName = workflow.StateMachineName,
-            JobPlanner = planner.Function,
+            Intake = trigger,
+            Admitter = admitter.StateMachine,
             MaxConcurrency = settings.Reprocessing.MaxConcurrency,
             Key = encryption.Key,
             LogRetention = settings.LogRetention,
@@ -216,6 +228,10 @@ public sealed class TranscriptionPipelineStack : Stack
             PostProcessor = postProcessor.Function,
             FailureQueue = workflow.FailureQueue,
             EventDeadLetterQueue = trigger.DeadLetterQueue,
+            Intake = trigger.IntakeQueue,
+            IntakeDeadLetterQueue = trigger.IntakeDeadLetterQueue,
+            DoorbellDeadLetterQueue = admitter.DeadLetterQueue,
+            OldestUploadAlarmMinutes = settings.Intake.OldestUploadAlarmMinutes,
             CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
             ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
@@ -232,13 +248,14 @@ public sealed class TranscriptionPipelineStack : Stack
             WorkflowName = workflow.StateMachineName,
             Reprocessing = reprocessing.StateMachine,
             ReprocessingName = reprocessing.StateMachineName,
-            DeadLetterReplays = [trigger.Starter, executionEnds.StateMachine],
+            DeadLetterReplays = [admitter.StateMachine, executionEnds.StateMachine],
+            Intake = trigger,
             JobNamePrefix = settings.JobNamePrefix,
-            ExecutionLogs = [workflow.LogGroup, trigger.LogGroup, reprocessing.LogGroup, completion.LogGroup, executionEnds.LogGroup],
+            ExecutionLogs = [workflow.LogGroup, admitter.LogGroup, reprocessing.LogGroup, completion.LogGroup, executionEnds.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
-            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
+            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, trigger.IntakeDeadLetterQueue, admitter.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
             Media = media,
             Transcripts = transcripts,
             Settings = settings.Operators,
@@ -268,6 +285,7 @@ public sealed class TranscriptionPipelineStack : Stack
         CompletionNotifier = completion;
         ExecutionEndRecorder = executionEnds;
         UploadTrigger = trigger;
+        IntakeAdmitter = admitter;
         Reprocessing = reprocessing;
         Monitoring = monitoring;
         OperatorAccess = operators;
@@ -296,6 +314,8 @@ public sealed class TranscriptionPipelineStack : Stack
     public ExecutionEndRecorder ExecutionEndRecorder { get; }
 
     public UploadTrigger UploadTrigger { get; }
+
+    public IntakeAdmitter IntakeAdmitter { get; }
 
     public PrefixReprocessing Reprocessing { get; }
 

@@ -24,9 +24,9 @@ export function loadNotifierDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('CompletionNotifierStateMachine')));
 }
 
-/** The upload starter's (Express) definition of the template, rendered and parsed. */
-export function loadStarterDefinition(template) {
-  return renderedDefinition(template, starterId(template));
+/** The intake admitter's (Express) definition of the template, rendered and parsed. */
+export function loadAdmitterDefinition(template) {
+  return renderedDefinition(template, admitterId(template));
 }
 
 /** The re-processing (Standard, a Distributed Map) definition of the template, rendered and parsed. */
@@ -39,8 +39,8 @@ export function loadRecorderDefinition(template) {
   return renderedDefinition(template, onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('ExecutionEndRecorderStateMachine')));
 }
 
-function starterId(template) {
-  return onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('UploadTriggerStateMachine'));
+function admitterId(template) {
+  return onlyId(template, 'AWS::StepFunctions::StateMachine', (_, id) => id.startsWith('IntakeAdmitterStateMachine'));
 }
 
 function workflowId(template) {
@@ -64,16 +64,17 @@ export function workflowOf(definition) {
 /**
  * The names, ARNs and settings of a template's workflow: the state machine, the upload rule's
  * event pattern and raw bucket, the transcript bucket, table, failure queue, key, the environment
- * the template gives the job planner, and the state machines beside it (the upload starter, the re-processing,
+ * the template gives the job planner, the intake (its queue; the admitter that starts the workflow), the re-processing,
  * the completion notifier, the execution-end recorder) with their rules' event patterns.
  */
 export function describeWorkflow(template) {
   const refs = resolver(template);
   const stateMachineId = workflowId(template);
-  // The upload rule starts the starter, which starts the workflow with its own input: the event.
-  const starter = starterId(template);
-  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.Ref === starter));
-  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.Ref === starter);
+  // The upload rule puts the event into the intake; the admitter starts the workflow with the message body: the event.
+  const intake = onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('UploadTriggerIntakeQueue'));
+  const admitter = admitterId(template);
+  const rule = onlyId(template, 'AWS::Events::Rule', (r) => r.Properties.Targets?.some((t) => t.Arn?.['Fn::GetAtt']?.[0] === intake));
+  const target = template.Resources[rule].Properties.Targets.find((t) => t.Arn?.['Fn::GetAtt']?.[0] === intake);
   // The execution input is the event itself only while the target transforms nothing.
   for (const field of ['Input', 'InputPath', 'InputTransformer']) {
     if (target[field]) fail(`the rule target sets ${field}: uploadEvent() must then apply it to build the execution input`);
@@ -92,8 +93,10 @@ export function describeWorkflow(template) {
     keyArn: refs.getAtt(onlyId(template, 'AWS::KMS::Key'), 'Arn'),
     dataAccessRoleArn: refs.getAtt(onlyId(template, 'AWS::IAM::Role', (_, id) => id.startsWith('WorkflowTranscribeDataAccessRole')), 'Arn'),
     plannerEnvironment: plannerEnvironment(template),
-    starterArn: refs.ref(starter),
-    starterDefinition: loadStarterDefinition(template),
+    intakeQueueUrl: refs.ref(intake),
+    intakeQueueArn: refs.getAtt(intake, 'Arn'),
+    admitterArn: refs.ref(admitter),
+    admitterDefinition: loadAdmitterDefinition(template),
     eventQueueUrl: refs.ref(onlyId(template, 'AWS::SQS::Queue', (_, id) => id.startsWith('UploadTriggerEventDeadLetterQueue'))),
     reprocessingDefinition: loadReprocessingDefinition(template),
     notifierDefinition: loadNotifierDefinition(template),

@@ -52,6 +52,8 @@ public sealed record EnvironmentSettings
     /// <summary>Re-processing every object under a prefix (the re-processing workflow).</summary>
     public ReprocessingSettings Reprocessing { get; init; } = new();
 
+    public IntakeSettings Intake { get; init; } = new();
+
     /// <summary>The CloudFormation stack name: one stack per environment.</summary>
     public string StackName => $"TranscribeStack-{Name}";
 
@@ -88,6 +90,7 @@ public sealed record EnvironmentSettings
         Alarms.Validate(check);
         Operators.Validate(check);
         Reprocessing.Validate(check);
+        Intake.Validate(check);
         return problems;
     }
 
@@ -247,6 +250,36 @@ public sealed record WorkflowSettings
                 MaxJobMinutes,
                 $"polling every {MinPollIntervalSeconds}-{MaxPollIntervalSeconds} s for {MaxJobMinutes} minutes takes {polls} polls, more than {PollPacing.MaxPolls}; raise the poll intervals or lower the minutes");
         }
+    }
+}
+
+/// <summary>The durable intake and its window: how many uploads are in flight at once, and when a backlog alarms.</summary>
+public sealed record IntakeSettings
+{
+    /// <summary>
+    /// Transcribe's default quota of concurrent batch transcription jobs per account and region (adjustable;
+    /// the Transcribe simulator of the test kit models the same figure).
+    /// </summary>
+    public const int TranscribeConcurrentJobsQuota = 250;
+
+    /// <summary>The most the window may hold: far from Transcribe's queue of 10,000 jobs.</summary>
+    public const int WindowLimit = 1000;
+
+    /// <summary>
+    /// This stack's uploads admitted and not yet finished, at most: each is one workflow execution and one job
+    /// queued or running in Transcribe. The default, Transcribe's 250 concurrent jobs and 50 more queued in
+    /// Transcribe, keeps Transcribe busy while a finished job's slot is handed to the next upload.
+    /// </summary>
+    public int Window { get; init; } = TranscribeConcurrentJobsQuota + 50;
+
+    /// <summary>The alarm IntakeOldestUpload fires when the oldest upload has waited this long in the intake.</summary>
+    public int OldestUploadAlarmMinutes { get; init; } = 24 * 60;
+
+    internal void Validate(SettingsCheck check)
+    {
+        check.InRange("intake.window", Window, 1, WindowLimit);
+        // SQS keeps a message 14 days at most: the alarm must fire before an upload could expire.
+        check.InRange("intake.oldestUploadAlarmMinutes", OldestUploadAlarmMinutes, 5, 13 * 24 * 60);
     }
 }
 

@@ -30,6 +30,9 @@ public sealed class ExecutionEndRecorderProps : LoggingConstructProps
 
     /// <summary>The workflow's failure queue: the dead letter has the facts of the workflow's own failure messages.</summary>
     public required IQueue FailureQueue { get; init; }
+
+    /// <summary>The intake admitter: an ended execution's slot is freed through it.</summary>
+    public required IStateMachine Admitter { get; init; }
 }
 
 /// <summary>
@@ -95,6 +98,8 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
                 props.Metadata.GrantPutItem(role, WrittenAttributes);
                 // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
                 EncryptedDeadLetterQueue.GrantSendMessage(props.FailureQueue, props.Key, role);
+                // The ended execution leaves the window: the admitter frees its slot (once) and admits the next upload.
+                props.Admitter.GrantStartExecution(role);
                 NagAcknowledgements.Acknowledge(
                     NagAcknowledgements.DefaultPolicy(role),
                     new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
@@ -154,12 +159,26 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
                 // recorded like any failure, under the would-be job name, until a redrive writes the item.
                 .Otherwise(lookUp));
 
-        return Chain.Start(new Choice(this, "Does the event carry the execution's input?", new ChoiceProps
+        var inputKnown = new Choice(this, "Does the event carry the execution's input?", new ChoiceProps
         {
             Comment = "Step Functions leaves the input out of the event when it is too large for it.",
         })
             .When(Condition.IsString("$.detail.input"), planned)
-            .Otherwise(unplanned));
+            .Otherwise(unplanned);
+
+        var free = new StepFunctionsStartExecution(this, "Free the ended execution's slot", new StepFunctionsStartExecutionProps
+        {
+            Comment = "The admitter frees the execution's slot (once: a redriven execution's later end frees nothing) and admits the next upload.",
+            StateMachine = props.Admitter,
+            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
+            Input = TaskInput.FromObject(new Dictionary<string, object> { ["release"] = JsonPath.StringAt("$.detail.name") }),
+            ResultPath = JsonPath.DISCARD,
+        });
+        free.AddRetry(Retries.StartExecutionThrottled());
+        free.AddRetry(Retries.StartExecutionFailed());
+        // The end is recorded whatever happens to the slot.
+        free.AddCatch(inputKnown, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
+        return Chain.Start(free).Next(inputKnown);
     }
 
     private LambdaInvoke PlanTheJob(ExecutionEndRecorderProps props, IChainable onError)

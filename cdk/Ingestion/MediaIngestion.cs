@@ -12,6 +12,9 @@ public sealed class MediaIngestionProps : EncryptedConstructProps
     /// <summary>Uploads go under this prefix, e.g. media/.</summary>
     public required string MediaPrefix { get; init; }
 
+    /// <summary>The intake doorbell's objects go under this prefix (kept a day), e.g. intake-signals/.</summary>
+    public required string SignalPrefix { get; init; }
+
     /// <summary>The aws:SourceArn pattern Transcribe (the service principal) is matched with.</summary>
     public required string TranscribeSourceArnPattern { get; init; }
 
@@ -35,6 +38,7 @@ public sealed class MediaIngestion : Construct
         : base(scope, id)
     {
         MediaPrefix = props.MediaPrefix;
+        SignalPrefix = props.SignalPrefix;
         key = props.Key;
         var rules = new List<ILifecycleRule>
         {
@@ -45,6 +49,14 @@ public sealed class MediaIngestion : Construct
                 Expiration = props.ExpireAfterDays is { } days ? Duration.Days(days) : null,
                 NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionExpireAfterDays),
                 AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+            },
+            // The doorbell's objects have done their work once they started the admitter.
+            new LifecycleRule
+            {
+                Id = "IntakeSignals",
+                Prefix = props.SignalPrefix,
+                Expiration = Duration.Days(1),
+                NoncurrentVersionExpiration = Duration.Days(1),
             },
         };
         raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
@@ -64,6 +76,9 @@ public sealed class MediaIngestion : Construct
     public IBucket Bucket { get; }
 
     public string MediaPrefix { get; }
+
+    /// <summary>Where the intake doorbell writes (outside the media prefix: the upload rule never sees it).</summary>
+    public string SignalPrefix { get; }
 
     /// <summary>
     /// s3:GetObject on the media prefix and kms:Decrypt: what the Transcribe caller (and the role a

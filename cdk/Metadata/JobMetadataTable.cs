@@ -110,6 +110,35 @@ public sealed class JobMetadataTable : Construct
         // Only with a projection (Select SPECIFIC_ATTRIBUTES), as AWS's fine-grained access example asks.
         GrantOnAttributes(grantee, "dynamodb:GetItem", attributes, ["kms:Decrypt"], "dynamodb:Select", ["SPECIFIC_ATTRIBUTES"]);
 
+    /// <summary>
+    /// The intake window's items only: UpdateItem of the counter item (<see cref="JobMetadataSchema.WindowKey"/>),
+    /// PutItem and DeleteItem of slot items (<see cref="JobMetadataSchema.SlotKeyPrefix"/>), by dynamodb:LeadingKeys
+    /// (a transaction is authorized item by item, with the action of each), and the key through DynamoDB for this
+    /// table: the admitter counts and claims slots this way, never touching a job's item.
+    /// </summary>
+    public Grant GrantWindow(IGrantable grantee) =>
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:UpdateItem"],
+            ResourceArns = [Table.TableArn],
+            Conditions = new Dictionary<string, IDictionary<string, object>>
+            {
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.WindowKey } },
+            },
+        })
+        .Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+            ResourceArns = [Table.TableArn],
+            Conditions = new Dictionary<string, IDictionary<string, object>>
+            {
+                ["ForAllValues:StringLike"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.SlotKeyPrefix + "*" } },
+            },
+        }))
+        .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+
     /// <summary>The action on the named attributes only, with <paramref name="guardKey"/> one of <paramref name="guardValues"/> where the request sets it.</summary>
     private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions, string guardKey, string[] guardValues) =>
         Grant.AddToPrincipal(new GrantOnPrincipalOptions

@@ -24,6 +24,18 @@ public sealed class PipelineMonitoringProps
 
     public required IQueue EventDeadLetterQueue { get; init; }
 
+    /// <summary>The durable intake: its oldest upload's age alarms.</summary>
+    public required IQueue Intake { get; init; }
+
+    /// <summary>Intake messages received ten times without being admitted.</summary>
+    public required IQueue IntakeDeadLetterQueue { get; init; }
+
+    /// <summary>Doorbell starts EventBridge could not deliver to the admitter.</summary>
+    public required IQueue DoorbellDeadLetterQueue { get; init; }
+
+    /// <summary>The oldest upload's age in the intake that alarms (<c>intake.oldestUploadAlarmMinutes</c>).</summary>
+    public required int OldestUploadAlarmMinutes { get; init; }
+
     /// <summary>Completion events that could not be delivered: jobs are then noticed by polling, later.</summary>
     public required IQueue CompletionEventDeadLetterQueue { get; init; }
 
@@ -115,6 +127,9 @@ public sealed class PipelineMonitoring : Construct
         Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("IntakeOldestUpload", "An upload has waited in the intake longer than intake.oldestUploadAlarmMinutes: a backlog larger than the window drains, or the intake is stuck (runbook: drain a stuck intake).", props.Intake.MetricApproximateAgeOfOldestMessage(max), props.OldestUploadAlarmMinutes * 60);
+        Add("IntakeDeadLetterQueueNotEmpty", "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue (runbook: drain the dead-letter queues).", props.IntakeDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("DoorbellQueueNotEmpty", "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job (runbook: drain a stuck intake).", props.DoorbellDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: README, Operations).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);

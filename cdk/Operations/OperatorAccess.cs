@@ -7,6 +7,7 @@ using TranscribeStack.Cdk.Encryption;
 using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Transcripts;
+using TranscribeStack.Cdk.Triggering;
 
 namespace TranscribeStack.Cdk.Operations;
 
@@ -30,9 +31,12 @@ public sealed class OperatorAccessProps
 
     /// <summary>
     /// The state machines operators start with a dead letter's body (the runbook's "Drain the dead-letter queues"):
-    /// the upload starter (an undelivered upload event) and the execution-end recorder (an undelivered execution end).
+    /// the intake admitter (a stuck intake, a missed doorbell) and the execution-end recorder (an undelivered execution end).
     /// </summary>
     public required IReadOnlyList<IStateMachine> DeadLetterReplays { get; init; }
+
+    /// <summary>The intake: operators put an undelivered upload event back into it (the body of an event dead letter).</summary>
+    public required UploadTrigger Intake { get; init; }
 
     /// <summary>This environment's job-name prefix: operators read its jobs in Transcribe, no other.</summary>
     public required string JobNamePrefix { get; init; }
@@ -131,13 +135,16 @@ public sealed class OperatorAccess : Construct
                 Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
             }));
 
-        // Replaying a dead letter: the upload starter names the upload's execution (a second start is "already
-        // handled"), the execution-end recorder records an end once and never over a COMPLETED item. Starting
+        // Replaying a dead letter: the intake admitter admits waiting uploads within the window (a second start admits
+        // nothing more), the execution-end recorder records an end once and never over a COMPLETED item. Starting
         // them does nothing an operator could not ask of the pipeline itself; their own executions stay unreadable.
         foreach (var replay in props.DeadLetterReplays)
         {
             replay.GrantStartExecution(policy);
         }
+
+        // An upload event EventBridge could not deliver goes back into the intake, which admits it like any other.
+        props.Intake.GrantSendToIntake(policy, props.Key);
 
         // This environment's jobs in Transcribe (the runbook's "Follow one upload", step 3): GetTranscriptionJob on the
         // job-name prefix only. Not ListTranscriptionJobs: it has no resource type and would list every job of the account.

@@ -1,12 +1,10 @@
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using TranscribeStack.Cdk.Ingestion;
+using TranscribeStack.Cdk.Triggering;
 using TranscribeStack.Cdk.Workflow;
-using TranscribeStack.Contracts;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
-using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
 namespace TranscribeStack.Cdk.Reprocessing;
 
@@ -17,16 +15,13 @@ public sealed class PrefixReprocessingProps : LoggingConstructProps
     /// <summary>The media whose objects are listed; only keys under its prefix may be.</summary>
     public required MediaIngestion Media { get; init; }
 
-    /// <summary>The workflow each object is re-processed by, as a named execution.</summary>
-    public required IStateMachine Workflow { get; init; }
+    /// <summary>The durable intake each object's upload event is put into, to be admitted within the window.</summary>
+    public required UploadTrigger Intake { get; init; }
 
-    /// <summary>The workflow's name (for its executions' ARNs, which DescribeExecution and StopExecution take).</summary>
-    public required string WorkflowName { get; init; }
+    /// <summary>The admitter, started once the objects are in the intake.</summary>
+    public required IStateMachine Admitter { get; init; }
 
-    /// <summary>The job planner: it names each object's execution, as the upload starter does.</summary>
-    public required IFunction JobPlanner { get; init; }
-
-    /// <summary>Objects re-processed at once (validated under Transcribe's concurrent-job quota).</summary>
+    /// <summary>Objects put into the intake at once by the Distributed Map.</summary>
     public required int MaxConcurrency { get; init; }
 }
 
@@ -34,12 +29,11 @@ public sealed class PrefixReprocessingProps : LoggingConstructProps
 /// Re-processes every object under a prefix of the media (after a vocabulary change, say) with one command:
 /// <c>aws stepfunctions start-execution --state-machine-arn &lt;ReprocessingStateMachineArn&gt; --input
 /// '{"prefix":"media/2026/","rerun":"vocab-2026-11"}'</c>. A Standard workflow whose Distributed Map lists
-/// the prefix (ListObjectsV2 through the ItemReader) and runs, for each object, the workflow to its end
-/// (StartExecution.sync:2) under the execution name the planner gives the object with the re-run marker: at
-/// most <c>reprocessing.maxConcurrency</c> transcriptions of the run are in flight, and the console's Map Run
-/// page shows the progress (items pending, running, succeeded, failed). The marker makes a new job beside
-/// the original's final item; running the same command again maps every object to the same names, and
-/// StartExecution answers ExecutionAlreadyExists: already re-processed, nothing added.
+/// the prefix (ListObjectsV2 through the ItemReader) and puts, for each object, its upload event with the
+/// re-run marker into the durable intake, then starts the admitter: the re-runs go through the same window
+/// as uploads, so a re-processed archive never crowds out new uploads or Transcribe's quotas. The admitter
+/// names each execution after the object and the marker; running the same command again maps every object to
+/// the same names, and StartExecution answers ExecutionAlreadyExists: already re-processed, nothing added.
 /// </summary>
 public sealed class PrefixReprocessing : Construct
 {
@@ -50,9 +44,6 @@ public sealed class PrefixReprocessing : Construct
     internal const string Prefix = "$.prefix";
 
     internal const string Rerun = "$.rerun";
-
-    /// <summary>Where the planner's answer is put in a child's state.</summary>
-    private const string Named = "$.named";
 
     private readonly PrefixReprocessingProps props;
 
@@ -107,6 +98,7 @@ public sealed class PrefixReprocessing : Construct
     private Chain Definition()
     {
         var map = ReprocessEveryObject();
+        map.Next(RingTheAdmitter());
         return Chain.Start(new Choice(this, "Does the request name a prefix of the media and a re-run marker?", new ChoiceProps
         {
             Comment = "The role may list only the media prefix, and a re-run needs a marker: the original's job is final.",
@@ -149,62 +141,45 @@ public sealed class PrefixReprocessing : Construct
                 },
                 ["rerun"] = JsonPath.StringAt(Rerun),
             },
-            // Each child runs a transcription to its end: this bounds the run's transcriptions in flight.
+            // Children at once: each only puts its object into the intake; the window bounds the transcriptions.
             MaxConcurrency = props.MaxConcurrency,
-            // A failed object is recorded by its own execution (FAILED item, dead letter): the run goes on, and
-            // the Map Run counts it as failed.
-            ToleratedFailurePercentage = 100,
+            // An object SQS would not take (after the retries) fails the run: a redrive puts the objects left.
+            ToleratedFailurePercentage = 0,
             Label = MapRunLabel,
             MapExecutionType = StateMachineType.STANDARD,
             ResultPath = JsonPath.DISCARD,
         });
-        map.ItemProcessor(Chain.Start(NameTheReRun()).Next(RunTheReRun()));
+        map.ItemProcessor(Chain.Start(PutTheReRunIntoTheIntake()));
         return map;
     }
 
-    private LambdaInvoke NameTheReRun()
+    private SqsSendMessage PutTheReRunIntoTheIntake()
     {
-        var task = new LambdaInvoke(this, "Name the object's re-run", new LambdaInvokeProps
+        var task = new SqsSendMessage(this, "Put the object's re-run into the intake", new SqsSendMessageProps
         {
-            Comment = "The name the upload starter gives the object, with the marker: a second run of the command finds it.",
-            LambdaFunction = props.JobPlanner,
-            Payload = TaskInput.FromObject(new Dictionary<string, object> { [NamedExecution.RequestProperty] = JsonPath.EntirePayload }),
-            PayloadResponseOnly = true,
-            RetryOnServiceExceptions = false,
-            ResultPath = Named,
-            TaskTimeout = Timeout.Duration(Duration.Seconds(15)),
-        });
-        task.AddRetry(Retries.Lambda());
-        return task;
-    }
-
-    private StepFunctionsStartExecution RunTheReRun()
-    {
-        var task = new StepFunctionsStartExecution(this, "Run the object's re-run to its end", new StepFunctionsStartExecutionProps
-        {
-            Comment = "The workflow, named after the object and the marker; .sync:2 waits for it, so MaxConcurrency bounds the transcriptions.",
-            StateMachine = props.Workflow,
-            IntegrationPattern = IntegrationPattern.RUN_JOB,
-            Name = JsonPath.StringAt($"{Named}.{PlanPaths.Name(nameof(NamedExecution.ExecutionName))}"),
-            // The workflow's input: the upload event and the marker, as an operator's re-run gives it.
+            Comment = "Its upload event and the marker, as the workflow reads them; the admitter starts it within the window.",
+            Queue = props.Intake.IntakeQueue,
             // (JsonPath.ObjectAt returns a token jsii cannot pass in a dictionary: the path is written out.)
-            Input = TaskInput.FromObject(new Dictionary<string, object>
+            MessageBody = TaskInput.FromObject(new Dictionary<string, object>
             {
                 ["detail.$"] = "$.detail",
                 ["rerun"] = JsonPath.StringAt(Rerun),
             }),
-            // The child's output is the workflow's: nothing of it is kept (the Map's results stay small).
             ResultPath = JsonPath.DISCARD,
-            OutputPath = JsonPath.DISCARD,
         });
-        task.AddRetry(Retries.NeverExecutionAlreadyExists());
-        task.AddRetry(Retries.StartExecutionThrottled());
-        // The object's execution of this marker exists: an earlier run of the same command re-processed it.
-        task.AddCatch(
-            new Succeed(this, "The object is re-processed already", new SucceedProps { Comment = "Same name, same marker: nothing is added." }),
-            new CatchProps { Errors = [Retries.ExecutionAlreadyExists], ResultPath = JsonPath.DISCARD });
+        task.AddRetry(Retries.Sqs());
         return task;
     }
+
+    private StepFunctionsStartExecution RingTheAdmitter() =>
+        new(this, "Start the admitter", new StepFunctionsStartExecutionProps
+        {
+            Comment = "The re-runs wait in the intake; the admitter admits them while the window has room.",
+            StateMachine = props.Admitter,
+            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
+            Input = TaskInput.FromObject(new Dictionary<string, object>()),
+            ResultPath = JsonPath.DISCARD,
+        });
 
     /// <summary>
     /// The role's statements, each written here (the role takes no policy updates): what the ItemReader, the
@@ -224,22 +199,8 @@ public sealed class PrefixReprocessing : Construct
                 ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = new[] { $"{props.Media.MediaPrefix}*" } },
             },
         }));
-        props.JobPlanner.GrantInvoke(role);
-        // The workflow, run to its end: start it, follow and (when the run is stopped) stop its executions, and
-        // the managed rule Step Functions uses to hear that a child ended (connect-stepfunctions.html, .sync).
-        props.Workflow.GrantStartExecution(role);
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "FollowTheWorkflowsExecutions",
-            Actions = ["states:DescribeExecution", "states:StopExecution"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.WorkflowName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
-        }));
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "HearThatAnExecutionEnded",
-            Actions = ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = "StepFunctionsGetEventsForStepFunctionsExecutionRule", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
-        }));
+        props.Intake.GrantSendToIntake(role, props.Key);
+        props.Admitter.GrantStartExecution(role);
         // The Distributed Map runs its children as executions of this state machine: its exact ARN, from its name
         // (the reference would be a cycle: role -> state machine -> role).
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
@@ -256,6 +217,6 @@ public sealed class PrefixReprocessing : Construct
         }));
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner by any version qualifier (function:*); the media prefix's keys (s3:prefix media/*); the workflow's executions (execution:<its name>:*) and this state machine's Map Run children (execution:<its name>/*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the media prefix's keys (s3:prefix media/*); this state machine's Map Run children (execution:<its name>/*)."));
     }
 }

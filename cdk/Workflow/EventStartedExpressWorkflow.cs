@@ -13,6 +13,9 @@ internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
 {
     public required string Comment { get; init; }
 
+    /// <summary>A fixed name, where the state machine must be referred to by name (to break a reference cycle); by default generated.</summary>
+    public string? StateMachineName { get; init; }
+
     /// <summary>The states, built in the owner's scope (called once the role exists).</summary>
     public required Func<IChainable> Definition { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
         var stateMachine = new StateMachine(owner, "StateMachine", new StateMachineProps
         {
             StateMachineType = StateMachineType.EXPRESS,
+            StateMachineName = options.StateMachineName,
             Comment = options.Comment,
             DefinitionBody = DefinitionBody.FromChainable(options.Definition()),
             Role = role.WithoutPolicyUpdates(),

@@ -73,6 +73,16 @@ internal static class Retries
         JitterStrategy = JitterType.FULL,
     };
 
+    /// <summary>The same SQS errors through the AWS SDK integration (aws-sdk:sqs:*, "Sqs." + the modeled error).</summary>
+    public static RetryProps SqsSdk() => new()
+    {
+        Errors = SqsThrottling.Select(error => error.Replace("SQS.", "Sqs.", StringComparison.Ordinal)).ToArray(),
+        Interval = Duration.Seconds(1),
+        BackoffRate = 2,
+        MaxAttempts = 5,
+        JitterStrategy = JitterType.FULL,
+    };
+
     /// <summary>Transcribe's rate, quota and server errors: exponential backoff with full jitter, capped.</summary>
     public static RetryProps Transcribe(int maxAttempts, int maxBackoffSeconds) => new()
     {

@@ -24,6 +24,8 @@ public sealed partial class TranscriptionWorkflow
 
         props.JobPlanner.GrantInvoke(role);
         props.PostProcessor.GrantInvoke(role);
+        // Every end frees the upload's slot: start the admitter (its ARN from its fixed name).
+        admitter.GrantStartExecution(role);
 
         // StartTranscriptionJob has no resource type: allowed on "*" only for output to this stack's
         // transcript bucket and prefix, encrypted with this stack's key, and with this stack's job tags.

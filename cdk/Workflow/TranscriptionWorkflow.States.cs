@@ -316,8 +316,32 @@ public sealed partial class TranscriptionWorkflow
         // The job's item is COMPLETED: recorded as a failure. DynamoDB throttled after the retries is not
         // caught: the execution fails here (the execution-end recorder records it) and is redriven.
         record.AddCatch(onError, new CatchProps { Errors = [ItemIsCompleted], ResultPath = "$.error" });
-        record.Next(new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." }));
+        record.Next(FreeTheSlot("Free the skipped upload's slot", new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." })));
         return record;
+    }
+
+    /// <summary>
+    /// The upload leaves the window: the admitter (started by its fixed name, see IntakeAdmitter) frees this
+    /// execution's slot and admits the next upload from the intake. One transition on every end.
+    /// </summary>
+    private StepFunctionsStartExecution FreeTheSlot(string name, IChainable end)
+    {
+        var task = new StepFunctionsStartExecution(this, name, new StepFunctionsStartExecutionProps
+        {
+            Comment = "The admitter frees this execution's slot (once, however often it is asked) and admits the next upload.",
+            StateMachine = admitter,
+            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
+            Input = TaskInput.FromObject(new Dictionary<string, object> { ["release"] = JsonPath.StringAt("$$.Execution.Name") }),
+            ResultPath = JsonPath.DISCARD,
+            TaskTimeout = Timeout.Duration(Duration.Seconds(5)),
+        });
+        task.AddRetry(Retries.StartExecutionThrottled());
+        task.AddRetry(Retries.StartExecutionFailed());
+        // The upload's record stands whatever happens here: a slot not freed narrows the window by one until an
+        // operator starts the admitter with this execution's release (runbook).
+        task.AddCatch(end, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
+        task.Next(end);
+        return task;
     }
 
     /// <summary>Normalizes any failure to $.failure = {jobName, mediaUri, error, reason, executionArn}.</summary>
@@ -367,12 +391,12 @@ public sealed partial class TranscriptionWorkflow
         // Whatever happens to the record, the failure still reaches the dead-letter queue.
         record.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
         record.Next(send);
-        send.Next(new Fail(this, "Transcription failed", new FailProps
+        send.Next(FreeTheSlot("Free the failed upload's slot", new Fail(this, "Transcription failed", new FailProps
         {
             Comment = "The failure is in the metadata table and the dead-letter queue.",
             ErrorPath = "$.failure.error",
             CausePath = "$.failure.reason",
-        }));
+        })));
         return record;
     }
 

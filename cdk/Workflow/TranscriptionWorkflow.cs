@@ -7,6 +7,7 @@ using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Messaging;
 using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Transcripts;
+using TranscribeStack.Cdk.Triggering;
 
 namespace TranscribeStack.Cdk.Workflow;
 
@@ -48,6 +49,7 @@ public sealed partial class TranscriptionWorkflow : Construct
     private readonly TranscriptionWorkflowProps props;
     private readonly Role role;
     private readonly TranscriptionJobRequest request;
+    private readonly IStateMachine admitter;
 
     public TranscriptionWorkflow(Construct scope, string id, TranscriptionWorkflowProps props)
         : base(scope, id)
@@ -70,6 +72,8 @@ public sealed partial class TranscriptionWorkflow : Construct
             });
         }
 
+        // By name, not by reference: the admitter starts this workflow (two references would be a cycle).
+        admitter = IntakeAdmitter.FromName(this, "IntakeAdmitter");
         request = new TranscriptionJobRequest(props.EnvironmentName, props.Transcribe, props.Transcripts, props.Key, DataAccessRole);
         FailureQueue = EncryptedDeadLetterQueue.Create(this, "FailureQueue", props.Key, props.RemovalPolicy);
         LogGroup = new LogGroup(this, "Logs", new LogGroupProps
@@ -142,7 +146,7 @@ public sealed partial class TranscriptionWorkflow : Construct
         var join = JoinExistingJob();
         var scheduleNextPoll = ScheduleNextPoll();
         var checkStatus = CheckJobStatus(
-            completed: PostProcess(onError: stepFailed).Next(new Succeed(this, "Transcription recorded")),
+            completed: PostProcess(onError: stepFailed).Next(FreeTheSlot("Free the recorded upload's slot", new Succeed(this, "Transcription recorded"))),
             stillRunning: scheduleNextPoll,
             failed: failed);
         var readJob = GetJobStatus(whenThrottled: PollWasThrottled().Next(checkStatus), onError: stepFailed);

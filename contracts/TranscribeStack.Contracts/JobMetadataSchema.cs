@@ -38,6 +38,19 @@ public static class JobMetadataSchema
 
     public const string Skipped = "SKIPPED";
 
+    /// <summary>
+    /// The key of the intake window's counter item (its <see cref="InFlight"/> uploads admitted and not yet
+    /// freed). A '#' never appears in a job name ([0-9a-zA-Z._-]), so no job's item can take this key; the
+    /// item has no <see cref="Status"/>, so the status index leaves it out.
+    /// </summary>
+    public const string WindowKey = "#window";
+
+    /// <summary>The counter of the window item: uploads admitted into the window and not yet freed.</summary>
+    public const string InFlight = "inFlight";
+
+    /// <summary>The key prefix of a slot item: <c>#slot#&lt;workflow execution name&gt;</c>, one per admitted upload.</summary>
+    public const string SlotKeyPrefix = "#slot#";
+
     /// <summary>The condition of every write: no item yet, or one that is not COMPLETED.</summary>
     public const string CompletedIsFinal = "attribute_not_exists(" + JobName + ") OR #status <> :completed";
 

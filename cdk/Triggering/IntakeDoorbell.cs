@@ -1,0 +1,71 @@
+using Amazon.CDK.AWS.KinesisFirehose;
+using Amazon.CDK.AWS.S3;
+using TranscribeStack.Cdk.Encryption;
+
+namespace TranscribeStack.Cdk.Triggering;
+
+public sealed class IntakeDoorbellProps : EncryptedConstructProps
+{
+    /// <summary>The bucket the buffered records are written to (the raw-audio bucket, under <see cref="Prefix"/>).</summary>
+    public required IBucket Bucket { get; init; }
+
+    public required string Prefix { get; init; }
+
+    /// <summary>Seconds a record waits for others before the buffer is written as one object.</summary>
+    public required int BufferSeconds { get; init; }
+}
+
+/// <summary>
+/// The admitter's doorbell: a Firehose stream (Direct PUT) that the upload rule sends one small record per
+/// upload, buffered a few seconds into one object under the signal prefix. Firehose takes bursts of hundreds
+/// of thousands of records a second, costs nothing while idle, and turns any number of uploads into one
+/// object per buffer: the object's creation is what starts the admitter. The records say nothing the intake
+/// does not hold; a lost one only delays admission until the next doorbell or the next finished job.
+/// </summary>
+public sealed class IntakeDoorbell : Construct
+{
+    public IntakeDoorbell(Construct scope, string id, IntakeDoorbellProps props)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var role = AccountServiceRoles.Create(this, "Role", "firehose.amazonaws.com", "TranscribeStack intake doorbell: Firehose writes the buffered records under the signal prefix");
+        // PutObject under the signal prefix only, the key through S3 for this bucket (no bucket-wide list or read).
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "WriteTheSignals",
+            Actions = ["s3:PutObject", "s3:AbortMultipartUpload"],
+            Resources = [props.Bucket.ArnForObjects($"{props.Prefix}*")],
+        }));
+        props.Key.GrantViaService(role, "s3", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:s3:arn", props.Bucket.BucketArn));
+        NagAcknowledgements.AcknowledgeInlinePolicy(role);
+
+        var stream = new CfnDeliveryStream(this, "Stream", new CfnDeliveryStreamProps
+        {
+            DeliveryStreamType = "DirectPut",
+            // The records are one word each; the stream encrypts them at rest all the same.
+            DeliveryStreamEncryptionConfigurationInput = new CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty { KeyType = "AWS_OWNED_CMK" },
+            ExtendedS3DestinationConfiguration = new CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty
+            {
+                BucketArn = props.Bucket.BucketArn,
+                RoleArn = role.RoleArn,
+                Prefix = props.Prefix,
+                ErrorOutputPrefix = $"{props.Prefix}errors/",
+                CompressionFormat = "UNCOMPRESSED",
+                // A burst becomes one object a buffer: the interval bounds the admission delay of an idle pipeline.
+                BufferingHints = new CfnDeliveryStream.BufferingHintsProperty { IntervalInSeconds = props.BufferSeconds, SizeInMBs = 128 },
+                EncryptionConfiguration = new CfnDeliveryStream.EncryptionConfigurationProperty
+                {
+                    KmsEncryptionConfig = new CfnDeliveryStream.KMSEncryptionConfigProperty { AwskmsKeyArn = props.Key.KeyArn },
+                },
+            },
+        });
+        // Firehose checks its role when the stream is created: the role's policy must exist first.
+        stream.Node.AddDependency(role);
+        Stream = stream;
+        Role = role;
+    }
+
+    public CfnDeliveryStream Stream { get; }
+
+    public IRole Role { get; }
+}
