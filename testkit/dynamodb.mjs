@@ -12,8 +12,10 @@ import { ApiCalls } from './token-bucket.mjs';
  * `apiCalls` every request by Date.now().
  */
 export class FakeTable {
-  constructor({ tableName = null } = {}) {
+  /** `hotKeys`: items whose writes (conditions failed or not: each costs a write) `keyCalls` records by time. */
+  constructor({ tableName = null, hotKeys = [] } = {}) {
     this.tableName = tableName;
+    this.keyCalls = new Map(hotKeys.map((key) => [key, new ApiCalls()]));
     this.records = new Map(); // jobName -> item as attribute values
     this.writes = [];
     this.deletes = 0;
@@ -162,6 +164,7 @@ export class FakeTable {
     const { Item } = request;
     const key = Item?.jobName?.S;
     if (!key) throw serviceError(service, 'ValidationException', 'One or more parameter values were invalid: Missing the key jobName in the item');
+    this.keyCalls.get(key)?.record(Date.now());
     this.#condition(request, this.records.get(key), service);
     for (const value of Object.values(Item)) checkAttributeValue(value, service);
     return { key, item: structuredClone(Item) };
@@ -170,6 +173,7 @@ export class FakeTable {
   #updated(request, service) {
     const { Key, UpdateExpression, ExpressionAttributeNames = {}, ExpressionAttributeValues = {} } = request;
     const key = this.#key(Key, service);
+    this.keyCalls.get(key)?.record(Date.now());
     const current = this.records.get(key);
     const used = { names: new Set(), values: new Set() };
     const item = applyUpdate(UpdateExpression, current ?? { jobName: { S: key } }, current, ExpressionAttributeNames, ExpressionAttributeValues, used, service);
@@ -180,6 +184,7 @@ export class FakeTable {
 
   #deleted(request, service) {
     const key = this.#key(request.Key, service);
+    this.keyCalls.get(key)?.record(Date.now());
     this.#condition(request, this.records.get(key), service);
     return key;
   }
