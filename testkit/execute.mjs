@@ -20,6 +20,8 @@ import { FakeTranscribe } from './transcribe.mjs';
 import { FakeTable } from './dynamodb.mjs';
 import { FakePostProcessor } from './post-processor.mjs';
 import { sendMessage } from './sqs.mjs';
+import { integrationHandler } from './integrations.mjs';
+import { FakeExecutions } from './step-functions.mjs';
 
 /** $$.State.EnteredTime of every zero-wait execution: the items it records carry this time. */
 export const EXECUTION_ENTERED_TIME = '2026-11-22T10:00:01.000Z';
@@ -31,7 +33,8 @@ let executionCounter = 0;
  * Runs one execution of `definition` on `input` and resolves with its result (see below).
  *
  * Options: planner (required: Planner or RecordedPlanner), transcribe, table, queue, postProcessor,
- * executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
+ * admitter (a FakeExecutions of the intake admitter: every end of the workflow starts it with its release; by
+ * default one whose executions do nothing), executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
  * the definition from), plannerErrors (Lambda errors before the function runs), recordErrors and
  * skipRecordErrors (DynamoDB errors), sqsErrors: scripted error codes, used up one per call.
  * Ending early: `stop` ({ at: a Task state, as: 'ABORTED' | 'TIMED_OUT' }) ends the execution when it
@@ -71,7 +74,12 @@ export async function execute(definition, input, options = {}) {
   // One token per execution: every wait of it stores the same one (see TaskTokens).
   const taskToken = `task-token/${executionName}`;
   let run;
+  const admitter = options.admitter ?? new FakeExecutions({ stateMachineArn: workflow.admitterArn });
   const base = taskHandlers({ ...options, workflow, planner, transcribe, table, queue, postProcessor, completion, time });
+  // The other Task states (the release that starts the admitter) by their Resource.
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Task' && !base[name]) base[name] = integrationHandler(definition, name, { table, executions: [admitter] });
+  }
   if (stop) stopAt(base, stop, () => run.abort());
   const { handlers, calls, bugs } = recorded(definition, workflow.definition, base);
   const startedAt = time === 'virtual' ? new Date(Date.now()).toISOString() : EXECUTION_ENTERED_TIME;
@@ -157,6 +165,7 @@ export async function execute(definition, input, options = {}) {
     executionArn,
     executionName,
     deadLetters: queue.filter((m) => m.body?.executionArn === executionArn),
+    admitter,
     table,
     queue,
     s3,

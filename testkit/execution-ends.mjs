@@ -6,6 +6,8 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { callRecorder, plannerHandler, settled } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
+import { integrationHandler } from './integrations.mjs';
+import { FakeExecutions } from './step-functions.mjs';
 
 /** The recorder's Task states, each bound to a stand-in. */
 export const RECORDER_STATES = {
@@ -13,6 +15,7 @@ export const RECORDER_STATES = {
   lookUp: 'Look up the job',
   record: 'Record the end in the metadata table',
   deadLetter: 'Send the end to the dead-letter queue',
+  release: 'Free the ended execution\'s slot',
 };
 
 /** $$.State.EnteredTime of every recorder run: the items it writes carry it as updatedAt. */
@@ -23,10 +26,12 @@ const machines = new WeakMap(); // definition -> its StateMachine
 /**
  * Runs the recorder once for `event` and resolves with { status, outcome (the state it ended in),
  * entered, calls, error }. Options: planner (required), table (required: the workflow's FakeTable),
- * queue (the failure queue's messages), plannerErrors (Lambda errors before the function runs).
+ * queue (the failure queue's messages), plannerErrors (Lambda errors before the function runs), admitter (a
+ * FakeExecutions of the intake admitter, which the recorder starts with the execution's release; by default one
+ * whose executions do nothing). The result carries `admitter`.
  * A handler error no scenario scripted (a bug of the kit) is thrown after the run.
  */
-export async function recordEnd(workflow, event, { planner, table, queue = [], plannerErrors = [] }) {
+export async function recordEnd(workflow, event, { planner, table, queue = [], plannerErrors = [], admitter = new FakeExecutions({ stateMachineArn: workflow.admitterArn }) }) {
   const definition = workflow.recorderDefinition ?? fail('pass what loadWorkflow() returns (it carries recorderDefinition)');
   if (!planner || !table) fail('recordEnd() needs { planner, table }');
   table.tableName ??= workflow.tableName;
@@ -37,6 +42,7 @@ export async function recordEnd(workflow, event, { planner, table, queue = [], p
     [RECORDER_STATES.lookUp]: call(RECORDER_STATES.lookUp, (request) => table.getItem(request)),
     [RECORDER_STATES.record]: call(RECORDER_STATES.record, (request) => table.putItem(request)),
     [RECORDER_STATES.deadLetter]: call(RECORDER_STATES.deadLetter, (request) => sendMessage(queue, workflow.failureQueueUrl, request)),
+    [RECORDER_STATES.release]: call(RECORDER_STATES.release, integrationHandler(definition, RECORDER_STATES.release, { executions: [admitter] })),
   };
   const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
   for (const name of tasks) if (!handlers[name]) fail(`the recorder's Task '${name}' has no local handler (it would call AWS)`);
@@ -53,7 +59,7 @@ export async function recordEnd(workflow, event, { planner, table, queue = [], p
   const { status, error, entered } = await settled(run);
   if (bugs.length) fail(`the harness failed inside a recorder task (not a scripted error):\n${bugs.join('\n')}`);
   if (planner.failure) throw planner.failure;
-  return { status, outcome: entered.at(-1), entered, calls, error };
+  return { status, outcome: entered.at(-1), entered, calls, error, admitter };
 }
 
 function fail(message) {

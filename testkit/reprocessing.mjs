@@ -1,7 +1,7 @@
 // The re-processing workflow: the synthesized Standard definition, executed by aws-local-stepfunctions, that one
-// operator command starts for a prefix. Its Distributed Map's children are bound to the real C# planner (which
-// names each object's re-run) and a FakeExecutions of the workflow (StartExecution.sync:2: each child waits for
-// its workflow execution to end, so the stand-in sees how many run at once).
+// operator command starts for a prefix. Its Distributed Map's children put each object's re-run into the intake
+// (a FakeQueue, SendMessage through the optimized integration); then it starts the intake admitter (a
+// FakeExecutions of it), which admits the re-runs within the window (testkit/admitter.mjs).
 //
 // aws-local-stepfunctions 3.0.0 runs a Map over an array in its input and cannot read an ItemReader: for the
 // interpreter only, a copy of the definition lists the objects here instead. The kit checks the ItemReader
@@ -9,15 +9,15 @@
 // in S3's order and in ListObjectsV2's item shape, puts the list into the input (LISTED_FIELD) and points the
 // Map's ItemsPath at it. MaxConcurrency, ItemSelector and the item processor are the synthesized ones.
 import { StateMachine } from 'aws-local-stepfunctions';
-import { callRecorder, plannerHandler, settled } from './calls.mjs';
+import { callRecorder, settled } from './calls.mjs';
+import { integrationHandler } from './integrations.mjs';
 
 /** The re-processing workflow's states. */
 export const REPROCESSING_STATES = {
   check: 'Does the request name a prefix of the media and a re-run marker?',
   map: 'Re-process every object under the prefix',
-  name: 'Name the object\'s re-run',
-  run: 'Run the object\'s re-run to its end',
-  already: 'The object is re-processed already',
+  enqueue: 'Put the object\'s re-run into the intake',
+  admit: 'Start the admitter',
 };
 
 const LISTED_FIELD = 'listedForTheLocalInterpreter';
@@ -25,36 +25,35 @@ const machines = new WeakMap(); // definition -> its StateMachine (per request s
 
 /**
  * Runs the re-processing once for `request` ({ prefix, rerun }) over `objects` (a Map of key -> { size, etag },
- * the raw bucket's objects) and resolves with { status, error, entered, calls, outcomes (per child: the state it
- * ended in), listed }. Options: planner (required), executions (required: a FakeExecutions of the workflow),
- * plannerErrors. A handler error no scenario scripted (a bug of the kit) is thrown after the run.
+ * the raw bucket's objects) and resolves with { status, error, entered, calls, listed }. Options: intake (required:
+ * the FakeQueue of intakeOf()), admitter (required: a FakeExecutions of the admitter). A handler error no scenario
+ * scripted (a bug of the kit) is thrown after the run.
  */
-export async function reprocess(workflow, request, { planner, executions, objects, plannerErrors = [] }) {
+export async function reprocess(workflow, request, { intake, admitter, objects }) {
   const definition = workflow.reprocessingDefinition ?? fail('pass what loadWorkflow() returns (it carries reprocessingDefinition)');
-  if (!planner || !executions || !objects) fail('reprocess() needs { planner, executions, objects }');
+  if (!intake || !admitter || !objects) fail('reprocess() needs { intake, admitter, objects }');
   const bugs = [];
   const { calls, call } = callRecorder((bug) => bugs.push(bug));
-  const handlers = {
-    [REPROCESSING_STATES.name]: call(REPROCESSING_STATES.name, plannerHandler(planner, plannerErrors)),
-    [REPROCESSING_STATES.run]: call(REPROCESSING_STATES.run, (startRequest) => executions.startAndWait(startRequest)),
-  };
   const { copy, listed } = forInterpreter(definition, workflow, request, objects);
-  const tasks = Object.entries(copy.States[REPROCESSING_STATES.map].ItemProcessor.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
-  for (const name of tasks) if (!handlers[name]) fail(`the re-processing's Task '${name}' has no local handler (it would call AWS)`);
+  const processor = copy.States[REPROCESSING_STATES.map].ItemProcessor;
+  const bindings = { queues: [intake], executions: [admitter] };
+  const tasksOf = (d) => Object.entries(d.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+  const handlers = Object.fromEntries([
+    ...tasksOf(processor).map((name) => [name, call(name, integrationHandler(processor, name, bindings))]),
+    ...tasksOf(copy).map((name) => [name, call(name, integrationHandler(copy, name, bindings))]),
+  ]);
 
   let machine = machines.get(definition);
   if (!machine) machines.set(definition, (machine = new StateMachine(copy)));
-  const processor = copy.States[REPROCESSING_STATES.map].ItemProcessor.States;
   const run = machine.run({ ...request, [LISTED_FIELD]: listed }, {
     overrides: {
       taskResourceLocalHandlers: handlers,
-      retryIntervalOverrides: Object.fromEntries(Object.entries(processor).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+      retryIntervalOverrides: Object.fromEntries(Object.entries(processor.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
     },
   });
   const { status, error: failure, entered } = await settled(run);
   const error = failure && (failure.cause ?? failure);
   if (bugs.length) fail(`the harness failed inside a re-processing task (not a scripted error):\n${bugs.join('\n')}`);
-  if (planner.failure) throw planner.failure;
   return { status, error, entered, calls, listed };
 }
 

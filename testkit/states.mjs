@@ -14,17 +14,27 @@ export const STATES = {
   deadLetter: 'Send the failure to the dead-letter queue',
 };
 
+/**
+ * The Task states every end passes through first: each starts the intake admitter with this execution's release
+ * (bound by their Resource, see integrations.mjs), so that its slot in the window is freed.
+ */
+export const RELEASES = {
+  recorded: 'Free the recorded upload\'s slot',
+  skipped: 'Free the skipped upload\'s slot',
+  failed: 'Free the failed upload\'s slot',
+};
+
 /** The states every planned upload enters first: the planner, then the check that it is a media file. */
 export const PLANNED = [STATES.plan, 'Is the upload a media file?'];
 
 /** States entered by an execution whose job completes on the first poll. */
-export const FIRST_POLL_PATH = [...PLANNED, STATES.start, STATES.waitForJob, STATES.get, 'Check the job status', STATES.postProcess, 'Transcription recorded'];
+export const FIRST_POLL_PATH = [...PLANNED, STATES.start, STATES.waitForJob, STATES.get, 'Check the job status', STATES.postProcess, RELEASES.recorded, 'Transcription recorded'];
 
 /** States entered again for every poll after the first. */
 export const PER_EXTRA_POLL = ['Schedule the next poll', STATES.waitForJob, STATES.get, 'Check the job status'];
 
 /** States entered by every recorded failure, after its "Describe ..." state. */
-export const FAILURE_TAIL = [STATES.recordFailure, STATES.deadLetter, 'Transcription failed'];
+export const FAILURE_TAIL = [STATES.recordFailure, STATES.deadLetter, RELEASES.failed, 'Transcription failed'];
 
 /** The retry budgets the definition gives the errors the scenarios exhaust. */
 export function limitsOf(definition) {

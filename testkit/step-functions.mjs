@@ -1,4 +1,4 @@
-// Step Functions' StartExecution, as the starters call it through the optimized integration
+// Step Functions' StartExecution, as the admitter, the workflow's release and re-processing call it through the optimized integration
 // (arn:aws:states:::states:startExecution and .sync:2): executions of one state machine by name, with
 // the rules AWS documents for a name that is taken: the same name and input while it runs answers the
 // running execution; a different input, or an execution that has ended, is ExecutionAlreadyExists.
@@ -101,7 +101,7 @@ export class FakeExecutions {
     if (throttled) {
       this.throttled++;
       // The API's own rate error (ThrottlingException) is not in the SFN model; whatever the integration
-      // names it, of the starter's retriers only States.TaskFailed takes it.
+      // names it, no retrier of the admitter takes it (its Catch returns the upload to the intake).
       throw named('StepFunctions.ThrottlingException', 'Rate exceeded (Service: AWSStepFunctions; Status Code: 400; Error Code: ThrottlingException)');
     }
     // The optimized integration serializes a JSON Input itself.

@@ -94,6 +94,9 @@ export function describeWorkflow(template) {
     dataAccessRoleArn: refs.getAtt(onlyId(template, 'AWS::IAM::Role', (_, id) => id.startsWith('WorkflowTranscribeDataAccessRole')), 'Arn'),
     plannerEnvironment: plannerEnvironment(template),
     intakeQueueUrl: refs.ref(intake),
+    // What the intake is configured with (its visibility timeout, its redrive to the dead-letter queue).
+    intakeQueue: intakeQueueSettings(template, intake),
+    plannerArn: refs.getAtt(onlyId(template, 'AWS::Lambda::Function', (_, id) => id.startsWith('JobPlanner')), 'Arn'),
     intakeQueueArn: refs.getAtt(intake, 'Arn'),
     admitterArn: refs.ref(admitter),
     admitterDefinition: loadAdmitterDefinition(template),
@@ -104,6 +107,14 @@ export function describeWorkflow(template) {
     recorderDefinition: loadRecorderDefinition(template),
     executionEndEventPattern: refs.resolveDeep(template.Resources[onlyId(template, 'AWS::Events::Rule', (_, id) => id.startsWith('ExecutionEndRecorderRule'))].Properties.EventPattern),
   };
+}
+
+/** The intake's { visibilityTimeoutSeconds, maxReceiveCount, deadLetterQueueUrl } as the template sets them. */
+function intakeQueueSettings(template, intake) {
+  const refs = resolver(template);
+  const { VisibilityTimeout, RedrivePolicy } = template.Resources[intake].Properties;
+  const deadLetter = RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0] ?? fail('the intake has no redrive policy to a queue of the stack');
+  return { visibilityTimeoutSeconds: VisibilityTimeout ?? 30, maxReceiveCount: RedrivePolicy.maxReceiveCount, deadLetterQueueUrl: refs.ref(deadLetter) };
 }
 
 /** Environment variables the template gives the job planner (the tests run it with the same). */

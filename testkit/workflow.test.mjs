@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from './workflow.mjs';
-import { STATES } from './states.mjs';
+import { RELEASES, STATES } from './states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 
 test('the rendered definition binds every Task state to a local handler and holds no unresolved token', () => {
   const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort();
-  assert.deepEqual(tasks, Object.values(STATES).sort());
+  assert.deepEqual(tasks, [...Object.values(STATES), ...Object.values(RELEASES)].sort());
+  for (const name of Object.values(RELEASES)) assert.equal(definition.States[name].Parameters.StateMachineArn, workflow.admitterArn, `${name} starts the admitter`);
   const text = JSON.stringify(definition);
   assert.doesNotMatch(text, /\$\{Token\[|Fn::|"Ref"/);
   assert.match(definition.States[STATES.start].Resource, /^arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob$/);

@@ -1,149 +1,213 @@
-// Benchmark "burst": 1,000 and 3,000 uploads arrive at once. Each starts an execution of the
-// synthesized state machine of dev, staging and prod (queueing on in all three) against a simulated
-// Transcribe that holds a concurrent-job quota (100), a StartTranscriptionJob rate quota (25/s) and a
-// GetTranscriptionJob rate quota (30/s), and sends each job's completion event 1 to 5 s after it ends
-// to the synthesized completion notifier; each job's plan polls it every 4 minutes as the one net. All in virtual time. Counts what was lost, duplicated,
-// refused, polled and woken, and how long the burst took; prints each goal with met or NOT met.
-// Exits non-zero if a job is lost or duplicated.
+// Benchmark "burst" (issue #18): N uploads arrive at once and go into the durable intake; the Firehose doorbell
+// starts the synthesized admitter (one run per 5-second buffer holding uploads, a few seconds after its flush);
+// the admitter admits uploads into the synthesized workflow within the window W; every workflow end starts the
+// admitter with its release (as the workflow's release states do), which frees its slot and admits the next.
+// Everything runs in virtual time with aws-local-stepfunctions: the admitter, every workflow execution and the
+// completion notifier are the synthesized definitions. Transcribe is the simulator with its default quotas
+// (TRANSCRIBE_QUOTAS: 250 concurrent jobs, 10,000 queued, 25 starts/s, 30 gets/s, 5 lists/s), 5-minute jobs,
+// completion events 1-5 s late and 1% of them lost (the plan's backstop poll is the net). StartExecution is
+// throttled by its quota: Standard (the workflow) per Region class, Express (the admitter) 6,000/s.
+// Plans and execution names come from the real C# planner beforehand (not timed). Each case runs in its own
+// process, so its wall time and peak RSS are its own. Prints per API calls, throttled, mean and peak rate against
+// its quota; drain time against the optimum; lost, dead-lettered, duplicated; and each goal of #18, met or NOT met.
 //
-//   npm run bench:burst      (--uploads 1000,3000 --env dev,staging,prod --minutes 5 --concurrent-jobs 100)
-//   --poll-retries ATTEMPTS,MAX_DELAY_SECONDS: a what-if, not the template: the poll's retrier on
-//   LimitExceededException changed in every environment's definition (reported as such).
+//   npm run bench:burst      (--uploads 1000,10000,50000 --env dev,staging,prod --regions busiest,other)
+//   node benchmarks/pipeline/burst.mjs --uploads 50000 --env prod --regions other   (what fits in 10 minutes)
 
 import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
-import { STATES } from '../../testkit/states.mjs';
+import { onlyId } from '../../testkit/templates.mjs';
 import { FakeS3 } from '../../testkit/s3.mjs';
-import { FakeTranscribe } from '../../testkit/transcribe.mjs';
-import { VirtualTime } from '../../testkit/virtual-time.mjs';
-import { runExecutions } from '../../testkit/executions.mjs';
-import { startUpload } from '../../testkit/starter.mjs';
-import { FakeExecutions } from '../../testkit/step-functions.mjs';
+import { FakeTable } from '../../testkit/dynamodb.mjs';
+import { FakeTranscribe, TRANSCRIBE_QUOTAS, TRANSCRIBE_APIS } from '../../testkit/transcribe.mjs';
+import { FakePostProcessor } from '../../testkit/post-processor.mjs';
 import { Planner } from '../../testkit/planner.mjs';
-import { uploadExpectedToTake, planAll } from './plans.mjs';
+import { CompletionNotifier } from '../../testkit/completion.mjs';
+import { completionRuleMatches } from '../../testkit/events.mjs';
+import { VirtualTime } from '../../testkit/virtual-time.mjs';
+import { execute } from '../../testkit/execute.mjs';
+import { FakeExecutions, START_EXECUTION_QUOTAS } from '../../testkit/step-functions.mjs';
+import { admit, enqueueUpload, intakeOf, windowOf } from '../../testkit/admitter.mjs';
+import { uploadExpectedToTake } from './plans.mjs';
 import { LATENCY } from './measure.mjs';
 import { table } from './print.mjs';
+import { doorbellRings, lostEventDelays, optimumSeconds, rateVerdict, verdict } from './intake.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    uploads: { type: 'string', default: '1000,3000' },
+    uploads: { type: 'string', default: '1000,10000,50000' },
     env: { type: 'string', default: 'dev,staging,prod' },
+    regions: { type: 'string', default: 'busiest,other' },
     minutes: { type: 'string', default: '5' },
-    'concurrent-jobs': { type: 'string', default: '100' },
-    'starts-per-second': { type: 'string', default: '25' },
-    'gets-per-second': { type: 'string', default: '30' },
-    'poll-retries': { type: 'string' },
+    loss: { type: 'string', default: '0.01' },
+    'doorbell-delay': { type: 'string', default: '2' }, // seconds from a Firehose flush to the admitter's start
+    json: { type: 'boolean', default: false }, // one case, its figures as one JSON line (the parent's child)
   },
 });
-const pollRetries = args['poll-retries'] && (([attempts, maxDelay]) => ({ MaxAttempts: positive('poll-retries', attempts), MaxDelaySeconds: positive('poll-retries', maxDelay) }))(args['poll-retries'].split(','));
-const sizes = args.uploads.split(',').map((n) => positive('uploads', n));
+const sizes = args.uploads.split(',').map(Number);
 const environments = args.env.split(',');
-const jobSeconds = positive('minutes', args.minutes) * 60;
-const quota = { concurrentJobs: positive('concurrent-jobs'), startsPerSecond: positive('starts-per-second'), getsPerSecond: positive('gets-per-second') };
-const GOAL = { drainOverOptimum: 1.05 };
-// StartExecution's throttling quota for Standard workflows (Step Functions service quotas, "Quotas related to API
-// action throttling"): a bucket of 1,300 refilled at 300/s in US East (N. Virginia), US West (Oregon) and Europe
-// (Ireland); 800 and 150/s in all other Regions.
-const START_EXECUTION_RATES = [{ region: 'us-east-1 (and us-west-2, eu-west-1)', bucket: 1300, perSecond: 300 }, { region: 'all other Regions', bucket: 800, perSecond: 150 }];
+const REGION_CLASSES = { busiest: START_EXECUTION_QUOTAS.standard.busiestRegions, other: START_EXECUTION_QUOTAS.standard.otherRegions };
+const regionClasses = args.regions.split(',').map((r) => (REGION_CLASSES[r] ? r : fail(`--regions: busiest or other, not '${r}'`)));
+const jobSeconds = Number(args.minutes) * 60;
+const lossRate = Number(args.loss);
+const GOALS = { uploads: 50_000, drainOverOptimum: 1.05, lostEventRecordedWithinSeconds: 300, wallSeconds: 600, rssMb: 4096 };
+// DynamoDB's default on-demand throughput per table (40,000 request units a second) and per partition (1,000 write
+// units a second): the window's counter is one item, so one partition takes all its writes.
+const DYNAMODB_TABLE_PER_SECOND = 40_000;
+const DYNAMODB_PARTITION_WRITES_PER_SECOND = 1_000;
 
-function positive(name, text = args[name]) {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be positive whole numbers, not '${text}'`);
-  return value;
-}
+/** One case: `uploads` at once into one environment's pipeline under one StartExecution Region class. */
+async function runCase(environment, uploads, regionClass) {
+  const workflow = loadWorkflow(environment);
+  const W = windowOf(workflow);
+  const events = Array.from({ length: uploads }, (_, i) => uploadExpectedToTake(workflow, `media/burst/call-${String(i + 1).padStart(6, '0')}.mp3`, jobSeconds));
+  const planningStarted = performance.now();
+  const { plans, names } = await planAndName(workflow, events);
+  const planningSeconds = (performance.now() - planningStarted) / 1000;
+  const planner = { plan: (payload) => (payload.executionNameOf ? names.get(payload.executionNameOf.detail.object.key) : plans.get(payload.detail.object.key)) };
+  const doorbell = doorbellOf(workflow);
 
-/** The upload events of a burst of `uploads`: the first ones of a larger burst are a smaller one's. */
-function burstEvents(workflow, uploads) {
-  return Array.from({ length: uploads }, (_, i) => uploadExpectedToTake(workflow, `media/burst/call-${String(i + 1).padStart(4, '0')}.mp3`, jobSeconds));
-}
-
-/** Each environment's template, loaded and rendered once. */
-const loaded = new Map();
-function loadedWorkflow(environment) {
-  if (!loaded.has(environment)) loaded.set(environment, loadWorkflow(environment));
-  return loaded.get(environment);
-}
-
-/** The environment's workflow; with --poll-retries, its definition with the poll's throttling retrier changed. */
-function workflowOf(environment) {
-  const workflow = loadedWorkflow(environment);
-  if (!pollRetries) return workflow;
-  const definition = structuredClone(workflow.definition);
-  const retrier = definition.States[STATES.get].Retry.find((r) => r.ErrorEquals.includes('Transcribe.LimitExceededException'));
-  Object.assign(retrier, pollRetries);
-  return { ...workflow, definition };
-}
-
-/** One burst of `uploads` against one environment's state machine, with completion events delivered. */
-async function burst(environment, uploads, plans) {
-  const workflow = workflowOf(environment);
-  const events = burstEvents(workflow, uploads);
   const clock = new VirtualTime().install();
+  let peakRss = process.memoryUsage().rss;
   try {
-    const transcribe = new FakeTranscribe({ ...quota, s3: new FakeS3(), durationSeconds: () => jobSeconds });
-    const seen = countStatusesSeen(transcribe);
+    const transcribe = new FakeTranscribe({ ...TRANSCRIBE_QUOTAS, s3: new FakeS3(), durationSeconds: () => jobSeconds });
+    const jobTable = new FakeTable({ tableName: workflow.tableName, hotKeys: ['#window'] });
+    const completion = new CompletionNotifier({ definition: workflow.notifierDefinition, table: jobTable });
+    transcribe.subscribe({ latency: LATENCY, lossRate, seed: 11, subscriber: (event) => (completionRuleMatches(workflow, event) ? completion.deliver(event) : undefined) });
+    const { intake, deadLetters } = intakeOf(workflow);
+    const failureQueue = [];
+    const recordedAt = new Map(); // job name -> when its transcript was recorded
+    const postProcessor = new FakePostProcessor();
+    const recording = (request, context) => {
+      const answer = postProcessor.invoke(request, context);
+      recordedAt.set(request.jobName, Date.now());
+      return answer;
+    };
+    const statuses = {};
+    let transitions = 0;
+    let lastEnd = 0;
+    let ended = 0;
+    // The workflow's executions and the admitter's, each behind its StartExecution quota.
+    const admitter = new FakeExecutions({
+      stateMachineArn: workflow.admitterArn,
+      rate: START_EXECUTION_QUOTAS.express,
+      run: async (input) => {
+        const run = await admit(workflow, input, { planner, intake, table: jobTable, executions: runs, time: 'virtual' });
+        return { status: run.status, outcome: run.outcome };
+      },
+    });
+    const runs = new FakeExecutions({
+      stateMachineArn: workflow.stateMachineArn,
+      rate: REGION_CLASSES[regionClass],
+      run: async (input, name) => {
+        const result = await execute(workflow.definition, input, { workflow, planner, transcribe, table: jobTable, queue: failureQueue, postProcessor: recording, completion, time: 'virtual', executionName: name, admitter });
+        statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+        transitions += result.transitions;
+        lastEnd = Math.max(lastEnd, result.endedAt);
+        if (++ended % 500 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        return { status: result.status }; // kept small: 50,000 of them are held
+      },
+    });
+
     const startedAt = Date.now();
-    const run = await runExecutions(workflow.definition, events, { workflow, clock, plans, transcribe, events: { latency: LATENCY, lossShare: 0, seed: 11 } });
-    // To the last execution's end.
-    const drainSeconds = (Math.max(...run.executions.map((e) => e.endedAt)) - startedAt) / 1000;
-    return { environment, uploads, workflow, plans: new Map(events.map((e) => [e.detail.object.key, plans.get(e.detail.object.key)])), transcribe, seen, ...run, drainSeconds };
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    await clock.run((async () => {
+      // EventBridge puts every upload into the intake at once and rings the doorbell for each.
+      for (const event of events) enqueueUpload(intake, event);
+      const rings = doorbellRings(events.map(() => startedAt), doorbell);
+      await Promise.all(rings.map((at) => new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => {
+        const signal = { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: workflow.rawBucket }, object: { key: `intake-signals/${at}` } } };
+        return admitter.start({ StateMachineArn: workflow.admitterArn, Input: signal });
+      })));
+      // Until every upload has left the intake and every execution and admitter run has ended.
+      while (intake.messages.size > 0 || runs.running > 0 || admitter.running > 0) {
+        await Promise.all([...runs.executions, ...admitter.executions].filter((e) => e.status === 'RUNNING').map((e) => e.ended));
+        if (intake.messages.size > 0 && runs.running === 0 && admitter.running === 0) {
+          // Nothing would ever admit what is left (no run to end, no upload to ring): say so rather than wait forever.
+          break;
+        }
+      }
+      await completion.settled();
+    })());
+    const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+    // Lost: an upload with no item and no dead letter, or still in the intake; duplicated: a media file with more
+    // than one job or execution.
+    const items = jobTable.items;
+    const planned = [...plans.values()];
+    const deadLettered = new Set(failureQueue.map((m) => m.body.jobName));
+    const lost = planned.filter((p) => !items.has(p.jobName) && !deadLettered.has(p.jobName)).length;
+    const jobsPerMedia = countBy([...transcribe.jobs.values()], (job) => job.request.Media.MediaFileUri);
+    const executionsPerKey = countBy(runs.executions, (e) => JSON.parse(e.input).detail.object.key);
+    const duplicated = [...jobsPerMedia.values()].filter((n) => n > 1).length + [...executionsPerKey.values()].filter((n) => n > 1).length;
+    const lostEvents = transcribe.stateChanges.lost.map((e) => e.detail.TranscriptionJobName);
+    const completedAt = new Map([...transcribe.jobs.values()].map((job) => [job.name, job.completedAt]));
+    const delays = lostEventDelays(lostEvents, completedAt, recordedAt);
+    const window = items.get('#window');
+    return {
+      environment, uploads, regionClass, window: W, planningSeconds, wallSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRssMb: peakRss / 2 ** 20,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      statuses, transitions,
+      completed: [...items.values()].filter((i) => i.status === 'COMPLETED').length,
+      failedItems: [...items.values()].filter((i) => i.status === 'FAILED').length,
+      lost, leftInIntake: intake.messages.size, intakeDeadLettered: deadLetters.messages.size, failureDeadLettered: failureQueue.length, duplicated,
+      windowAtEnd: window?.inFlight ?? null, slotsAtEnd: [...items.keys()].filter((k) => k.startsWith('#slot#')).length,
+      mostRunningExecutions: runs.mostRunning, mostRunningJobs: transcribe.mostRunning, mostQueuedJobs: transcribe.mostQueued,
+      admitterRuns: admitter.executions.length, admitterFailed: admitter.executions.filter((e) => e.status !== 'SUCCEEDED').length, doorbellRuns: doorbellRings(events.map(() => 0), doorbell).length,
+      drainSeconds: (lastEnd - startedAt) / 1000,
+      optimumSeconds: optimumSeconds(uploads, TRANSCRIBE_QUOTAS.concurrentJobs, jobSeconds),
+      lostEvents: lostEvents.length,
+      lostEventWorstSeconds: delays.length ? Math.max(...delays.map((d) => d.seconds ?? Infinity)) : 0,
+      lostEventsNotRecorded: delays.filter((d) => d.seconds === null).length,
+      apis: apiRows(transcribe, runs, admitter, intake, jobTable, regionClass),
+    };
   } finally {
     clock.uninstall();
   }
 }
 
-/** Counts the status each successful GetTranscriptionJob answered. */
-function countStatusesSeen(transcribe) {
-  const seen = {};
-  const get = transcribe.get.bind(transcribe);
-  transcribe.get = (request) => {
-    const answer = get(request);
-    const status = answer.TranscriptionJob.TranscriptionJobStatus;
-    seen[status] = (seen[status] ?? 0) + 1;
-    return answer;
-  };
-  return seen;
+/** Per API: { api, summary, quota (requests a second or null), quotaText }. */
+function apiRows(transcribe, runs, admitter, intake, jobTable, regionClass) {
+  const transcribeQuota = { StartTranscriptionJob: TRANSCRIBE_QUOTAS.startsPerSecond, GetTranscriptionJob: TRANSCRIBE_QUOTAS.getsPerSecond, ListTranscriptionJobs: TRANSCRIBE_QUOTAS.listsPerSecond };
+  const rates = transcribe.apiRates();
+  const standard = REGION_CLASSES[regionClass];
+  return [
+    { api: 'StartExecution, Standard (the workflow)', summary: runs.apiCalls.summary(), quota: standard.perSecond, quotaText: `${standard.perSecond}/s (bucket ${standard.bucket})` },
+    { api: 'StartExecution, Express (the admitter)', summary: admitter.apiCalls.summary(), quota: START_EXECUTION_QUOTAS.express.perSecond, quotaText: `${START_EXECUTION_QUOTAS.express.perSecond}/s` },
+    ...TRANSCRIBE_APIS.map((api) => ({ api, summary: rates[api], quota: transcribeQuota[api], quotaText: `${transcribeQuota[api]}/s` })),
+    { api: 'SQS (the intake, every action)', summary: intake.apiCalls.summary(), quota: null, quotaText: 'none published (standard queue)' },
+    { api: 'DynamoDB (the job table, every request)', summary: jobTable.apiCalls.summary(), quota: DYNAMODB_TABLE_PER_SECOND, quotaText: `${DYNAMODB_TABLE_PER_SECOND}/s (on-demand table)` },
+    { api: 'DynamoDB (writes of the #window item)', summary: jobTable.keyCalls.get('#window').summary(), quota: DYNAMODB_PARTITION_WRITES_PER_SECOND, quotaText: `${DYNAMODB_PARTITION_WRITES_PER_SECOND}/s (one partition)` },
+  ];
 }
 
-/** Facts per run; `lost` and `duplicates` must be 0. */
-function summarize({ uploads, plans, transcribe, seen, executions, table: metadata, queue, completion, deliveries, drainSeconds }) {
-  const items = [...metadata.items.values()];
-  const byStatus = (status) => items.filter((item) => item.status === status);
-  const deadLettered = countBy(queue, (m) => m.body.jobName);
-  const lost = [...plans.values()].filter((plan) => !metadata.items.has(plan.jobName) && !deadLettered.has(plan.jobName)).length
-    + executions.filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'FAILED').length;
-  const jobsPerMedia = countBy([...transcribe.jobs.values()], (job) => job.request.Media.MediaFileUri);
-  const duplicates = [...jobsPerMedia.values()].filter((n) => n > 1).length + [...deadLettered.values()].filter((n) => n > 1).length;
-  const sum = (f) => executions.reduce((total, e) => total + f(e), 0);
-  const failures = countBy(byStatus('FAILED'), (item) => item.error);
-  const where = { [STATES.start]: 'the start', [STATES.get]: 'a poll' };
-  const failedIn = countBy(executions.filter((e) => e.failedIn), (e) => `${e.error.replace(/^Transcribe\./, '')} at ${where[e.failedIn] ?? `"${e.failedIn}"`}`);
-  const optimumSeconds = Math.ceil(uploads / quota.concurrentJobs) * jobSeconds;
-  return {
-    completed: byStatus('COMPLETED').length,
-    failed: byStatus('FAILED').length,
-    failures,
-    failedIn,
-    overQuota: failures.get('Transcribe.LimitExceededException') ?? 0,
-    deadLetters: queue.length,
-    lost,
-    duplicates,
-    startRetries: sum((e) => e.retries[STATES.start] ?? 0),
-    startsThrottled: transcribe.counts.startsThrottled,
-    queued: transcribe.counts.queued,
-    mostRunning: transcribe.mostRunning,
-    polls: transcribe.counts.getCalls,
-    seen,
-    pollsThrottled: transcribe.counts.getsThrottled,
-    woken: sum((e) => e.wokenWaits),
-    timedOut: sum((e) => e.timedOutWaits),
-    events: deliveries.sent.length,
-    notifier: countBy(completion.runs, (r) => r.outcome),
-    transitions: sum((e) => e.billedTransitions),
-    drainSeconds,
-    optimumSeconds,
-    uploads,
-  };
+/** The doorbell's buffering interval as the template sets it, and the delivery delay of its Object Created event. */
+function doorbellOf(workflow) {
+  const stream = workflow.template.Resources[onlyId(workflow.template, 'AWS::KinesisFirehose::DeliveryStream')];
+  const seconds = stream.Properties.ExtendedS3DestinationConfiguration.BufferingHints.IntervalInSeconds;
+  return { bufferMs: seconds * 1000, deliveryMs: Number(args['doorbell-delay']) * 1000 };
+}
+
+/** Every event's plan and execution name from the real planner, asked before virtual time. */
+async function planAndName(workflow, events) {
+  const planner = new Planner(workflow.plannerEnvironment);
+  try {
+    const [plans, names] = await Promise.all([
+      Promise.all(events.map((event) => planner.plan(event))),
+      Promise.all(events.map((event) => planner.plan({ executionNameOf: event }))),
+    ]);
+    return { plans: new Map(events.map((e, i) => [e.detail.object.key, plans[i]])), names: new Map(events.map((e, i) => [e.detail.object.key, names[i]])) };
+  } finally {
+    await planner.close();
+  }
 }
 
 function countBy(list, key) {
@@ -152,125 +216,89 @@ function countBy(list, key) {
   return counts;
 }
 
-function retrier(definition, state) {
-  const r = definition.States[state].Retry.find((x) => x.ErrorEquals.includes('Transcribe.LimitExceededException'));
-  return `${r.MaxAttempts} attempts, ${r.IntervalSeconds} s x${r.BackoffRate} up to ${r.MaxDelaySeconds} s, ${r.JitterStrategy ?? 'no'} jitter`;
+function fail(message) {
+  throw new Error(message);
 }
 
-/** Each event's answer of the real planner to the starter's question (its execution's name), asked before virtual time. */
-async function executionNames(workflow, events) {
-  const planner = new Planner(workflow.plannerEnvironment);
-  try {
-    const answers = await Promise.all(events.map((event) => planner.plan({ executionNameOf: event })));
-    return new Map(events.map((event, i) => [event.detail.object.key, answers[i]]));
-  } finally {
-    await planner.close();
-  }
-}
-
-/**
- * The first hop of the burst: every upload event starts the synthesized upload starter at once (EventBridge
- * delivers them together), which names the execution and calls StartExecution against the quota `rate`, with its
- * real retries and back-off in virtual time. Counts the workflow executions started, the events dead-lettered, the
- * throttled calls and how long until the last execution was started.
- */
-async function starterStage(environment, uploads, names, rate) {
-  const workflow = loadedWorkflow(environment);
-  const events = burstEvents(workflow, uploads);
-  const clock = new VirtualTime().install();
-  try {
-    const startedAt = Date.now();
-    const executions = new FakeExecutions({ stateMachineArn: workflow.stateMachineArn, rate, run: () => new Promise(() => {}) });
-    const queue = [];
-    const planner = { plan: (payload) => names.get(payload.executionNameOf.detail.object.key) };
-    let lastStart = startedAt;
-    const runs = await clock.run(Promise.all(events.map(async (event) => {
-      const run = await startUpload(workflow, event, { planner, executions, queue, time: 'virtual' });
-      lastStart = Math.max(lastStart, Date.now());
-      return run;
-    })));
-    const started = executions.executions.length;
-    const named = executions.executions.filter((e) => !e.name.startsWith('generated-')).length;
-    return { environment, uploads, rate, started, named, deadLettered: queue.length, throttled: executions.throttled, failedRuns: runs.filter((r) => r.status !== 'SUCCEEDED').length, seconds: (lastStart - startedAt) / 1000 };
-  } finally {
-    clock.uninstall();
-  }
-}
-
-const started = performance.now();
-console.log(`Burst: ${sizes.join(' and ')} uploads at once, each job ${jobSeconds / 60} min; simulated Transcribe quota: ${quota.concurrentJobs} concurrent jobs, ${quota.startsPerSecond} StartTranscriptionJob/s, ${quota.getsPerSecond} GetTranscriptionJob/s.`);
-console.log('Every upload is one execution of the synthesized state machine (aws-local-stepfunctions, virtual time: real Wait seconds, Retry back-off with');
-console.log(`full jitter, seeded, and the wait for the job's event bounded by its plan). Completion events arrive ${LATENCY.minMs / 1000}-${LATENCY.maxMs / 1000} s after each job ends, through the completion`);
-console.log('rule\'s pattern to the synthesized notifier (executed too). The job planner\'s answers were computed beforehand by the real C# planner.');
-if (pollRetries) console.log(`WHAT-IF, not the templates: the poll's LimitExceededException retrier set to ${pollRetries.MaxAttempts} attempts up to ${pollRetries.MaxDelaySeconds} s in every definition.`);
-for (const environment of environments) {
-  const { definition } = workflowOf(environment);
-  const execution = definition.States[STATES.start].Parameters.JobExecutionSettings;
-  console.log(`- ${environment}: queueing ${execution?.AllowDeferredExecution ? 'ON' : 'OFF'}; start retries ${retrier(definition, STATES.start)}; poll retries ${retrier(definition, STATES.get)}`);
-}
-
-// One planner run per environment, for the largest burst: the smaller ones use its first plans.
-const plansByEnvironment = new Map();
-for (const environment of environments) {
-  const workflow = loadedWorkflow(environment);
-  plansByEnvironment.set(environment, await planAll(workflow, burstEvents(workflow, Math.max(...sizes))));
-}
-// The first hop: the upload starter under StartExecution's quota (the workflow executions themselves are not run here).
-const namesByEnvironment = new Map();
-for (const environment of environments) {
-  const workflow = loadedWorkflow(environment);
-  namesByEnvironment.set(environment, await executionNames(workflow, burstEvents(workflow, Math.max(...sizes))));
-}
-const starterRows = [];
-for (const uploads of sizes) {
-  for (const rate of START_EXECUTION_RATES) {
+if (args.json) {
+  console.log(JSON.stringify(await runCase(environments[0], sizes[0], regionClasses[0])));
+} else {
+  const wallStarted = performance.now();
+  console.log(`Burst (#18): ${sizes.join(', ')} uploads at once; ${environments.join(', ')}; StartExecution Standard quota of ${regionClasses.map((r) => `the ${r} Regions (${REGION_CLASSES[r].bucket} + ${REGION_CLASSES[r].perSecond}/s)`).join(' and ')}.`);
+  console.log(`Transcribe: ${TRANSCRIBE_QUOTAS.concurrentJobs} concurrent jobs, ${TRANSCRIBE_QUOTAS.maxQueuedJobs} queued; ${jobSeconds / 60}-minute jobs; completion events ${LATENCY.minMs / 1000}-${LATENCY.maxMs / 1000} s late, ${lossRate * 100}% lost.`);
+  console.log(`Doorbell: one admitter run per Firehose buffer holding uploads, ${args['doorbell-delay']} s after its flush; every workflow end starts the admitter with its release. Each case in its own process. Node ${process.version}.`);
+  const results = [];
+  for (const uploads of sizes) {
     for (const environment of environments) {
-      const r = await starterStage(environment, uploads, namesByEnvironment.get(environment), rate);
-      const lost = r.uploads - r.started - r.deadLettered;
-      starterRows.push([`${environment}, ${uploads}`, `${rate.bucket} + ${rate.perSecond}/s (${rate.region})`, r.started, r.named, r.throttled, r.deadLettered, r.failedRuns, `${r.seconds.toFixed(1)} s`,
-        `${lost}: ${lost === 0 ? 'met' : 'NOT met'}`, `${r.deadLettered}: ${r.deadLettered === 0 ? 'met' : 'NOT met'}`]);
+      for (const regionClass of regionClasses) {
+        const caseStarted = performance.now();
+        const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--json', '--uploads', String(uploads), '--env', environment, '--regions', regionClass, '--minutes', args.minutes, '--loss', args.loss, '--doorbell-delay', args['doorbell-delay']],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+        if (child.status !== 0) throw new Error(`the case ${environment}, ${uploads}, ${regionClass} exited ${child.status ?? child.signal}`);
+        // The whole case: the process, the planner's answers and the virtual-time run.
+        const r = { ...JSON.parse(child.stdout.trim().split('\n').at(-1)), caseWallSeconds: (performance.now() - caseStarted) / 1000 };
+        results.push(r);
+        printCase(r);
+      }
     }
   }
-}
-console.log('\nFirst hop: the synthesized upload starter for every upload at once, StartExecution throttled by its quota (token bucket), retries with their real back-off:');
-console.log(table(['environment, uploads', 'StartExecution quota (bucket + refill)', 'executions started', 'named after the upload', 'calls throttled', 'events dead-lettered', 'starter runs failed', 'last start after', 'GOAL none lost', 'GOAL none dead-lettered'], starterRows, { left: 2 }));
-
-const runs = [];
-for (const uploads of sizes) {
-  for (const environment of environments) runs.push({ environment, uploads, summary: summarize(await burst(environment, uploads, plansByEnvironment.get(environment))) });
+  printGoals(results);
+  console.log(`\n(${((performance.now() - wallStarted) / 1000).toFixed(0)} s wall for the whole benchmark)`);
+  process.exitCode = results.some((r) => r.lost > 0 || r.duplicated > 0) ? 1 : 0;
 }
 
-const verdict = (met) => (met ? 'met' : 'NOT met');
-function drainGoal(s) {
-  const ratio = (s.drainSeconds / s.optimumSeconds).toFixed(3);
-  if (s.completed < s.uploads) return `${ratio}, ${s.uploads - s.completed} not transcribed: NOT met`;
-  return `${ratio}: ${verdict(s.drainSeconds / s.optimumSeconds <= GOAL.drainOverOptimum)}`;
+function printCase(r) {
+  console.log(`\n== ${r.environment}, ${r.uploads} uploads, StartExecution quota of the ${r.regionClass} Regions; W = ${r.window} ==`);
+  console.log(table(['API', 'calls', 'throttled', 'mean / s', 'peak in any 1 s', 'quota', 'mean of quota', `GOAL mean <= 50% of quota`, 'GOAL throttled <= 1%'],
+    r.apis.map(({ api, summary: s, quota, quotaText }) => {
+      const v = rateVerdict(s, quota);
+      return [api, s.calls, s.throttled, s.meanPerSecond.toFixed(2), s.peakPerSecond, quotaText, v.meanShare === null ? '-' : `${(v.meanShare * 100).toFixed(1)}%`,
+        v.meanShare === null ? 'no quota' : verdict(v.meanMet), `${(v.throttledShare * 100).toFixed(2)}%: ${verdict(v.throttledMet)}`];
+    })));
+  console.log(table(['', ''], [
+    ['executions (by status)', Object.entries(r.statuses).map(([s, n]) => `${n} ${s}`).join(', ')],
+    ['transcripts recorded / failures recorded', `${r.completed} / ${r.failedItems}`],
+    ['most executions running / jobs running / jobs queued in Transcribe', `${r.mostRunningExecutions} / ${r.mostRunningJobs} / ${r.mostQueuedJobs}`],
+    ['admitter runs (doorbell runs) / failed', `${r.admitterRuns} (${r.doorbellRuns}) / ${r.admitterFailed}`],
+    ['window counter / slot items at the end', `${r.windowAtEnd} / ${r.slotsAtEnd}`],
+    ['drain time / optimum ceil(N/250) x job', `${(r.drainSeconds / 60).toFixed(1)} min / ${(r.optimumSeconds / 60).toFixed(1)} min = ${(r.drainSeconds / r.optimumSeconds).toFixed(3)}`],
+    ['lost / left in the intake / dead-lettered (intake DLQ, failure queue) / duplicated', `${r.lost} / ${r.leftInIntake} / ${r.intakeDeadLettered}, ${r.failureDeadLettered} / ${r.duplicated}`],
+    ['completion events lost; worst end-to-record of their jobs', `${r.lostEvents}; ${r.lostEventWorstSeconds === Infinity ? `${r.lostEventsNotRecorded} never recorded` : `${r.lostEventWorstSeconds.toFixed(0)} s`}`],
+    ['run wall / CPU / peak RSS (sampled; getrusage max) / planning / the whole case', `${r.wallSeconds.toFixed(1)} s / ${r.cpuSeconds.toFixed(1)} s / ${r.peakRssMb.toFixed(0)} MB; ${r.maxRssMb.toFixed(0)} MB / ${r.planningSeconds.toFixed(1)} s / ${r.caseWallSeconds.toFixed(1)} s`],
+  ], { left: 1 }));
 }
-const column = (f) => runs.map((r) => f(r.summary, r));
-const rows = [
-  ['uploads', ...column((s, r) => r.uploads)],
-  ['transcripts recorded (COMPLETED items)', ...column((s) => s.completed)],
-  ['failures recorded (FAILED items = dead letters)', ...column((s) => `${s.failed} = ${s.deadLetters}`)],
-  ['  of which (error, where)', ...column((s) => [...s.failedIn].map(([where, n]) => `${n} ${where}`).join(', ') || '-')],
-  ['StartTranscriptionJob retries (starts throttled by rate)', ...column((s) => `${s.startRetries} (${s.startsThrottled})`)],
-  ['jobs queued by Transcribe / most running at once', ...column((s) => `${s.queued} / ${s.mostRunning}`)],
-  ['completion events delivered', ...column((s) => s.events)],
-  ['waits woken by the event / ended at their timeout', ...column((s) => `${s.woken} / ${s.timedOut}`)],
-  ['notifier runs: awake / moved on / none waiting', ...column((s) => ['The execution is awake', 'The execution has moved on', 'No execution is waiting'].map((o) => s.notifier.get(o) ?? 0).join(' / '))],
-  ['GetTranscriptionJob calls (throttled)', ...column((s) => `${s.polls} (${s.pollsThrottled})`)],
-  ['  answered QUEUED / IN_PROGRESS / COMPLETED', ...column((s) => ['QUEUED', 'IN_PROGRESS', 'COMPLETED'].map((st) => s.seen[st] ?? 0).join(' / '))],
-  ['state transitions, billed (all executions)', ...column((s) => s.transitions)],
-  ['drain time (burst to last execution end)', ...column((s) => `${(s.drainSeconds / 60).toFixed(1)} min`)],
-  [`quota-bound optimum (ceil(uploads/${quota.concurrentJobs}) x ${jobSeconds / 60} min)`, ...column((s) => `${(s.optimumSeconds / 60).toFixed(1)} min`)],
-  ['GOAL no job lost (no item, no dead letter, or unfinished)', ...column((s) => `${s.lost}: ${verdict(s.lost === 0)}`)],
-  ['GOAL no job or dead letter duplicated', ...column((s) => `${s.duplicates}: ${verdict(s.duplicates === 0)}`)],
-  ['GOAL no failure over a quota (LimitExceededException)', ...column((s) => `${s.overQuota}: ${verdict(s.overQuota === 0)}`)],
-  ['GetTranscriptionJob calls per job', ...column((s, r) => (s.polls / r.uploads).toFixed(2))],
-  [`GOAL drain time <= ${GOAL.drainOverOptimum} x optimum, every job transcribed`, ...column((s) => drainGoal(s))],
-];
-console.log();
-console.log(table(['', ...runs.map((r) => `${r.environment}, ${r.uploads}`)], rows));
-console.log(`\nStart-rate bound: ${Math.max(...sizes)} starts at ${quota.startsPerSecond}/s take at least ${(Math.max(...sizes) / quota.startsPerSecond).toFixed(0)} s. (${((performance.now() - started) / 1000).toFixed(1)} s wall)`);
-const broken = runs.filter((r) => r.summary.lost > 0 || r.summary.duplicates > 0);
-if (broken.length) console.log(`\nFAIL: jobs lost or duplicated in ${broken.length} run(s).`);
-process.exitCode = broken.length ? 1 : 0;
+
+function printGoals(results) {
+  const allCombinations = ['dev', 'staging', 'prod'].flatMap((e) => ['busiest', 'other'].map((c) => `${e}/${c}`));
+  const at50k = results.filter((r) => r.uploads === GOALS.uploads);
+  const measured = new Set(at50k.map((r) => `${r.environment}/${r.regionClass}`));
+  const missing = allCombinations.filter((c) => !measured.has(c));
+  const line = (text, met) => console.log(`${met === null ? 'NOT MEASURED' : verdict(met).padEnd(12)} ${text}`);
+  console.log('\nGoals of #18:');
+  if (!at50k.length) line(`${GOALS.uploads} uploads: no case of that size was run`, null);
+  for (const r of at50k) {
+    const ratio = r.drainSeconds / r.optimumSeconds;
+    line(`${GOALS.uploads} uploads, ${r.environment}, ${r.regionClass} Regions: ${r.lost} lost, ${r.intakeDeadLettered + r.failureDeadLettered} dead-lettered, ${r.duplicated} duplicated; drain ${ratio.toFixed(3)} x optimum (<= ${GOALS.drainOverOptimum})`,
+      r.lost === 0 && r.intakeDeadLettered + r.failureDeadLettered === 0 && r.duplicated === 0 && r.leftInIntake === 0 && ratio <= GOALS.drainOverOptimum);
+  }
+  if (missing.length) {
+    const perCase = at50k.length ? at50k.reduce((sum, r) => sum + r.caseWallSeconds, 0) / at50k.length : null;
+    const fits = perCase === null ? '' : `; at the ${perCase.toFixed(0)} s a case took here, all ${allCombinations.length} would take about ${((perCase * allCombinations.length) / 60).toFixed(0)} minutes, ${perCase * allCombinations.length < GOALS.wallSeconds ? 'within' : 'more than'} ${GOALS.wallSeconds / 60} (an estimate from the measured cases, not a measurement)`;
+    line(`${GOALS.uploads} uploads in every environment and Region class: ${missing.join(', ')} not run${fits}`, null);
+  }
+  for (const r of results) {
+    const verdicts = r.apis.map((a) => ({ api: a.api, ...rateVerdict(a.summary, a.quota) }));
+    const worstMean = verdicts.filter((v) => v.meanShare !== null).sort((a, b) => b.meanShare - a.meanShare)[0];
+    const worstThrottled = verdicts.sort((a, b) => b.throttledShare - a.throttledShare)[0];
+    line(`${r.uploads}, ${r.environment}, ${r.regionClass}: every API's mean rate <= 50% of its quota (highest: ${worstMean.api} ${(worstMean.meanShare * 100).toFixed(1)}%); throttled <= 1% of calls (highest: ${worstThrottled.api} ${(worstThrottled.throttledShare * 100).toFixed(2)}%)`,
+      verdicts.every((v) => v.meanMet && v.throttledMet));
+  }
+  for (const r of results) {
+    line(`${r.uploads}, ${r.environment}, ${r.regionClass}: with ${r.lostEvents} completion events lost, every such job recorded within ${GOALS.lostEventRecordedWithinSeconds / 60} minutes of finishing (worst ${r.lostEventWorstSeconds === Infinity ? 'never' : `${r.lostEventWorstSeconds.toFixed(0)} s`})`,
+      r.lostEventWorstSeconds <= GOALS.lostEventRecordedWithinSeconds);
+  }
+  for (const r of at50k) {
+    line(`${GOALS.uploads} uploads (${r.environment}, ${r.regionClass}) run in under ${GOALS.wallSeconds / 60} minutes and ${GOALS.rssMb / 1024} GB: ${r.caseWallSeconds.toFixed(0)} s wall for the whole case (${r.wallSeconds.toFixed(0)} s the run, ${r.planningSeconds.toFixed(0)} s planning), ${Math.max(r.peakRssMb, r.maxRssMb).toFixed(0)} MB peak RSS, on this machine (${cpus().length} cores, shared)`,
+      r.caseWallSeconds < GOALS.wallSeconds && Math.max(r.peakRssMb, r.maxRssMb) < GOALS.rssMb);
+  }
+}

@@ -73,6 +73,17 @@ test('a TIMED_OUT execution (the timeout elapsed while it waited for the job) is
   });
 });
 
+test('an execution that ended at a step frees its slot: the recorder starts the admitter with its release first', async () => {
+  const ended = await endedExecution('media/stopped early.mp3', STATES.waitForJob, 'ABORTED');
+  const event = endOf(workflow, ended.result, ended.upload);
+
+  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+
+  assert.equal(run.entered[0], RECORDER_STATES.release);
+  assert.deepEqual(run.admitter.calls.map((c) => c.Input), [{ release: ended.result.executionName }]);
+  assert.equal(ended.result.admitter.calls.length, 0, 'the stopped execution itself never reached an end that releases');
+});
+
 test('an ABORTED execution (stopped while it waited) is recorded once, with one dead letter', async () => {
   const ended = await endedExecution('media/wrong file.wav', STATES.waitForJob, 'ABORTED');
   const event = endOf(workflow, ended.result, ended.upload);

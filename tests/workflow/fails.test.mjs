@@ -20,7 +20,7 @@ const planner = plannerForTests(workflow);
 const uri = (key) => `s3://${workflow.rawBucket}/${key}`;
 const lambdaCause = (errorType, errorMessage) => JSON.stringify({ errorType, errorMessage, stackTrace: [] });
 // States entered up to the post-processor on a first-poll job.
-const UP_TO_POST_PROCESS = FIRST_POLL_PATH.slice(0, -1);
+const UP_TO_POST_PROCESS = FIRST_POLL_PATH.slice(0, FIRST_POLL_PATH.indexOf(STATES.postProcess) + 1);
 
 test('a FAILED job is recorded with Transcribe\'s FailureReason', async () => {
   const key = 'media/broken.ogg';
@@ -68,7 +68,7 @@ test('a job that never finishes ends in the failure branch when its polling plan
   assert.equal(result.clock.elapsedSeconds, polling.givesUpAfterSeconds);
   const pollStates = FIRST_POLL_PATH.slice(3, 6).length * polls + (polls - 1);
   assert.equal(result.transitions, PLANNED.length + 1 + pollStates + 1 + FAILURE_TAIL.length);
-  assert.deepEqual(result.entered.slice(-4), ['Describe the job that did not finish', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered.slice(-(FAILURE_TAIL.length + 1)), ['Describe the job that did not finish', ...FAILURE_TAIL]);
 });
 
 // Regression: the poll schedule once asked for more waiting than the execution's TimeoutSeconds, so AWS
@@ -136,7 +136,7 @@ test('a late failure never overwrites a COMPLETED item, and still reaches the de
   assert.deepEqual(second.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(first).jobName, mediaUri: uri(key), error: 'MalformedTranscriptException', reason: lambdaCause('MalformedTranscriptException', errorMessage), executionArn: second.executionArn,
   }]);
-  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, ...FIRST_POLL_PATH.slice(4, -1), 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, ...FIRST_POLL_PATH.slice(4, FIRST_POLL_PATH.indexOf(STATES.postProcess) + 1), 'Describe the failed step', ...FAILURE_TAIL]);
 });
 
 test('a failure that cannot be written to the table still reaches the dead-letter queue', async () => {

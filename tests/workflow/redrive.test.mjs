@@ -18,7 +18,7 @@ import { execute } from '../../testkit/execute.mjs';
 import { redrive } from '../../testkit/redrive.mjs';
 import { recordEnd, RECORDER_ENTERED_TIME } from '../../testkit/execution-ends.mjs';
 import { assertEnded, assertRecordedFailure, plannedJob } from '../../testkit/assertions.mjs';
-import { limitsOf, STATES, PLANNED, FIRST_POLL_PATH, FAILURE_TAIL } from '../../testkit/states.mjs';
+import { limitsOf, RELEASES, STATES, PLANNED, FIRST_POLL_PATH, FAILURE_TAIL } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -108,7 +108,7 @@ test('Lambda.ServiceException in post-processing on every attempt fails at the s
 
   assertFailedAtTheStep(failed, STATES.postProcess, 'Lambda.ServiceException');
   assert.match(failed.result.cause, /^Lambda was unable to process the request\. \(Service: Lambda, Status Code: 500/);
-  assert.deepEqual(failed.result.entered, FIRST_POLL_PATH.slice(0, -1));
+  assert.deepEqual(failed.result.entered, FIRST_POLL_PATH.slice(0, FIRST_POLL_PATH.indexOf(STATES.postProcess) + 1));
   assert.deepEqual(failed.result.retries, { [STATES.postProcess]: limits.postProcessAttempts });
   await assertRecordedAsPassing(failed);
 
@@ -116,7 +116,7 @@ test('Lambda.ServiceException in post-processing on every attempt fails at the s
   const redriven = await redrive(definition, failed.result, { planner, transcribe: failed.transcribe, postProcessor: failed.postProcessor, table: failed.table, queue: failed.queue });
 
   assertRedriveCompleted(failed, redriven);
-  assert.deepEqual(redriven.entered, [STATES.postProcess, 'Transcription recorded']);
+  assert.deepEqual(redriven.entered, [STATES.postProcess, RELEASES.recorded, 'Transcription recorded']);
   assert.equal(failed.transcribe.startCalls.length, 1, 'the job is not started again');
 });
 
@@ -166,7 +166,7 @@ test('a skip DynamoDB still throttles after the retries fails at the step; recor
 
   const redriven = await redrive(definition, result, { planner, table, queue });
   assertEnded(assert, redriven, 'SUCCEEDED');
-  assert.deepEqual(redriven.entered, [STATES.recordSkip, 'Upload skipped']);
+  assert.deepEqual(redriven.entered, [STATES.recordSkip, RELEASES.skipped, 'Upload skipped']);
   assert.equal(table.items.get(plannedJob(result).jobName).status, 'SKIPPED', 'SKIPPED replaces the FAILED item');
   assert.equal(queue.length, 1, 'no second dead letter');
 });

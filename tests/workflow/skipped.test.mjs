@@ -7,13 +7,13 @@ import { uploadEvent, ruleMatches } from '../../testkit/events.mjs';
 import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { execute } from '../../testkit/execute.mjs';
-import { STATES } from '../../testkit/states.mjs';
+import { RELEASES, STATES } from '../../testkit/states.mjs';
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 const planner = plannerForTests(workflow);
 
-const SKIP_PATH = [STATES.plan, 'Is the upload a media file?', STATES.recordSkip, 'Upload skipped'];
+const SKIP_PATH = [STATES.plan, 'Is the upload a media file?', STATES.recordSkip, RELEASES.skipped, 'Upload skipped'];
 
 async function assertSkipped(key, reason, detail, { delivered }) {
   const event = uploadEvent(workflow, key, { size: key.endsWith('/') ? 0 : 1_200 });
