@@ -9,4 +9,5 @@ export TMPDIR="$repo_root/.tmp"
 mkdir -p "$TMPDIR"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
-clean_tmp() { rm -rf "${TMPDIR:?}"/* 2>/dev/null || true; }
+# clean_tmp spares test-logs/: scripts/test.sh keeps each step's output there for the developer to read.
+clean_tmp() { find "${TMPDIR:?}" -mindepth 1 -maxdepth 1 ! -name test-logs -exec rm -rf {} + 2>/dev/null || true; }

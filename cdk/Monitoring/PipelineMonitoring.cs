@@ -124,7 +124,7 @@ public sealed class PipelineMonitoring : Construct
 
         var sum = new MetricOptions { Period = period, Statistic = Stats.SUM };
         var max = new MetricOptions { Period = period, Statistic = Stats.MAXIMUM };
-        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: README, Operations).", props.StateMachine.MetricFailed(sum), settings.FailedExecutionsThreshold);
+        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: docs/runbook.md, what a failure means).", props.StateMachine.MetricFailed(sum), settings.FailedExecutionsThreshold);
         Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.", props.StateMachine.MetricTimedOut(sum), 1);
         Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.", props.StateMachine.MetricThrottled(sum), 1);
         Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
@@ -134,7 +134,7 @@ public sealed class PipelineMonitoring : Construct
         Add("IntakeDeadLetterQueueNotEmpty", "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue (runbook: drain the dead-letter queues).", props.IntakeDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("DoorbellQueueNotEmpty", "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job (runbook: drain a stuck intake).", props.DoorbellDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: README, Operations).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: docs/runbook.md, drain the dead-letter queues).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
         Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
         Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
         Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);

@@ -1,4 +1,4 @@
-// The runbook as an executable specification: every step of README.md's "Operations runbook" that an operator
+// The runbook as an executable specification: every step of the operations runbook (docs/runbook.md) that an operator
 // runs is simulated, per environment, against the operators' managed policy of the synthesized template, with the
 // IAM judge's simulator (tests/judges/iam/simulate.mjs). A denied step fails the run.
 //
@@ -10,8 +10,8 @@
 // failureQueue, workflowLogs, ...) or these forms of them: execution:<machine> (one of its executions),
 // child:<machine> (a child of its Distributed Map), mapRun:<machine>, index:table (the byStatus index),
 // job (a transcription job of this environment), alarms (this stack's alarms), stack (this stack), * (none).
-// Every `aws <service> <command>` of a subsection (fenced or inline) must be named by a marker of the same
-// subsection, so a command cannot change without its simulation. What the service does for the request is added
+// Every `aws <service> <command>` of a section (a "## " heading; fenced or inline) must be named by a marker of the
+// same section, so a command cannot change without its simulation. What the service does for the request is added
 // (the key through SQS or DynamoDB). "Operator access" is excluded: it is what an administrator runs to give
 // operators the policy, not a step run with it.
 // Prints one summary line per environment; the steps only when one is denied or invalid.
@@ -21,18 +21,17 @@ import { pathToFileURL } from 'node:url';
 import { ACCOUNT, ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
 import { collectPolicies, decide, defaultCdkOut, label, realContext, stackModel, validateRequest } from '../judges/iam/simulate.mjs';
 
+/** The runbook, relative to the repository root. */
+export const RUNBOOK = 'docs/runbook.md';
 const MARKER = /<!--\s*iam:\s*([\s\S]*?)-->/g;
 const EXCLUDED = new Set(['Operator access']);
 // The CLI's service names where they differ from IAM's prefix.
 const SERVICES = { stepfunctions: 'states' };
 
-/** The runbook's subsections: { title, text } from README.md's "## Operations runbook" to the next "## ". */
+/** The runbook's sections: { title, text } of each "## " heading of the document titled "# Operations runbook". */
 export function runbookSections(markdown) {
-  const start = markdown.indexOf('\n## Operations runbook');
-  if (start < 0) throw new Error('README.md has no "## Operations runbook" section');
-  const end = markdown.indexOf('\n## ', start + 1);
-  const runbook = markdown.slice(start, end < 0 ? undefined : end);
-  return runbook.split(/\n### /).slice(1).map((part) => ({ title: part.slice(0, part.indexOf('\n')).trim(), text: part }));
+  if (!/^# Operations runbook\s*$/m.test(markdown)) throw new Error(`${RUNBOOK} has no "# Operations runbook" title`);
+  return markdown.split(/\n## /).slice(1).map((part) => ({ title: part.slice(0, part.indexOf('\n')).trim(), text: part }));
 }
 
 /** The steps of one subsection: its markers' { action, resource } pairs, and its aws commands' actions. */
@@ -120,11 +119,11 @@ export async function checkRunbook(markdown, template, env) {
   return { rows, problems, failed: problems.length > 0 || rows.some((r) => !r.ok) };
 }
 
-export const readme = () => readFileSync(join(ROOT, 'README.md'), 'utf8');
+export const runbook = () => readFileSync(join(ROOT, RUNBOOK), 'utf8');
 
 async function main() {
   const cdkOut = process.argv[2] ?? defaultCdkOut();
-  const markdown = readme();
+  const markdown = runbook();
   let failed = false;
   for (const env of ENVIRONMENTS) {
     const { rows, problems, failed: bad } = await checkRunbook(markdown, loadTemplate(env, { cdkOut }), env);

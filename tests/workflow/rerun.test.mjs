@@ -1,4 +1,4 @@
-// The operator's re-run path (README, "Re-run a failed upload"): start a new execution with the
+// The operator's re-run path (docs/runbook.md, "Redrive or re-run"): start a new execution with the
 // failed execution's input plus "rerun": <n>. It must produce a new job that completes, keep the
 // failed job's record, and never duplicate records when the same re-run is started twice.
 import { test, before, after } from 'node:test';

@@ -6,8 +6,8 @@ namespace TranscribeStack.Cdk.Tests.Configuration;
 
 /// <summary>
 /// The documents generated from the settings: config/settings.schema.json (the settings record as JSON Schema,
-/// for editors, through <see cref="SettingsShape"/>, which the settings-file reader walks too) and README's
-/// settings table (the catalog's values, <see cref="SettingsTable"/>). Each test fails when the committed text
+/// for editors, through <see cref="SettingsShape"/>, which the settings-file reader walks too) and the settings
+/// table of docs/settings.md (the catalog's values, <see cref="SettingsTable"/>). Each test fails when the committed text
 /// differs; UPDATE_GENERATED_DOCS=1 rewrites it instead.
 /// </summary>
 public sealed class SettingsSchemaTests
@@ -20,7 +20,9 @@ public sealed class SettingsSchemaTests
 
     private static readonly string SchemaFile = Path.Combine(RepositoryFiles.Root, "config", "settings.schema.json");
 
-    private static readonly string Readme = Path.Combine(RepositoryFiles.Root, "README.md");
+    private const string SettingsDocName = "docs/settings.md";
+
+    private static readonly string SettingsDoc = Path.Combine(RepositoryFiles.Root, "docs", "settings.md");
 
     private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
 
@@ -40,21 +42,21 @@ public sealed class SettingsSchemaTests
     }
 
     [Fact]
-    public void ReadmeSettingsTable_EqualsTheCatalog()
+    public void SettingsDocTable_EqualsTheCatalog()
     {
-        var readme = File.ReadAllText(Readme).ReplaceLineEndings("\n");
-        var begin = readme.IndexOf(TableBegin, StringComparison.Ordinal);
-        var end = readme.IndexOf(TableEnd, StringComparison.Ordinal);
-        Assert.True(begin >= 0 && end > begin, $"README.md has no region between '{TableBegin.TrimEnd()}' and '{TableEnd}'");
-        var committed = readme[(begin + TableBegin.Length)..end];
+        var document = File.ReadAllText(SettingsDoc).ReplaceLineEndings("\n");
+        var begin = document.IndexOf(TableBegin, StringComparison.Ordinal);
+        var end = document.IndexOf(TableEnd, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"{SettingsDocName} has no region between '{TableBegin.TrimEnd()}' and '{TableEnd}'");
+        var committed = document[(begin + TableBegin.Length)..end];
         var generated = SettingsTable.Render();
         if (Updating && committed != generated)
         {
-            File.WriteAllText(Readme, readme[..(begin + TableBegin.Length)] + generated + readme[end..]);
+            File.WriteAllText(SettingsDoc, document[..(begin + TableBegin.Length)] + generated + document[end..]);
             committed = generated;
         }
 
-        Assert.True(committed == generated, $"README.md's settings table differs from cdk/Configuration/EnvironmentCatalog.cs. {Regenerate}\nGenerated:\n{generated}");
+        Assert.True(committed == generated, $"{SettingsDocName}'s settings table differs from cdk/Configuration/EnvironmentCatalog.cs. {Regenerate}\nGenerated:\n{generated}");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using TranscribeStack.Cdk.Configuration;
 namespace TranscribeStack.Cdk.Tests.Configuration;
 
 /// <summary>
-/// README's "Settings per environment" table, rendered from <see cref="EnvironmentCatalog"/>: the rows' labels are
+/// The "Settings per environment" table of docs/settings.md, rendered from <see cref="EnvironmentCatalog"/>: the rows' labels are
 /// written here, every value is read from the catalog, so the table cannot drift from the code.
 /// </summary>
 internal static class SettingsTable
