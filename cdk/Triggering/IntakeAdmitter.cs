@@ -67,6 +67,16 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     /// <summary>Seconds an upload Step Functions refused to start waits in the intake before it is received again.</summary>
     private const int RefusedUploadDelaySeconds = 60;
 
+    /// <summary>
+    /// Starts in a row before a one-second pause: while the window first fills (a burst into an empty window, up
+    /// to intake.window starts in one run), each start is followed by the workflow's StartTranscriptionJob, whose
+    /// quota is 25 a second; ten a second keep a run under half of it. One upload admitted per finished job, the
+    /// steady state, never reaches ten in a run and never pauses.
+    /// </summary>
+    internal const int StartsPerSecond = 10;
+
+    private const string Paced = "$.paced";
+
     private readonly IntakeAdmitterProps props;
 
     public IntakeAdmitter(Construct scope, string id, IntakeAdmitterProps props)
@@ -175,10 +185,10 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     }
 
     /// <summary>Free a slot if asked, then admit until the window is full or the intake empty.</summary>
-    private Choice Definition()
+    private Chain Definition()
     {
         var takeASlot = TakeASlot();
-        var admitted = DeleteTheMessage("Delete the admitted upload from the intake").Next(takeASlot);
+        var admitted = DeleteTheMessage("Delete the admitted upload from the intake").Next(PaceTheStarts(takeASlot));
         var handled = DeleteTheMessage("Delete the upload already handled").Next(takeASlot);
 
         var start = StartTheWorkflow(
@@ -210,12 +220,39 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
         claim.Next(start);
         start.Next(admitted);
 
-        return new Choice(this, "Does an execution free its slot?", new ChoiceProps
+        var freeOrTake = new Choice(this, "Does an execution free its slot?", new ChoiceProps
         {
             Comment = "A workflow execution that ended (or the recorder, for one that ended at a step) frees its slot first.",
         })
             .When(Condition.IsPresent(Release), FreeASlot("Free the ended execution's slot", Release, next: takeASlot))
             .Otherwise(takeASlot);
+        return Chain.Start(new Pass(this, "Start counting this second's starts", new PassProps
+        {
+            Result = Result.FromObject(new Dictionary<string, object> { ["started"] = 0 }),
+            ResultPath = Paced,
+        })).Next(freeOrTake);
+    }
+
+    /// <summary>Count the run's starts; after every <see cref="StartsPerSecond"/> of them, pause a second.</summary>
+    private Chain PaceTheStarts(IChainable next)
+    {
+        var count = new Pass(this, "Count the starts of this second", new PassProps
+        {
+            Parameters = new Dictionary<string, object> { ["started.$"] = $"States.MathAdd({Paced}.started, 1)" },
+            ResultPath = Paced,
+        });
+        var pause = new Pass(this, "Start a new second's count", new PassProps
+        {
+            Result = Result.FromObject(new Dictionary<string, object> { ["started"] = 0 }),
+            ResultPath = Paced,
+        });
+        pause.Next(new Wait(this, "Pause a second before the next starts", new WaitProps { Time = WaitTime.Duration(Duration.Seconds(1)) })).Next(next);
+        return Chain.Start(count).Next(new Choice(this, "Were this second's starts made?", new ChoiceProps
+        {
+            Comment = "StartTranscriptionJob follows each start at once: a burst of starts is a burst of Transcribe calls.",
+        })
+            .When(Condition.NumberGreaterThanEquals($"{Paced}.started", StartsPerSecond), pause)
+            .Otherwise(next));
     }
 
     /// <summary>One more upload in flight, unless the window is full (the counter starts at zero).</summary>

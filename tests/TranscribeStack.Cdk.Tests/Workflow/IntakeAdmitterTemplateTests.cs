@@ -41,7 +41,8 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Admitter_Flow_FreesThenAdmitsUntilTheWindowIsFullOrTheIntakeEmpty()
     {
-        Assert.Equal("Does an execution free its slot?", Admitter.StartAt);
+        Assert.Equal("Start counting this second's starts", Admitter.StartAt);
+        Assert.Equal(["next: Does an execution free its slot?"], Admitter.Transitions("Start counting this second's starts"));
         Assert.Equal(["when $.release IsPresent true: " + FreeEnded, "otherwise: " + Take], Admitter.Transitions("Does an execution free its slot?"));
         Assert.Equal(["next: " + Take, $"catch {TransactionCanceled}: {Take}"], Admitter.Transitions(FreeEnded));
         Assert.Equal(["next: " + Receive, $"catch {ConditionFailed}: The window is full"], Admitter.Transitions(Take));
@@ -54,9 +55,22 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
             ["next: " + Delete, "catch StepFunctions.ExecutionAlreadyExistsException: Free the slot of the upload already handled", "catch States.ALL: Free the slot of the refused upload"],
             Admitter.Transitions(Start));
         // Admitted: the next one. Refused: back into the intake, and the admitter stops rather than retry into the quota.
-        Assert.Equal(["next: " + Take], Admitter.Transitions(Delete));
+        Assert.Equal(["next: Count the starts of this second"], Admitter.Transitions(Delete));
         Assert.Equal(["next: Return the upload to the intake", $"catch {TransactionCanceled}: Return the upload to the intake"], Admitter.Transitions("Free the slot of the refused upload"));
         Assert.Equal(["next: Step Functions refused the start"], Admitter.Transitions("Return the upload to the intake"));
+    }
+
+    [Fact]
+    public void Admitter_PausesASecondAfterTenStarts_SoTheWindowFillsAtHalfStartTranscriptionJobsQuota()
+    {
+        // Each start is followed at once by the workflow's StartTranscriptionJob (25 a second): ten a second while
+        // the window fills; one admission per finished job never reaches ten in a run.
+        Assert.Equal(["next: Were this second's starts made?"], Admitter.Transitions("Count the starts of this second"));
+        Assert.Equal(
+            ["when $.paced.started NumericGreaterThanEquals 10: Start a new second's count", "otherwise: " + Take],
+            Admitter.Transitions("Were this second's starts made?"));
+        Assert.Equal(["next: Pause a second before the next starts"], Admitter.Transitions("Start a new second's count"));
+        Admitter.HasState("Pause a second before the next starts", new ObjectDict { ["Type"] = "Wait", ["Seconds"] = 1, ["Next"] = Take });
     }
 
     [Theory]
