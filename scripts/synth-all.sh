@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
-# Synthesizes every environment into cdk.out/<env>/, and every settings file the repository keeps
-# (config/example.prod.json, tests/workflow/settings/*.json) into cdk.out/settings/<file>/<env>/, the
-# environment being the file's "name" (dev when it has none). The judges, cdk-nag and the workflow
-# tests read them.
+# Writes the templates the judges, cdk-nag and the workflow tests read: every environment into cdk.out/<env>/, and
+# every settings file the repository keeps (config/example.prod.json, tests/workflow/settings/*.json) into
+# cdk.out/settings/<file>/<env>/, the environment being the file's "name" (dev when it has none). The CDK tests'
+# fixture synthesizes them all in one process (tests/TranscribeStack.Cdk.Tests/SynthesizedStacks.cs, with the
+# context the CLI gives the app); this runs only the test that checks they were written. `npm test` runs every
+# test instead, and checks that `cdk synth` writes the same dev template (scripts/same-template.mjs).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+trap clean_tmp EXIT
 cd "$repo_root"
-for environment in dev staging prod; do
-  cdk synth --quiet -c env="$environment" --output "cdk.out/$environment"
-  clean_tmp
-done
-
-rm -rf cdk.out/settings
-for file in config/example.prod.json tests/workflow/settings/*.json; do
-  environment="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name ?? "dev")' "$file")"
-  cdk synth --quiet -c env="$environment" -c settingsFile="$file" --output "cdk.out/settings/$(basename "$file" .json)/$environment"
-  clean_tmp
-done
+dotnet test tests/TranscribeStack.Cdk.Tests --nologo -v quiet --filter "FullyQualifiedName~CloudAssemblyTests" "$@"

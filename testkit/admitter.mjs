@@ -70,7 +70,11 @@ export async function admit(workflow, input, { planner, intake, table, execution
   const run = machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: handlers,
-      ...(time === 'virtual' ? {} : { retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])) }),
+      // zero-wait: the pacing pause and the retries' back-off are entered, and take no time.
+      ...(time === 'virtual' ? {} : {
+        retryIntervalOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 0])),
+        waitTimeOverrides: Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0])),
+      }),
     },
   });
   const { status, error, entered, retries } = await settled(run);

@@ -14,10 +14,15 @@ let localInvokeDll;
 
 /**
  * Builds tests/TranscribeStack.LocalInvoke: once per process, serialized across the processes of
- * one test run, and not again by the other files of the same `node --test` run.
+ * one test run, and not again by the other files of the same `node --test` run. scripts/test.sh builds the
+ * solution first and names the assembly in LOCAL_INVOKE_DLL: then nothing is built here.
  */
 export function buildLocalInvoke() {
   if (localInvokeDll) return localInvokeDll;
+  if (process.env.LOCAL_INVOKE_DLL) {
+    if (!existsSync(process.env.LOCAL_INVOKE_DLL)) fail(`LOCAL_INVOKE_DLL names ${process.env.LOCAL_INVOKE_DLL}, which does not exist: build the solution first`);
+    return (localInvokeDll = process.env.LOCAL_INVOKE_DLL);
+  }
   const project = join(ROOT, 'tests', 'TranscribeStack.LocalInvoke');
   if (!existsSync(join(project, 'TranscribeStack.LocalInvoke.csproj'))) fail(`${project} not found: it hosts the real C# job planner for these tests`);
   const state = join(tmpdir(), 'transcribestack-localinvoke');

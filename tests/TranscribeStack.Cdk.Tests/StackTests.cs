@@ -74,11 +74,11 @@ public sealed class StackTests(SynthesizedStacks stacks)
 
     [Theory]
     [MemberData(nameof(SynthesizedStacks.Environments), MemberType = typeof(SynthesizedStacks))]
-    public void Stack_WithoutAccountOrRegion_IsEnvironmentAgnostic(string environment)
+    public void Stack_WithoutCredentials_TakesTheCliRegionAndLeavesTheAccountToDeployment(string environment)
     {
         var stack = stacks[environment].Stack;
 
         Assert.True(Token.IsUnresolved(stack.Account));
-        Assert.True(Token.IsUnresolved(stack.Region));
+        Assert.Equal(SynthesizedStacks.CliDefaultRegion, stack.Region);
     }
 }

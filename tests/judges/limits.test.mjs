@@ -21,7 +21,13 @@ const templateOf = (environment) => {
   return structuredClone(templates.get(environment));
 };
 const idOf = (template, type, prefix = '') => Object.keys(template.Resources).find((id) => template.Resources[id].Type === type && id.startsWith(prefix));
-const judged = (template, environment = 'dev') => judgeLimits(template, environment);
+// A template judged once per test file: many tests judge the unchanged template beside their changed copy.
+const judgements = new Map();
+const judged = (template, environment = 'dev') => {
+  const key = `${environment}\n${createHash('sha256').update(JSON.stringify(template)).digest('hex')}`;
+  if (!judgements.has(key)) judgements.set(key, judgeLimits(template, environment));
+  return structuredClone(judgements.get(key));
+};
 const show = (findings) => findings.map(formatFinding).join('\n') || '(none)';
 const [WORKFLOW, NOTIFIER] = ['WorkflowStateMachine', 'CompletionNotifierStateMachine'];
 

@@ -16,7 +16,7 @@ import { sdkModel, taskTarget } from './sdk-models.mjs';
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const bytes = (value) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 export const x = (n, c = 'x') => c.repeat(n);
-export const widest = (values) => values.reduce((a, b) => (bytes(b) > bytes(a) ? b : a));
+export const widest = (values) => values.map((value) => [bytes(value), value]).reduce((a, b) => (b[0] > a[0] ? b : a))[1];
 const fail = (message) => { throw new Error(message); };
 
 // Longest values of references. ARNs (IAM reference-arns.html) with the partition "aws-iso-b" (9 characters),
@@ -375,7 +375,10 @@ export function worstPayload(definition, result, event, { input: start = event, 
   const context = (name) => ({ Execution: execution, State: { Name: name, EnteredTime: TIMESTAMP, RetryCount: WIDEST_INT }, StateMachine: { Id: STATE_MACHINE_ARN, Name: x(80, 'n') }, Task: { Token: x(2048, 't') }, ...(mapItem ? { Map: mapItem } : {}) });
   let worst = { bytes: 0 };
   let output;
-  const measure = (what, value) => bytes(value) > worst.bytes && (worst = { bytes: bytes(value), what, value });
+  const measure = (what, value) => {
+    const size = bytes(value);
+    if (size > worst.bytes) worst = { bytes: size, what, value };
+  };
   const [seen, pending] = [new Set(), [[definition.StartAt, start]]];
   while (pending.length) {
     const [name, input] = pending.pop();

