@@ -30,6 +30,10 @@ internal sealed class StateMachineDefinition
     /// <summary>Asserts the state is like the pattern (<see cref="Match.ObjectLike"/>: it may hold more keys).</summary>
     public void HasState(string name, ObjectDict pattern) => JsonMatch.AssertMatches(Match.ObjectLike(pattern), State(name), $"State '{name}'");
 
+    /// <summary>A state's Parameters, rendered, as a copy.</summary>
+    public JsonObject Parameters(string name) =>
+        State(name)["Parameters"]?.DeepClone().AsObject() ?? throw new KeyNotFoundException($"State '{name}' has no Parameters");
+
     /// <summary>
     /// Where a state leads, in the definition's order: <c>next: X</c> or <c>end</c>, then each catcher
     /// (<c>catch Errors: X</c>); a choice's rules (<c>when condition: X</c>) and <c>otherwise: X</c>;
