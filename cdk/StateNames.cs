@@ -102,8 +102,10 @@ public static class StateNames
         public const string DescribeExecutionStoppedWithCause = "Describe the execution stopped with a cause";
         public const string DescribeStoppedExecution = "Describe the stopped execution";
         public const string DescribeExecutionThatFailedForPassingCause = "Describe the execution that failed for a passing cause";
-        public const string DescribeExecutionThatFailedForPassingCauseWithoutCause = "Describe the execution that failed for a passing cause, without a cause";
-        public const string DescribeExecutionThatFailedOutsideFailureBranch = "Describe the execution that failed outside the failure branch";
+        public const string DescribeExecutionThatFailedForPassingCauseWithoutCause =
+            "Describe the execution that failed for a passing cause, without a cause";
+        public const string DescribeExecutionThatFailedOutsideFailureBranch =
+            "Describe the execution that failed outside the failure branch";
         public const string DescribeExecutionThatFailedWithoutCause = "Describe the execution that failed without a cause";
         public const string WasExecutionRedriven = "Was the execution redriven?";
         public const string SendEndToDeadLetterQueue = "Send the end to the dead-letter queue";

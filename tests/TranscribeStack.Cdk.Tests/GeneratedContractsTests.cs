@@ -14,7 +14,8 @@ namespace TranscribeStack.Cdk.Tests;
 /// </summary>
 public sealed class GeneratedContractsTests
 {
-    private const string Regenerate = "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter GeneratedContractsTests";
+    private const string Regenerate =
+        "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter GeneratedContractsTests";
 
     private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
 
@@ -63,7 +64,8 @@ public sealed class GeneratedContractsTests
             ["redactionLanguageCodes"] = List(TranscribeLanguages.RedactionLanguageCodes),
             ["toxicityLanguageCodes"] = List(TranscribeLanguages.ToxicityLanguageCodes),
         };
-        foreach (var choices in StartJobOptions.All.Select(o => o.Setting.Property.GetCustomAttribute<SettingChoicesAttribute>()).OfType<SettingChoicesAttribute>())
+        var choiceLists = StartJobOptions.All.Select(o => o.Setting.Property.GetCustomAttribute<SettingChoicesAttribute>());
+        foreach (var choices in choiceLists.OfType<SettingChoicesAttribute>())
         {
             lists[SettingsShape.JsonName(choices.ListName)] = List(choices.Choices);
         }
