@@ -24,7 +24,8 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
         var options = Definition.Parameters(StateNames.Workflow.StartTranscriptionJob);
         foreach (var member in expected["alwaysSent"]!.AsArray().Select(m => m!.GetValue<string>()))
         {
-            Assert.True(options.Remove(member), $"the request always has {member}");
+            // A member read from the execution's state is named with ".$" in the definition.
+            Assert.True(options.Remove(member) || options.Remove(member + ".$"), $"the request always has {member}");
         }
 
         Assert.True(JsonNode.DeepEquals(expected["options"], options), $"The request's options differ from config/example.prod.request.json:\n{options}");
