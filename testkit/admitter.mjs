@@ -7,22 +7,23 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { callRecorder, plannerHandler, settled } from './calls.mjs';
 import { integrationHandler } from './integrations.mjs';
 import { FakeQueue } from './sqs.mjs';
+import stateNames from '../contracts/state-names.json' with { type: 'json' };
 
 const machines = new WeakMap(); // definition -> its StateMachine
 
 /** The admitter's states the scenarios name (as synthesized; a renamed state fails the tests that use it). */
 export const ADMITTER_STATES = {
-  free: 'Free the ended execution\'s slot',
-  take: 'Take a slot in the window',
-  receive: 'Receive the next upload',
-  name: 'Name the execution after the upload',
-  claim: 'Claim the slot for the execution',
-  start: 'Start the workflow execution named after the upload',
-  admitted: 'Delete the admitted upload from the intake',
-  returnUpload: 'Return the upload to the intake',
-  windowFull: 'The window is full',
-  intakeEmpty: 'The intake is empty',
-  refused: 'Step Functions refused the start',
+  free: stateNames.admitter.freeEndedExecutionsSlot,
+  take: stateNames.admitter.takeSlotInWindow,
+  receive: stateNames.admitter.receiveNextUpload,
+  name: stateNames.admitter.nameExecutionAfterUpload,
+  claim: stateNames.admitter.claimSlotForExecution,
+  start: stateNames.admitter.startWorkflowExecutionNamedAfterUpload,
+  admitted: stateNames.admitter.deleteAdmittedUploadFromIntake,
+  returnUpload: stateNames.admitter.returnUploadToIntake,
+  windowFull: stateNames.admitter.windowIsFull,
+  intakeEmpty: stateNames.admitter.intakeIsEmpty,
+  refused: stateNames.admitter.stepFunctionsRefusedStart,
 };
 
 /** The window W of the definition: the bound its "take a slot" condition compares the counter with. */

@@ -7,10 +7,11 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { serviceError } from './errors.mjs';
 import { callRecorder } from './calls.mjs';
+import stateNames from '../contracts/state-names.json' with { type: 'json' };
 
-export const WAIT_STATE = 'Wait for the job to finish';
-const LOOK_UP = 'Look up the waiting execution';
-const WAKE = 'Wake the waiting execution';
+export const WAIT_STATE = stateNames.workflow.waitForJobToFinish;
+const LOOK_UP = stateNames.notifier.lookUpWaitingExecution;
+const WAKE = stateNames.notifier.wakeWaitingExecution;
 
 /**
  * The tasks waiting for a callback. One token per execution (the executor's context gives each

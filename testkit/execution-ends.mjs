@@ -8,14 +8,15 @@ import { callRecorder, plannerHandler, settled } from './calls.mjs';
 import { sendMessage } from './sqs.mjs';
 import { integrationHandler } from './integrations.mjs';
 import { FakeExecutions } from './step-functions.mjs';
+import stateNames from '../contracts/state-names.json' with { type: 'json' };
 
 /** The recorder's Task states, each bound to a stand-in. */
 export const RECORDER_STATES = {
-  plan: 'Plan the job of the execution',
-  lookUp: 'Look up the job',
-  record: 'Record the end in the metadata table',
-  deadLetter: 'Send the end to the dead-letter queue',
-  release: 'Free the ended execution\'s slot',
+  plan: stateNames.endRecorder.planJobOfExecution,
+  lookUp: stateNames.endRecorder.lookUpJob,
+  record: stateNames.endRecorder.recordEndInMetadataTable,
+  deadLetter: stateNames.endRecorder.sendEndToDeadLetterQueue,
+  release: stateNames.endRecorder.freeEndedExecutionsSlot,
 };
 
 /** $$.State.EnteredTime of every recorder run: the items it writes carry it as updatedAt. */

@@ -9,6 +9,7 @@ import { FakeS3 } from './s3.mjs';
 import { FakeTranscribe } from './transcribe.mjs';
 import { VirtualTime } from './virtual-time.mjs';
 import { runExecutions } from './executions.mjs';
+import stateNames from '../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const JOB_SECONDS = 650;
@@ -48,7 +49,7 @@ test('a delivered event wakes the wait: the job is noticed its latency after it 
   assert.equal(lagSeconds, 2);
   assert.equal(endedAtSeconds, JOB_SECONDS + 2, 'the execution ends when the event arrives, not at the next poll (700 s)');
   assert.deepEqual([execution.timedOutWaits, execution.wokenWaits], [4, 1], 'polls at 300, 400, 500 and 600 s; the fifth wait is woken');
-  assert.deepEqual(completion.runs.map((r) => r.outcome), ['The execution is awake']);
+  assert.deepEqual(completion.runs.map((r) => r.outcome), [stateNames.notifier.executionIsAwake]);
 });
 
 test('a lost event leaves the plan\'s next poll to notice the job', async () => {

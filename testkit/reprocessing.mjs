@@ -11,13 +11,14 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { callRecorder, settled } from './calls.mjs';
 import { integrationHandler } from './integrations.mjs';
+import stateNames from '../contracts/state-names.json' with { type: 'json' };
 
 /** The re-processing workflow's states. */
 export const REPROCESSING_STATES = {
-  check: 'Does the request name a prefix of the media and a re-run marker?',
-  map: 'Re-process every object under the prefix',
-  enqueue: 'Put the object\'s re-run into the intake',
-  admit: 'Start the admitter',
+  check: stateNames.reprocessing.doesRequestNamePrefixOfMediaAndReRunMarker,
+  map: stateNames.reprocessing.reProcessEveryObjectUnderPrefix,
+  enqueue: stateNames.reprocessing.putObjectsReRunIntoIntake,
+  admit: stateNames.reprocessing.startAdmitter,
 };
 
 const LISTED_FIELD = 'listedForTheLocalInterpreter';

@@ -176,6 +176,8 @@ test('Transcribe refuses the option combinations its documentation rules out', (
     'redaction in Japanese': { LanguageCode: 'ja-JP', ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted' } },
     'toxicity in Spanish': { LanguageCode: 'es-US', ToxicityDetection: [{ ToxicityCategories: ['ALL'] }] },
     'a subtitle start index of 2': { LanguageCode: 'en-US', Subtitles: { Formats: ['vtt'], OutputStartIndex: 2 } },
+    'speaker labels without their maximum': { LanguageCode: 'en-US', Settings: { ShowSpeakerLabels: true } },
+    'a PII type Transcribe does not know': { LanguageCode: 'en-US', ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted', PiiEntityTypes: ['SHOE_SIZE'] } },
   };
   for (const [what, options] of Object.entries(refused)) {
     assert.throws(() => transcribe.start({ ...base, ...options }), (e) => e.name === 'Transcribe.BadRequestException', what);

@@ -1,12 +1,13 @@
 // Variants of the synthesized definition that the benchmarks compare it with. Each replaces the wait
 // for the job's completion event ("Wait for the job to finish", a callback task bounded by the plan's
 // wait) with the plain Wait state the definition already has, so no event can end a wait early.
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
-const WAIT_FOR_JOB = 'Wait for the job to finish';
-const WAIT = 'Wait before polling';
-const CHECK = 'Check the job status';
-const NEXT_POLL = 'Schedule the next poll';
-const GIVE_UP = 'Describe the job that did not finish';
+const WAIT_FOR_JOB = stateNames.workflow.waitForJobToFinish;
+const WAIT = stateNames.workflow.waitBeforePolling;
+const CHECK = stateNames.workflow.checkJobStatus;
+const NEXT_POLL = stateNames.workflow.scheduleNextPoll;
+const GIVE_UP = stateNames.workflow.describeJobThatDidNotFinish;
 
 /**
  * The previous design (before completion events): wait the plan's current wait, poll, and while the

@@ -24,6 +24,18 @@ internal sealed class SettingsCheck(List<string> problems)
     public void InRange(string key, long value, long min, long max) =>
         That(value >= min && value <= max, key, value, $"must be between {min} and {max}");
 
+    /// <summary>Every whole-number setting of a record with a <see cref="SettingRangeAttribute"/>, when set, within its range.</summary>
+    public void Ranges(object record, string prefix)
+    {
+        foreach (var setting in SettingsShape.PropertiesOf(record.GetType()))
+        {
+            if (setting.Range is { } range && setting.Property.GetValue(record) is { } value)
+            {
+                InRange($"{prefix}.{setting.JsonName}", Convert.ToInt64(value, CultureInfo.InvariantCulture), range.Minimum, range.Maximum);
+            }
+        }
+    }
+
     public void Matches(string key, string? value, string pattern, string expected) =>
         That(value is not null && Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), key, value, "expected " + expected);
 

@@ -27,6 +27,9 @@ public sealed record SettingProperty(string JsonName, PropertyInfo Property, Set
 {
     /// <summary>The valid choices of the value, the list items or the map keys, when the record names them.</summary>
     public IReadOnlyList<string>? Choices => Property.GetCustomAttribute<SettingChoicesAttribute>()?.Choices;
+
+    /// <summary>The inclusive range of a whole number, when the record states it.</summary>
+    public SettingRangeAttribute? Range => Property.GetCustomAttribute<SettingRangeAttribute>();
 }
 
 /// <summary>

@@ -3,6 +3,9 @@ namespace TranscribeStack.Cdk.Configuration;
 /// <summary>
 /// How Transcribe is asked to transcribe: the workflow passes these to StartTranscriptionJob. Every
 /// combination Transcribe refuses is refused here, at synth, with the page that states the rule.
+/// A setting marked [StartJobParameter] is sent as that member of the request (StartJobOptions renders it), in
+/// the order of the properties here; [SettingChoices] and [SettingRange] state its valid values once, for the
+/// validation, the settings file's schema and Transcribe's stand-in in the test kit (contracts/transcribe-facts.json).
 /// </summary>
 public sealed record TranscribeSettings
 {
@@ -13,81 +16,119 @@ public sealed record TranscribeSettings
 
     /// <summary>Fixed language of the media, e.g. en-US; null when a language identification option is on.</summary>
     [SettingChoices(typeof(TranscribeLanguages), nameof(TranscribeLanguages.BatchLanguageCodes))]
+    [StartJobParameter("LanguageCode")]
     public string? LanguageCode { get; init; }
 
     /// <summary>Let Transcribe identify the one language of the media (among <see cref="LanguageOptions"/>, when given).</summary>
+    [StartJobParameter("IdentifyLanguage")]
     public bool IdentifyLanguage { get; init; }
 
     /// <summary>Let Transcribe identify and transcribe every language spoken in the media.</summary>
+    [StartJobParameter("IdentifyMultipleLanguages")]
     public bool IdentifyMultipleLanguages { get; init; }
 
     /// <summary>The candidate languages of identification: two or more, or none for any language.</summary>
     [SettingChoices(typeof(TranscribeLanguages), nameof(TranscribeLanguages.BatchLanguageCodes))]
+    [StartJobParameter("LanguageOptions")]
     public IReadOnlyList<string> LanguageOptions { get; init; } = [];
 
     /// <summary>Per candidate language (a key of this map): its custom vocabulary, vocabulary filter and language model.</summary>
     [SettingChoices(typeof(TranscribeLanguages), nameof(TranscribeLanguages.BatchLanguageCodes))]
+    [StartJobParameter("LanguageIdSettings")]
     public IReadOnlyDictionary<string, LanguageIdSetting> LanguageIdSettings { get; init; } = new Dictionary<string, LanguageIdSetting>();
 
-    /// <summary>Custom vocabulary of a fixed-language job (with identification: per language in <see cref="LanguageIdSettings"/>).</summary>
-    public string? VocabularyName { get; init; }
-
-    /// <summary>Custom vocabulary filter of a fixed-language job (with identification: per language).</summary>
-    public string? VocabularyFilterName { get; init; }
-
-    /// <summary>mask, remove or tag: how every vocabulary filter of the job is applied.</summary>
-    [SettingChoices(typeof(TranscribeSettings), nameof(FilterMethods))]
-    public string VocabularyFilterMethod { get; init; } = "mask";
-
-    /// <summary>Custom language model of a fixed-language job (ModelSettings; with identification: per language).</summary>
-    public string? LanguageModelName { get; init; }
-
     /// <summary>Label up to <see cref="MaxSpeakerLabels"/> speakers (cannot be combined with channel identification).</summary>
+    [StartJobParameter("Settings.ShowSpeakerLabels")]
     public bool ShowSpeakerLabels { get; init; }
 
+    /// <summary>
+    /// SettingsApi, MaxSpeakerLabels: 2 to 30; https://docs.aws.amazon.com/transcribe/latest/dg/diarization.html:
+    /// "Amazon Transcribe can differentiate between a maximum of 30 unique speakers".
+    /// </summary>
+    [SettingRange(2, 30)]
+    [StartJobParameter("Settings.MaxSpeakerLabels", When = nameof(ShowSpeakerLabels))]
     public int MaxSpeakerLabels { get; init; } = 2;
 
     /// <summary>Transcribe each audio channel separately (cannot be combined with speaker labels).</summary>
+    [StartJobParameter("Settings.ChannelIdentification")]
     public bool ChannelIdentification { get; init; }
 
+    /// <summary>Custom vocabulary of a fixed-language job (with identification: per language in <see cref="LanguageIdSettings"/>).</summary>
+    [StartJobParameter("Settings.VocabularyName")]
+    public string? VocabularyName { get; init; }
+
+    /// <summary>Custom vocabulary filter of a fixed-language job (with identification: per language).</summary>
+    [StartJobParameter("Settings.VocabularyFilterName")]
+    public string? VocabularyFilterName { get; init; }
+
+    /// <summary>mask, remove or tag: how every vocabulary filter of the job is applied (its own or a language's).</summary>
+    [SettingChoices(typeof(TranscribeSettings), nameof(FilterMethods))]
+    [StartJobParameter("Settings.VocabularyFilterMethod", When = nameof(FiltersVocabulary))]
+    public string VocabularyFilterMethod { get; init; } = "mask";
+
+    /// <summary>Custom language model of a fixed-language job (ModelSettings; with identification: per language).</summary>
+    [StartJobParameter("ModelSettings.LanguageModelName")]
+    public string? LanguageModelName { get; init; }
+
     /// <summary>Redact personally identifiable information from the transcript.</summary>
+    [StartJobParameter("ContentRedaction.RedactionType", Json = "\"PII\"")]
     public bool PiiRedaction { get; init; }
 
     /// <summary>redacted, or redacted_and_unredacted (which also stores an unredacted copy).</summary>
     [SettingChoices(typeof(TranscribeSettings), nameof(RedactionOutputs))]
+    [StartJobParameter("ContentRedaction.RedactionOutput", When = nameof(PiiRedaction))]
     public string PiiRedactionOutput { get; init; } = "redacted";
 
     /// <summary>The PII types to redact; none listed redacts every type.</summary>
     [SettingChoices(typeof(TranscribeLanguages), nameof(TranscribeLanguages.PiiEntityTypes))]
+    [StartJobParameter("ContentRedaction.PiiEntityTypes", When = nameof(PiiRedaction))]
     public IReadOnlyList<string> PiiEntityTypes { get; init; } = [];
 
-    /// <summary>Score every speech segment for toxic speech (ToxicityCategories ALL).</summary>
+    /// <summary>Score every speech segment for toxic speech (ToxicityCategories ALL, the only category Transcribe accepts).</summary>
+    [StartJobParameter("ToxicityDetection", Json = """[{ "ToxicityCategories": ["ALL"] }]""")]
     public bool ToxicityDetection { get; init; }
-
-    /// <summary>Subtitle files written beside the transcript: srt and/or vtt.</summary>
-    [SettingChoices(typeof(TranscribeSettings), nameof(SubtitleFormatChoices))]
-    public IReadOnlyList<string> SubtitleFormats { get; init; } = [];
-
-    /// <summary>Number of the first subtitle: 0 (Transcribe's default when unset) or 1.</summary>
-    public int? SubtitleOutputStartIndex { get; init; }
 
     /// <summary>
     /// KMSEncryptionContext: pairs Transcribe adds to the output's KMS requests. The key policy and the
     /// roles grant the output encryption only with exactly these pairs (see SECURITY.md).
     /// </summary>
+    [StartJobParameter("KMSEncryptionContext")]
     public IReadOnlyDictionary<string, string> KmsEncryptionContext { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
     /// Let Transcribe queue jobs above the account's concurrent-job quota instead of refusing them
     /// (JobExecutionSettings.AllowDeferredExecution, which needs a data-access role).
     /// </summary>
+    [StartJobParameter("JobExecutionSettings.AllowDeferredExecution")]
     public bool AllowDeferredExecution { get; init; }
+
+    /// <summary>Subtitle files written beside the transcript: srt and/or vtt.</summary>
+    [SettingChoices(typeof(TranscribeSettings), nameof(SubtitleFormatChoices))]
+    [StartJobParameter("Subtitles.Formats")]
+    public IReadOnlyList<string> SubtitleFormats { get; init; } = [];
+
+    /// <summary>
+    /// Number of the first subtitle: 0 (Transcribe's default when unset) or 1
+    /// (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_Subtitles.html: OutputStartIndex 0 to 1).
+    /// </summary>
+    [SettingRange(0, 1)]
+    [StartJobParameter("Subtitles.OutputStartIndex")]
+    public int? SubtitleOutputStartIndex { get; init; }
 
     public static IReadOnlyList<string> RedactionOutputs { get; } = ["redacted", "redacted_and_unredacted"];
 
     public static IReadOnlyList<string> FilterMethods { get; } = ["remove", "mask", "tag"];
 
     public static IReadOnlyList<string> SubtitleFormatChoices { get; } = ["srt", "vtt"];
+
+    /// <summary>StartJobApi, LanguageOptions: identification among fewer than two languages is refused.</summary>
+    public const int MinLanguageOptions = 2;
+
+    /// <summary>StartJobApi, LanguageIdSettings: "LanguageIdSettings supports two to five language codes."</summary>
+    public const int MaxLanguageIdSettings = 5;
+
+    /// <summary>StartJobApi, KMSEncryptionContext: at most 10 pairs.</summary>
+    public const int MaxKmsEncryptionContextPairs = 10;
 
     /// <summary>Either identification option: the language is not fixed at synth.</summary>
     public bool IdentifiesLanguage => IdentifyLanguage || IdentifyMultipleLanguages;
@@ -96,6 +137,9 @@ public sealed record TranscribeSettings
     public IEnumerable<string> VocabularyNames => Names(VocabularyName, s => s.VocabularyName);
 
     public IEnumerable<string> VocabularyFilterNames => Names(VocabularyFilterName, s => s.VocabularyFilterName);
+
+    /// <summary>The job names a vocabulary filter, its own or a language's: the one filter method applies to all.</summary>
+    public bool FiltersVocabulary => VocabularyFilterNames.Any();
 
     public IEnumerable<string> LanguageModelNames => Names(LanguageModelName, s => s.LanguageModelName);
 
@@ -111,6 +155,7 @@ public sealed record TranscribeSettings
         ValidateToxicity(check);
         ValidateSubtitles(check);
         ValidateEncryptionContext(check);
+        check.Ranges(this, "transcribe");
     }
 
     private void ValidateLanguage(SettingsCheck check)
@@ -145,7 +190,7 @@ public sealed record TranscribeSettings
         }
 
         // LanguageIdPage: "If you choose to include language codes, you must include at least two."
-        check.That(LanguageOptions.Count is 0 or >= 2, "transcribe.languageOptions", string.Join(",", LanguageOptions), "must list at least 2 language codes, or none: Transcribe refuses a single option");
+        check.That(LanguageOptions.Count is 0 or >= MinLanguageOptions, "transcribe.languageOptions", string.Join(",", LanguageOptions), $"must list at least {MinLanguageOptions} language codes, or none: Transcribe refuses a single option");
         check.That(LanguageOptions.Distinct(StringComparer.Ordinal).Count() == LanguageOptions.Count, "transcribe.languageOptions", string.Join(",", LanguageOptions), "lists a language twice");
         foreach (var option in LanguageOptions)
         {
@@ -160,7 +205,7 @@ public sealed record TranscribeSettings
         // StartJobApi, IdentifyLanguage: "If you include LanguageIdSettings, also include LanguageOptions."
         check.That(LanguageOptions.Count > 0, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), "needs transcribe.languageOptions: Transcribe requires LanguageOptions with LanguageIdSettings");
         // StartJobApi, LanguageIdSettings: "LanguageIdSettings supports two to five language codes."
-        check.That(LanguageIdSettings.Count <= 5, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), "names more than 5 languages: Transcribe supports at most 5");
+        check.That(LanguageIdSettings.Count <= MaxLanguageIdSettings, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), $"names more than {MaxLanguageIdSettings} languages: Transcribe supports at most {MaxLanguageIdSettings}");
         foreach (var (language, setting) in LanguageIdSettings)
         {
             var key = $"transcribe.languageIdSettings.{language}";
@@ -210,9 +255,6 @@ public sealed record TranscribeSettings
         // SettingsApi, ShowSpeakerLabels: "You can't include both ShowSpeakerLabels and
         // ChannelIdentification in the same request. Including both parameters returns a BadRequestException."
         check.That(!(ShowSpeakerLabels && ChannelIdentification), "transcribe.channelIdentification", ChannelIdentification, "Transcribe rejects speaker labels (transcribe.showSpeakerLabels) and channel identification in one job; choose one");
-        // SettingsApi, MaxSpeakerLabels: 2 to 30; https://docs.aws.amazon.com/transcribe/latest/dg/diarization.html:
-        // "Amazon Transcribe can differentiate between a maximum of 30 unique speakers".
-        check.InRange("transcribe.maxSpeakerLabels", MaxSpeakerLabels, 2, 30);
     }
 
     private void ValidateRedaction(SettingsCheck check)
@@ -255,8 +297,7 @@ public sealed record TranscribeSettings
 
     private void ValidateSubtitles(SettingsCheck check)
     {
-        // https://docs.aws.amazon.com/transcribe/latest/APIReference/API_Subtitles.html: Formats vtt | srt,
-        // OutputStartIndex 0 to 1.
+        // https://docs.aws.amazon.com/transcribe/latest/APIReference/API_Subtitles.html: Formats vtt | srt.
         check.That(SubtitleFormats.Distinct(StringComparer.Ordinal).Count() == SubtitleFormats.Count, "transcribe.subtitleFormats", string.Join(",", SubtitleFormats), "lists a format twice");
         foreach (var format in SubtitleFormats)
         {
@@ -265,7 +306,6 @@ public sealed record TranscribeSettings
 
         if (SubtitleOutputStartIndex is { } start)
         {
-            check.InRange("transcribe.subtitleOutputStartIndex", start, 0, 1);
             check.That(SubtitleFormats.Count > 0, "transcribe.subtitleOutputStartIndex", start, "only applies when transcribe.subtitleFormats lists a format");
         }
     }
@@ -274,7 +314,7 @@ public sealed record TranscribeSettings
     {
         // StartJobApi, KMSEncryptionContext: at most 10 pairs, keys and values of 1 to 2000 characters that
         // are not only white space. (OutputEncryptionKMSKeyId, which the context needs, is always the stack key.)
-        check.That(KmsEncryptionContext.Count <= 10, "transcribe.kmsEncryptionContext", string.Join(",", KmsEncryptionContext.Keys), "has more than 10 pairs: Transcribe accepts at most 10");
+        check.That(KmsEncryptionContext.Count <= MaxKmsEncryptionContextPairs, "transcribe.kmsEncryptionContext", string.Join(",", KmsEncryptionContext.Keys), $"has more than {MaxKmsEncryptionContextPairs} pairs: Transcribe accepts at most {MaxKmsEncryptionContextPairs}");
         foreach (var (name, value) in KmsEncryptionContext)
         {
             check.That(name.Length is >= 1 and <= 2000 && !string.IsNullOrWhiteSpace(name), "transcribe.kmsEncryptionContext", name, "a key must be 1 to 2000 characters, not only white space");

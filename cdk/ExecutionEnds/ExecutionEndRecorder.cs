@@ -129,22 +129,22 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
     {
         var record = RecordTheEnd(props);
         var describe = DescribeTheEnd(record);
-        var lookUp = LookUpTheJob(props).Next(new Choice(this, "Is the end already recorded?")
+        var lookUp = LookUpTheJob(props).Next(new Choice(this, StateNames.EndRecorder.IsEndAlreadyRecorded)
             .When(
                 Condition.And(Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"), Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Completed)),
-                new Succeed(this, "The job is COMPLETED", new SucceedProps { Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards." }))
+                new Succeed(this, StateNames.EndRecorder.JobIsCompleted, new SucceedProps { Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards." }))
             .When(
                 Condition.And(
                     Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
                     Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Failed),
                     Condition.IsPresent($"{Recorded}.{ExecutionArn}.S"),
                     Condition.StringEqualsJsonPath($"{Recorded}.{ExecutionArn}.S", EndedExecutionArn)),
-                new Succeed(this, "The failure is recorded", new SucceedProps { Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter." }))
+                new Succeed(this, StateNames.EndRecorder.FailureIsRecorded, new SucceedProps { Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter." }))
             .Otherwise(describe));
 
         var unplanned = NameTheUnplannedJob(lookUp);
         var plan = PlanTheJob(props, onError: unplanned);
-        var planned = Chain.Start(new Pass(this, "Read the execution's input", new PassProps
+        var planned = Chain.Start(new Pass(this, StateNames.EndRecorder.ReadExecutionsInput, new PassProps
         {
             Comment = "The event carries the input as a JSON string: the upload event (and a re-run marker).",
             // (JsonPath.StringToJson returns a token jsii cannot pass in a dictionary: the intrinsic is written out.)
@@ -152,15 +152,15 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
             ResultPath = "$.execution",
         }))
             .Next(plan)
-            .Next(new Choice(this, "Was the upload a media file?")
+            .Next(new Choice(this, StateNames.EndRecorder.WasUploadMediaFile)
                 .When(
                     Condition.And(Condition.IsPresent(PlanPaths.Skipped), Condition.Not(Condition.StringEquals(Status, "FAILED"))),
-                    new Succeed(this, "The upload was skipped", new SucceedProps { Comment = "A skipped upload's execution records its SKIPPED item and succeeds: there is no job to record." }))
+                    new Succeed(this, StateNames.EndRecorder.UploadWasSkipped, new SucceedProps { Comment = "A skipped upload's execution records its SKIPPED item and succeeds: there is no job to record." }))
                 // A skipped upload whose execution FAILED could not write its SKIPPED item (DynamoDB unavailable):
                 // recorded like any failure, under the would-be job name, until a redrive writes the item.
                 .Otherwise(lookUp));
 
-        var inputKnown = new Choice(this, "Does the event carry the execution's input?", new ChoiceProps
+        var inputKnown = new Choice(this, StateNames.EndRecorder.DoesEventCarryExecutionsInput, new ChoiceProps
         {
             Comment = "Step Functions leaves the input out of the event when it is too large for it.",
         })
@@ -169,7 +169,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 
         var free = IntakeAdmitter.FreeTheSlotOf(
             this,
-            "Free the ended execution's slot",
+            StateNames.EndRecorder.FreeEndedExecutionsSlot,
             props.Admitter,
             "$.detail.name",
             "The admitter frees the execution's slot (once: a redriven execution's later end frees nothing) and admits the next upload.");
@@ -180,7 +180,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 
     private LambdaInvoke PlanTheJob(ExecutionEndRecorderProps props, IChainable onError)
     {
-        var task = new LambdaInvoke(this, "Plan the job of the execution", new LambdaInvokeProps
+        var task = new LambdaInvoke(this, StateNames.EndRecorder.PlanJobOfExecution, new LambdaInvokeProps
         {
             Comment = "The same planner as the workflow's, on the same input: the same job name and media URI.",
             LambdaFunction = props.JobPlanner,
@@ -213,11 +213,11 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
             ResultPath = PlanPaths.Job,
         });
 
-        var withUpload = Name("Name the unplanned job of the upload", JsonPath.Format("s3://{}/{}", JsonPath.StringAt($"{Input}.detail.bucket.name"), JsonPath.StringAt($"{Input}.detail.object.key")));
-        var withoutUpload = Name("Name the unplanned job", "unknown (the input names no bucket and key)");
+        var withUpload = Name(StateNames.EndRecorder.NameUnplannedJobOfUpload, JsonPath.Format("s3://{}/{}", JsonPath.StringAt($"{Input}.detail.bucket.name"), JsonPath.StringAt($"{Input}.detail.object.key")));
+        var withoutUpload = Name(StateNames.EndRecorder.NameUnplannedJob, "unknown (the input names no bucket and key)");
         withUpload.Next(next);
         withoutUpload.Next(next);
-        return new Choice(this, "Does the input name the upload?")
+        return new Choice(this, StateNames.EndRecorder.DoesInputNameUpload)
             .When(
                 Condition.And(Condition.IsPresent($"{Input}.detail.bucket.name"), Condition.IsPresent($"{Input}.detail.object.key")),
                 withUpload)
@@ -226,7 +226,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 
     private CallAwsService LookUpTheJob(ExecutionEndRecorderProps props)
     {
-        var task = new CallAwsService(this, "Look up the job", new CallAwsServiceProps
+        var task = new CallAwsService(this, StateNames.EndRecorder.LookUpJob, new CallAwsServiceProps
         {
             Comment = "Its status and the execution that wrote it say whether this end is recorded already.",
             Service = "dynamodb",
@@ -252,44 +252,44 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 
     /// <summary>$.failure = {jobName, mediaUri, error, reason, executionArn}, by how the execution ended.</summary>
     private Choice DescribeTheEnd(IChainable next) =>
-        new Choice(this, "How did the execution end?")
+        new Choice(this, StateNames.EndRecorder.HowDidExecutionEnd)
             .When(Condition.StringEquals(Status, "TIMED_OUT"), Describe(
-                "Describe the timed-out execution",
+                StateNames.EndRecorder.DescribeTimedOutExecution,
                 error: "States.Timeout",
                 reason: "The execution timed out (the state machine's timeout) before it recorded the job.",
                 next))
             .When(Condition.And(Condition.StringEquals(Status, "ABORTED"), Condition.IsString(Cause)), Describe(
-                "Describe the execution stopped with a cause",
+                StateNames.EndRecorder.DescribeExecutionStoppedWithCause,
                 error: "ExecutionAborted",
                 reason: JsonPath.Format("The execution was stopped before it recorded the job: {}", JsonPath.StringAt(Cause)),
                 next))
             .When(Condition.StringEquals(Status, "ABORTED"), Describe(
-                "Describe the stopped execution",
+                StateNames.EndRecorder.DescribeStoppedExecution,
                 error: "ExecutionAborted",
                 reason: "The execution was stopped (StopExecution) before it recorded the job.",
                 next))
             .When(Condition.And(FailedForAPassingCause(), Condition.IsString(Cause)), Describe(
-                "Describe the execution that failed for a passing cause",
+                StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCause,
                 error: JsonPath.StringAt(Error),
                 reason: JsonPath.Format(PassingReason + " {}", JsonPath.StringAt(Cause)),
                 next))
             .When(FailedForAPassingCause(), Describe(
-                "Describe the execution that failed for a passing cause, without a cause",
+                StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCauseWithoutCause,
                 error: JsonPath.StringAt(Error),
                 reason: PassingReason,
                 next))
             .When(Condition.And(Condition.IsString(Error), Condition.IsString(Cause)), Describe(
-                "Describe the execution that failed outside the failure branch",
+                StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch,
                 error: JsonPath.StringAt(Error),
                 reason: JsonPath.StringAt(Cause),
                 next))
             .When(Condition.IsString(Error), Describe(
-                "Describe the execution that failed without a cause",
+                StateNames.EndRecorder.DescribeExecutionThatFailedWithoutCause,
                 error: JsonPath.StringAt(Error),
                 reason: "The execution failed outside the failure branch, without a cause.",
                 next))
             .Otherwise(Describe(
-                "Describe the execution that failed without an error",
+                StateNames.EndRecorder.DescribeExecutionThatFailedWithoutError,
                 error: "ExecutionFailed",
                 reason: "The execution failed outside the failure branch, without an error or a cause.",
                 next));
@@ -327,7 +327,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
     private DynamoPutItem RecordTheEnd(ExecutionEndRecorderProps props)
     {
         string Now() => JsonPath.StringAt("$$.State.EnteredTime");
-        var put = new DynamoPutItem(this, "Record the end in the metadata table", new DynamoPutItemProps
+        var put = new DynamoPutItem(this, StateNames.EndRecorder.RecordEndInMetadataTable, new DynamoPutItemProps
         {
             Table = props.Metadata.Table,
             Item = new Dictionary<string, DynamoAttributeValue>
@@ -355,28 +355,28 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
         });
         put.AddRetry(Retries.DynamoDb());
 
-        var send = new SqsSendMessage(this, "Send the end to the dead-letter queue", new SqsSendMessageProps
+        var send = new SqsSendMessage(this, StateNames.EndRecorder.SendEndToDeadLetterQueue, new SqsSendMessageProps
         {
             Queue = props.FailureQueue,
             MessageBody = TaskInput.FromJsonPathAt("$.failure"),
             ResultPath = JsonPath.DISCARD,
         });
         send.AddRetry(Retries.Sqs());
-        send.Next(new Succeed(this, "The end is recorded", new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
+        send.Next(new Succeed(this, StateNames.EndRecorder.EndIsRecorded, new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
 
         // A redrive keeps the execution's ARN: its first end sent this execution's dead letter (the operator
         // redrove it from there), so a redrive that fails again updates the item and sends none.
-        var deadLettered = new Choice(this, "Was the execution redriven?", new ChoiceProps
+        var deadLettered = new Choice(this, StateNames.EndRecorder.WasExecutionRedriven, new ChoiceProps
         {
             Comment = "No execution sends two dead letters: a redriven execution's earlier end sent its one.",
         })
             .When(
                 Condition.And(Condition.IsNumeric(RedriveCount), Condition.NumberGreaterThan(RedriveCount, 0)),
-                new Succeed(this, "The redriven end is recorded", new SucceedProps { Comment = "The FAILED item says how the redrive ended; the dead letter of its first end stands." }))
+                new Succeed(this, StateNames.EndRecorder.RedrivenEndIsRecorded, new SucceedProps { Comment = "The FAILED item says how the redrive ended; the dead letter of its first end stands." }))
             .Otherwise(send);
 
         // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.
-        put.AddCatch(new Succeed(this, "The end was recorded meanwhile"), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
+        put.AddCatch(new Succeed(this, StateNames.EndRecorder.EndWasRecordedMeanwhile), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
         // Whatever else happens to the record, the end still reaches the dead-letter queue (as in the workflow).
         put.AddCatch(deadLettered, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         put.Next(deadLettered);

@@ -34,7 +34,7 @@ internal static class OperatorsDashboard
     /// The state the workflow enters when it records an upload as SKIPPED (cdk/Workflow). A CDK test fails when the
     /// synthesized workflow has no Succeed state of this name.
     /// </summary>
-    public const string SkippedEndState = "Upload skipped";
+    public const string SkippedEndState = StateNames.Workflow.UploadSkipped;
 
     /// <summary>
     /// SKIPPED per hour: the workflow's own log events of entering <see cref="SkippedEndState"/>, counted by Logs Insights.
@@ -139,7 +139,7 @@ internal static class OperatorsDashboard
                     })
                     : new TextWidget(new TextWidgetProps
                     {
-                        Markdown = "**Uploads SKIPPED per hour**: not shown. The workflow logs at a level below ALL, so its state events (entering the \"Upload skipped\" state) are not logged; the metadata table's `byStatus` index, status `SKIPPED`, lists them.",
+                        Markdown = $"**Uploads SKIPPED per hour**: not shown. The workflow logs at a level below ALL, so its state events (entering the \"{SkippedEndState}\" state) are not logged; the metadata table's `byStatus` index, status `SKIPPED`, lists them.",
                         Width = 12,
                     }),
                 new GraphWidget(new GraphWidgetProps

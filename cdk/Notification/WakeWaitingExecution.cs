@@ -44,7 +44,7 @@ internal static class WakeWaitingExecution
     /// <summary>The states, in <paramref name="scope"/> (state names are unique per state machine).</summary>
     public static Chain Build(Construct scope, JobMetadataTable metadata)
     {
-        var lookUp = new CallAwsService(scope, "Look up the waiting execution", new CallAwsServiceProps
+        var lookUp = new CallAwsService(scope, StateNames.Notifier.LookUpWaitingExecution, new CallAwsServiceProps
         {
             Comment = "The job's item holds the task token of the execution waiting for it, while it is TRANSCRIBING.",
             Service = "dynamodb",
@@ -64,7 +64,7 @@ internal static class WakeWaitingExecution
         });
         lookUp.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
 
-        var wake = new CallAwsService(scope, "Wake the waiting execution", new CallAwsServiceProps
+        var wake = new CallAwsService(scope, StateNames.Notifier.WakeWaitingExecution, new CallAwsServiceProps
         {
             Comment = "The execution polls the job right away and goes on as its status says.",
             Service = "sfn",
@@ -78,19 +78,19 @@ internal static class WakeWaitingExecution
             },
             ResultPath = JsonPath.DISCARD,
         });
-        var movedOn = new Succeed(scope, "The execution has moved on", new SucceedProps
+        var movedOn = new Succeed(scope, StateNames.Notifier.ExecutionHasMovedOn, new SucceedProps
         {
             Comment = "The wait timed out, was replaced or was already woken: the execution goes on by its plan.",
         });
         wake.AddCatch(movedOn, new CatchProps { Errors = StaleToken, ResultPath = JsonPath.DISCARD });
 
-        return Chain.Start(lookUp).Next(new Choice(scope, "Is an execution waiting for the job?")
+        return Chain.Start(lookUp).Next(new Choice(scope, StateNames.Notifier.IsExecutionWaitingForJob)
             .When(
                 Condition.And(
                     Condition.IsPresent($"$.waiting.Item.{JobMetadataSchema.TaskToken}.S"),
                     Condition.StringEquals($"$.waiting.Item.{JobMetadataSchema.Status}.S", JobMetadataSchema.Transcribing)),
-                wake.Next(new Succeed(scope, "The execution is awake")))
-            .Otherwise(new Succeed(scope, "No execution is waiting", new SucceedProps
+                wake.Next(new Succeed(scope, StateNames.Notifier.ExecutionIsAwake)))
+            .Otherwise(new Succeed(scope, StateNames.Notifier.NoExecutionIsWaiting, new SucceedProps
             {
                 Comment = "An unknown or finished job, a re-run's, or an event before the wait began: the plan's poll notices the job.",
             })));

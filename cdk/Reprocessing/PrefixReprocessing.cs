@@ -99,7 +99,7 @@ public sealed class PrefixReprocessing : Construct
     {
         var map = ReprocessEveryObject();
         map.Next(RingTheAdmitter());
-        return Chain.Start(new Choice(this, "Does the request name a prefix of the media and a re-run marker?", new ChoiceProps
+        return Chain.Start(new Choice(this, StateNames.Reprocessing.DoesRequestNamePrefixOfMediaAndReRunMarker, new ChoiceProps
         {
             Comment = "The role may list only the media prefix, and a re-run needs a marker: the original's job is final.",
         })
@@ -112,7 +112,7 @@ public sealed class PrefixReprocessing : Construct
                     Condition.IsPresent(Rerun),
                     Condition.Or(Condition.IsString(Rerun), Condition.IsNumeric(Rerun))),
                 map)
-            .Otherwise(new Fail(this, "The request is refused", new FailProps
+            .Otherwise(new Fail(this, StateNames.Reprocessing.RequestIsRefused, new FailProps
             {
                 Error = "InvalidReprocessingRequest",
                 Cause = $"Start with {{\"prefix\": \"{props.Media.MediaPrefix}<folder>/\", \"rerun\": \"<marker: 1-32 of 0-9 A-Z a-z _ ->\"}}.",
@@ -122,7 +122,7 @@ public sealed class PrefixReprocessing : Construct
     private DistributedMap ReprocessEveryObject()
     {
         string Item(string field) => JsonPath.StringAt($"$$.Map.Item.Value.{field}");
-        var map = new DistributedMap(this, "Re-process every object under the prefix", new DistributedMapProps
+        var map = new DistributedMap(this, StateNames.Reprocessing.ReProcessEveryObjectUnderPrefix, new DistributedMapProps
         {
             Comment = "One child per object: its upload event (as S3 would send it) with the re-run marker.",
             ItemReader = new S3ObjectsItemReader(new S3ObjectsItemReaderProps { Bucket = props.Media.Bucket, Prefix = JsonPath.StringAt(Prefix) }),
@@ -155,7 +155,7 @@ public sealed class PrefixReprocessing : Construct
 
     private SqsSendMessage PutTheReRunIntoTheIntake()
     {
-        var task = new SqsSendMessage(this, "Put the object's re-run into the intake", new SqsSendMessageProps
+        var task = new SqsSendMessage(this, StateNames.Reprocessing.PutObjectsReRunIntoIntake, new SqsSendMessageProps
         {
             Comment = "Its upload event and the marker, as the workflow reads them; the admitter starts it within the window.",
             Queue = props.Intake.IntakeQueue,
@@ -172,7 +172,7 @@ public sealed class PrefixReprocessing : Construct
     }
 
     private StepFunctionsStartExecution RingTheAdmitter() =>
-        new(this, "Start the admitter", new StepFunctionsStartExecutionProps
+        new(this, StateNames.Reprocessing.StartAdmitter, new StepFunctionsStartExecutionProps
         {
             Comment = "The re-runs wait in the intake; the admitter admits them while the window has room.",
             StateMachine = props.Admitter,

@@ -188,14 +188,14 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     private Chain Definition()
     {
         var takeASlot = TakeASlot();
-        var admitted = DeleteTheMessage("Delete the admitted upload from the intake").Next(PaceTheStarts(takeASlot));
-        var handled = DeleteTheMessage("Delete the upload already handled").Next(takeASlot);
+        var admitted = DeleteTheMessage(StateNames.Admitter.DeleteAdmittedUploadFromIntake).Next(PaceTheStarts(takeASlot));
+        var handled = DeleteTheMessage(StateNames.Admitter.DeleteUploadAlreadyHandled).Next(takeASlot);
 
         var start = StartTheWorkflow(
-            alreadyHandled: FreeASlot("Free the slot of the upload already handled", "$.named.executionName", next: handled),
-            refused: FreeASlot("Free the slot of the refused upload", "$.named.executionName", next: ReturnTheUpload()));
-        var claim = ClaimTheSlot(inFlightAlready: GiveTheSlotBack("Give back the slot of an upload already in flight").Next(DeleteTheMessage("Delete the duplicate of an upload in flight").Next(takeASlot)));
-        var name = NameTheExecution(onError: new Pass(this, "Name the execution after the message", new PassProps
+            alreadyHandled: FreeASlot(StateNames.Admitter.FreeSlotOfUploadAlreadyHandled, "$.named.executionName", next: handled),
+            refused: FreeASlot(StateNames.Admitter.FreeSlotOfRefusedUpload, "$.named.executionName", next: ReturnTheUpload()));
+        var claim = ClaimTheSlot(inFlightAlready: GiveTheSlotBack(StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight).Next(DeleteTheMessage(StateNames.Admitter.DeleteDuplicateOfUploadInFlight).Next(takeASlot)));
+        var name = NameTheExecution(onError: new Pass(this, StateNames.Admitter.NameExecutionAfterMessage, new PassProps
         {
             Comment = "The planner refused the event: the workflow still runs (and records the malformed event as a failure), named after the message.",
             Parameters = new Dictionary<string, object> { ["executionName.$"] = $"States.Format('unnamed-{{}}', {Received}.Messages[0].MessageId)" },
@@ -203,10 +203,10 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
         }).Next(claim));
         var receive = ReceiveAnUpload();
         takeASlot.Next(receive);
-        receive.Next(new Choice(this, "Is an upload waiting in the intake?")
+        receive.Next(new Choice(this, StateNames.Admitter.IsUploadWaitingInIntake)
             .When(
                 Condition.IsPresent($"{Received}.Messages[0]"),
-                new Pass(this, "Read the upload", new PassProps
+                new Pass(this, StateNames.Admitter.ReadUpload, new PassProps
                 {
                     Parameters = new Dictionary<string, object>
                     {
@@ -215,18 +215,18 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
                     },
                     ResultPath = Message,
                 }).Next(name))
-            .Otherwise(GiveTheSlotBack("Give back the slot: the intake is empty").Next(new Succeed(this, "The intake is empty"))));
+            .Otherwise(GiveTheSlotBack(StateNames.Admitter.GiveBackSlotIntakeIsEmpty).Next(new Succeed(this, StateNames.Admitter.IntakeIsEmpty))));
         name.Next(claim);
         claim.Next(start);
         start.Next(admitted);
 
-        var freeOrTake = new Choice(this, "Does an execution free its slot?", new ChoiceProps
+        var freeOrTake = new Choice(this, StateNames.Admitter.DoesExecutionFreeItsSlot, new ChoiceProps
         {
             Comment = "A workflow execution that ended (or the recorder, for one that ended at a step) frees its slot first.",
         })
-            .When(Condition.IsPresent(Release), FreeASlot("Free the ended execution's slot", Release, next: takeASlot))
+            .When(Condition.IsPresent(Release), FreeASlot(StateNames.Admitter.FreeEndedExecutionsSlot, Release, next: takeASlot))
             .Otherwise(takeASlot);
-        return Chain.Start(new Pass(this, "Start counting this second's starts", new PassProps
+        return Chain.Start(new Pass(this, StateNames.Admitter.StartCountingThisSecondsStarts, new PassProps
         {
             Result = Result.FromObject(new Dictionary<string, object> { ["started"] = 0 }),
             ResultPath = Paced,
@@ -236,18 +236,18 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     /// <summary>Count the run's starts; after every <see cref="StartsPerSecond"/> of them, pause a second.</summary>
     private Chain PaceTheStarts(IChainable next)
     {
-        var count = new Pass(this, "Count the starts of this second", new PassProps
+        var count = new Pass(this, StateNames.Admitter.CountStartsOfThisSecond, new PassProps
         {
             Parameters = new Dictionary<string, object> { ["started.$"] = $"States.MathAdd({Paced}.started, 1)" },
             ResultPath = Paced,
         });
-        var pause = new Pass(this, "Start a new second's count", new PassProps
+        var pause = new Pass(this, StateNames.Admitter.StartNewSecondsCount, new PassProps
         {
             Result = Result.FromObject(new Dictionary<string, object> { ["started"] = 0 }),
             ResultPath = Paced,
         });
-        pause.Next(new Wait(this, "Pause a second before the next starts", new WaitProps { Time = WaitTime.Duration(Duration.Seconds(1)) })).Next(next);
-        return Chain.Start(count).Next(new Choice(this, "Were this second's starts made?", new ChoiceProps
+        pause.Next(new Wait(this, StateNames.Admitter.PauseSecondBeforeNextStarts, new WaitProps { Time = WaitTime.Duration(Duration.Seconds(1)) })).Next(next);
+        return Chain.Start(count).Next(new Choice(this, StateNames.Admitter.WereThisSecondsStartsMade, new ChoiceProps
         {
             Comment = "StartTranscriptionJob follows each start at once: a burst of starts is a burst of Transcribe calls.",
         })
@@ -259,7 +259,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     private CallAwsService TakeASlot()
     {
         var task = Call(
-            "Take a slot in the window",
+            StateNames.Admitter.TakeSlotInWindow,
             "dynamodb",
             "updateItem",
             new Dictionary<string, object>
@@ -274,7 +274,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
             Retries.DynamoDbSdk(maxAttempts: 3),
             "Counts the uploads in flight; refused when the window is full.");
         task.AddCatch(
-            new Succeed(this, "The window is full", new SucceedProps { Comment = "The next finished job frees a slot and starts the admitter again." }),
+            new Succeed(this, StateNames.Admitter.WindowIsFull, new SucceedProps { Comment = "The next finished job frees a slot and starts the admitter again." }),
             new CatchProps { Errors = [TranscriptionWorkflow.ConditionFailed], ResultPath = JsonPath.DISCARD });
         return task;
     }
@@ -318,7 +318,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
 
     private CallAwsService ReceiveAnUpload()
     {
-        var task = new CallAwsService(this, "Receive the next upload", new CallAwsServiceProps
+        var task = new CallAwsService(this, StateNames.Admitter.ReceiveNextUpload, new CallAwsServiceProps
         {
             Comment = "One message; hidden from other receivers for the queue's visibility timeout while it is admitted.",
             Service = "sqs",
@@ -338,7 +338,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
 
     private LambdaInvoke NameTheExecution(IChainable onError)
     {
-        var task = new LambdaInvoke(this, "Name the execution after the upload", new LambdaInvokeProps
+        var task = new LambdaInvoke(this, StateNames.Admitter.NameExecutionAfterUpload, new LambdaInvokeProps
         {
             Comment = "The planner names it from bucket, key and version: every delivery of the event gets the same name.",
             LambdaFunction = props.JobPlanner,
@@ -356,7 +356,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     private CallAwsService ClaimTheSlot(IChainable inFlightAlready)
     {
         var task = Call(
-            "Claim the slot for the execution",
+            StateNames.Admitter.ClaimSlotForExecution,
             "dynamodb",
             "putItem",
             new Dictionary<string, object>
@@ -375,7 +375,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
 
     private StepFunctionsStartExecution StartTheWorkflow(IChainable alreadyHandled, IChainable refused)
     {
-        var task = new StepFunctionsStartExecution(this, "Start the workflow execution named after the upload", new StepFunctionsStartExecutionProps
+        var task = new StepFunctionsStartExecution(this, StateNames.Admitter.StartWorkflowExecutionNamedAfterUpload, new StepFunctionsStartExecutionProps
         {
             StateMachine = props.Workflow,
             IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
@@ -405,7 +405,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     private CallAwsService ReturnTheUpload()
     {
         var task = Call(
-            "Return the upload to the intake",
+            StateNames.Admitter.ReturnUploadToIntake,
             "sqs",
             "changeMessageVisibility",
             new Dictionary<string, object>
@@ -416,7 +416,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
             },
             Retries.SqsSdk(usesKey: false),
             "Visible again after a minute; the admitter stops here rather than retry into the quota.");
-        task.Next(new Fail(this, "Step Functions refused the start", new FailProps
+        task.Next(new Fail(this, StateNames.Admitter.StepFunctionsRefusedStart, new FailProps
         {
             Comment = "The upload waits in the intake; the admitter's failure says why.",
             ErrorPath = "$.error.Error",

@@ -37,127 +37,17 @@ internal sealed class TranscriptionJobRequest(
             ["Tags"] = Tags.Select(tag => (object)new Dictionary<string, object> { ["Key"] = tag.Key, ["Value"] = tag.Value }).ToArray(),
         };
 
-        // Exactly one way to the language (TranscribeSettings refuses the rest).
-        if (transcribe.IdentifyLanguage)
-        {
-            parameters["IdentifyLanguage"] = true;
-        }
-        else if (transcribe.IdentifyMultipleLanguages)
-        {
-            parameters["IdentifyMultipleLanguages"] = true;
-        }
-        else
-        {
-            parameters["LanguageCode"] = transcribe.LanguageCode!;
-        }
-
-        if (transcribe.LanguageOptions.Count > 0)
-        {
-            parameters["LanguageOptions"] = transcribe.LanguageOptions.ToArray();
-        }
-
-        if (transcribe.LanguageIdSettings.Count > 0)
-        {
-            parameters["LanguageIdSettings"] = transcribe.LanguageIdSettings.ToDictionary(
-                language => language.Key,
-                language => (object)WithoutNulls(new Dictionary<string, object?>
-                {
-                    ["VocabularyName"] = language.Value.VocabularyName,
-                    ["VocabularyFilterName"] = language.Value.VocabularyFilterName,
-                    ["LanguageModelName"] = language.Value.LanguageModelName,
-                }));
-        }
-
-        var settings = new Dictionary<string, object>();
-        if (transcribe.ShowSpeakerLabels)
-        {
-            settings["ShowSpeakerLabels"] = true;
-            settings["MaxSpeakerLabels"] = transcribe.MaxSpeakerLabels;
-        }
-
-        if (transcribe.ChannelIdentification)
-        {
-            settings["ChannelIdentification"] = true;
-        }
-
-        if (transcribe.VocabularyName is { } vocabulary)
-        {
-            settings["VocabularyName"] = vocabulary;
-        }
-
-        if (transcribe.VocabularyFilterName is { } filter)
-        {
-            settings["VocabularyFilterName"] = filter;
-        }
-
-        // Every filter of the job, its own or a language's, is applied with the one method in Settings.
-        if (transcribe.VocabularyFilterNames.Any())
-        {
-            settings["VocabularyFilterMethod"] = transcribe.VocabularyFilterMethod;
-        }
-
-        if (settings.Count > 0)
-        {
-            parameters["Settings"] = settings;
-        }
-
-        if (transcribe.LanguageModelName is { } model)
-        {
-            parameters["ModelSettings"] = new Dictionary<string, object> { ["LanguageModelName"] = model };
-        }
-
-        if (transcribe.PiiRedaction)
-        {
-            var redaction = new Dictionary<string, object>
-            {
-                ["RedactionType"] = "PII",
-                ["RedactionOutput"] = transcribe.PiiRedactionOutput,
-            };
-            if (transcribe.PiiEntityTypes.Count > 0)
-            {
-                redaction["PiiEntityTypes"] = transcribe.PiiEntityTypes.ToArray();
-            }
-
-            parameters["ContentRedaction"] = redaction;
-        }
-
-        if (transcribe.ToxicityDetection)
-        {
-            // ALL is the only category Transcribe accepts.
-            parameters["ToxicityDetection"] = new object[] { new Dictionary<string, object> { ["ToxicityCategories"] = new[] { "ALL" } } };
-        }
-
-        if (transcribe.KmsEncryptionContext.Count > 0)
-        {
-            parameters["KMSEncryptionContext"] = transcribe.KmsEncryptionContext.ToDictionary(pair => pair.Key, pair => (object)pair.Value);
-        }
-
+        // Every option the settings send, declared on TranscribeSettings' properties ([StartJobParameter]).
+        StartJobOptions.Render(transcribe, parameters);
         if (dataAccessRole is not null)
         {
-            // Above the concurrent-job quota Transcribe queues the job instead of refusing it.
-            parameters["JobExecutionSettings"] = new Dictionary<string, object>
-            {
-                ["AllowDeferredExecution"] = true,
-                ["DataAccessRoleArn"] = dataAccessRole.RoleArn,
-            };
-        }
-
-        if (transcribe.SubtitleFormats.Count > 0)
-        {
-            var subtitles = new Dictionary<string, object> { ["Formats"] = transcribe.SubtitleFormats.ToArray() };
-            if (transcribe.SubtitleOutputStartIndex is { } startIndex)
-            {
-                subtitles["OutputStartIndex"] = startIndex;
-            }
-
-            parameters["Subtitles"] = subtitles;
+            // Above the concurrent-job quota Transcribe queues the job instead of refusing it, running it as this
+            // role (the workflow creates it exactly when transcribe.allowDeferredExecution is on).
+            ((Dictionary<string, object>)parameters["JobExecutionSettings"])["DataAccessRoleArn"] = dataAccessRole.RoleArn;
         }
 
         return parameters;
     }
-
-    private static Dictionary<string, object> WithoutNulls(Dictionary<string, object?> values) =>
-        values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!);
 
     /// <summary>aws:RequestTag and aws:TagKeys conditions that allow exactly <see cref="Tags"/>.</summary>
     public (Dictionary<string, object> RequestTags, Dictionary<string, object> TagKeys) TagConditions() => (

@@ -48,7 +48,7 @@ public sealed partial class TranscriptionWorkflow
 
     private LambdaInvoke PlanJob(IChainable onError)
     {
-        var task = new LambdaInvoke(this, "Plan the transcription job", new LambdaInvokeProps
+        var task = new LambdaInvoke(this, StateNames.Workflow.PlanTranscriptionJob, new LambdaInvokeProps
         {
             Comment = "Derives the job name, media URI, format and polling plan from the upload event, or says why it is skipped.",
             LambdaFunction = props.JobPlanner,
@@ -67,18 +67,18 @@ public sealed partial class TranscriptionWorkflow
 
     /// <summary>A hand-started execution may lack the bucket or key: describe it without them rather than fail.</summary>
     private Choice DescribePlanningFailure(IChainable failed) =>
-        new Choice(this, "Does the input name the upload?")
+        new Choice(this, StateNames.Workflow.DoesInputNameUpload)
             .When(
                 Condition.And(Condition.IsPresent("$.detail.bucket.name"), Condition.IsPresent("$.detail.object.key")),
                 DescribeFailure(
-                    "Describe the planning failure",
+                    StateNames.Workflow.DescribePlanningFailure,
                     jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
                     mediaUri: JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
                     error: JsonPath.StringAt("$.error.Error"),
                     reason: JsonPath.StringAt("$.error.Cause"),
                     next: failed))
             .Otherwise(DescribeFailure(
-                "Describe the planning failure of an incomplete input",
+                StateNames.Workflow.DescribePlanningFailureOfIncompleteInput,
                 jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
                 mediaUri: "unknown (the input names no bucket and key)",
                 error: JsonPath.StringAt("$.error.Error"),
@@ -87,7 +87,7 @@ public sealed partial class TranscriptionWorkflow
 
     private CallAwsService StartJob(IChainable onConflict, IChainable onError)
     {
-        var task = new CallAwsService(this, "Start the transcription job", new CallAwsServiceProps
+        var task = new CallAwsService(this, StateNames.Workflow.StartTranscriptionJob, new CallAwsServiceProps
         {
             Comment = "Transcribe first writes a check file into the output prefix as this role, then starts or queues the job.",
             Service = "transcribe",
@@ -107,7 +107,7 @@ public sealed partial class TranscriptionWorkflow
         return task;
     }
 
-    private Pass JoinExistingJob() => new(this, "Join the existing job", new PassProps
+    private Pass JoinExistingJob() => new(this, StateNames.Workflow.JoinExistingJob, new PassProps
     {
         Comment = "A duplicate event for the same object maps to the same job name: follow that job instead of failing.",
     });
@@ -119,7 +119,7 @@ public sealed partial class TranscriptionWorkflow
     /// </summary>
     private CallAwsService WaitForJob(IChainable whenNoEvent, IChainable whenItemIsFinal, IChainable whenCannotWait)
     {
-        var task = new CallAwsService(this, "Wait for the job to finish", new CallAwsServiceProps
+        var task = new CallAwsService(this, StateNames.Workflow.WaitForJobToFinish, new CallAwsServiceProps
         {
             Comment = "Woken by Transcribe's completion event; when none comes within the plan's wait, the job is polled.",
             Service = "dynamodb",
@@ -170,7 +170,7 @@ public sealed partial class TranscriptionWorkflow
     internal static IReadOnlyList<string> WaitingItemAttributes { get; } =
         [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken, JobMetadataSchema.Status, "mediaUri", "executionArn", JobMetadataSchema.UpdatedAt];
 
-    private Wait WaitBeforePolling() => new(this, "Wait before polling", new WaitProps
+    private Wait WaitBeforePolling() => new(this, StateNames.Workflow.WaitBeforePolling, new WaitProps
     {
         Comment = "Only when the wait for the job could not start: the shortest poll interval, then a poll.",
         Time = WaitTime.Duration(Duration.Seconds(props.Workflow.MinPollIntervalSeconds)),
@@ -178,7 +178,7 @@ public sealed partial class TranscriptionWorkflow
 
     private CallAwsService GetJobStatus(IChainable whenThrottled, IChainable onError)
     {
-        var task = new CallAwsService(this, "Get the transcription job status", new CallAwsServiceProps
+        var task = new CallAwsService(this, StateNames.Workflow.GetTranscriptionJobStatus, new CallAwsServiceProps
         {
             Service = "transcribe",
             Action = "getTranscriptionJob",
@@ -206,7 +206,7 @@ public sealed partial class TranscriptionWorkflow
     }
 
     /// <summary>A poll that stayed throttled: the status is unknown, so the job counts as still running.</summary>
-    private Pass PollWasThrottled() => new(this, "Note that the poll was throttled", new PassProps
+    private Pass PollWasThrottled() => new(this, StateNames.Workflow.NoteThatPollWasThrottled, new PassProps
     {
         Comment = "Transcribe refused the poll over its request-rate quota, even after the retries: treated as still running.",
         Result = Result.FromObject(new Dictionary<string, object> { ["status"] = PollThrottled }),
@@ -219,13 +219,13 @@ public sealed partial class TranscriptionWorkflow
             Condition.StringEquals(JobStatus, "QUEUED"),
             Condition.StringEquals(JobStatus, "IN_PROGRESS"),
             Condition.StringEquals(JobStatus, PollThrottled));
-        return new Choice(this, "Check the job status", new ChoiceProps
+        return new Choice(this, StateNames.Workflow.CheckJobStatus, new ChoiceProps
         {
             Comment = "QUEUED counts as running (Transcribe queues jobs above its quota), and so does a poll that stayed throttled.",
         })
             .When(Condition.StringEquals(JobStatus, "COMPLETED"), completed)
             .When(Condition.StringEquals(JobStatus, "FAILED"), DescribeFailure(
-                "Describe the failed transcription",
+                StateNames.Workflow.DescribeFailedTranscription,
                 jobName: JsonPath.StringAt(PlanPaths.JobName),
                 mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
                 error: "TranscriptionJobFailed",
@@ -233,7 +233,7 @@ public sealed partial class TranscriptionWorkflow
                 next: failed))
             // The plan's waits end at workflow.maxJobMinutes: a job that never finishes ends in the failure branch.
             .When(Condition.And(running, Condition.NumberGreaterThanEqualsJsonPath(PlanPaths.LaterPollsMade, PlanPaths.LaterPolls)), DescribeFailure(
-                "Describe the job that did not finish",
+                StateNames.Workflow.DescribeJobThatDidNotFinish,
                 jobName: JsonPath.StringAt(PlanPaths.JobName),
                 mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
                 error: "TranscriptionJobTimedOut",
@@ -241,7 +241,7 @@ public sealed partial class TranscriptionWorkflow
                 next: failed))
             .When(running, stillRunning)
             .Otherwise(DescribeFailure(
-                "Describe the unexpected job status",
+                StateNames.Workflow.DescribeUnexpectedJobStatus,
                 jobName: JsonPath.StringAt(PlanPaths.JobName),
                 mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
                 error: "UnexpectedJobStatus",
@@ -250,7 +250,7 @@ public sealed partial class TranscriptionWorkflow
     }
 
     /// <summary>The next entry of the planner's waits (the backstop's longest interval, jittered per job) becomes the current wait.</summary>
-    private Pass ScheduleNextPoll() => new(this, "Schedule the next poll", new PassProps
+    private Pass ScheduleNextPoll() => new(this, StateNames.Workflow.ScheduleNextPoll, new PassProps
     {
         Parameters = new Dictionary<string, object>
         {
@@ -265,7 +265,7 @@ public sealed partial class TranscriptionWorkflow
 
     private LambdaInvoke PostProcess(IChainable onError)
     {
-        var task = new LambdaInvoke(this, "Record the transcript metadata", new LambdaInvokeProps
+        var task = new LambdaInvoke(this, StateNames.Workflow.RecordTranscriptMetadata, new LambdaInvokeProps
         {
             Comment = "The post-processor reads the transcript and writes the job's metadata item (idempotent).",
             LambdaFunction = props.PostProcessor,
@@ -302,7 +302,7 @@ public sealed partial class TranscriptionWorkflow
     private DynamoPutItem RecordSkip(IChainable onError)
     {
         var record = PutItemUnlessCompleted(
-            "Record the skipped upload",
+            StateNames.Workflow.RecordSkippedUpload,
             "Not a media file under the media prefix: recorded with the reason, not transcribed.",
             status: JobMetadataSchema.Skipped,
             timeAttribute: "skippedAt",
@@ -317,7 +317,7 @@ public sealed partial class TranscriptionWorkflow
         // The job's item is COMPLETED: recorded as a failure. DynamoDB throttled after the retries is not
         // caught: the execution fails here (the execution-end recorder records it) and is redriven.
         record.AddCatch(onError, new CatchProps { Errors = [ItemIsCompleted], ResultPath = "$.error" });
-        record.Next(FreeTheSlot("Free the skipped upload's slot", new Succeed(this, "Upload skipped", new SucceedProps { Comment = "Recorded as SKIPPED with the reason." })));
+        record.Next(FreeTheSlot(StateNames.Workflow.FreeSkippedUploadsSlot, new Succeed(this, StateNames.Workflow.UploadSkipped, new SucceedProps { Comment = "Recorded as SKIPPED with the reason." })));
         return record;
     }
 
@@ -358,7 +358,7 @@ public sealed partial class TranscriptionWorkflow
     private DynamoPutItem RecordFailure()
     {
         var record = PutItemUnlessCompleted(
-            "Record the failure in the metadata table",
+            StateNames.Workflow.RecordFailureInMetadataTable,
             comment: null,
             status: JobMetadataSchema.Failed,
             timeAttribute: "failedAt",
@@ -371,7 +371,7 @@ public sealed partial class TranscriptionWorkflow
                 ["executionArn"] = JsonPath.StringAt("$.failure.executionArn"),
             });
 
-        var send = new SqsSendMessage(this, "Send the failure to the dead-letter queue", new SqsSendMessageProps
+        var send = new SqsSendMessage(this, StateNames.Workflow.SendFailureToDeadLetterQueue, new SqsSendMessageProps
         {
             Queue = FailureQueue,
             MessageBody = TaskInput.FromJsonPathAt("$.failure"),
@@ -382,7 +382,7 @@ public sealed partial class TranscriptionWorkflow
         // Whatever happens to the record, the failure still reaches the dead-letter queue.
         record.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
         record.Next(send);
-        send.Next(FreeTheSlot("Free the failed upload's slot", new Fail(this, "Transcription failed", new FailProps
+        send.Next(FreeTheSlot(StateNames.Workflow.FreeFailedUploadsSlot, new Fail(this, StateNames.Workflow.TranscriptionFailed, new FailProps
         {
             Comment = "The failure is in the metadata table and the dead-letter queue.",
             ErrorPath = "$.failure.error",

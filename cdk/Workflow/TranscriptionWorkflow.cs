@@ -136,7 +136,7 @@ public sealed partial class TranscriptionWorkflow : Construct
     {
         var failed = RecordFailure();
         var stepFailed = DescribeFailure(
-            "Describe the failed step",
+            StateNames.Workflow.DescribeFailedStep,
             jobName: JsonPath.StringAt(PlanPaths.JobName),
             mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
             error: JsonPath.StringAt("$.error.Error"),
@@ -146,7 +146,7 @@ public sealed partial class TranscriptionWorkflow : Construct
         var join = JoinExistingJob();
         var scheduleNextPoll = ScheduleNextPoll();
         var checkStatus = CheckJobStatus(
-            completed: PostProcess(onError: stepFailed).Next(FreeTheSlot("Free the recorded upload's slot", new Succeed(this, "Transcription recorded"))),
+            completed: PostProcess(onError: stepFailed).Next(FreeTheSlot(StateNames.Workflow.FreeRecordedUploadsSlot, new Succeed(this, StateNames.Workflow.TranscriptionRecorded))),
             stillRunning: scheduleNextPoll,
             failed: failed);
         var readJob = GetJobStatus(whenThrottled: PollWasThrottled().Next(checkStatus), onError: stepFailed);
@@ -161,7 +161,7 @@ public sealed partial class TranscriptionWorkflow : Construct
         join.Next(waitForJob);
 
         return Chain.Start(PlanJob(onError: DescribePlanningFailure(failed)))
-            .Next(new Choice(this, "Is the upload a media file?", new ChoiceProps
+            .Next(new Choice(this, StateNames.Workflow.IsUploadMediaFile, new ChoiceProps
             {
                 Comment = "The rule passes every object under the media prefix; the planner says which it cannot transcribe.",
             })

@@ -9,6 +9,7 @@ import { ENVIRONMENTS, ROOT, loadTemplate } from '../../testkit/templates.mjs';
 import { judgeDefinition, formatFinding } from './asl.mjs';
 import { stateMachines } from './dataflow.mjs';
 import { javaExceptionName, javaServiceName, sdkModel } from './sdk-models.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const cdkOut = resolve(process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out'));
 const loaded = new Map();
@@ -20,12 +21,12 @@ const machinesOf = (environment) => {
 /** The environment's state machine whose logical id starts with `prefix`. */
 const machineOf = (environment, prefix) => machinesOf(environment).find((m) => m.id.startsWith(prefix)) ?? assert.fail(`${environment}: no state machine ${prefix}…`);
 
-const START = 'Start the transcription job';
-const PLAN = 'Plan the transcription job';
-const WAIT = 'Wait for the job to finish';
-const RECORD_FAILURE = 'Record the failure in the metadata table';
-const LOOK_UP = 'Look up the waiting execution';
-const WAKE = 'Wake the waiting execution';
+const START = stateNames.workflow.startTranscriptionJob;
+const PLAN = stateNames.workflow.planTranscriptionJob;
+const WAIT = stateNames.workflow.waitForJobToFinish;
+const RECORD_FAILURE = stateNames.workflow.recordFailureInMetadataTable;
+const LOOK_UP = stateNames.notifier.lookUpWaitingExecution;
+const WAKE = stateNames.notifier.wakeWaitingExecution;
 
 /** The findings of the dev state machine (`prefix`) after `mutate` changed it. */
 function findingsAfter(mutate, prefix = 'WorkflowStateMachine') {
@@ -50,7 +51,7 @@ test('every state machine passes, in every environment', () => {
 });
 
 test('StartExecution through the optimized integration: its errors are StepFunctions.<shape>Exception', () => {
-  const STARTS = 'Start the workflow execution named after the upload';
+  const STARTS = stateNames.admitter.startWorkflowExecutionNamedAfterUpload;
   const starterFindingsAfter = (mutate) => findingsAfter(mutate, 'IntakeAdmitterStateMachine');
   assertFinding(starterFindingsAfter((s) => { s[STARTS].Catch[0].ErrorEquals = ['StepFunctions.ExecutionAlreadyExists']; }), STARTS, /Step Functions adds the Exception suffix: "StepFunctions\.ExecutionAlreadyExistsException"/);
   // The AWS SDK integration's name for it is Sfn.ExecutionAlreadyExistsException: not what this task raises.
@@ -60,15 +61,15 @@ test('StartExecution through the optimized integration: its errors are StepFunct
 });
 
 test('an SQS task inside the Distributed Map: checked like any task, nested', () => {
-  const MAP = 'Re-process every object under the prefix';
-  const PUT = "Put the object's re-run into the intake";
+  const MAP = stateNames.reprocessing.reProcessEveryObjectUnderPrefix;
+  const PUT = stateNames.reprocessing.putObjectsReRunIntoIntake;
   const findings = findingsAfter((s) => { s[MAP].ItemProcessor.States[PUT].Retry[0].ErrorEquals = ['SQS.RequestThrottled']; }, 'ReprocessingStateMachine');
   assertFinding(findings, `${MAP} / ${PUT}`, /not an error this state can raise/);
 });
 
 test('the admitter\'s SDK calls are checked against their models: parameters and the errors each operation raises', () => {
   const admitterFindingsAfter = (mutate) => findingsAfter(mutate, 'IntakeAdmitterStateMachine');
-  const [RECEIVE, DELETE, FREE, TAKE] = ['Receive the next upload', 'Delete the admitted upload from the intake', "Free the ended execution's slot", 'Take a slot in the window'];
+  const [RECEIVE, DELETE, FREE, TAKE] = [stateNames.admitter.receiveNextUpload, stateNames.admitter.deleteAdmittedUploadFromIntake, stateNames.admitter.freeEndedExecutionsSlot, stateNames.admitter.takeSlotInWindow];
   assertFinding(admitterFindingsAfter((s) => { s[RECEIVE].Parameters.MaxNumberOfMessage = 1; }), RECEIVE, /MaxNumberOfMessage: no such member of ReceiveMessageRequest/);
   // DeleteMessage does not use the queue's key: SQS models no KmsThrottledException for it (ReceiveMessage does).
   assertFinding(admitterFindingsAfter((s) => { s[DELETE].Retry[0].ErrorEquals = ['Sqs.RequestThrottledException', 'Sqs.KmsThrottledException']; }), DELETE, /not an error this state can raise/);
@@ -165,10 +166,10 @@ test('an integration pattern Step Functions does not support fails', () => {
 });
 
 test('an invalid ASL construct fails through asl-validator', () => {
-  const wait = 'Wait before polling';
+  const wait = stateNames.workflow.waitBeforePolling;
   // A Wait state without its duration (Seconds, or SecondsPath).
   assertFinding(findingsAfter((s) => { delete s[wait].Seconds; delete s[wait].SecondsPath; }), '(definition)', /asl-validator WAIT_DURATION/);
-  assertFinding(findingsAfter((s) => { s['Join the existing job'].Next = 'Nowhere'; }), '(definition)', /asl-validator MISSING_TRANSITION_TARGET: .*Nowhere/);
+  assertFinding(findingsAfter((s) => { s[stateNames.workflow.joinExistingJob].Next = 'Nowhere'; }), '(definition)', /asl-validator MISSING_TRANSITION_TARGET: .*Nowhere/);
   assertFinding(findingsAfter((s, d) => { d.StartAt = 42; }), '(definition)', /asl-validator/);
 });
 

@@ -13,6 +13,7 @@ import { stateMachines } from './dataflow.mjs';
 import { LIMITS, eventsOf, formatFinding, judgeLimits, longestExecution } from './limits.mjs';
 import { askLocalInvoke, pacingSettings, pollingBounds } from './pacing.mjs';
 import { jobPlan, maximalEvent, skippedUpload, widestPlan } from './payload.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const cdkOut = resolve(process.env.JUDGE_CDK_OUT ?? join(ROOT, 'cdk.out'));
 const templates = new Map();
@@ -82,21 +83,21 @@ test('the workflow started by the admitter is bounded by what enters the intake;
   assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
   assert.ok(figures.some((f) => /^IntakeAdmitterStateMachine\w+: worst state payload/.test(f)), figures.join('\n'));
   const ADMITTER = 'IntakeAdmitterStateMachine';
-  const RECEIVE = 'Receive the next upload';
+  const RECEIVE = stateNames.admitter.receiveNextUpload;
   // Each message received more: the payload grows with MaxNumberOfMessages; attributes asked for have no bound.
   const worstOf = (template) => Number(judged(template).figures.find((f) => f.startsWith(ADMITTER)  && /worst state payload/.test(f)).match(/payload ([\d,]+) bytes/)[1].replace(/,/g, ''));
   assert.ok(worstOf(editStates(templateOf('dev'), (s) => { s[RECEIVE].Parameters.MaxNumberOfMessages = 10; }, ADMITTER)) > worstOf(templateOf('dev')));
   assertFinding(editStates(templateOf('dev'), (s) => { s[RECEIVE].Parameters.MessageAttributeNames = ['All']; }, ADMITTER), /ReceiveMessage with MessageAttributeNames: no bound/);
   // A state machine that sends into the intake outside a Map is not modelled (what it sends is not bounded).
   assertFinding(editStates(templateOf('dev'), (s) => {
-    s['Send into the intake'] = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: s['Re-process every object under the prefix'].ItemProcessor.States["Put the object's re-run into the intake"].Parameters.QueueUrl, 'MessageBody.$': '$' }, End: true };
+    s['Send into the intake'] = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: s[stateNames.reprocessing.reProcessEveryObjectUnderPrefix].ItemProcessor.States[stateNames.reprocessing.putObjectsReRunIntoIntake].Parameters.QueueUrl, 'MessageBody.$': '$' }, End: true };
   }, 'ReprocessingStateMachine'), /sends into UploadTriggerIntakeQueue\w+ outside a Map: not modelled/);
 });
 
 test('a Distributed Map is followed into its children; one that keeps its results, or reads another source, is a finding', () => {
-  const MAP = 'Re-process every object under the prefix';
+  const MAP = stateNames.reprocessing.reProcessEveryObjectUnderPrefix;
   const { figures } = judged(templateOf('dev'));
-  assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+: worst state payload .* \(a child of "Re-process every object under the prefix"\)/.test(f)), figures.join('\n'));
+  assert.ok(figures.some((f) => /^ReprocessingStateMachine\w+: worst state payload /.test(f) && f.includes(` (a child of "${MAP}")`)), figures.join('\n'));
   assertFinding(editStates(templateOf('dev'), (s) => { s[MAP].ResultPath = '$.results'; }, 'ReprocessingStateMachine'), /a Distributed Map whose results are kept is not modelled/);
   assertFinding(editStates(templateOf('dev'), (s) => { s[MAP].ItemReader.Resource = 'arn:aws:states:::s3:getObject'; }, 'ReprocessingStateMachine'), /a Map reading arn:aws:states:::s3:getObject: not modelled/);
 });
@@ -138,16 +139,16 @@ test('one more copy of a failure\'s cause in the state exceeds 256 KiB', () => {
 test('the notifier\'s payload is bounded by the widest completion event and task token', () => {
   const figure = judged(templateOf('dev')).figures.find((f) => f.startsWith(NOTIFIER) && /worst state payload/.test(f));
   // The event's detail twice as JSON text (a 2,048-character failure reason of quotes) and a 2,048-character token.
-  assert.match(figure, /the task input of "Wake the waiting execution" \(TaskToken 2,050, Output [\d,]+\)/);
+  assert.match(figure, new RegExp(`the task input of "${stateNames.notifier.wakeWaitingExecution}" \\(TaskToken 2,050, Output [\\d,]+\\)`));
   // Thirty more copies of the detail as text pass 256 KiB: the bound follows the data.
   const copies = Array.from({ length: 30 }, (_, i) => `"c${i}.$":"States.JsonToString($.detail)"`).join(',');
-  assertFinding(editDefinition(templateOf('dev'), '"Output.$":"States.JsonToString($.detail)"', `"Output.$":"States.JsonToString($.detail)",${copies}`, NOTIFIER), /task input of "Wake the waiting execution" can reach/);
+  assertFinding(editDefinition(templateOf('dev'), '"Output.$":"States.JsonToString($.detail)"', `"Output.$":"States.JsonToString($.detail)",${copies}`, NOTIFIER), new RegExp(`task input of "${stateNames.notifier.wakeWaitingExecution}" can reach`));
 });
 
 test('a result the judge cannot bound fails instead of passing', () => {
   const unbound = (template, pattern) => assertFinding(template, new RegExp(`cannot bound the execution: ${pattern.source}`));
-  unbound(editStates(templateOf('dev'), (s) => { s['Start the transcription job'].ResultPath = '$.written'; }), /no bound for what arn:\S+startTranscriptionJob returns into \$\.written/);
-  unbound(editStates(templateOf('dev'), (s) => { s['Wait for the job to finish'].ResultPath = '$.woken'; }), /no bound for the callback output \S+ returns into \$\.woken/);
+  unbound(editStates(templateOf('dev'), (s) => { s[stateNames.workflow.startTranscriptionJob].ResultPath = '$.written'; }), /no bound for what arn:\S+startTranscriptionJob returns into \$\.written/);
+  unbound(editStates(templateOf('dev'), (s) => { s[stateNames.workflow.waitForJobToFinish].ResultPath = '$.woken'; }), /no bound for the callback output \S+ returns into \$\.woken/);
   unbound(editDefinition(templateOf('dev'), '"#jobName, #taskToken, #status"', '"#jobName, #taskToken, #status, failureReason"', NOTIFIER), /GetItem projects failureReason: no length bound/);
   unbound(editDefinition(templateOf('dev'), '"ProjectionExpression":"#jobName, #taskToken, #status",', '', NOTIFIER), /GetItem without a ProjectionExpression returns the whole item/);
 });
@@ -164,7 +165,7 @@ test('the planner\'s cap on polls keeps the longest plan within the history; mor
   const { findings, figures } = judged(longerPlan, 'dev');
   assert.deepEqual(findings.filter((f) => /history events/.test(f.what)).map(formatFinding), []);
   assert.ok(figures.some((f) => /^WorkflowStateMachine\w+: longest execution [\d,]+ history events, 480 polls/.test(f)), figures.join('\n'));
-  const pollAttempts = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition.States['Get the transcription job status'].Retry[0].MaxAttempts;
+  const pollAttempts = stateMachines(templateOf('dev')).find((m) => m.id.startsWith(WORKFLOW)).definition.States[stateNames.workflow.getTranscriptionJobStatus].Retry[0].MaxAttempts;
   // More retries of each poll, on a plan of a poll a minute (600 polls in 10 hours).
   const retried = editDefinition(templateOf('dev'), `"MaxAttempts":${pollAttempts},`, '"MaxAttempts":99,');
   Object.assign(retried.Resources[idOf(retried, 'AWS::Lambda::Function', 'JobPlannerFunction')].Properties.Environment.Variables, { POLL_MIN_INTERVAL_SECONDS: '60', POLL_MAX_INTERVAL_SECONDS: '60' });
@@ -207,10 +208,10 @@ test('a round of the real polling loop counts the callback wait, its Catch throu
   assert.equal(polls(9).polls, 10);
   // The longest round: the wait times out into the plain wait, the poll spends every retry and stays
   // throttled (noted, then checked as still running).
-  const round = ['Wait for the job to finish', 'Wait before polling', 'Get the transcription job status', 'Note that the poll was throttled', 'Check the job status', 'Schedule the next poll'];
-  const pollAttempts = real.States['Get the transcription job status'].Retry[0].MaxAttempts;
+  const round = [stateNames.workflow.waitForJobToFinish, stateNames.workflow.waitBeforePolling, stateNames.workflow.getTranscriptionJobStatus, stateNames.workflow.noteThatPollWasThrottled, stateNames.workflow.checkJobStatus, stateNames.workflow.scheduleNextPoll];
+  const pollAttempts = real.States[stateNames.workflow.getTranscriptionJobStatus].Retry[0].MaxAttempts;
   // The wait's UpdateItem retries DynamoDB throttling: each attempt is Scheduled, Started, Submitted, then an outcome.
-  const waitAttempts = real.States['Wait for the job to finish'].Retry?.[0]?.MaxAttempts ?? 0;
+  const waitAttempts = real.States[stateNames.workflow.waitForJobToFinish].Retry?.[0]?.MaxAttempts ?? 0;
   assert.equal(polls(10).events - polls(9).events, round.reduce((n, s) => n + eventsOf(real.States[s]), 0));
   assert.equal(polls(10).events - polls(9).events, (2 + 4 * (1 + waitAttempts)) + 2 + (2 + 3 * (1 + pollAttempts)) + 2 + 2 + 2);
 });

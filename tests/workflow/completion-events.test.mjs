@@ -14,6 +14,7 @@ import { jobStateChangeEvent } from '../../testkit/transcribe-events.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { plannedJob, assertEnded, assertRecordedFailure } from '../../testkit/assertions.mjs';
 import { STATES, PLANNED, FAILURE_TAIL } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -31,7 +32,7 @@ test('the completion event wakes the waiting execution, which reads the job and 
   const { jobName } = plannedJob(result);
   // Two waits end at the plan's timeout (the job runs), the third is cut short by the event.
   assert.deepEqual([result.timedOutWaits, result.wokenWaits], [2, 1]);
-  assert.deepEqual(outcomes(result), ['The execution is awake']);
+  assert.deepEqual(outcomes(result), [stateNames.notifier.executionIsAwake]);
   assert.equal(result.notifications[0].event.detail.TranscriptionJobName, jobName);
   assert.equal(transcribe.getCalls.length, 3, 'woken, the execution reads the job once');
   assert.equal(result.table.items.get(jobName).status, 'COMPLETED', 'the COMPLETED item replaces the waiting one, token and all');
@@ -64,7 +65,7 @@ test('a FAILED job\'s event wakes the execution into the failure branch, as a po
   const result = await execute(definition, uploadEvent(workflow, 'media/broken.ogg'), { planner, transcribe, events: DELIVERED });
 
   assertRecordedFailure(assert, result, { error: 'TranscriptionJobFailed', reason: 'Unsupported audio codec.', jobName: plannedJob(result).jobName, mediaUri: `s3://${workflow.rawBucket}/media/broken.ogg` });
-  assert.deepEqual(outcomes(result), ['The execution is awake']);
+  assert.deepEqual(outcomes(result), [stateNames.notifier.executionIsAwake]);
   assert.deepEqual([result.timedOutWaits, result.wokenWaits], [0, 1]);
 });
 
@@ -85,7 +86,7 @@ test('an event that arrives after the wait timed out finds a task that moved on,
   const result = await execute(definition, uploadEvent(workflow, 'media/late event.mp3'), { planner, transcribe, events: DELIVERED, finishWhileWaiting: false });
 
   assertEnded(assert, result, 'SUCCEEDED');
-  assert.deepEqual(outcomes(result), ['The execution has moved on']);
+  assert.deepEqual(outcomes(result), [stateNames.notifier.executionHasMovedOn]);
   assert.equal(result.notifications[0].status, 'SUCCEEDED');
   assert.deepEqual(result.notifications[0].calls.map((c) => c.error?.name), [undefined, 'Sfn.TaskTimedOutException']);
   assert.equal(result.table.items.get(plannedJob(result).jobName).status, 'COMPLETED');
@@ -102,7 +103,7 @@ test('the same event twice: the first wakes the execution, the second finds noth
   await notifier.deliver(event);
 
   assert.deepEqual(await woken, event.detail, 'SendTaskSuccess passes the event\'s detail as the task output');
-  assert.deepEqual(notifier.runs.map((r) => [r.status, r.outcome]), [['SUCCEEDED', 'The execution is awake'], ['SUCCEEDED', 'The execution has moved on']]);
+  assert.deepEqual(notifier.runs.map((r) => [r.status, r.outcome]), [['SUCCEEDED', stateNames.notifier.executionIsAwake], ['SUCCEEDED', stateNames.notifier.executionHasMovedOn]]);
 });
 
 test('an event for a job nobody waits for (unknown, finished, or a re-run\'s original) wakes nobody and fails nothing', async () => {
@@ -117,7 +118,7 @@ test('an event for a job nobody waits for (unknown, finished, or a re-run\'s ori
     await notifier.deliver(jobStateChangeEvent({ name, status: 'COMPLETED', atMs: 0 }));
   }
 
-  assert.deepEqual(notifier.runs.map((r) => [r.status, r.outcome]), [['SUCCEEDED', 'No execution is waiting'], ['SUCCEEDED', 'No execution is waiting']]);
+  assert.deepEqual(notifier.runs.map((r) => [r.status, r.outcome]), [['SUCCEEDED', stateNames.notifier.noExecutionIsWaiting], ['SUCCEEDED', stateNames.notifier.noExecutionIsWaiting]]);
   assert.ok(notifier.runs.every((r) => r.calls.length === 1), 'only the look-up: no SendTaskSuccess');
   assert.equal(tokens.woken, 0);
   assert.equal(await Promise.race([rerun.then(() => 'woken'), Promise.resolve('still waiting')]), 'still waiting');
@@ -137,7 +138,7 @@ test('an event before the execution stores its token wakes nobody; the execution
   await completion.settled();
 
   assertEnded(assert, result, 'SUCCEEDED');
-  assert.deepEqual(completion.runs.map((r) => r.outcome), ['No execution is waiting']);
+  assert.deepEqual(completion.runs.map((r) => r.outcome), [stateNames.notifier.noExecutionIsWaiting]);
   assert.deepEqual([result.timedOutWaits, result.wokenWaits], [1, 0]);
   assert.equal(table.items.get(jobName).status, 'COMPLETED');
 });

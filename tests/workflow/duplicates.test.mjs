@@ -11,6 +11,7 @@ import { FakeTable } from '../../testkit/dynamodb.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { plannedJob, assertEnded } from '../../testkit/assertions.mjs';
 import { STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -18,7 +19,7 @@ const planner = plannerForTests(workflow);
 
 // A duplicate's path when the job it joins is already COMPLETED: the item is final, so the wait for the
 // job cannot store its token (DynamoDb.ConditionalCheckFailedException) and nothing would wake it: it polls at once.
-const JOIN_PATH = [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, ...FIRST_POLL_PATH.slice(4)];
+const JOIN_PATH = [...PLANNED, STATES.start, stateNames.workflow.joinExistingJob, STATES.waitForJob, ...FIRST_POLL_PATH.slice(4)];
 
 test('the same upload event twice: the second execution joins the job and adds no item', async () => {
   const key = 'media/all-hands 2026-11.mp3';
@@ -67,7 +68,7 @@ test('a duplicate that arrives while the job runs joins it: one job, one item', 
   assertEnded(assert, duplicate, 'SUCCEEDED');
   const { jobName } = plannedJob(first);
   assert.equal(plannedJob(duplicate).jobName, jobName);
-  assert.deepEqual(duplicate.entered, [...PLANNED, STATES.start, 'Join the existing job', ...FIRST_POLL_PATH.slice(3, 6), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(6)]);
+  assert.deepEqual(duplicate.entered, [...PLANNED, STATES.start, stateNames.workflow.joinExistingJob, ...FIRST_POLL_PATH.slice(3, 6), ...PER_EXTRA_POLL, ...FIRST_POLL_PATH.slice(6)]);
   assert.deepEqual(first.entered, FIRST_POLL_PATH);
   assert.deepEqual([...transcribe.jobs.keys()], [jobName], 'no second job');
   assert.deepEqual([duplicate.output.result.outcome, first.output.result.outcome], ['Recorded', 'AlreadyRecorded']);

@@ -15,6 +15,7 @@ import { execute } from '../../testkit/execute.mjs';
 import { recordEnd, RECORDER_STATES, RECORDER_ENTERED_TIME } from '../../testkit/execution-ends.mjs';
 import { plannedJob } from '../../testkit/assertions.mjs';
 import { STATES } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -64,7 +65,7 @@ test('a TIMED_OUT execution (the timeout elapsed while it waited for the job) is
 
   const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
 
-  assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', 'The end is recorded']);
+  assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', stateNames.endRecorder.endIsRecorded]);
   assertRecordedEnd(ended, event, {
     jobName,
     mediaUri: `s3://${workflow.rawBucket}/media/all hands.mp3`,
@@ -90,7 +91,7 @@ test('an ABORTED execution (stopped while it waited) is recorded once, with one 
 
   const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
 
-  assert.equal(run.outcome, 'The end is recorded');
+  assert.equal(run.outcome, stateNames.endRecorder.endIsRecorded);
   assertRecordedEnd(ended, event, {
     jobName: plannedJob(ended.result).jobName,
     mediaUri: `s3://${workflow.rawBucket}/media/wrong file.wav`,
@@ -123,7 +124,7 @@ test('a FAILED execution that went through the failure branch adds nothing: its 
 
   const run = await recordEnd(workflow, endOf(workflow, result, upload), { planner, table, queue });
 
-  assert.equal(run.outcome, 'The failure is recorded');
+  assert.equal(run.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.record || c.state === RECORDER_STATES.deadLetter), 'no write, no message');
   assert.deepEqual([[...table.items], queue, table.writes.length], [items, letters, writes]);
 });
@@ -136,7 +137,7 @@ test('a second delivery of the same event adds nothing', async () => {
 
   const again = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
 
-  assert.equal(again.outcome, 'The failure is recorded');
+  assert.equal(again.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.deepEqual([ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length, ended.queue.length], [item, writes, 1]);
 });
 
@@ -151,7 +152,7 @@ test('a second delivery racing the first (both read the item before either wrote
 
   const second = await recordEnd(workflow, event, { planner, table: racing, queue: ended.queue });
 
-  assert.equal(second.outcome, 'The end was recorded meanwhile');
+  assert.equal(second.outcome, stateNames.endRecorder.endWasRecordedMeanwhile);
   assert.equal(ended.queue.length, 1, 'one dead letter');
   assert.equal(ended.table.writes.filter((w) => w.status.S === 'FAILED').length, 1, 'one FAILED write');
 });
@@ -165,7 +166,7 @@ test('a COMPLETED job\'s late ABORTED event adds nothing: COMPLETED is final', a
 
   const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
 
-  assert.equal(run.outcome, 'The job is COMPLETED');
+  assert.equal(run.outcome, stateNames.endRecorder.jobIsCompleted);
   assert.deepEqual([ended.table.items.get(jobName).status, ended.table.writes.length, ended.queue.length], ['COMPLETED', writes, 0]);
 });
 
@@ -174,7 +175,7 @@ test('a skipped upload\'s end needs no record', async () => {
 
   const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
 
-  assert.equal(run.outcome, 'The upload was skipped');
+  assert.equal(run.outcome, stateNames.endRecorder.uploadWasSkipped);
   assert.deepEqual(ended.queue, []);
 });
 
@@ -202,7 +203,7 @@ test('an event without the execution\'s input (too large for it) is still record
 
   const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
 
-  assert.equal(run.outcome, 'The end is recorded');
+  assert.equal(run.outcome, stateNames.endRecorder.endIsRecorded);
   assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.plan), 'nothing to plan');
   assert.equal(ended.queue[0].body.jobName, `unplanned-${ended.result.executionName}`);
 });

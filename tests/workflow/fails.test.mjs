@@ -11,6 +11,7 @@ import { FakeTable } from '../../testkit/dynamodb.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { plannedJob, assertEnded, assertRecordedFailure, plannedWaits } from '../../testkit/assertions.mjs';
 import { limitsOf, STATES, FIRST_POLL_PATH, PLANNED, PER_EXTRA_POLL, FAILURE_TAIL } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -28,7 +29,7 @@ test('a FAILED job is recorded with Transcribe\'s FailureReason', async () => {
   const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
 
   assertRecordedFailure(assert, result, { error: 'TranscriptionJobFailed', reason: 'Unsupported audio codec.', jobName: plannedJob(result).jobName, mediaUri: uri(key) });
-  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 6), ...PER_EXTRA_POLL, 'Describe the failed transcription', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...FIRST_POLL_PATH.slice(0, 6), ...PER_EXTRA_POLL, stateNames.workflow.describeFailedTranscription, ...FAILURE_TAIL]);
   assert.equal(transcribe.getCalls.length, 2);
 });
 
@@ -45,7 +46,7 @@ test('BadRequestException is not retried and is recorded', async () => {
   assert.ok(result.cause.startsWith(message));
   assert.deepEqual(result.retries, {});
   assert.equal(transcribe.startCalls.length, 1);
-  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
 });
 
 test('a job that never finishes ends in the failure branch when its polling plan ends (TranscriptionJobTimedOut)', async () => {
@@ -68,7 +69,7 @@ test('a job that never finishes ends in the failure branch when its polling plan
   assert.equal(result.clock.elapsedSeconds, polling.givesUpAfterSeconds);
   const pollStates = FIRST_POLL_PATH.slice(3, 6).length * polls + (polls - 1);
   assert.equal(result.transitions, PLANNED.length + 1 + pollStates + 1 + FAILURE_TAIL.length);
-  assert.deepEqual(result.entered.slice(-(FAILURE_TAIL.length + 1)), ['Describe the job that did not finish', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered.slice(-(FAILURE_TAIL.length + 1)), [stateNames.workflow.describeJobThatDidNotFinish, ...FAILURE_TAIL]);
 });
 
 // Regression: the poll schedule once asked for more waiting than the execution's TimeoutSeconds, so AWS
@@ -90,7 +91,7 @@ test('a bad transcript fails post-processing once, without retry, and is recorde
   assertRecordedFailure(assert, result, { error: 'MalformedTranscriptException', reason: lambdaCause('MalformedTranscriptException', errorMessage), jobName: plannedJob(result).jobName, mediaUri: uri(key) });
   assert.equal(postProcessor.calls.length, 1);
   assert.deepEqual(result.retries, {});
-  assert.deepEqual(result.entered, [...UP_TO_POST_PROCESS, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...UP_TO_POST_PROCESS, stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
 });
 
 // Regression: "Describe the planning failure" read $.detail.bucket.name and $.detail.object.key, so an
@@ -131,12 +132,12 @@ test('a late failure never overwrites a COMPLETED item, and still reaches the de
     [STATES.waitForJob, 'DynamoDb.ConditionalCheckFailedException'],
     [STATES.postProcess, 'MalformedTranscriptException'],
     [STATES.recordFailure, 'DynamoDB.ConditionalCheckFailedException'],
-    ['Transcription failed', 'MalformedTranscriptException'],
+    [stateNames.workflow.transcriptionFailed, 'MalformedTranscriptException'],
   ]);
   assert.deepEqual(second.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(first).jobName, mediaUri: uri(key), error: 'MalformedTranscriptException', reason: lambdaCause('MalformedTranscriptException', errorMessage), executionArn: second.executionArn,
   }]);
-  assert.deepEqual(second.entered, [...PLANNED, STATES.start, 'Join the existing job', STATES.waitForJob, ...FIRST_POLL_PATH.slice(4, FIRST_POLL_PATH.indexOf(STATES.postProcess) + 1), 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(second.entered, [...PLANNED, STATES.start, stateNames.workflow.joinExistingJob, STATES.waitForJob, ...FIRST_POLL_PATH.slice(4, FIRST_POLL_PATH.indexOf(STATES.postProcess) + 1), stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
 });
 
 test('a failure that cannot be written to the table still reaches the dead-letter queue', async () => {
@@ -152,5 +153,5 @@ test('a failure that cannot be written to the table still reaches the dead-lette
   assert.deepEqual(result.deadLetters.map((m) => m.body), [{
     jobName: plannedJob(result).jobName, mediaUri: uri(key), error: 'Transcribe.BadRequestException', reason: result.cause, executionArn: result.executionArn,
   }]);
-  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
 });

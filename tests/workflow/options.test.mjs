@@ -15,20 +15,14 @@ import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { plannedJob, assertEnded } from '../../testkit/assertions.mjs';
 import { STATES } from '../../testkit/states.mjs';
+// config/example.prod.json's request, written once: TranscribeOptionsTemplateTests.cs reads it too.
+import exampleRequest from '../../config/example.prod.request.json' with { type: 'json' };
 
 const settingsOut = join(ROOT, 'cdk.out', 'settings');
 
 /** What each settings file asks Transcribe for (the members of the request that depend on settings). */
 const EXPECTED = {
-  'example.prod': {
-    LanguageCode: 'en-US',
-    Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 10, VocabularyName: 'support-terms-en-us', VocabularyFilterName: 'profanity-en-us', VocabularyFilterMethod: 'tag' },
-    ModelSettings: { LanguageModelName: 'support-calls-en-us' },
-    ContentRedaction: { RedactionType: 'PII', RedactionOutput: 'redacted_and_unredacted', PiiEntityTypes: ['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'CREDIT_DEBIT_NUMBER', 'SSN'] },
-    ToxicityDetection: [{ ToxicityCategories: ['ALL'] }],
-    KMSEncryptionContext: { application: 'transcribestack', dataset: 'support-calls' },
-    Subtitles: { Formats: ['srt', 'vtt'], OutputStartIndex: 1 },
-  },
+  'example.prod': exampleRequest.options,
   'language-identification': {
     IdentifyLanguage: true,
     LanguageOptions: ['en-US', 'es-US', 'de-DE'],
@@ -48,8 +42,8 @@ const EXPECTED = {
   },
 };
 
-// The members every request has whatever the settings (TranscriptionWorkflow.StartJobParameters).
-const ALWAYS = ['TranscriptionJobName', 'Media', 'MediaFormat', 'OutputBucketName', 'OutputKey', 'OutputEncryptionKMSKeyId', 'Tags', 'JobExecutionSettings'];
+// The members every request has whatever the settings (TranscriptionJobRequest's fixed members).
+const ALWAYS = exampleRequest.alwaysSent;
 
 const variants = process.env.WORKFLOW_TEMPLATE || !existsSync(settingsOut) ? [] : readdirSync(settingsOut).sort().flatMap((name) =>
   readdirSync(join(settingsOut, name)).map((env) => ({ name, env, workflow: loadWorkflow(env, { cdkOut: join(settingsOut, name) }) })));

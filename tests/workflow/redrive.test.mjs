@@ -19,6 +19,7 @@ import { redrive } from '../../testkit/redrive.mjs';
 import { recordEnd, RECORDER_ENTERED_TIME } from '../../testkit/execution-ends.mjs';
 import { assertEnded, assertRecordedFailure, plannedJob } from '../../testkit/assertions.mjs';
 import { limitsOf, RELEASES, STATES, PLANNED, FIRST_POLL_PATH, FAILURE_TAIL } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -28,7 +29,7 @@ const uri = (key) => `s3://${workflow.rawBucket}/${key}`;
 
 // What the recorder says of a passing failure: read from its definition, not restated.
 const recorderStates = workflow.recorderDefinition.States;
-const PASSING_REASON = recorderStates['Describe the execution that failed for a passing cause, without a cause'].Parameters.reason;
+const PASSING_REASON = recorderStates[stateNames.endRecorder.describeExecutionThatFailedForPassingCauseWithoutCause].Parameters.reason;
 
 /** Runs `key`'s execution until it fails for a passing cause; the stand-ins are kept for the recorder and the redrive. */
 async function failedForAPassingCause(key, { transcribe = new FakeTranscribe(), postProcessor = new FakePostProcessor() }) {
@@ -56,8 +57,8 @@ async function assertRecordedAsPassing(failed) {
 
   const { jobName } = plannedJob(failed.result);
   const reason = `${PASSING_REASON} ${failed.result.cause}`;
-  assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', 'The end is recorded']);
-  assert.ok(run.entered.includes('Describe the execution that failed for a passing cause'));
+  assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', stateNames.endRecorder.endIsRecorded]);
+  assert.ok(run.entered.includes(stateNames.endRecorder.describeExecutionThatFailedForPassingCause));
   const fact = { jobName, mediaUri: failed.upload && uri(failed.upload.detail.object.key), error: failed.result.error, reason, executionArn: failed.result.executionArn };
   assert.deepEqual(failed.queue.map((m) => m.body), [fact], 'one dead letter, saying the cause passes and the execution can be redriven');
   assert.deepEqual(failed.table.items.get(jobName), {
@@ -116,7 +117,7 @@ test('Lambda.ServiceException in post-processing on every attempt fails at the s
   const redriven = await redrive(definition, failed.result, { planner, transcribe: failed.transcribe, postProcessor: failed.postProcessor, table: failed.table, queue: failed.queue });
 
   assertRedriveCompleted(failed, redriven);
-  assert.deepEqual(redriven.entered, [STATES.postProcess, RELEASES.recorded, 'Transcription recorded']);
+  assert.deepEqual(redriven.entered, [STATES.postProcess, RELEASES.recorded, stateNames.workflow.transcriptionRecorded]);
   assert.equal(failed.transcribe.startCalls.length, 1, 'the job is not started again');
 });
 
@@ -138,7 +139,7 @@ test('a redrive that fails again for a passing cause updates the FAILED item and
   const event = endOf(workflow, again, failed.upload, { redriveCount: 1, atMs: Date.parse('2026-11-22T11:00:00Z') });
   const run = await recordEnd(workflow, event, { planner, table: failed.table, queue: failed.queue });
 
-  assert.equal(run.outcome, 'The redriven end is recorded');
+  assert.equal(run.outcome, stateNames.endRecorder.redrivenEndIsRecorded);
   assert.deepEqual(failed.table.items.get(jobName), {
     jobName, status: 'FAILED', error: 'Lambda.ServiceException', failureReason: `${PASSING_REASON} ${again.cause}`, mediaUri: uri('media/twice unlucky.wav'), executionArn: failed.result.executionArn, failedAt: event.time, updatedAt: RECORDER_ENTERED_TIME,
   }, 'the item says how the redrive ended');
@@ -146,7 +147,7 @@ test('a redrive that fails again for a passing cause updates the FAILED item and
 
   // The same event delivered again adds nothing either.
   const duplicate = await recordEnd(workflow, event, { planner, table: failed.table, queue: failed.queue });
-  assert.equal(duplicate.outcome, 'The failure is recorded');
+  assert.equal(duplicate.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.equal(failed.queue.length, 1);
 
   postProcessor.always = null;
@@ -166,7 +167,7 @@ test('a skip DynamoDB still throttles after the retries fails at the step; recor
 
   const redriven = await redrive(definition, result, { planner, table, queue });
   assertEnded(assert, redriven, 'SUCCEEDED');
-  assert.deepEqual(redriven.entered, [STATES.recordSkip, RELEASES.skipped, 'Upload skipped']);
+  assert.deepEqual(redriven.entered, [STATES.recordSkip, RELEASES.skipped, stateNames.workflow.uploadSkipped]);
   assert.equal(table.items.get(plannedJob(result).jobName).status, 'SKIPPED', 'SKIPPED replaces the FAILED item');
   assert.equal(queue.length, 1, 'no second dead letter');
 });
@@ -179,11 +180,11 @@ test('a permanent failure (BadRequestException at the start) still ends in the f
   const result = await execute(definition, upload, { planner, transcribe, table, queue });
 
   assertRecordedFailure(assert, result, { error: 'Transcribe.BadRequestException', reason: transcribe.thrown[0].message, jobName: plannedJob(result).jobName, mediaUri: uri(key) });
-  assert.deepEqual(result.entered, [...PLANNED, STATES.start, 'Describe the failed step', ...FAILURE_TAIL]);
-  assert.equal(result.failedAt.state, 'Transcription failed', 'a redrive would only run the Fail state again');
+  assert.deepEqual(result.entered, [...PLANNED, STATES.start, stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
+  assert.equal(result.failedAt.state, stateNames.workflow.transcriptionFailed, 'a redrive would only run the Fail state again');
 
   const run = await recordEnd(workflow, endOf(workflow, result, upload), { planner, table, queue });
-  assert.equal(run.outcome, 'The failure is recorded');
+  assert.equal(run.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.equal(queue.length, 1, 'one dead letter');
 });
 

@@ -10,6 +10,7 @@ import { Planner } from '../../testkit/planner.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { FakeTable } from '../../testkit/dynamodb.mjs';
 import { execute } from '../../testkit/execute.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const template = loadTemplate('dev');
 const definition = loadDefinition(template);
@@ -44,7 +45,7 @@ test('a failed upload re-run with "rerun": 1 completes as a new job without dupl
   // Starting the same re-run again joins that job and adds nothing.
   const again = await execute(definition, { ...event, rerun: 1 }, { planner, transcribe: healthy, table, queue, executionName: 'rerun-1-again' });
   assert.equal(again.status, 'SUCCEEDED');
-  assert.ok(again.entered.includes('Join the existing job'));
+  assert.ok(again.entered.includes(stateNames.workflow.joinExistingJob));
   assert.equal(healthy.jobs.size, 1);
   assert.equal(table.items.size, 2, 'one item per job: the failed original and the completed re-run');
   assert.equal(queue.length, 1, 'only the original failure was dead-lettered');

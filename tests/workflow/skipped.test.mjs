@@ -8,12 +8,13 @@ import { plannerForTests } from '../../testkit/scenario.mjs';
 import { FakeTranscribe } from '../../testkit/transcribe.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { RELEASES, STATES } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 const planner = plannerForTests(workflow);
 
-const SKIP_PATH = [STATES.plan, 'Is the upload a media file?', STATES.recordSkip, RELEASES.skipped, 'Upload skipped'];
+const SKIP_PATH = [STATES.plan, stateNames.workflow.isUploadMediaFile, STATES.recordSkip, RELEASES.skipped, stateNames.workflow.uploadSkipped];
 
 async function assertSkipped(key, reason, detail, { delivered }) {
   const event = uploadEvent(workflow, key, { size: key.endsWith('/') ? 0 : 1_200 });

@@ -11,6 +11,7 @@ import { FakePostProcessor } from '../../testkit/post-processor.mjs';
 import { execute } from '../../testkit/execute.mjs';
 import { plannedJob, assertEnded, plannedWaits } from '../../testkit/assertions.mjs';
 import { STATES, FIRST_POLL_PATH, PER_EXTRA_POLL } from '../../testkit/states.mjs';
+import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
@@ -139,7 +140,7 @@ test('a poll still throttled after its retries counts as "still running": the pl
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);
   assert.deepEqual(result.retries, { [STATES.get]: retries });
   const throttled = FIRST_POLL_PATH.indexOf(STATES.get) + 1;
-  assert.deepEqual(result.entered.slice(throttled, throttled + 2), ['Note that the poll was throttled', 'Check the job status']);
+  assert.deepEqual(result.entered.slice(throttled, throttled + 2), [stateNames.workflow.noteThatPollWasThrottled, stateNames.workflow.checkJobStatus]);
   assert.deepEqual(result.entered.slice(throttled + 2, throttled + 2 + PER_EXTRA_POLL.length), PER_EXTRA_POLL);
   assert.equal(result.deadLetters.length, 0);
 });

@@ -175,7 +175,14 @@ public sealed class SettingsSchemaTests
             case SettingKind.Boolean:
                 return Nullable(new JsonObject(), "boolean");
             case SettingKind.WholeNumber:
-                return Nullable(new JsonObject(), "integer");
+                var number = Nullable(new JsonObject(), "integer");
+                if (property.Range is { } range)
+                {
+                    number["minimum"] = range.Minimum;
+                    number["maximum"] = range.Maximum;
+                }
+
+                return number;
             case SettingKind.Number:
                 return Nullable(new JsonObject(), "number");
             case SettingKind.Enum:

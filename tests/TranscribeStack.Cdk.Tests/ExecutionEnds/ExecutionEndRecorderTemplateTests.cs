@@ -6,15 +6,15 @@ namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
 {
-    private const string Plan = "Plan the job of the execution";
-    private const string LookUp = "Look up the job";
-    private const string Record = "Record the end in the metadata table";
-    private const string Redriven = "Was the execution redriven?";
+    private const string Plan = StateNames.EndRecorder.PlanJobOfExecution;
+    private const string LookUp = StateNames.EndRecorder.LookUpJob;
+    private const string Record = StateNames.EndRecorder.RecordEndInMetadataTable;
+    private const string Redriven = StateNames.EndRecorder.WasExecutionRedriven;
 
     /// <summary>FAILED with one of Retries.Passing, as the choice rule reads.</summary>
     private static string FailedForAPassingCause =>
         $"($.detail.status StringEquals FAILED and $.detail.error IsString true and ({string.Join(" or ", Retries.Passing.Select(e => $"$.detail.error StringEquals {e}"))}))";
-    private const string Send = "Send the end to the dead-letter queue";
+    private const string Send = StateNames.EndRecorder.SendEndToDeadLetterQueue;
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -137,59 +137,59 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         var runbook = new Dictionary<string, string[]>
         {
             // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
-            ["Free the ended execution's slot"] = ["next: Does the event carry the execution's input?", "catch States.ALL: Does the event carry the execution's input?"],
-            ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", "otherwise: Does the input name the upload?"],
-            ["Read the execution's input"] = [$"next: {Plan}"],
-            [Plan] = ["next: Was the upload a media file?", "catch States.ALL: Does the input name the upload?"],
+            [StateNames.EndRecorder.FreeEndedExecutionsSlot] = [$"next: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}", $"catch States.ALL: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}"],
+            [StateNames.EndRecorder.DoesEventCarryExecutionsInput] = [$"when $.detail.input IsString true: {StateNames.EndRecorder.ReadExecutionsInput}", $"otherwise: {StateNames.EndRecorder.DoesInputNameUpload}"],
+            [StateNames.EndRecorder.ReadExecutionsInput] = [$"next: {Plan}"],
+            [Plan] = [$"next: {StateNames.EndRecorder.WasUploadMediaFile}", $"catch States.ALL: {StateNames.EndRecorder.DoesInputNameUpload}"],
             // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
-            ["Was the upload a media file?"] = ["when ($.job.skipped IsPresent true and not $.detail.status StringEquals FAILED): The upload was skipped", $"otherwise: {LookUp}"],
-            ["Does the input name the upload?"] =
+            [StateNames.EndRecorder.WasUploadMediaFile] = [$"when ($.job.skipped IsPresent true and not $.detail.status StringEquals FAILED): {StateNames.EndRecorder.UploadWasSkipped}", $"otherwise: {LookUp}"],
+            [StateNames.EndRecorder.DoesInputNameUpload] =
             [
-                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the unplanned job of the upload",
-                "otherwise: Name the unplanned job",
+                $"when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): {StateNames.EndRecorder.NameUnplannedJobOfUpload}",
+                $"otherwise: {StateNames.EndRecorder.NameUnplannedJob}",
             ],
-            ["Name the unplanned job of the upload"] = [$"next: {LookUp}"],
-            ["Name the unplanned job"] = [$"next: {LookUp}"],
-            [LookUp] = ["next: Is the end already recorded?"],
-            ["Is the end already recorded?"] =
+            [StateNames.EndRecorder.NameUnplannedJobOfUpload] = [$"next: {LookUp}"],
+            [StateNames.EndRecorder.NameUnplannedJob] = [$"next: {LookUp}"],
+            [LookUp] = [$"next: {StateNames.EndRecorder.IsEndAlreadyRecorded}"],
+            [StateNames.EndRecorder.IsEndAlreadyRecorded] =
             [
-                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): The job is COMPLETED",
-                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): The failure is recorded",
-                "otherwise: How did the execution end?",
+                $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): {StateNames.EndRecorder.JobIsCompleted}",
+                $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): {StateNames.EndRecorder.FailureIsRecorded}",
+                $"otherwise: {StateNames.EndRecorder.HowDidExecutionEnd}",
             ],
-            ["How did the execution end?"] =
+            [StateNames.EndRecorder.HowDidExecutionEnd] =
             [
-                "when $.detail.status StringEquals TIMED_OUT: Describe the timed-out execution",
-                "when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): Describe the execution stopped with a cause",
-                "when $.detail.status StringEquals ABORTED: Describe the stopped execution",
+                $"when $.detail.status StringEquals TIMED_OUT: {StateNames.EndRecorder.DescribeTimedOutExecution}",
+                $"when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionStoppedWithCause}",
+                $"when $.detail.status StringEquals ABORTED: {StateNames.EndRecorder.DescribeStoppedExecution}",
                 // A passing cause (Retries.Passing) the workflow leaves uncaught: the dead letter says to redrive it.
-                $"when ({FailedForAPassingCause} and $.detail.cause IsString true): Describe the execution that failed for a passing cause",
-                $"when {FailedForAPassingCause}: Describe the execution that failed for a passing cause, without a cause",
-                "when ($.detail.error IsString true and $.detail.cause IsString true): Describe the execution that failed outside the failure branch",
-                "when $.detail.error IsString true: Describe the execution that failed without a cause",
-                "otherwise: Describe the execution that failed without an error",
+                $"when ({FailedForAPassingCause} and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCause}",
+                $"when {FailedForAPassingCause}: {StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCauseWithoutCause}",
+                $"when ($.detail.error IsString true and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch}",
+                $"when $.detail.error IsString true: {StateNames.EndRecorder.DescribeExecutionThatFailedWithoutCause}",
+                $"otherwise: {StateNames.EndRecorder.DescribeExecutionThatFailedWithoutError}",
             ],
-            ["Describe the timed-out execution"] = [$"next: {Record}"],
-            ["Describe the execution stopped with a cause"] = [$"next: {Record}"],
-            ["Describe the stopped execution"] = [$"next: {Record}"],
-            ["Describe the execution that failed for a passing cause"] = [$"next: {Record}"],
-            ["Describe the execution that failed for a passing cause, without a cause"] = [$"next: {Record}"],
-            ["Describe the execution that failed outside the failure branch"] = [$"next: {Record}"],
-            ["Describe the execution that failed without a cause"] = [$"next: {Record}"],
-            ["Describe the execution that failed without an error"] = [$"next: {Record}"],
-            [Record] = [$"next: {Redriven}", "catch DynamoDB.ConditionalCheckFailedException: The end was recorded meanwhile", $"catch States.ALL: {Redriven}"],
+            [StateNames.EndRecorder.DescribeTimedOutExecution] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionStoppedWithCause] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeStoppedExecution] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCause] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCauseWithoutCause] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionThatFailedWithoutCause] = [$"next: {Record}"],
+            [StateNames.EndRecorder.DescribeExecutionThatFailedWithoutError] = [$"next: {Record}"],
+            [Record] = [$"next: {Redriven}", $"catch DynamoDB.ConditionalCheckFailedException: {StateNames.EndRecorder.EndWasRecordedMeanwhile}", $"catch States.ALL: {Redriven}"],
             // A redrive keeps the execution's ARN; its first end sent the one dead letter.
-            [Redriven] = ["when ($.detail.redriveCount IsNumeric true and $.detail.redriveCount NumericGreaterThan 0): The redriven end is recorded", $"otherwise: {Send}"],
-            ["The redriven end is recorded"] = ["succeed"],
-            [Send] = ["next: The end is recorded"],
-            ["The end is recorded"] = ["succeed"],
-            ["The end was recorded meanwhile"] = ["succeed"],
-            ["The job is COMPLETED"] = ["succeed"],
-            ["The failure is recorded"] = ["succeed"],
-            ["The upload was skipped"] = ["succeed"],
+            [Redriven] = [$"when ($.detail.redriveCount IsNumeric true and $.detail.redriveCount NumericGreaterThan 0): {StateNames.EndRecorder.RedrivenEndIsRecorded}", $"otherwise: {Send}"],
+            [StateNames.EndRecorder.RedrivenEndIsRecorded] = ["succeed"],
+            [Send] = [$"next: {StateNames.EndRecorder.EndIsRecorded}"],
+            [StateNames.EndRecorder.EndIsRecorded] = ["succeed"],
+            [StateNames.EndRecorder.EndWasRecordedMeanwhile] = ["succeed"],
+            [StateNames.EndRecorder.JobIsCompleted] = ["succeed"],
+            [StateNames.EndRecorder.FailureIsRecorded] = ["succeed"],
+            [StateNames.EndRecorder.UploadWasSkipped] = ["succeed"],
         };
 
-        Assert.Equal("Free the ended execution's slot", Recorder.StartAt);
+        Assert.Equal(StateNames.EndRecorder.FreeEndedExecutionsSlot, Recorder.StartAt);
         Assert.Equal(runbook.Keys.Order(StringComparer.Ordinal), Recorder.StateNames.Order(StringComparer.Ordinal));
         Assert.All(runbook, state => Assert.Equal(state.Value, Recorder.Transitions(state.Key)));
     }

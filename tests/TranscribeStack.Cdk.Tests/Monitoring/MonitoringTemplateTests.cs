@@ -171,7 +171,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         Assert.Equal("log", widget["type"]!.GetValue<string>());
         // A log query widget names its groups in the query: SOURCE '<group>' | ...
         Assert.StartsWith($"SOURCE 'ref:{LogicalIds.WorkflowLogGroup}' | ", query, StringComparison.Ordinal);
-        Assert.Contains("filter type = \"SucceedStateEntered\" and details.name = \"Upload skipped\"", query, StringComparison.Ordinal);
+        Assert.Contains($"filter type = \"SucceedStateEntered\" and details.name = \"{StateNames.Workflow.UploadSkipped}\"", query, StringComparison.Ordinal);
         Assert.Contains("by bin(1h)", query, StringComparison.Ordinal);
     }
 
@@ -184,7 +184,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         definition.HasState(OperatorsDashboard.SkippedEndState, new ObjectDict { ["Type"] = "Succeed" });
         // Reached only from recording the SKIPPED item: entering it means the item was written.
         Assert.Equal(
-            ["Free the skipped upload's slot"],
+            [StateNames.Workflow.FreeSkippedUploadsSlot],
             definition.StateNames.Where(name => definition.Transitions(name).Any(t => t.EndsWith(": " + OperatorsDashboard.SkippedEndState, StringComparison.Ordinal))));
     }
 

@@ -5,8 +5,8 @@ namespace TranscribeStack.Cdk.Tests.Notification;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
 {
-    private const string LookUp = "Look up the waiting execution";
-    private const string Wake = "Wake the waiting execution";
+    private const string LookUp = StateNames.Notifier.LookUpWaitingExecution;
+    private const string Wake = StateNames.Notifier.WakeWaitingExecution;
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -84,16 +84,16 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
     {
         var runbook = new Dictionary<string, string[]>
         {
-            [LookUp] = ["next: Is an execution waiting for the job?"],
-            ["Is an execution waiting for the job?"] =
+            [LookUp] = [$"next: {StateNames.Notifier.IsExecutionWaitingForJob}"],
+            [StateNames.Notifier.IsExecutionWaitingForJob] =
             [
                 $"when ($.waiting.Item.taskToken.S IsPresent true and $.waiting.Item.status.S StringEquals TRANSCRIBING): {Wake}",
-                "otherwise: No execution is waiting",
+                $"otherwise: {StateNames.Notifier.NoExecutionIsWaiting}",
             ],
-            [Wake] = ["next: The execution is awake", "catch Sfn.TaskTimedOutException, Sfn.TaskDoesNotExistException, Sfn.InvalidTokenException: The execution has moved on"],
-            ["The execution is awake"] = ["succeed"],
-            ["The execution has moved on"] = ["succeed"],
-            ["No execution is waiting"] = ["succeed"],
+            [Wake] = [$"next: {StateNames.Notifier.ExecutionIsAwake}", $"catch Sfn.TaskTimedOutException, Sfn.TaskDoesNotExistException, Sfn.InvalidTokenException: {StateNames.Notifier.ExecutionHasMovedOn}"],
+            [StateNames.Notifier.ExecutionIsAwake] = ["succeed"],
+            [StateNames.Notifier.ExecutionHasMovedOn] = ["succeed"],
+            [StateNames.Notifier.NoExecutionIsWaiting] = ["succeed"],
         };
 
         Assert.Equal(LookUp, Notifier.StartAt);

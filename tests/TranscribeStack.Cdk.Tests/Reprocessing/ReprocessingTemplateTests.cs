@@ -4,9 +4,9 @@ namespace TranscribeStack.Cdk.Tests.Reprocessing;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
 {
-    private const string Check = "Does the request name a prefix of the media and a re-run marker?";
-    private const string Map = "Re-process every object under the prefix";
-    private const string Put = "Put the object's re-run into the intake";
+    private const string Check = StateNames.Reprocessing.DoesRequestNamePrefixOfMediaAndReRunMarker;
+    private const string Map = StateNames.Reprocessing.ReProcessEveryObjectUnderPrefix;
+    private const string Put = StateNames.Reprocessing.PutObjectsReRunIntoIntake;
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -39,10 +39,10 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(
             [
                 $"when ($.prefix IsPresent true and $.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
-                "otherwise: The request is refused",
+                $"otherwise: {StateNames.Reprocessing.RequestIsRefused}",
             ],
             Reprocessing.Transitions(Check));
-        Reprocessing.HasState("The request is refused", new ObjectDict { ["Type"] = "Fail", ["Error"] = "InvalidReprocessingRequest" });
+        Reprocessing.HasState(StateNames.Reprocessing.RequestIsRefused, new ObjectDict { ["Type"] = "Fail", ["Error"] = "InvalidReprocessingRequest" });
     }
 
     [Fact]
@@ -108,8 +108,8 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
             }),
         });
         // The re-runs go through the window like uploads: the admitter starts them, not re-processing.
-        Assert.Equal(["next: Start the admitter"], Reprocessing.Transitions(Map));
-        Reprocessing.HasState("Start the admitter", new ObjectDict
+        Assert.Equal([$"next: {StateNames.Reprocessing.StartAdmitter}"], Reprocessing.Transitions(Map));
+        Reprocessing.HasState(StateNames.Reprocessing.StartAdmitter, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::states:startExecution",
             ["Parameters"] = Match.ObjectLike(new ObjectDict { ["StateMachineArn"] = "ref:" + LogicalIds.Admitter }),

@@ -48,7 +48,7 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
     [Fact]
     public void StartJob_AllowsDeferredExecutionWithTheDataAccessRole()
     {
-        StateMachineDefinition.Of(Prod).HasState("Start the transcription job", new ObjectDict
+        StateMachineDefinition.Of(Prod).HasState(StateNames.Workflow.StartTranscriptionJob, new ObjectDict
         {
             ["Parameters"] = new ObjectDict
             {
@@ -63,7 +63,7 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
     {
         var stack = stacks[environment];
 
-        StateMachineDefinition.Of(stack).HasState("Start the transcription job", new ObjectDict
+        StateMachineDefinition.Of(stack).HasState(StateNames.Workflow.StartTranscriptionJob, new ObjectDict
         {
             ["Parameters"] = new ObjectDict
             {

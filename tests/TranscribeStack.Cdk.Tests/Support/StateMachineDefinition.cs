@@ -21,6 +21,9 @@ internal sealed class StateMachineDefinition
 
     public IEnumerable<string> StateNames => States.Select(s => s.Key);
 
+    /// <summary>Every state's name, those of a Map's item processor included.</summary>
+    public IEnumerable<string> AllStateNames => AllOf(States);
+
     /// <summary>The item processor of a Map state (a Distributed Map's children), as a definition of its own.</summary>
     public StateMachineDefinition ItemProcessor(string map) =>
         new(State(map)["ItemProcessor"]?.AsObject().DeepClone().AsObject() ?? throw new KeyNotFoundException($"State '{map}' has no ItemProcessor"));
@@ -29,6 +32,10 @@ internal sealed class StateMachineDefinition
 
     /// <summary>Asserts the state is like the pattern (<see cref="Match.ObjectLike"/>: it may hold more keys).</summary>
     public void HasState(string name, ObjectDict pattern) => JsonMatch.AssertMatches(Match.ObjectLike(pattern), State(name), $"State '{name}'");
+
+    /// <summary>A state's Parameters, rendered, as a copy.</summary>
+    public JsonObject Parameters(string name) =>
+        State(name)["Parameters"]?.DeepClone().AsObject() ?? throw new KeyNotFoundException($"State '{name}' has no Parameters");
 
     /// <summary>
     /// Where a state leads, in the definition's order: <c>next: X</c> or <c>end</c>, then each catcher
@@ -72,6 +79,9 @@ internal sealed class StateMachineDefinition
     /// <summary>A state of the definition, or of a Map's item processor within it (state names are unique in a state machine).</summary>
     private JsonObject State(string name) =>
         Find(States, name) ?? throw new KeyNotFoundException($"No state named '{name}'");
+
+    private static IEnumerable<string> AllOf(JsonObject states) =>
+        states.SelectMany(s => new[] { s.Key }.Concat(s.Value!["ItemProcessor"]?["States"] is JsonObject inner ? AllOf(inner) : []));
 
     private static JsonObject? Find(JsonObject states, string name) =>
         states[name]?.AsObject()

@@ -4,16 +4,16 @@ namespace TranscribeStack.Cdk.Tests.Workflow;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
 {
-    private const string FreeEnded = "Free the ended execution's slot";
-    private const string Take = "Take a slot in the window";
-    private const string Receive = "Receive the next upload";
-    private const string Waiting = "Is an upload waiting in the intake?";
-    private const string Read = "Read the upload";
-    private const string Name = "Name the execution after the upload";
-    private const string NameAfterMessage = "Name the execution after the message";
-    private const string Claim = "Claim the slot for the execution";
-    private const string Start = "Start the workflow execution named after the upload";
-    private const string Delete = "Delete the admitted upload from the intake";
+    private const string FreeEnded = StateNames.Admitter.FreeEndedExecutionsSlot;
+    private const string Take = StateNames.Admitter.TakeSlotInWindow;
+    private const string Receive = StateNames.Admitter.ReceiveNextUpload;
+    private const string Waiting = StateNames.Admitter.IsUploadWaitingInIntake;
+    private const string Read = StateNames.Admitter.ReadUpload;
+    private const string Name = StateNames.Admitter.NameExecutionAfterUpload;
+    private const string NameAfterMessage = StateNames.Admitter.NameExecutionAfterMessage;
+    private const string Claim = StateNames.Admitter.ClaimSlotForExecution;
+    private const string Start = StateNames.Admitter.StartWorkflowExecutionNamedAfterUpload;
+    private const string Delete = StateNames.Admitter.DeleteAdmittedUploadFromIntake;
     private const string TransactionCanceled = "DynamoDb.TransactionCanceledException";
     private const string ConditionFailed = "DynamoDb.ConditionalCheckFailedException";
 
@@ -41,23 +41,23 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Admitter_Flow_FreesThenAdmitsUntilTheWindowIsFullOrTheIntakeEmpty()
     {
-        Assert.Equal("Start counting this second's starts", Admitter.StartAt);
-        Assert.Equal(["next: Does an execution free its slot?"], Admitter.Transitions("Start counting this second's starts"));
-        Assert.Equal(["when $.release IsPresent true: " + FreeEnded, "otherwise: " + Take], Admitter.Transitions("Does an execution free its slot?"));
+        Assert.Equal(StateNames.Admitter.StartCountingThisSecondsStarts, Admitter.StartAt);
+        Assert.Equal([$"next: {StateNames.Admitter.DoesExecutionFreeItsSlot}"], Admitter.Transitions(StateNames.Admitter.StartCountingThisSecondsStarts));
+        Assert.Equal(["when $.release IsPresent true: " + FreeEnded, "otherwise: " + Take], Admitter.Transitions(StateNames.Admitter.DoesExecutionFreeItsSlot));
         Assert.Equal(["next: " + Take, $"catch {TransactionCanceled}: {Take}"], Admitter.Transitions(FreeEnded));
-        Assert.Equal(["next: " + Receive, $"catch {ConditionFailed}: The window is full"], Admitter.Transitions(Take));
+        Assert.Equal(["next: " + Receive, $"catch {ConditionFailed}: {StateNames.Admitter.WindowIsFull}"], Admitter.Transitions(Take));
         Assert.Equal(["next: " + Waiting], Admitter.Transitions(Receive));
-        Assert.Equal(["when $.received.Messages[0] IsPresent true: " + Read, "otherwise: Give back the slot: the intake is empty"], Admitter.Transitions(Waiting));
+        Assert.Equal(["when $.received.Messages[0] IsPresent true: " + Read, $"otherwise: {StateNames.Admitter.GiveBackSlotIntakeIsEmpty}"], Admitter.Transitions(Waiting));
         Assert.Equal(["next: " + Name], Admitter.Transitions(Read));
         Assert.Equal(["next: " + Claim, "catch States.ALL: " + NameAfterMessage], Admitter.Transitions(Name));
-        Assert.Equal(["next: " + Start, $"catch {ConditionFailed}: Give back the slot of an upload already in flight"], Admitter.Transitions(Claim));
+        Assert.Equal(["next: " + Start, $"catch {ConditionFailed}: {StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight}"], Admitter.Transitions(Claim));
         Assert.Equal(
-            ["next: " + Delete, "catch StepFunctions.ExecutionAlreadyExistsException: Free the slot of the upload already handled", "catch States.ALL: Free the slot of the refused upload"],
+            ["next: " + Delete, $"catch StepFunctions.ExecutionAlreadyExistsException: {StateNames.Admitter.FreeSlotOfUploadAlreadyHandled}", $"catch States.ALL: {StateNames.Admitter.FreeSlotOfRefusedUpload}"],
             Admitter.Transitions(Start));
         // Admitted: the next one. Refused: back into the intake, and the admitter stops rather than retry into the quota.
-        Assert.Equal(["next: Count the starts of this second"], Admitter.Transitions(Delete));
-        Assert.Equal(["next: Return the upload to the intake", $"catch {TransactionCanceled}: Return the upload to the intake"], Admitter.Transitions("Free the slot of the refused upload"));
-        Assert.Equal(["next: Step Functions refused the start"], Admitter.Transitions("Return the upload to the intake"));
+        Assert.Equal([$"next: {StateNames.Admitter.CountStartsOfThisSecond}"], Admitter.Transitions(Delete));
+        Assert.Equal([$"next: {StateNames.Admitter.ReturnUploadToIntake}", $"catch {TransactionCanceled}: {StateNames.Admitter.ReturnUploadToIntake}"], Admitter.Transitions(StateNames.Admitter.FreeSlotOfRefusedUpload));
+        Assert.Equal([$"next: {StateNames.Admitter.StepFunctionsRefusedStart}"], Admitter.Transitions(StateNames.Admitter.ReturnUploadToIntake));
     }
 
     [Fact]
@@ -65,12 +65,12 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
     {
         // Each start is followed at once by the workflow's StartTranscriptionJob (25 a second): ten a second while
         // the window fills; one admission per finished job never reaches ten in a run.
-        Assert.Equal(["next: Were this second's starts made?"], Admitter.Transitions("Count the starts of this second"));
+        Assert.Equal([$"next: {StateNames.Admitter.WereThisSecondsStartsMade}"], Admitter.Transitions(StateNames.Admitter.CountStartsOfThisSecond));
         Assert.Equal(
-            ["when $.paced.started NumericGreaterThanEquals 10: Start a new second's count", "otherwise: " + Take],
-            Admitter.Transitions("Were this second's starts made?"));
-        Assert.Equal(["next: Pause a second before the next starts"], Admitter.Transitions("Start a new second's count"));
-        Admitter.HasState("Pause a second before the next starts", new ObjectDict { ["Type"] = "Wait", ["Seconds"] = 1, ["Next"] = Take });
+            [$"when $.paced.started NumericGreaterThanEquals 10: {StateNames.Admitter.StartNewSecondsCount}", "otherwise: " + Take],
+            Admitter.Transitions(StateNames.Admitter.WereThisSecondsStartsMade));
+        Assert.Equal([$"next: {StateNames.Admitter.PauseSecondBeforeNextStarts}"], Admitter.Transitions(StateNames.Admitter.StartNewSecondsCount));
+        Admitter.HasState(StateNames.Admitter.PauseSecondBeforeNextStarts, new ObjectDict { ["Type"] = "Wait", ["Seconds"] = 1, ["Next"] = Take });
     }
 
     [Theory]

@@ -8,9 +8,9 @@ namespace TranscribeStack.Cdk.Tests.Workflow;
 public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
 {
     private const string StateMachine = "AWS::StepFunctions::StateMachine";
-    private const string Start = "Start the transcription job";
-    private const string Poll = "Get the transcription job status";
-    private const string WaitForJob = "Wait for the job to finish";
+    private const string Start = StateNames.Workflow.StartTranscriptionJob;
+    private const string Poll = StateNames.Workflow.GetTranscriptionJobStatus;
+    private const string WaitForJob = StateNames.Workflow.WaitForJobToFinish;
 
     private static readonly string[] TranscribeThrottling = [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeInternalFailure];
 
@@ -134,9 +134,9 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Catch"] = new object[]
             {
-                new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict }, ["Next"] = "Join the existing job" },
+                new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict }, ["Next"] = StateNames.Workflow.JoinExistingJob },
                 // Throttling after the retry budget is passing: not caught, the execution is redriven from the start.
-                new ObjectDict { ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" }, ["ResultPath"] = "$.error", ["Next"] = "Describe the failed step" },
+                new ObjectDict { ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" }, ["ResultPath"] = "$.error", ["Next"] = StateNames.Workflow.DescribeFailedStep },
             },
         });
     }
@@ -153,10 +153,10 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Theory]
-    [InlineData("Plan the transcription job", "Does the input name the upload?")]
-    [InlineData(Start, "Describe the failed step")]
-    [InlineData(Poll, "Describe the failed step")]
-    [InlineData("Record the transcript metadata", "Describe the failed step")]
+    [InlineData(StateNames.Workflow.PlanTranscriptionJob, StateNames.Workflow.DoesInputNameUpload)]
+    [InlineData(Start, StateNames.Workflow.DescribeFailedStep)]
+    [InlineData(Poll, StateNames.Workflow.DescribeFailedStep)]
+    [InlineData(StateNames.Workflow.RecordTranscriptMetadata, StateNames.Workflow.DescribeFailedStep)]
     public void EveryTask_CatchesItsPermanentFailuresKeepingTheInput(string state, string describeFailure)
     {
         Definition.HasState(state, new ObjectDict
@@ -169,12 +169,12 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     public void Polling_FollowsThePlannersPacingAndEndsWithThePlan()
     {
         // Only after a token could not be stored: the shortest interval, then a poll.
-        Definition.HasState("Wait before polling", new ObjectDict { ["Seconds"] = 60, ["Next"] = Poll });
+        Definition.HasState(StateNames.Workflow.WaitBeforePolling, new ObjectDict { ["Seconds"] = 60, ["Next"] = Poll });
         Definition.HasState(WaitForJob, new ObjectDict { ["TimeoutSecondsPath"] = "$.job.polling.waitSeconds" });
         Definition.HasState(Start, new ObjectDict { ["Next"] = WaitForJob });
-        Definition.HasState("Join the existing job", new ObjectDict { ["Next"] = WaitForJob });
-        Definition.HasState("Schedule the next poll", new ObjectDict { ["Next"] = WaitForJob });
-        Definition.HasState("Schedule the next poll", new ObjectDict
+        Definition.HasState(StateNames.Workflow.JoinExistingJob, new ObjectDict { ["Next"] = WaitForJob });
+        Definition.HasState(StateNames.Workflow.ScheduleNextPoll, new ObjectDict { ["Next"] = WaitForJob });
+        Definition.HasState(StateNames.Workflow.ScheduleNextPoll, new ObjectDict
         {
             ["ResultPath"] = "$.job.polling",
             ["Parameters"] = new ObjectDict
@@ -183,14 +183,14 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 ["laterPollsMade.$"] = "States.MathAdd($.job.polling.laterPollsMade, 1)",
             },
         });
-        Definition.HasState("Check the job status", new ObjectDict
+        Definition.HasState(StateNames.Workflow.CheckJobStatus, new ObjectDict
         {
             ["Choices"] = Match.ArrayWith(
             [
                 new ObjectDict
                 {
                     ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.polling.laterPollsMade", ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls" })]),
-                    ["Next"] = "Describe the job that did not finish",
+                    ["Next"] = StateNames.Workflow.DescribeJobThatDidNotFinish,
                 },
             ]),
         });
@@ -199,7 +199,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void PostProcessing_RetriesOnlyLambdaServiceErrors()
     {
-        Definition.HasState("Record the transcript metadata", new ObjectDict
+        Definition.HasState(StateNames.Workflow.RecordTranscriptMetadata, new ObjectDict
         {
             ["Resource"] = "arn:" + LogicalIds.PostProcessorFunction,
             ["Retry"] = new object[]
@@ -219,9 +219,9 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void FailureBranch_RecordsConditionallyThenDeadLettersThenFails()
     {
-        const string send = "Send the failure to the dead-letter queue";
+        const string send = StateNames.Workflow.SendFailureToDeadLetterQueue;
 
-        Definition.HasState("Record the failure in the metadata table", new ObjectDict
+        Definition.HasState(StateNames.Workflow.RecordFailureInMetadataTable, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::dynamodb:putItem",
             ["Parameters"] = new ObjectDict
@@ -236,9 +236,9 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Resource"] = "arn:aws:states:::sqs:sendMessage",
             ["Parameters"] = new ObjectDict { ["QueueUrl"] = "ref:" + LogicalIds.FailureQueue },
-            ["Next"] = "Free the failed upload's slot",
+            ["Next"] = StateNames.Workflow.FreeFailedUploadsSlot,
         });
-        Definition.HasState("Transcription failed", new ObjectDict
+        Definition.HasState(StateNames.Workflow.TranscriptionFailed, new ObjectDict
         {
             ["Type"] = "Fail",
             ["ErrorPath"] = "$.failure.error",
@@ -282,16 +282,16 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Planning_SkippedUploadIsRecordedAsSkippedAndSucceeds()
     {
-        Definition.HasState("Plan the transcription job", new ObjectDict { ["Next"] = "Is the upload a media file?" });
-        Definition.HasState("Is the upload a media file?", new ObjectDict
+        Definition.HasState(StateNames.Workflow.PlanTranscriptionJob, new ObjectDict { ["Next"] = StateNames.Workflow.IsUploadMediaFile });
+        Definition.HasState(StateNames.Workflow.IsUploadMediaFile, new ObjectDict
         {
             ["Choices"] = new object[]
             {
-                Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.skipped", ["IsPresent"] = true, ["Next"] = "Record the skipped upload" }),
+                Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.skipped", ["IsPresent"] = true, ["Next"] = StateNames.Workflow.RecordSkippedUpload }),
             },
             ["Default"] = Start,
         });
-        Definition.HasState("Record the skipped upload", new ObjectDict
+        Definition.HasState(StateNames.Workflow.RecordSkippedUpload, new ObjectDict
         {
             ["Parameters"] = new ObjectDict
             {
@@ -303,10 +303,10 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 // The same condition as the failure record: COMPLETED is final.
                 ["ConditionExpression"] = JobMetadataSchema.CompletedIsFinal,
             },
-            ["Next"] = "Free the skipped upload's slot",
-            ["Catch"] = new object[] { new ObjectDict { ["Next"] = "Describe the failed step" } },
+            ["Next"] = StateNames.Workflow.FreeSkippedUploadsSlot,
+            ["Catch"] = new object[] { new ObjectDict { ["Next"] = StateNames.Workflow.DescribeFailedStep } },
         });
-        Definition.HasState("Upload skipped", new ObjectDict { ["Type"] = "Succeed" });
+        Definition.HasState(StateNames.Workflow.UploadSkipped, new ObjectDict { ["Type"] = "Succeed" });
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.Timeout" }, ["Next"] = Poll },
                 // A final item (a duplicate of a recorded, ended job): nothing would wake the wait, so poll at once.
                 new ObjectDict { ["ErrorEquals"] = new[] { "DynamoDb.ConditionalCheckFailedException" }, ["Next"] = Poll },
-                new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = "Wait before polling" },
+                new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = StateNames.Workflow.WaitBeforePolling },
             },
             // DynamoDB's throttling: the token is stored again, a few times.
             ["Retry"] = new object[] { Match.ObjectLike(new ObjectDict { ["ErrorEquals"] = Match.ArrayWith(["DynamoDb.ThrottlingException"]), ["MaxAttempts"] = 3 }) },

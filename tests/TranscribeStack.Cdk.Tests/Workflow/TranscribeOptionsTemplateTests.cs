@@ -17,35 +17,29 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
     private StateMachineDefinition Definition => StateMachineDefinition.Of(Example);
 
     [Fact]
-    public void StartJob_Example_CarriesTheFilesOptions()
+    public void StartJob_Example_AsksForExactlyTheExpectedRequest()
     {
-        Definition.HasState("Start the transcription job", new ObjectDict
+        // config/example.prod.request.json is written once; tests/workflow/options.test.mjs executes the same request.
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "config", "example.prod.request.json")))!;
+        var options = Definition.Parameters(StateNames.Workflow.StartTranscriptionJob);
+        foreach (var member in expected["alwaysSent"]!.AsArray().Select(m => m!.GetValue<string>()))
+        {
+            // A member read from the execution's state is named with ".$" in the definition.
+            Assert.True(options.Remove(member) || options.Remove(member + ".$"), $"the request always has {member}");
+        }
+
+        Assert.True(JsonNode.DeepEquals(expected["options"], options), $"The request's options differ from config/example.prod.request.json:\n{options}");
+    }
+
+    [Fact]
+    public void StartJob_Example_WritesUnderTheTranscriptPrefixAndMayBeQueued()
+    {
+        Definition.HasState(StateNames.Workflow.StartTranscriptionJob, new ObjectDict
         {
             ["Parameters"] = new ObjectDict
             {
-                ["LanguageCode"] = "en-US",
-                ["Settings"] = new ObjectDict
-                {
-                    ["ShowSpeakerLabels"] = true,
-                    ["MaxSpeakerLabels"] = 10,
-                    ["VocabularyName"] = "support-terms-en-us",
-                    ["VocabularyFilterName"] = "profanity-en-us",
-                    ["VocabularyFilterMethod"] = "tag",
-                },
-                ["ModelSettings"] = new ObjectDict { ["LanguageModelName"] = "support-calls-en-us" },
-                ["ContentRedaction"] = new ObjectDict
-                {
-                    ["RedactionType"] = "PII",
-                    ["RedactionOutput"] = "redacted_and_unredacted",
-                    ["PiiEntityTypes"] = new[] { "NAME", "PHONE", "EMAIL", "ADDRESS", "CREDIT_DEBIT_NUMBER", "SSN" },
-                },
-                ["ToxicityDetection"] = new object[] { new ObjectDict { ["ToxicityCategories"] = new[] { "ALL" } } },
-                ["KMSEncryptionContext"] = new ObjectDict { ["application"] = "transcribestack", ["dataset"] = "support-calls" },
-                ["Subtitles"] = new ObjectDict { ["Formats"] = new[] { "srt", "vtt" }, ["OutputStartIndex"] = 1 },
                 ["OutputKey"] = "transcripts/",
                 ["JobExecutionSettings"] = new ObjectDict { ["AllowDeferredExecution"] = true },
-                ["IdentifyLanguage"] = Match.Absent(),
-                ["LanguageIdSettings"] = Match.Absent(),
             },
         });
     }
@@ -54,7 +48,7 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
     public void PostProcessor_IsHandedTheJobAsPolled()
     {
         // Real transcripts carry no language for a fixed-language job: the job description does.
-        Definition.HasState("Record the transcript metadata", new ObjectDict
+        Definition.HasState(StateNames.Workflow.RecordTranscriptMetadata, new ObjectDict
         {
             ["Parameters"] = new ObjectDict { ["transcriptionJob.$"] = "$.transcription.job" },
         });

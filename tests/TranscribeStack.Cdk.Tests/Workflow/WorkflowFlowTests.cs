@@ -9,9 +9,9 @@ namespace TranscribeStack.Cdk.Tests.Workflow;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
 {
-    private const string WaitForJob = "Wait for the job to finish";
-    private const string Poll = "Get the transcription job status";
-    private const string RecordFailure = "Record the failure in the metadata table";
+    private const string WaitForJob = StateNames.Workflow.WaitForJobToFinish;
+    private const string Poll = StateNames.Workflow.GetTranscriptionJobStatus;
+    private const string RecordFailure = StateNames.Workflow.RecordFailureInMetadataTable;
     private const string Status = "$.transcription.status";
     private const string StillRunning = $"({Status} StringEquals QUEUED or {Status} StringEquals IN_PROGRESS or {Status} StringEquals POLL_THROTTLED)";
 
@@ -20,57 +20,57 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
     {
         // Only the permanent failures are caught; a passing one (Retries.Passing) fails the execution at its step,
         // which a redrive runs again.
-        { "Plan the transcription job", ["next: Is the upload a media file?", "catch InvalidJobRequestException, UnsupportedMediaFormatException: Does the input name the upload?"] },
-        { "Is the upload a media file?", ["when $.job.skipped IsPresent true: Record the skipped upload", "otherwise: Start the transcription job"] },
-        { "Start the transcription job", ["next: " + WaitForJob, "catch Transcribe.ConflictException: Join the existing job", "catch Transcribe.BadRequestException: Describe the failed step"] },
-        { "Join the existing job", ["next: " + WaitForJob] },
+        { StateNames.Workflow.PlanTranscriptionJob, [$"next: {StateNames.Workflow.IsUploadMediaFile}", $"catch InvalidJobRequestException, UnsupportedMediaFormatException: {StateNames.Workflow.DoesInputNameUpload}"] },
+        { StateNames.Workflow.IsUploadMediaFile, [$"when $.job.skipped IsPresent true: {StateNames.Workflow.RecordSkippedUpload}", $"otherwise: {StateNames.Workflow.StartTranscriptionJob}"] },
+        { StateNames.Workflow.StartTranscriptionJob, ["next: " + WaitForJob, $"catch Transcribe.ConflictException: {StateNames.Workflow.JoinExistingJob}", $"catch Transcribe.BadRequestException: {StateNames.Workflow.DescribeFailedStep}"] },
+        { StateNames.Workflow.JoinExistingJob, ["next: " + WaitForJob] },
         // Woken by the completion event; without one within the plan's wait, or when the item is
         // final (nothing would wake it), it polls; when it cannot store its token, it waits a little, then polls.
-        { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch DynamoDb.ConditionalCheckFailedException: " + Poll, "catch States.ALL: Wait before polling"] },
-        { "Wait before polling", ["next: " + Poll] },
+        { WaitForJob, ["next: " + Poll, "catch States.Timeout: " + Poll, "catch DynamoDb.ConditionalCheckFailedException: " + Poll, $"catch States.ALL: {StateNames.Workflow.WaitBeforePolling}"] },
+        { StateNames.Workflow.WaitBeforePolling, ["next: " + Poll] },
         // A poll still throttled after its retries counts as "still running", not as a failure.
-        { Poll, ["next: Check the job status", "catch Transcribe.LimitExceededException: Note that the poll was throttled", "catch Transcribe.BadRequestException, Transcribe.NotFoundException: Describe the failed step"] },
-        { "Note that the poll was throttled", ["next: Check the job status"] },
+        { Poll, [$"next: {StateNames.Workflow.CheckJobStatus}", $"catch Transcribe.LimitExceededException: {StateNames.Workflow.NoteThatPollWasThrottled}", $"catch Transcribe.BadRequestException, Transcribe.NotFoundException: {StateNames.Workflow.DescribeFailedStep}"] },
+        { StateNames.Workflow.NoteThatPollWasThrottled, [$"next: {StateNames.Workflow.CheckJobStatus}"] },
         {
-            "Check the job status",
+            StateNames.Workflow.CheckJobStatus,
             [
-                $"when {Status} StringEquals COMPLETED: Record the transcript metadata",
-                $"when {Status} StringEquals FAILED: Describe the failed transcription",
+                $"when {Status} StringEquals COMPLETED: {StateNames.Workflow.RecordTranscriptMetadata}",
+                $"when {Status} StringEquals FAILED: {StateNames.Workflow.DescribeFailedTranscription}",
                 // The give-up rule must come before the still-running one, or a job that never ends polls forever.
-                $"when ({StillRunning} and $.job.polling.laterPollsMade NumericGreaterThanEqualsPath $.job.polling.laterPolls): Describe the job that did not finish",
-                $"when {StillRunning}: Schedule the next poll",
-                "otherwise: Describe the unexpected job status",
+                $"when ({StillRunning} and $.job.polling.laterPollsMade NumericGreaterThanEqualsPath $.job.polling.laterPolls): {StateNames.Workflow.DescribeJobThatDidNotFinish}",
+                $"when {StillRunning}: {StateNames.Workflow.ScheduleNextPoll}",
+                $"otherwise: {StateNames.Workflow.DescribeUnexpectedJobStatus}",
             ]
         },
-        { "Schedule the next poll", ["next: " + WaitForJob] },
+        { StateNames.Workflow.ScheduleNextPoll, ["next: " + WaitForJob] },
         {
-            "Record the transcript metadata",
-            ["next: Free the recorded upload's slot", "catch TranscriptNotFoundException, MalformedTranscriptException, UnexpectedTranscriptShapeException, TranscriptTooLargeException, InvalidJobRequestException: Describe the failed step"]
+            StateNames.Workflow.RecordTranscriptMetadata,
+            [$"next: {StateNames.Workflow.FreeRecordedUploadsSlot}", $"catch TranscriptNotFoundException, MalformedTranscriptException, UnexpectedTranscriptShapeException, TranscriptTooLargeException, InvalidJobRequestException: {StateNames.Workflow.DescribeFailedStep}"]
         },
         // Every end leaves the window first: the admitter frees the slot; the record stands whatever happens there.
-        { "Free the recorded upload's slot", ["next: Transcription recorded", "catch States.ALL: Transcription recorded"] },
-        { "Transcription recorded", ["succeed"] },
-        { "Record the skipped upload", ["next: Free the skipped upload's slot", "catch DynamoDB.ConditionalCheckFailedException: Describe the failed step"] },
-        { "Free the skipped upload's slot", ["next: Upload skipped", "catch States.ALL: Upload skipped"] },
-        { "Upload skipped", ["succeed"] },
+        { StateNames.Workflow.FreeRecordedUploadsSlot, [$"next: {StateNames.Workflow.TranscriptionRecorded}", $"catch States.ALL: {StateNames.Workflow.TranscriptionRecorded}"] },
+        { StateNames.Workflow.TranscriptionRecorded, ["succeed"] },
+        { StateNames.Workflow.RecordSkippedUpload, [$"next: {StateNames.Workflow.FreeSkippedUploadsSlot}", $"catch DynamoDB.ConditionalCheckFailedException: {StateNames.Workflow.DescribeFailedStep}"] },
+        { StateNames.Workflow.FreeSkippedUploadsSlot, [$"next: {StateNames.Workflow.UploadSkipped}", $"catch States.ALL: {StateNames.Workflow.UploadSkipped}"] },
+        { StateNames.Workflow.UploadSkipped, ["succeed"] },
         {
-            "Does the input name the upload?",
+            StateNames.Workflow.DoesInputNameUpload,
             [
-                "when ($.detail.bucket.name IsPresent true and $.detail.object.key IsPresent true): Describe the planning failure",
-                "otherwise: Describe the planning failure of an incomplete input",
+                $"when ($.detail.bucket.name IsPresent true and $.detail.object.key IsPresent true): {StateNames.Workflow.DescribePlanningFailure}",
+                $"otherwise: {StateNames.Workflow.DescribePlanningFailureOfIncompleteInput}",
             ]
         },
-        { "Describe the planning failure", ["next: " + RecordFailure] },
-        { "Describe the planning failure of an incomplete input", ["next: " + RecordFailure] },
-        { "Describe the failed step", ["next: " + RecordFailure] },
-        { "Describe the failed transcription", ["next: " + RecordFailure] },
-        { "Describe the job that did not finish", ["next: " + RecordFailure] },
-        { "Describe the unexpected job status", ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribePlanningFailure, ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribePlanningFailureOfIncompleteInput, ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribeFailedStep, ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribeFailedTranscription, ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribeJobThatDidNotFinish, ["next: " + RecordFailure] },
+        { StateNames.Workflow.DescribeUnexpectedJobStatus, ["next: " + RecordFailure] },
         // Whatever happens to the record, the failure still reaches the dead-letter queue.
-        { RecordFailure, ["next: Send the failure to the dead-letter queue", "catch States.ALL: Send the failure to the dead-letter queue"] },
-        { "Send the failure to the dead-letter queue", ["next: Free the failed upload's slot"] },
-        { "Free the failed upload's slot", ["next: Transcription failed", "catch States.ALL: Transcription failed"] },
-        { "Transcription failed", ["fail"] },
+        { RecordFailure, [$"next: {StateNames.Workflow.SendFailureToDeadLetterQueue}", $"catch States.ALL: {StateNames.Workflow.SendFailureToDeadLetterQueue}"] },
+        { StateNames.Workflow.SendFailureToDeadLetterQueue, [$"next: {StateNames.Workflow.FreeFailedUploadsSlot}"] },
+        { StateNames.Workflow.FreeFailedUploadsSlot, [$"next: {StateNames.Workflow.TranscriptionFailed}", $"catch States.ALL: {StateNames.Workflow.TranscriptionFailed}"] },
+        { StateNames.Workflow.TranscriptionFailed, ["fail"] },
     };
 
     private StateMachineDefinition Definition => StateMachineDefinition.Of(stacks["dev"]);
@@ -95,7 +95,7 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
         var runbookStates = Runbook.Select(row => (string)row[0]).Order(StringComparer.Ordinal);
 
         Assert.Equal(runbookStates, Definition.StateNames.Order(StringComparer.Ordinal));
-        Assert.Equal("Plan the transcription job", Definition.StartAt);
+        Assert.Equal(StateNames.Workflow.PlanTranscriptionJob, Definition.StartAt);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ public sealed class WorkflowFlowTests(SynthesizedStacks stacks)
             .Where(c => c.t.Contains("States.ALL", StringComparison.Ordinal) || c.t.Contains("States.TaskFailed", StringComparison.Ordinal) || Retries.Passing.Any(e => c.t.Contains(e, StringComparison.Ordinal)))
             .Select(c => $"{c.state}: {c.t}");
 
-        Assert.Equal([$"{Poll}: catch Transcribe.LimitExceededException: Note that the poll was throttled", $"{RecordFailure}: catch States.ALL: Send the failure to the dead-letter queue"], catching);
+        Assert.Equal([$"{Poll}: catch Transcribe.LimitExceededException: {StateNames.Workflow.NoteThatPollWasThrottled}", $"{RecordFailure}: catch States.ALL: {StateNames.Workflow.SendFailureToDeadLetterQueue}"], catching);
     }
 
     [Fact]

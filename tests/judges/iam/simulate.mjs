@@ -22,6 +22,7 @@ import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, 
 import { actionMatchesPattern, isServicePrincipal, resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { ACCOUNT, ENVIRONMENTS, REGION, ROOT, asEnvironment, loadTemplate, resolver, stackNameOf } from '../../../testkit/templates.mjs';
 import { PRINCIPALS, RESOURCES, inAnotherEnvironment } from './requests.mjs';
+import stateNames from '../../../contracts/state-names.json' with { type: 'json' };
 
 /** The environment whose stack, in the same account and region, each environment's grants must not reach. */
 const ANOTHER = { dev: 'staging', staging: 'prod', prod: 'dev' };
@@ -69,7 +70,7 @@ export function stackModel(template, env) {
   // encryption context) that decide which further requests the model makes.
   const [machine] = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::StepFunctions::StateMachine' && id.startsWith(RESOURCES.stateMachine[1]));
   const definition = machine ? JSON.parse(refs.render(template.Resources[machine].Properties.DefinitionString)) : { States: {} };
-  t.startJob = definition.States['Start the transcription job']?.Parameters ?? {};
+  t.startJob = definition.States[stateNames.workflow.startTranscriptionJob]?.Parameters ?? {};
   t.roleId = (prefix) => find('AWS::IAM::Role', prefix);
   t.role = (prefix) => (t.roles[prefix] = refs.getAtt(t.roleId(prefix), 'Arn'));
   return t;
