@@ -1,6 +1,4 @@
-using Amazon.CDK.AWS.S3;
-
-namespace TranscribeStack.Cdk.Buckets;
+namespace TranscribeStack.Cdk.Storage;
 
 public sealed class AccessLogBucketProps
 {

@@ -1,10 +1,6 @@
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Buckets;
+namespace TranscribeStack.Cdk.Storage;
 
-namespace TranscribeStack.Cdk.Transcripts;
-
-public sealed class TranscriptStorageProps : EncryptedConstructProps
+public sealed class TranscriptStorageProps : PipelineConstructProps
 {
     public required IBucket AccessLogsBucket { get; init; }
 
@@ -31,10 +27,10 @@ public sealed class TranscriptStorage : Construct
         : base(scope, id)
     {
         TranscriptPrefix = props.TranscriptPrefix;
-        key = props.Key;
+        key = props.Context.Key;
         bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
         {
-            EncryptionKey = props.Key,
+            EncryptionKey = props.Context.Key,
             AccessLogsBucket = props.AccessLogsBucket,
             AccessLogsPrefix = "transcripts/",
             LifecycleRules =
@@ -47,7 +43,7 @@ public sealed class TranscriptStorage : Construct
                     AbortIncompleteMultipartUploadAfter = Duration.Days(7),
                 },
             ],
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service writes output, only under its prefix.
         bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", props.TranscriptPrefix, props.TranscribeSourceArnPattern);

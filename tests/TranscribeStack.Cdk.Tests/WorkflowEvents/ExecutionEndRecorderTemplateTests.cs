@@ -1,6 +1,4 @@
-using TranscribeStack.Cdk.Workflow;
-
-namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
+namespace TranscribeStack.Cdk.Tests.WorkflowEvents;
 
 /// <summary>The execution-status rule, its target and dead-letter queue, the recorder and both roles.</summary>
 [Collection(SynthesizedStacksCollection.Name)]

@@ -1,11 +1,6 @@
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Buckets;
-using TranscribeStack.Cdk.Transcripts;
+namespace TranscribeStack.Cdk.Storage;
 
-namespace TranscribeStack.Cdk.Ingestion;
-
-public sealed class MediaIngestionProps : EncryptedConstructProps
+public sealed class MediaIngestionProps : PipelineConstructProps
 {
     public required IBucket AccessLogsBucket { get; init; }
 
@@ -39,7 +34,7 @@ public sealed class MediaIngestion : Construct
     {
         MediaPrefix = props.MediaPrefix;
         SignalPrefix = props.SignalPrefix;
-        key = props.Key;
+        key = props.Context.Key;
         var rules = new List<ILifecycleRule>
         {
             new LifecycleRule
@@ -61,12 +56,12 @@ public sealed class MediaIngestion : Construct
         };
         raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
         {
-            EncryptionKey = props.Key,
+            EncryptionKey = props.Context.Key,
             AccessLogsBucket = props.AccessLogsBucket,
             AccessLogsPrefix = "raw-audio/",
             EventBridgeEnabled = true,
             LifecycleRules = rules.ToArray(),
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service reads media, nothing else.
         raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", props.MediaPrefix, props.TranscribeSourceArnPattern);

@@ -1,5 +1,4 @@
-
-namespace TranscribeStack.Cdk.Tests.Notification;
+namespace TranscribeStack.Cdk.Tests.WorkflowEvents;
 
 /// <summary>The completion events' rule, its target and dead-letter queue, the notifier and both roles.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
