@@ -49,28 +49,21 @@ public sealed class TranscriptionPipelineStack : Stack
         };
         var accessLogs = new AccessLogBucket(this, "AccessLogs", new AccessLogBucketProps
         {
-            ExpireAfterDays = settings.Storage.AccessLogExpireAfterDays,
-            RemovalPolicy = settings.RemovalPolicy,
+            Context = context,
+            Settings = settings.Storage,
         });
         var media = new MediaIngestion(this, "MediaIngestion", new MediaIngestionProps
         {
             Context = context,
             AccessLogsBucket = accessLogs.Bucket,
-            MediaPrefix = settings.Storage.MediaPrefix,
+            Settings = settings.Storage,
             SignalPrefix = "intake-signals/",
-            TranscribeSourceArnPattern = transcribeSourceArn,
-            InfrequentAccessAfterDays = settings.Storage.RawAudioInfrequentAccessAfterDays,
-            ExpireAfterDays = settings.Storage.RawAudioExpireAfterDays,
-            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
         });
         var transcripts = new TranscriptStorage(this, "TranscriptStorage", new TranscriptStorageProps
         {
             Context = context,
             AccessLogsBucket = accessLogs.Bucket,
-            TranscriptPrefix = settings.Storage.TranscriptPrefix,
-            TranscribeSourceArnPattern = transcribeSourceArn,
-            ExpireAfterDays = settings.Storage.TranscriptExpireAfterDays,
-            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
+            Settings = settings.Storage,
         });
         var metadata = new JobMetadataTable(this, "JobMetadata", new JobMetadataTableProps
         {

@@ -82,16 +82,7 @@ public sealed class IntakeAdmitter : Construct
             RoleDescription = "TranscribeStack intake admitter: moves uploads from the intake into the workflow, within the window",
             GrantRole = Grant,
             RuleDescription = "Starts the intake admitter when the doorbell writes its buffered records",
-            EventPattern = new EventPattern
-            {
-                Source = ["aws.s3"],
-                DetailType = ["Object Created"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.Media.Bucket.BucketName } },
-                    ["object"] = new Dictionary<string, object> { ["key"] = new object[] { new Dictionary<string, object> { ["prefix"] = props.Media.SignalPrefix } } },
-                },
-            },
+            EventPattern = props.Media.ObjectsCreatedUnder(props.Media.SignalPrefix),
             TargetRoleDescription = "TranscribeStack intake doorbell: starts the admitter",
             // A doorbell not answered within the hour is replaced by any later one, or by a finished job.
             MaxEventAge = Duration.Hours(1),

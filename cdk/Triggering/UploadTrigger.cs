@@ -55,16 +55,7 @@ public sealed class UploadTrigger : Construct
         Rule = new Rule(this, "Rule", new RuleProps
         {
             Description = "Puts each media file uploaded under the media prefix into the intake, and rings the admitter's doorbell",
-            EventPattern = new EventPattern
-            {
-                Source = ["aws.s3"],
-                DetailType = ["Object Created"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.Media.Bucket.BucketName } },
-                    ["object"] = new Dictionary<string, object> { ["key"] = KeyPattern(props.Media.MediaPrefix) },
-                },
-            },
+            EventPattern = props.Media.ObjectsCreatedUnder(props.Media.MediaPrefix),
         });
         // The body is the event itself, as the admitter starts the workflow with it. SqsQueue, given a KMS-encrypted
         // queue, would let any rule of the account send (aws:SourceAccount) and put the key into the key policy
@@ -119,16 +110,6 @@ public sealed class UploadTrigger : Construct
     public IQueue DeadLetterQueue { get; }
 
     public IntakeDoorbell Doorbell { get; }
-
-    /// <summary>
-    /// The key filter: the media prefix alone. EventBridge cannot require a prefix and a suffix of the
-    /// same field (a field's matchers are OR'd), and spelling each extension in every letter case as a
-    /// wildcard makes a rule EventBridge refuses as too complex. A <c>prefix</c> matcher adds no
-    /// complexity and keeps the pattern short; extensions are checked by the planner, which records
-    /// what it cannot transcribe instead of dropping it.
-    /// </summary>
-    public static object[] KeyPattern(string mediaPrefix) =>
-        [new Dictionary<string, object> { ["prefix"] = mediaPrefix }];
 
     /// <summary>Sending one upload back into the intake (re-processing, an operator replaying a dead letter).</summary>
     public void GrantSendToIntake(IGrantable grantee, IKey key) => EncryptedDeadLetterQueue.GrantSendMessage(IntakeQueue, key, grantee);

@@ -49,16 +49,8 @@ public sealed class EventStartedExpressWorkflowTests
         {
             ["Description"] = "starts the test workflow",
             ["EventPattern"] = new ObjectDict { ["source"] = new[] { "aws.s3" } },
-            ["Targets"] = new[]
-            {
-                new ObjectDict
-                {
-                    ["Arn"] = Cfn.Ref(bare.LogicalId(built.StateMachine)),
-                    ["RoleArn"] = Cfn.Arn(bare.LogicalId(built.TargetRole)),
-                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(bare.LogicalId(built.DeadLetterQueue)) },
-                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 3600, ["MaximumRetryAttempts"] = 20 },
-                },
-            },
+            ["Targets"] = RuleTargets.StartStateMachine(
+                bare.LogicalId(built.StateMachine), bare.LogicalId(built.TargetRole), bare.LogicalId(built.DeadLetterQueue), maxEventAgeSeconds: 3600, retryAttempts: 20),
         });
     }
 

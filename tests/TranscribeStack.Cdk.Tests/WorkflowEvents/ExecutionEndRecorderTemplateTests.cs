@@ -45,17 +45,9 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     {
         Dev.Only(LogicalIds.ExecutionEndRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
         {
-            ["Targets"] = new object[]
-            {
-                new ObjectDict
-                {
-                    ["Arn"] = Cfn.Ref(LogicalIds.Recorder),
-                    ["RoleArn"] = Cfn.Arn(LogicalIds.RecorderTargetRole),
-                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.ExecutionEndDeadLetterQueue) },
-                    // An undelivered end is a missing record: retried as long as an upload event.
-                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 86400, ["MaximumRetryAttempts"] = 185 },
-                },
-            },
+            // An undelivered end is a missing record: retried as long as an upload event.
+            ["Targets"] = RuleTargets.StartStateMachine(
+                LogicalIds.Recorder, LogicalIds.RecorderTargetRole, LogicalIds.ExecutionEndDeadLetterQueue, maxEventAgeSeconds: 86400, retryAttempts: 185),
         });
         Dev.Only(LogicalIds.Recorder).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
         {
