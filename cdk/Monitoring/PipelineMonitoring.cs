@@ -9,6 +9,7 @@ namespace TranscribeStack.Cdk.Monitoring;
 /// <param name="AlarmName">The alarm's construct id, e.g. <c>FailureQueueNotEmpty</c>.</param>
 /// <param name="Description">What a message there means, and where the runbook handles it.</param>
 /// <param name="OldMessageAlarmName">Also an alarm on the age of its oldest message (<c>alarms.deadLetterAgeSeconds</c>).</param>
+/// <param name="OldMessageDescription">That alarm's description.</param>
 public sealed record MonitoredDeadLetterQueue(IQueue Queue, string AlarmName, string Description, string? OldMessageAlarmName = null, string? OldMessageDescription = null);
 
 public sealed class PipelineMonitoringProps : PipelineConstructProps
@@ -52,8 +53,9 @@ public sealed class PipelineMonitoringProps : PipelineConstructProps
 }
 
 /// <summary>
-/// What an operator watches: alarms on failed, timed-out and throttled executions, on anything in
-/// either dead-letter queue and its age, and on post-processor errors and throttles, all sent to one
+/// What an operator watches: alarms on failed, timed-out and throttled executions, on the intake's oldest upload,
+/// on anything in any dead-letter queue (and on the age of those given an age alarm), and on post-processor errors
+/// and throttles, all sent to one
 /// KMS-encrypted, TLS-only topic; and the operators' dashboard (<see cref="OperatorsDashboard"/>).
 /// </summary>
 public sealed class PipelineMonitoring : Construct

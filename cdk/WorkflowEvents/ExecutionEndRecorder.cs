@@ -1,6 +1,4 @@
-using Amazon.CDK.AWS.Events.Targets;
 using TranscribeStack.Cdk.Triggering;
-using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
 namespace TranscribeStack.Cdk.WorkflowEvents;
