@@ -61,11 +61,7 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void DeadLetterQueue_AcceptsOnlyThisRulesEvents()
     {
-        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.ExecutionEndDeadLetterQueue), s => s.IsAllow);
-
-        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["sqs:SendMessage"], allow.Actions);
-        Assert.Equal("arn:" + LogicalIds.ExecutionEndRule, allow.Condition("ArnEquals", "aws:SourceArn"));
+        Dev.QueueAllowsOnlyTheRule(LogicalIds.ExecutionEndDeadLetterQueue, LogicalIds.ExecutionEndRule);
     }
 
     [Fact]
