@@ -1,6 +1,5 @@
 using System.Globalization;
 using TranscribeStack.Cdk;
-using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Functions;
 
 // The only place that reads context (-c key=value, cdk.json) and the CLI's environment variables.

@@ -1,20 +1,9 @@
 using System.Globalization;
-using Amazon.CDK.AWS.Lambda;
-using TranscribeStack.Contracts;
-using TranscribeStack.Cdk.Configuration;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.ExecutionEnds;
 using TranscribeStack.Cdk.Functions;
-using TranscribeStack.Cdk.Ingestion;
-using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Monitoring;
-using TranscribeStack.Cdk.Notification;
 using TranscribeStack.Cdk.Operations;
-using TranscribeStack.Cdk.Buckets;
-using TranscribeStack.Cdk.Reprocessing;
-using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
-using TranscribeStack.Cdk.Workflow;
+using TranscribeStack.Cdk.WorkflowEvents;
 
 namespace TranscribeStack.Cdk;
 
@@ -49,38 +38,37 @@ public sealed class TranscriptionPipelineStack : Stack
             EnvironmentName = settings.Name,
             RemovalPolicy = settings.RemovalPolicy,
         });
+        // What every construct is given: built once, passed as one prop.
+        var context = new PipelineContext
+        {
+            EnvironmentName = settings.Name,
+            Key = encryption.Key,
+            LogRetention = settings.LogRetention,
+            RemovalPolicy = settings.RemovalPolicy,
+            JobNamePrefix = settings.JobNamePrefix,
+        };
         var accessLogs = new AccessLogBucket(this, "AccessLogs", new AccessLogBucketProps
         {
-            ExpireAfterDays = settings.Storage.AccessLogExpireAfterDays,
-            RemovalPolicy = settings.RemovalPolicy,
+            Context = context,
+            Settings = settings.Storage,
         });
         var media = new MediaIngestion(this, "MediaIngestion", new MediaIngestionProps
         {
-            Key = encryption.Key,
+            Context = context,
             AccessLogsBucket = accessLogs.Bucket,
-            MediaPrefix = settings.Storage.MediaPrefix,
+            Settings = settings.Storage,
             SignalPrefix = "intake-signals/",
-            TranscribeSourceArnPattern = transcribeSourceArn,
-            InfrequentAccessAfterDays = settings.Storage.RawAudioInfrequentAccessAfterDays,
-            ExpireAfterDays = settings.Storage.RawAudioExpireAfterDays,
-            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
-            RemovalPolicy = settings.RemovalPolicy,
         });
         var transcripts = new TranscriptStorage(this, "TranscriptStorage", new TranscriptStorageProps
         {
-            Key = encryption.Key,
+            Context = context,
             AccessLogsBucket = accessLogs.Bucket,
-            TranscriptPrefix = settings.Storage.TranscriptPrefix,
-            TranscribeSourceArnPattern = transcribeSourceArn,
-            ExpireAfterDays = settings.Storage.TranscriptExpireAfterDays,
-            NoncurrentVersionExpireAfterDays = settings.Storage.NoncurrentVersionExpireAfterDays,
-            RemovalPolicy = settings.RemovalPolicy,
+            Settings = settings.Storage,
         });
         var metadata = new JobMetadataTable(this, "JobMetadata", new JobMetadataTableProps
         {
-            Key = encryption.Key,
+            Context = context,
             DeletionProtection = settings.DeletionProtection,
-            RemovalPolicy = settings.RemovalPolicy,
         });
 
         var pacing = settings.Workflow.Pacing();
@@ -107,9 +95,7 @@ public sealed class TranscriptionPipelineStack : Stack
                 ["POLL_GIVE_UP_AFTER_SECONDS"] = pacing.GivesUpAfterSeconds.ToString(CultureInfo.InvariantCulture),
                 ["JOB_SECONDS_PER_AUDIO_SECOND"] = pacing.JobSecondsPerAudioSecond.ToString(CultureInfo.InvariantCulture),
             },
-            Key = encryption.Key,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
+            Context = context,
         });
         var postProcessor = new PipelineFunction(this, "PostProcessor", new PipelineFunctionProps
         {
@@ -129,88 +115,65 @@ public sealed class TranscriptionPipelineStack : Stack
                 // The value of the audio-minutes metric's dimension (the dashboard reads it by environment).
                 [PipelineMetrics.EnvironmentVariable] = settings.Name,
             },
-            Key = encryption.Key,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
+            Context = context,
         });
         transcripts.GrantReadTranscripts(postProcessor.Role);
         metadata.GrantPutItem(postProcessor.Role);
 
         var workflow = new TranscriptionWorkflow(this, "Workflow", new TranscriptionWorkflowProps
         {
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
+            Context = context,
             Media = media,
             Transcripts = transcripts,
             Metadata = metadata,
             JobPlanner = planner.Function,
             PostProcessor = postProcessor.Function,
-            JobNamePrefix = settings.JobNamePrefix,
             Transcribe = settings.Transcribe,
-            Workflow = settings.Workflow,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
+            Settings = settings.Workflow,
         });
 
         var completion = new JobCompletionNotifier(this, "CompletionNotifier", new JobCompletionNotifierProps
         {
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
+            Context = context,
             Metadata = metadata,
-            JobNamePrefix = settings.JobNamePrefix,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
         });
 
         // Every upload waits in the durable intake; the admitter starts its named execution while the window has room.
         var trigger = new UploadTrigger(this, "UploadTrigger", new UploadTriggerProps
         {
-            RawBucket = media.Bucket,
-            MediaPrefix = media.MediaPrefix,
-            SignalPrefix = media.SignalPrefix,
-            Key = encryption.Key,
-            RemovalPolicy = settings.RemovalPolicy,
+            Media = media,
+            Context = context,
         });
         var admitter = new IntakeAdmitter(this, "IntakeAdmitter", new IntakeAdmitterProps
         {
-            EnvironmentName = settings.Name,
+            Context = context,
             Intake = trigger.IntakeQueue,
-            SignalBucket = media.Bucket,
-            SignalPrefix = media.SignalPrefix,
+            Media = media,
             Metadata = metadata,
             Workflow = workflow.StateMachine,
             JobPlanner = planner.Function,
             Window = settings.Intake.Window,
-            Key = encryption.Key,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
         });
 
         // Executions that time out, are stopped or fail outside the failure branch are recorded too.
         var executionEnds = new ExecutionEndRecorder(this, "ExecutionEndRecorder", new ExecutionEndRecorderProps
         {
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
+            Context = context,
             Workflow = workflow.StateMachine,
             JobPlanner = planner.Function,
             Metadata = metadata,
             FailureQueue = workflow.FailureQueue,
-            Admitter = admitter.StateMachine,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
+            Admitter = admitter.Express.StateMachine,
         });
 
         // One command re-processes a prefix: each object a named re-run, bounded under Transcribe's quota.
         var reprocessing = new PrefixReprocessing(this, "Reprocessing", new PrefixReprocessingProps
         {
-            EnvironmentName = settings.Name,
+            Context = context,
             Media = media,
             Intake = trigger,
-            Admitter = admitter.StateMachine,
+            Admitter = admitter.Express.StateMachine,
             MaxConcurrency = settings.Reprocessing.MaxConcurrency,
-            Key = encryption.Key,
-            LogRetention = settings.LogRetention,
-            RemovalPolicy = settings.RemovalPolicy,
         });
         _ = new CfnOutput(this, "ReprocessingStateMachineArn", new CfnOutputProps
         {
@@ -218,23 +181,30 @@ public sealed class TranscriptionPipelineStack : Stack
             Value = reprocessing.StateMachine.StateMachineArn,
         });
 
+        // Every dead-letter queue of the stack, with the alarm that says something is in it: operators drain them all.
+        MonitoredDeadLetterQueue[] deadLetterQueues =
+        [
+            new(workflow.FailureQueue, "FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.",
+                "FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue."),
+            new(trigger.DeadLetterQueue, "EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.",
+                "EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue."),
+            new(trigger.IntakeDeadLetterQueue, "IntakeDeadLetterQueueNotEmpty", "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue (runbook: drain the dead-letter queues)."),
+            new(admitter.Express.DeadLetterQueue, "DoorbellQueueNotEmpty", "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job (runbook: drain a stuck intake)."),
+            new(completion.Express.DeadLetterQueue, "CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds."),
+            new(executionEnds.Express.DeadLetterQueue, "ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: docs/runbook.md, drain the dead-letter queues)."),
+        ];
         var alarmArnPattern = FormatArn(new ArnComponents { Service = "cloudwatch", Resource = "alarm", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
         var monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps
         {
             AlarmArnPattern = alarmArnPattern,
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
-            StateMachine = workflow.StateMachine,
+            Context = context,
+            Workflow = workflow.StateMachine,
             PostProcessor = postProcessor.Function,
             FailureQueue = workflow.FailureQueue,
-            EventDeadLetterQueue = trigger.DeadLetterQueue,
+            DeadLetterQueues = deadLetterQueues,
             Intake = trigger.IntakeQueue,
-            IntakeDeadLetterQueue = trigger.IntakeDeadLetterQueue,
-            DoorbellDeadLetterQueue = admitter.DeadLetterQueue,
             OldestUploadAlarmMinutes = settings.Intake.OldestUploadAlarmMinutes,
             Window = settings.Intake.Window,
-            CompletionEventDeadLetterQueue = completion.DeadLetterQueue,
-            ExecutionEndDeadLetterQueue = executionEnds.DeadLetterQueue,
             Alarms = settings.Alarms,
             WorkflowLogs = workflow.LogGroup,
             WorkflowLogLevel = settings.Workflow.LogLevel,
@@ -243,20 +213,18 @@ public sealed class TranscriptionPipelineStack : Stack
 
         var operators = new OperatorAccess(this, "OperatorAccess", new OperatorAccessProps
         {
-            EnvironmentName = settings.Name,
-            Key = encryption.Key,
+            Context = context,
             Workflow = workflow.StateMachine,
             WorkflowName = workflow.StateMachineName,
             Reprocessing = reprocessing.StateMachine,
             ReprocessingName = reprocessing.StateMachineName,
-            DeadLetterReplays = [admitter.StateMachine, executionEnds.StateMachine],
+            DeadLetterReplays = [admitter.Express.StateMachine, executionEnds.Express.StateMachine],
             Intake = trigger,
-            JobNamePrefix = settings.JobNamePrefix,
-            ExecutionLogs = [workflow.LogGroup, admitter.LogGroup, reprocessing.LogGroup, completion.LogGroup, executionEnds.LogGroup],
+            ExecutionLogs = [workflow.LogGroup, admitter.Express.LogGroup, reprocessing.LogGroup, completion.Express.LogGroup, executionEnds.Express.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
-            DeadLetterQueues = [workflow.FailureQueue, trigger.DeadLetterQueue, trigger.IntakeDeadLetterQueue, admitter.DeadLetterQueue, completion.DeadLetterQueue, executionEnds.DeadLetterQueue],
+            DeadLetterQueues = [.. deadLetterQueues.Select(q => q.Queue)],
             Media = media,
             Transcripts = transcripts,
             Settings = settings.Operators,

@@ -1,6 +1,3 @@
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.StepFunctions;
-
 namespace TranscribeStack.Cdk.Configuration;
 
 /// <summary>The three environments the project deploys. dev is the default (see cdk.json).</summary>

@@ -1,7 +1,3 @@
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Contracts;
-
 namespace TranscribeStack.Cdk.Configuration;
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.S3.Assets;
 using Amazon.JSII.Runtime.Deputy;
 
@@ -45,7 +44,7 @@ public sealed class DotnetPublishBundling : DeputyBase, ILocalBundling
             Bundling = new BundlingOptions
             {
                 // Never used: TryBundle always bundles locally or fails with the publish output.
-                Image = DockerImage.FromRegistry("docker-is-not-used"),
+                Image = Amazon.CDK.DockerImage.FromRegistry("docker-is-not-used"),
                 Local = new DotnetPublishBundling(fullPath),
             },
         });

@@ -1,9 +1,6 @@
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
-
 namespace TranscribeStack.Cdk.Functions;
 
-public sealed class PipelineFunctionProps : LoggingConstructProps
+public sealed class PipelineFunctionProps : PipelineConstructProps
 {
     public required string Description { get; init; }
 
@@ -37,9 +34,9 @@ public sealed class PipelineFunction : Construct
     {
         var logGroup = new LogGroup(this, "Logs", new LogGroupProps
         {
-            EncryptionKey = props.Key,
-            Retention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
+            EncryptionKey = props.Context.Key,
+            Retention = props.Context.LogRetention,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         var role = new Role(this, "Role", new RoleProps
         {
@@ -61,7 +58,7 @@ public sealed class PipelineFunction : Construct
             ReservedConcurrentExecutions = props.ReservedConcurrency,
             Tracing = props.Tracing ? Amazon.CDK.AWS.Lambda.Tracing.ACTIVE : Amazon.CDK.AWS.Lambda.Tracing.DISABLED,
             Environment = props.Environment.ToDictionary(e => e.Key, e => e.Value),
-            EnvironmentEncryption = props.Key,
+            EnvironmentEncryption = props.Context.Key,
             LogGroup = logGroup,
             LoggingFormat = LoggingFormat.JSON,
             Role = role,

@@ -1,10 +1,5 @@
 using System.Globalization;
 using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Monitoring;
 
@@ -16,7 +11,7 @@ internal sealed record DashboardSources(
     bool StateEventsLogged,
     IFunction PostProcessor,
     IQueue FailureQueue,
-    IQueue EventDeadLetterQueue,
+    IReadOnlyList<IQueue> AgedDeadLetterQueues,
     IQueue Intake,
     int Window,
     bool PiiRedaction,
@@ -207,7 +202,7 @@ internal static class OperatorsDashboard
                 new GraphWidget(new GraphWidgetProps
                 {
                     Title = "Dead-letter queues (messages)",
-                    Left = [s.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), s.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max)],
+                    Left = [.. s.AgedDeadLetterQueues.Select(q => q.MetricApproximateNumberOfMessagesVisible(max))],
                     Width = 12,
                 }),
             ],

@@ -1,49 +1,41 @@
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Monitoring;
 
-public sealed class PipelineMonitoringProps
+/// <summary>A dead-letter queue the operators are alarmed about as soon as anything is in it.</summary>
+/// <param name="AlarmName">The alarm's construct id, e.g. <c>FailureQueueNotEmpty</c>.</param>
+/// <param name="Description">What a message there means, and where the runbook handles it.</param>
+/// <param name="OldMessageAlarmName">Also an alarm on the age of its oldest message (<c>alarms.deadLetterAgeSeconds</c>).</param>
+/// <param name="OldMessageDescription">That alarm's description.</param>
+public sealed record MonitoredDeadLetterQueue(IQueue Queue, string AlarmName, string Description, string? OldMessageAlarmName = null, string? OldMessageDescription = null);
+
+public sealed class PipelineMonitoringProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
-    public required IKey Key { get; init; }
-
-    public required IStateMachine StateMachine { get; init; }
+    /// <summary>The transcription workflow: its failed, timed-out and throttled executions alarm.</summary>
+    public required IStateMachine Workflow { get; init; }
 
     public required IFunction PostProcessor { get; init; }
 
+    /// <summary>The workflow's failure queue: the messages sent to it count the FAILED uploads on the dashboard.</summary>
     public required IQueue FailureQueue { get; init; }
 
-    public required IQueue EventDeadLetterQueue { get; init; }
+    /// <summary>
+    /// Every dead-letter queue of the stack, in the order of their alarms. The dashboard draws the depth of those
+    /// with an age alarm (the failure queue and the upload events' queue).
+    /// </summary>
+    public required IReadOnlyList<MonitoredDeadLetterQueue> DeadLetterQueues { get; init; }
 
     /// <summary>The durable intake: its oldest upload's age alarms.</summary>
     public required IQueue Intake { get; init; }
-
-    /// <summary>Intake messages received ten times without being admitted.</summary>
-    public required IQueue IntakeDeadLetterQueue { get; init; }
-
-    /// <summary>Doorbell starts EventBridge could not deliver to the admitter.</summary>
-    public required IQueue DoorbellDeadLetterQueue { get; init; }
 
     /// <summary>Uploads in flight at most (<c>intake.window</c>): the dashboard draws it beside the running executions.</summary>
     public required int Window { get; init; }
 
     /// <summary>The oldest upload's age in the intake that alarms (<c>intake.oldestUploadAlarmMinutes</c>).</summary>
     public required int OldestUploadAlarmMinutes { get; init; }
-
-    /// <summary>Completion events that could not be delivered: jobs are then noticed by polling, later.</summary>
-    public required IQueue CompletionEventDeadLetterQueue { get; init; }
-
-    /// <summary>Execution ends that could not be delivered to the recorder: those executions have no record yet.</summary>
-    public required IQueue ExecutionEndDeadLetterQueue { get; init; }
 
     public required AlarmSettings Alarms { get; init; }
 
@@ -61,8 +53,9 @@ public sealed class PipelineMonitoringProps
 }
 
 /// <summary>
-/// What an operator watches: alarms on failed, timed-out and throttled executions, on anything in
-/// either dead-letter queue and its age, and on post-processor errors and throttles, all sent to one
+/// What an operator watches: alarms on failed, timed-out and throttled executions, on the intake's oldest upload,
+/// on anything in any dead-letter queue (and on the age of those given an age alarm), and on post-processor errors
+/// and throttles, all sent to one
 /// KMS-encrypted, TLS-only topic; and the operators' dashboard (<see cref="OperatorsDashboard"/>).
 /// </summary>
 public sealed class PipelineMonitoring : Construct
@@ -74,8 +67,8 @@ public sealed class PipelineMonitoring : Construct
         var period = Duration.Minutes(settings.PeriodMinutes);
         Topic = new Topic(this, "AlarmTopic", new TopicProps
         {
-            DisplayName = $"TranscribeStack {props.EnvironmentName} alarms",
-            MasterKey = props.Key,
+            DisplayName = $"TranscribeStack {props.Context.EnvironmentName} alarms",
+            MasterKey = props.Context.Key,
         });
         // Written out: this CDK version's Topic.EnforceSSL does not create the policy. Replacing the
         // default policy also means naming who may publish: this stack's alarms, nobody else.
@@ -124,26 +117,27 @@ public sealed class PipelineMonitoring : Construct
 
         var sum = new MetricOptions { Period = period, Statistic = Stats.SUM };
         var max = new MetricOptions { Period = period, Statistic = Stats.MAXIMUM };
-        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: docs/runbook.md, what a failure means).", props.StateMachine.MetricFailed(sum), settings.FailedExecutionsThreshold);
-        Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.", props.StateMachine.MetricTimedOut(sum), 1);
-        Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.", props.StateMachine.MetricThrottled(sum), 1);
-        Add("FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.", props.FailureQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue.", props.FailureQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
-        Add("EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
+        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: docs/runbook.md, what a failure means).", props.Workflow.MetricFailed(sum), settings.FailedExecutionsThreshold);
+        Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.", props.Workflow.MetricTimedOut(sum), 1);
+        Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.", props.Workflow.MetricThrottled(sum), 1);
         Add("IntakeOldestUpload", "An upload has waited in the intake longer than intake.oldestUploadAlarmMinutes: a backlog larger than the window drains, or the intake is stuck (runbook: drain a stuck intake).", props.Intake.MetricApproximateAgeOfOldestMessage(max), props.OldestUploadAlarmMinutes * 60);
-        Add("IntakeDeadLetterQueueNotEmpty", "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue (runbook: drain the dead-letter queues).", props.IntakeDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("DoorbellQueueNotEmpty", "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job (runbook: drain a stuck intake).", props.DoorbellDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds.", props.CompletionEventDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: docs/runbook.md, drain the dead-letter queues).", props.ExecutionEndDeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max), 1);
-        Add("EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue.", props.EventDeadLetterQueue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
+        foreach (var deadLetters in props.DeadLetterQueues)
+        {
+            Add(deadLetters.AlarmName, deadLetters.Description, deadLetters.Queue.MetricApproximateNumberOfMessagesVisible(max), 1);
+            if (deadLetters.OldMessageAlarmName is { } oldMessage)
+            {
+                Add(oldMessage, deadLetters.OldMessageDescription ?? deadLetters.Description, deadLetters.Queue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
+            }
+        }
+
         Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
         Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);
         Alarms = alarms;
 
         var dashboard = Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
         foreach (var row in OperatorsDashboard.Rows(new DashboardSources(
-            props.EnvironmentName, props.StateMachine, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor,
-            props.FailureQueue, props.EventDeadLetterQueue, props.Intake, props.Window, props.PiiRedaction, period, alarms)))
+            props.Context.EnvironmentName, props.Workflow, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor, props.FailureQueue,
+            [.. props.DeadLetterQueues.Where(q => q.OldMessageAlarmName is not null).Select(q => q.Queue)], props.Intake, props.Window, props.PiiRedaction, period, alarms)))
         {
             dashboard.AddWidgets(row);
         }

@@ -1,22 +1,10 @@
 using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Configuration;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Ingestion;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
 
 namespace TranscribeStack.Cdk.Operations;
 
-public sealed class OperatorAccessProps
+public sealed class OperatorAccessProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
-    public required IKey Key { get; init; }
-
     /// <summary>The workflow operators follow, stop, redrive and start (re-runs).</summary>
     public required IStateMachine Workflow { get; init; }
 
@@ -37,9 +25,6 @@ public sealed class OperatorAccessProps
 
     /// <summary>The intake: operators put an undelivered upload event back into it (the body of an event dead letter).</summary>
     public required UploadTrigger Intake { get; init; }
-
-    /// <summary>This environment's job-name prefix: operators read its jobs in Transcribe, no other.</summary>
-    public required string JobNamePrefix { get; init; }
 
     /// <summary>The execution logs operators read: the workflow's and the other state machines'.</summary>
     public required IReadOnlyList<ILogGroup> ExecutionLogs { get; init; }
@@ -79,7 +64,7 @@ public sealed class OperatorAccess : Construct
         var stack = Stack.Of(this);
         var policy = new ManagedPolicy(this, "Policy", new ManagedPolicyProps
         {
-            Description = $"TranscribeStack ({props.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read logs, dashboard, alarms and job metadata; drain dead letters",
+            Description = $"TranscribeStack ({props.Context.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read logs, dashboard, alarms and job metadata; drain dead letters",
         });
 
         // Executions of this workflow only. StateMachine.GrantRead is not used: it adds ListStateMachines,
@@ -144,7 +129,7 @@ public sealed class OperatorAccess : Construct
         }
 
         // An upload event EventBridge could not deliver goes back into the intake, which admits it like any other.
-        props.Intake.GrantSendToIntake(policy, props.Key);
+        props.Intake.GrantSendToIntake(policy, props.Context.Key);
 
         // This environment's jobs in Transcribe (the runbook's "Follow one upload", step 3): GetTranscriptionJob on the
         // job-name prefix only. Not ListTranscriptionJobs: it has no resource type and would list every job of the account.
@@ -152,7 +137,7 @@ public sealed class OperatorAccess : Construct
         {
             Sid = "ReadThisEnvironmentsTranscriptionJobs",
             Actions = ["transcribe:GetTranscriptionJob"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "transcribe", Resource = "transcription-job", ResourceName = $"{props.JobNamePrefix}*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(new ArnComponents { Service = "transcribe", Resource = "transcription-job", ResourceName = $"{props.Context.JobNamePrefix}*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
         }));
 
         // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
@@ -228,7 +213,7 @@ public sealed class OperatorAccess : Construct
         foreach (var queue in props.DeadLetterQueues)
         {
             queue.Grant(policy, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
-            props.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
+            props.Context.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
         }
 
         // The consoles' lists an operator starts from: state machines, dashboards, tables, queues, log groups. None has
@@ -267,7 +252,7 @@ public sealed class OperatorAccess : Construct
         {
             var role = new Role(this, "Role", new RoleProps
             {
-                Description = $"TranscribeStack ({props.EnvironmentName}) operator: assumed by {principal}",
+                Description = $"TranscribeStack ({props.Context.EnvironmentName}) operator: assumed by {principal}",
                 AssumedBy = new ArnPrincipal(principal),
                 MaxSessionDuration = Duration.Hours(1),
             });

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Security;
 
 /// <summary>One acknowledged cdk-nag finding and why it does not apply.</summary>

@@ -1,29 +1,15 @@
 using System.Globalization;
-using Amazon.CDK.AWS.Events;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.S3;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using Amazon.CDK.AWS.StepFunctions.Tasks;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Workflow;
-using TranscribeStack.Contracts;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
-using TranscribeStack.Cdk.Encryption;
 
 namespace TranscribeStack.Cdk.Triggering;
 
-public sealed class IntakeAdmitterProps : LoggingConstructProps
+public sealed class IntakeAdmitterProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
     /// <summary>The durable intake the uploads wait in.</summary>
     public required IQueue Intake { get; init; }
 
-    /// <summary>Where the doorbell writes its objects (the admitter's rule listens for them).</summary>
-    public required IBucket SignalBucket { get; init; }
-
-    public required string SignalPrefix { get; init; }
+    /// <summary>The doorbell writes its objects under the media bucket's signal prefix (the admitter's rule listens for them).</summary>
+    public required MediaIngestion Media { get; init; }
 
     /// <summary>The window's counter and slot items live in the job table (keys no job name can take).</summary>
     public required JobMetadataTable Metadata { get; init; }
@@ -50,7 +36,7 @@ public sealed class IntakeAdmitterProps : LoggingConstructProps
 /// Its name is fixed (<c>&lt;stack&gt;-IntakeAdmitter</c>): the workflow starts it and it starts the workflow,
 /// and two references would be a cycle.
 /// </summary>
-public sealed class IntakeAdmitter : EventStartedExpressConstruct
+public sealed class IntakeAdmitter : Construct
 {
     /// <summary>The input field that names the execution whose slot is freed.</summary>
     internal const string Release = "$.release";
@@ -85,35 +71,27 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
         ArgumentNullException.ThrowIfNull(props);
         this.props = props;
         StateMachineName = NameIn(Stack.Of(this));
-        Build(new EventStartedExpressWorkflowOptions
+        Express = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
-            Key = props.Key,
-            LogRetention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
+            Context = props.Context,
             StateMachineName = StateMachineName,
-            Comment = $"TranscribeStack ({props.EnvironmentName}): admit uploads from the intake while the window has room",
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): admit uploads from the intake while the window has room",
             Definition = Definition,
             // An Express workflow's longest: filling an empty window of 1,000 takes far less.
             Timeout = Duration.Minutes(5),
             RoleDescription = "TranscribeStack intake admitter: moves uploads from the intake into the workflow, within the window",
             GrantRole = Grant,
             RuleDescription = "Starts the intake admitter when the doorbell writes its buffered records",
-            EventPattern = new EventPattern
-            {
-                Source = ["aws.s3"],
-                DetailType = ["Object Created"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.SignalBucket.BucketName } },
-                    ["object"] = new Dictionary<string, object> { ["key"] = new object[] { new Dictionary<string, object> { ["prefix"] = props.SignalPrefix } } },
-                },
-            },
+            EventPattern = props.Media.ObjectsCreatedUnder(props.Media.SignalPrefix),
             TargetRoleDescription = "TranscribeStack intake doorbell: starts the admitter",
             // A doorbell not answered within the hour is replaced by any later one, or by a finished job.
             MaxEventAge = Duration.Hours(1),
             RetryAttempts = 20,
         });
     }
+
+    /// <summary>Its Express state machine, the rule that starts it, their roles, log group and the rule's dead-letter queue.</summary>
+    public EventStartedExpressWorkflow Express { get; }
 
     /// <summary>The admitter's fixed name, <c>&lt;stack name&gt;-IntakeAdmitter</c>.</summary>
     public string StateMachineName { get; }
@@ -430,7 +408,7 @@ public sealed class IntakeAdmitter : EventStartedExpressConstruct
     {
         props.Metadata.GrantWindow(role);
         props.Intake.Grant(role, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility");
-        props.Key.GrantViaService(role, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.Intake.QueueArn));
+        props.Context.Key.GrantViaService(role, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.Intake.QueueArn));
         props.JobPlanner.GrantInvoke(role);
         props.Workflow.GrantStartExecution(role);
         NagAcknowledgements.Acknowledge(

@@ -1,10 +1,8 @@
 using Amazon.CDK.AWS.KinesisFirehose;
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
 
 namespace TranscribeStack.Cdk.Triggering;
 
-public sealed class IntakeDoorbellProps : EncryptedConstructProps
+public sealed class IntakeDoorbellProps : PipelineConstructProps
 {
     /// <summary>The bucket the buffered records are written to (the raw-audio bucket, under <see cref="Prefix"/>).</summary>
     public required IBucket Bucket { get; init; }
@@ -36,7 +34,7 @@ public sealed class IntakeDoorbell : Construct
             Actions = ["s3:PutObject", "s3:AbortMultipartUpload"],
             Resources = [props.Bucket.ArnForObjects($"{props.Prefix}*")],
         }));
-        props.Key.GrantViaService(role, "s3", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:s3:arn", props.Bucket.BucketArn));
+        props.Context.Key.GrantViaService(role, "s3", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:s3:arn", props.Bucket.BucketArn));
         NagAcknowledgements.AcknowledgeInlinePolicy(role);
 
         var stream = new CfnDeliveryStream(this, "Stream", new CfnDeliveryStreamProps
@@ -55,7 +53,7 @@ public sealed class IntakeDoorbell : Construct
                 BufferingHints = new CfnDeliveryStream.BufferingHintsProperty { IntervalInSeconds = props.BufferSeconds, SizeInMBs = 128 },
                 EncryptionConfiguration = new CfnDeliveryStream.EncryptionConfigurationProperty
                 {
-                    KmsEncryptionConfig = new CfnDeliveryStream.KMSEncryptionConfigProperty { AwskmsKeyArn = props.Key.KeyArn },
+                    KmsEncryptionConfig = new CfnDeliveryStream.KMSEncryptionConfigProperty { AwskmsKeyArn = props.Context.Key.KeyArn },
                 },
             },
         });

@@ -1,21 +1,15 @@
-using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.KinesisFirehose;
-using Amazon.CDK.AWS.S3;
-using Amazon.CDK.AWS.SQS;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Messaging;
 
 namespace TranscribeStack.Cdk.Triggering;
 
-public sealed class UploadTriggerProps : EncryptedConstructProps
+public sealed class UploadTriggerProps : PipelineConstructProps
 {
-    public required IBucket RawBucket { get; init; }
-
-    public required string MediaPrefix { get; init; }
-
-    /// <summary>Where the doorbell's buffered records land: the admitter's rule listens for objects under it.</summary>
-    public required string SignalPrefix { get; init; }
+    /// <summary>
+    /// The uploads: objects created under its media prefix. The doorbell's buffered records land under its signal
+    /// prefix, where the admitter's rule listens.
+    /// </summary>
+    public required MediaIngestion Media { get; init; }
 }
 
 /// <summary>
@@ -23,7 +17,7 @@ public sealed class UploadTriggerProps : EncryptedConstructProps
 /// quota can refuse: the rule's target is the intake queue itself (SQS takes a burst of any size; its
 /// messages are kept 14 days; a message received ten times without being admitted goes to the intake's own
 /// dead-letter queue). The same rule rings a doorbell: a Firehose stream that buffers a few seconds of
-/// uploads into one object under <see cref="UploadTriggerProps.SignalPrefix"/>, whose creation starts the
+/// uploads into one object under <see cref="MediaIngestion.SignalPrefix"/>, whose creation starts the
 /// admitter (<see cref="IntakeAdmitter"/>) once per buffer, not once per upload: a burst of 50,000 uploads
 /// starts a handful of admitter runs, one upload into an idle pipeline is admitted seconds later, and with no
 /// uploads nothing runs (no schedule, no poller of the queue). Events EventBridge cannot deliver to the intake
@@ -42,12 +36,12 @@ public sealed class UploadTrigger : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Key, props.RemovalPolicy);
-        IntakeDeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "IntakeDeadLetterQueue", props.Key, props.RemovalPolicy);
+        DeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "EventDeadLetterQueue", props.Context);
+        IntakeDeadLetterQueue = EncryptedDeadLetterQueue.Create(this, "IntakeDeadLetterQueue", props.Context);
         IntakeQueue = new Queue(this, "IntakeQueue", new QueueProps
         {
             Encryption = QueueEncryption.KMS,
-            EncryptionMasterKey = props.Key,
+            EncryptionMasterKey = props.Context.Key,
             EnforceSSL = true,
             // The largest backlog waits here: 14 days is SQS's longest; the oldest-upload alarm fires long before.
             RetentionPeriod = Duration.Days(14),
@@ -55,22 +49,13 @@ public sealed class UploadTrigger : Construct
             // seen again while its admission is under way.
             VisibilityTimeout = Duration.Minutes(5),
             DeadLetterQueue = new DeadLetterQueue { Queue = IntakeDeadLetterQueue, MaxReceiveCount = IntakeMaxReceiveCount },
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
 
         Rule = new Rule(this, "Rule", new RuleProps
         {
             Description = "Puts each media file uploaded under the media prefix into the intake, and rings the admitter's doorbell",
-            EventPattern = new EventPattern
-            {
-                Source = ["aws.s3"],
-                DetailType = ["Object Created"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.RawBucket.BucketName } },
-                    ["object"] = new Dictionary<string, object> { ["key"] = KeyPattern(props.MediaPrefix) },
-                },
-            },
+            EventPattern = props.Media.ObjectsCreatedUnder(props.Media.MediaPrefix),
         });
         // The body is the event itself, as the admitter starts the workflow with it. SqsQueue, given a KMS-encrypted
         // queue, would let any rule of the account send (aws:SourceAccount) and put the key into the key policy
@@ -93,10 +78,9 @@ public sealed class UploadTrigger : Construct
 
         Doorbell = new IntakeDoorbell(this, "Doorbell", new IntakeDoorbellProps
         {
-            Key = props.Key,
-            RemovalPolicy = props.RemovalPolicy,
-            Bucket = props.RawBucket,
-            Prefix = props.SignalPrefix,
+            Context = props.Context,
+            Bucket = props.Media.Bucket,
+            Prefix = props.Media.SignalPrefix,
             BufferSeconds = DoorbellBufferSeconds,
         });
         // A constant record: the doorbell says "uploads arrived", the intake holds which. KinesisFirehoseStreamV2
@@ -126,16 +110,6 @@ public sealed class UploadTrigger : Construct
     public IQueue DeadLetterQueue { get; }
 
     public IntakeDoorbell Doorbell { get; }
-
-    /// <summary>
-    /// The key filter: the media prefix alone. EventBridge cannot require a prefix and a suffix of the
-    /// same field (a field's matchers are OR'd), and spelling each extension in every letter case as a
-    /// wildcard makes a rule EventBridge refuses as too complex. A <c>prefix</c> matcher adds no
-    /// complexity and keeps the pattern short; extensions are checked by the planner, which records
-    /// what it cannot transcribe instead of dropping it.
-    /// </summary>
-    public static object[] KeyPattern(string mediaPrefix) =>
-        [new Dictionary<string, object> { ["prefix"] = mediaPrefix }];
 
     /// <summary>Sending one upload back into the intake (re-processing, an operator replaying a dead letter).</summary>
     public void GrantSendToIntake(IGrantable grantee, IKey key) => EncryptedDeadLetterQueue.GrantSendMessage(IntakeQueue, key, grantee);

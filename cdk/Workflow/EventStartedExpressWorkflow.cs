@@ -1,27 +1,11 @@
-using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Messaging;
-using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 
 namespace TranscribeStack.Cdk.Workflow;
 
-/// <summary>What <see cref="EventStartedExpressWorkflow.Create"/> builds an Express workflow from.</summary>
-internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
+/// <summary>What <see cref="EventStartedExpressWorkflow.Create"/> builds: an Express state machine, and what starts it.</summary>
+internal sealed class EventStartedExpressWorkflowOptions : PipelineStateMachineOptions
 {
-    public required string Comment { get; init; }
-
-    /// <summary>A fixed name, where the state machine must be referred to by name (to break a reference cycle); by default generated.</summary>
-    public string? StateMachineName { get; init; }
-
-    /// <summary>The states, built in the owner's scope (called once the role exists).</summary>
-    public required Func<IChainable> Definition { get; init; }
-
-    public required Duration Timeout { get; init; }
-
-    public required string RoleDescription { get; init; }
+    public EventStartedExpressWorkflowOptions() => Type = StateMachineType.EXPRESS;
 
     /// <summary>Grants the state machine's role what its states call (its role takes no policy updates).</summary>
     public required Action<Role> GrantRole { get; init; }
@@ -50,14 +34,16 @@ internal sealed class EventStartedExpressWorkflowOptions : LoggingConstructProps
 
 /// <summary>
 /// An Express workflow of SDK integrations that an EventBridge rule starts for each matching event (or on a schedule):
-/// its role (logs and X-Ray, plus what <see cref="EventStartedExpressWorkflowOptions.GrantRole"/> grants),
-/// its encrypted log group at ALL, the rule, the rule's own target role (StartExecution of this workflow
-/// only) with a retry policy, and an encrypted dead-letter queue for events that could not be delivered.
-/// The resources are created directly in the owner's scope, so their logical ids are the owner's.
+/// the state machine as <see cref="PipelineStateMachine"/> builds every one (its role with what
+/// <see cref="EventStartedExpressWorkflowOptions.GrantRole"/> grants, its encrypted log group, tracing), and on top
+/// the rule, the rule's own target role (StartExecution of this workflow only) with a retry policy, and an encrypted
+/// dead-letter queue for events that could not be delivered. The owner composes it (the completion notifier, the
+/// execution-end recorder, the intake admitter); the resources are created directly in the owner's scope, so their
+/// logical ids are the owner's.
 /// </summary>
-internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Role Role, Role TargetRole, Rule Rule, IQueue DeadLetterQueue, ILogGroup LogGroup)
+public sealed record EventStartedExpressWorkflow(IStateMachine StateMachine, IRole Role, ILogGroup LogGroup, IRole TargetRole, Rule Rule, IQueue DeadLetterQueue)
 {
-    public static EventStartedExpressWorkflow Create(Construct owner, EventStartedExpressWorkflowOptions options)
+    internal static EventStartedExpressWorkflow Create(Construct owner, EventStartedExpressWorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if ((options.EventPattern is null) == (options.Schedule is null))
@@ -65,28 +51,11 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
             throw new ArgumentException("An event-started workflow is started by an event pattern or by a schedule, one of them.", nameof(options));
         }
 
-        var role = StateMachineRoles.Create(owner, "Role", options.RoleDescription);
-        var logGroup = new LogGroup(owner, "Logs", new LogGroupProps
-        {
-            EncryptionKey = options.Key,
-            Retention = options.LogRetention,
-            RemovalPolicy = options.RemovalPolicy,
-        });
-        var stateMachine = new StateMachine(owner, "StateMachine", new StateMachineProps
-        {
-            StateMachineType = StateMachineType.EXPRESS,
-            StateMachineName = options.StateMachineName,
-            Comment = options.Comment,
-            DefinitionBody = DefinitionBody.FromChainable(options.Definition()),
-            Role = role.WithoutPolicyUpdates(),
-            Timeout = options.Timeout,
-            TracingEnabled = true,
-            Logs = new LogOptions { Destination = logGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
-        });
-        stateMachine.Node.AddDependency(role);
+        var (stateMachine, role, logGroup) = PipelineStateMachine.Create(owner, options);
         options.GrantRole(role);
 
-        var deadLetterQueue = options.DeadLetterQueue ?? EncryptedDeadLetterQueue.Create(owner, "EventDeadLetterQueue", options.Key, options.RemovalPolicy);
+        var deadLetterQueue = options.DeadLetterQueue
+            ?? EncryptedDeadLetterQueue.Create(owner, "EventDeadLetterQueue", options.Context);
         var targetRole = AccountServiceRoles.Create(owner, "TargetRole", "events.amazonaws.com", options.TargetRoleDescription);
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
@@ -99,48 +68,6 @@ internal sealed record EventStartedExpressWorkflow(StateMachine StateMachine, Ro
             MaxEventAge = options.MaxEventAge,
             RetryAttempts = options.RetryAttempts,
         }));
-        return new EventStartedExpressWorkflow(stateMachine, role, targetRole, rule, deadLetterQueue, logGroup);
-    }
-}
-
-/// <summary>
-/// A construct made of one event-started Express workflow (<see cref="EventStartedExpressWorkflow"/>), which
-/// it exposes as these members: the completion notifier and the execution-end recorder.
-/// </summary>
-public abstract class EventStartedExpressConstruct : Construct
-{
-    private EventStartedExpressWorkflow? workflow;
-
-    protected EventStartedExpressConstruct(Construct scope, string id)
-        : base(scope, id)
-    {
-    }
-
-    public IStateMachine StateMachine => Built.StateMachine;
-
-    /// <summary>The state machine's own role (its states' calls).</summary>
-    public IRole Role => Built.Role;
-
-    /// <summary>The role EventBridge starts the state machine with.</summary>
-    public IRole TargetRole => Built.TargetRole;
-
-    public Rule Rule => Built.Rule;
-
-    public ILogGroup LogGroup => Built.LogGroup;
-
-    /// <summary>Events (or scheduled starts) EventBridge could not deliver to the state machine.</summary>
-    public IQueue DeadLetterQueue => Built.DeadLetterQueue;
-
-    private EventStartedExpressWorkflow Built => workflow ?? throw new InvalidOperationException($"{GetType().Name} has not built its workflow.");
-
-    /// <summary>Builds the workflow in this construct's scope (once, in the derived constructor).</summary>
-    internal void Build(EventStartedExpressWorkflowOptions options)
-    {
-        if (workflow is not null)
-        {
-            throw new InvalidOperationException($"{GetType().Name} builds one workflow.");
-        }
-
-        workflow = EventStartedExpressWorkflow.Create(this, options);
+        return new EventStartedExpressWorkflow(stateMachine, role, logGroup, targetRole, rule, deadLetterQueue);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Workflow;
 

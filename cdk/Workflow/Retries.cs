@@ -1,5 +1,3 @@
-using Amazon.CDK.AWS.StepFunctions;
-
 namespace TranscribeStack.Cdk.Workflow;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Workflow;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Configuration;
-using TranscribeStack.Cdk.Transcripts;
-
 namespace TranscribeStack.Cdk.Workflow;
 
 /// <summary>

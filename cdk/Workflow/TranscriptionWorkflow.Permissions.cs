@@ -1,6 +1,3 @@
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Messaging;
-
 namespace TranscribeStack.Cdk.Workflow;
 
 /// <summary>Every statement of the workflow's role (the Transcribe caller) and of the data-access role.</summary>
@@ -41,7 +38,7 @@ public sealed partial class TranscriptionWorkflow
                 {
                     ["transcribe:OutputBucketName"] = props.Transcripts.Bucket.BucketName,
                     ["transcribe:OutputKey"] = props.Transcripts.TranscriptPrefix,
-                    ["transcribe:OutputEncryptionKMSKeyId"] = props.Key.KeyArn,
+                    ["transcribe:OutputEncryptionKMSKeyId"] = props.Context.Key.KeyArn,
                 },
                 ["ForAllValues:StringEquals"] = jobTags.TagKeys,
             },
@@ -71,7 +68,7 @@ public sealed partial class TranscriptionWorkflow
         {
             Sid = "ReadThisStacksTranscriptionJobs",
             Actions = ["transcribe:GetTranscriptionJob"],
-            Resources = [TranscriptionJobArnPattern(stack, props.JobNamePrefix)],
+            Resources = [TranscriptionJobArnPattern(stack, props.Context.JobNamePrefix)],
         }));
 
         if (DataAccessRole is not null)
@@ -91,10 +88,10 @@ public sealed partial class TranscriptionWorkflow
 
         // The failure message: SendMessage only, and the key rights SQS needs to encrypt it, only for
         // SQS's calls for this queue (SQS's encryption context is the queue's ARN).
-        EncryptedDeadLetterQueue.GrantSendMessage(FailureQueue, props.Key, role);
+        EncryptedDeadLetterQueue.GrantSendMessage(FailureQueue, props.Context.Key, role);
 
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see UnscopedActions), this stack's job-name prefix ({props.JobNamePrefix}*), and the Lambda version qualifier (function:*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5", $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see UnscopedActions), this stack's job-name prefix ({props.Context.JobNamePrefix}*), and the Lambda version qualifier (function:*)."));
     }
 }

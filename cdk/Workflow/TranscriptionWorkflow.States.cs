@@ -1,8 +1,4 @@
-using Amazon.CDK.AWS.StepFunctions;
-using Amazon.CDK.AWS.StepFunctions.Tasks;
-using TranscribeStack.Cdk.Metadata;
 using TranscribeStack.Cdk.Triggering;
-using TranscribeStack.Contracts;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
 namespace TranscribeStack.Cdk.Workflow;
@@ -99,7 +95,7 @@ public sealed partial class TranscriptionWorkflow
         });
         // Rate and quota excess pass: back off exponentially with full jitter, capped. Still refused after
         // the budget (or timed out): not caught, the execution fails here and a redrive starts the job again.
-        task.AddRetry(Retries.Transcribe(props.Workflow.StartJobRetryMaxAttempts, props.Workflow.StartJobRetryMaxBackoffSeconds));
+        task.AddRetry(Retries.Transcribe(props.Settings.StartJobRetryMaxAttempts, props.Settings.StartJobRetryMaxBackoffSeconds));
         // The job exists: a duplicate event, or a redrive of a start that timed out after Transcribe took it.
         task.AddCatch(onConflict, new CatchProps { Errors = [TranscribeConflict], ResultPath = JsonPath.DISCARD });
         // BadRequestException (bad media, denied output access): not retried, recorded.
@@ -173,7 +169,7 @@ public sealed partial class TranscriptionWorkflow
     private Wait WaitBeforePolling() => new(this, StateNames.Workflow.WaitBeforePolling, new WaitProps
     {
         Comment = "Only when the wait for the job could not start: the shortest poll interval, then a poll.",
-        Time = WaitTime.Duration(Duration.Seconds(props.Workflow.MinPollIntervalSeconds)),
+        Time = WaitTime.Duration(Duration.Seconds(props.Settings.MinPollIntervalSeconds)),
     });
 
     private CallAwsService GetJobStatus(IChainable whenThrottled, IChainable onError)
@@ -194,7 +190,7 @@ public sealed partial class TranscriptionWorkflow
             TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
         });
         // GetTranscriptionJob has its own rate quota: a burst of polls is throttled, not failed.
-        task.AddRetry(Retries.Transcribe(props.Workflow.PollRetryMaxAttempts, props.Workflow.PollRetryMaxBackoffSeconds));
+        task.AddRetry(Retries.Transcribe(props.Settings.PollRetryMaxAttempts, props.Settings.PollRetryMaxBackoffSeconds));
         // Still throttled after the retries: the job's status is unknown, not failed; the plan's next
         // wait and poll follow (a bounded budget per poll keeps the execution's history small). The one
         // passing error the workflow catches: the plan's next poll is this step run again, without an operator.

@@ -1,20 +1,9 @@
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Configuration;
-using TranscribeStack.Cdk.Ingestion;
-using TranscribeStack.Cdk.Messaging;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Transcripts;
 using TranscribeStack.Cdk.Triggering;
 
 namespace TranscribeStack.Cdk.Workflow;
 
-public sealed class TranscriptionWorkflowProps : LoggingConstructProps
+public sealed class TranscriptionWorkflowProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
     /// <summary>The media the jobs read (granted to the Transcribe caller and the data-access role).</summary>
     public required MediaIngestion Media { get; init; }
 
@@ -28,18 +17,16 @@ public sealed class TranscriptionWorkflowProps : LoggingConstructProps
 
     public required IFunction PostProcessor { get; init; }
 
-    /// <summary>Every job this workflow starts is named with this prefix (IAM scopes Transcribe to it).</summary>
-    public required string JobNamePrefix { get; init; }
-
     public required TranscribeSettings Transcribe { get; init; }
 
-    public required WorkflowSettings Workflow { get; init; }
+    /// <summary>The workflow's pacing, retries, timeout and logging.</summary>
+    public required WorkflowSettings Settings { get; init; }
 }
 
 /// <summary>
 /// The Standard state machine that turns one upload into one transcription job and one metadata
 /// item, or into one recorded failure (metadata item + dead-letter message), or one SKIPPED item.
-/// It waits for Transcribe's completion event (see <c>Notification/JobCompletionNotifier</c>), bounded by
+/// It waits for Transcribe's completion event (see <c>WorkflowEvents/JobCompletionNotifier</c>), bounded by
 /// the job's polling plan, and polls when none came: the plan is the one safety net for a lost event. Its role is the Transcribe caller; every
 /// statement of that role is written in <c>TranscriptionWorkflow.Permissions.cs</c>, none by the tasks.
 /// The states are built in <c>TranscriptionWorkflow.States.cs</c>, one method each.
@@ -58,7 +45,6 @@ public sealed partial class TranscriptionWorkflow : Construct
         this.props = props;
         var stack = Stack.Of(this);
 
-        role = StateMachineRoles.Create(this, "Role", "TranscribeStack workflow: the Transcribe caller");
         if (props.Transcribe.AllowDeferredExecution)
         {
             // With deferred execution Transcribe runs a queued job later as this role, not as the caller.
@@ -74,34 +60,23 @@ public sealed partial class TranscriptionWorkflow : Construct
 
         // By name, not by reference: the admitter starts this workflow (two references would be a cycle).
         admitter = IntakeAdmitter.FromName(this, "IntakeAdmitter");
-        request = new TranscriptionJobRequest(props.EnvironmentName, props.Transcribe, props.Transcripts, props.Key, DataAccessRole);
-        FailureQueue = EncryptedDeadLetterQueue.Create(this, "FailureQueue", props.Key, props.RemovalPolicy);
-        LogGroup = new LogGroup(this, "Logs", new LogGroupProps
+        var context = props.Context;
+        request = new TranscriptionJobRequest(context.EnvironmentName, props.Transcribe, props.Transcripts, context.Key, DataAccessRole);
+        FailureQueue = EncryptedDeadLetterQueue.Create(this, "FailureQueue", context);
+        var built = PipelineStateMachine.Create(this, new PipelineStateMachineOptions
         {
-            EncryptionKey = props.Key,
-            Retention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
+            Context = context,
+            Comment = $"TranscribeStack ({context.EnvironmentName}): transcribe one uploaded media file",
+            Definition = Definition,
+            Timeout = Duration.Minutes(props.Settings.ExecutionTimeoutMinutes),
+            RoleDescription = "TranscribeStack workflow: the Transcribe caller",
+            LogLevel = props.Settings.LogLevel,
+            IncludeExecutionData = props.Settings.IncludeExecutionData,
         });
-
-        var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
-        {
-            StateMachineType = StateMachineType.STANDARD,
-            Comment = $"TranscribeStack ({props.EnvironmentName}): transcribe one uploaded media file",
-            DefinitionBody = DefinitionBody.FromChainable(Definition()),
-            Role = role.WithoutPolicyUpdates(),
-            Timeout = Duration.Minutes(props.Workflow.ExecutionTimeoutMinutes),
-            TracingEnabled = true,
-            Logs = new LogOptions
-            {
-                Destination = LogGroup,
-                Level = props.Workflow.LogLevel,
-                IncludeExecutionData = props.Workflow.IncludeExecutionData,
-            },
-        });
-        // The role's policy must exist before the state machine runs anything.
-        stateMachine.Node.AddDependency(role);
-        StateMachine = stateMachine;
-        StateMachineName = stateMachine.StateMachineName;
+        role = built.Role;
+        LogGroup = built.LogGroup;
+        StateMachine = built.StateMachine;
+        StateMachineName = built.StateMachine.StateMachineName;
 
         GrantWorkflowRights(stack);
     }

@@ -1,5 +1,3 @@
-using Amazon.CDK;
-
 namespace TranscribeStack.Cdk.Tests;
 
 [Collection(SynthesizedStacksCollection.Name)]

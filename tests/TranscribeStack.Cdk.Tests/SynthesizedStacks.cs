@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Amazon.CDK;
-using TranscribeStack.Cdk.Configuration;
 using TranscribeStack.Cdk.Functions;
 
 namespace TranscribeStack.Cdk.Tests;

@@ -1,5 +1,4 @@
 using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Tests.Configuration;
 

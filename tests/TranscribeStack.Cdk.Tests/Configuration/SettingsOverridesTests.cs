@@ -1,6 +1,4 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
-using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Tests.Configuration;
 

@@ -1,6 +1,3 @@
-using Amazon.CDK;
-using TranscribeStack.Cdk.Configuration;
-
 namespace TranscribeStack.Cdk.Tests.Configuration;
 
 public sealed class SettingsResolverTests

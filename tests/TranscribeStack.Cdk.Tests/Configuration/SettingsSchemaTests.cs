@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TranscribeStack.Cdk.Configuration;
-
 namespace TranscribeStack.Cdk.Tests.Configuration;
 
 /// <summary>
@@ -24,7 +20,7 @@ public sealed class SettingsSchemaTests
 
     private static readonly string SettingsDoc = Path.Combine(RepositoryFiles.Root, "docs", "settings.md");
 
-    private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
+    private static bool Updating => System.Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
 
     [Fact]
     public void SchemaFile_EqualsTheSchemaOfTheRecord()

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Amazon.CDK.AWS.Logs;
-using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Tests.Configuration;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using TranscribeStack.Cdk.Configuration;
 
 namespace TranscribeStack.Cdk.Tests.Configuration;
 

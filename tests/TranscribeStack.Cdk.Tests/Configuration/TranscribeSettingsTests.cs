@@ -1,5 +1,3 @@
-using TranscribeStack.Cdk.Configuration;
-
 namespace TranscribeStack.Cdk.Tests.Configuration;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Functions;
 
 [Collection(SynthesizedStacksCollection.Name)]

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using TranscribeStack.Cdk.Monitoring;
-using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Cdk.Tests.Monitoring;
 

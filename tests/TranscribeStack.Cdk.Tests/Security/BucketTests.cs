@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Security;
 
 [Collection(SynthesizedStacksCollection.Name)]
@@ -126,26 +125,16 @@ public sealed class BucketTests(SynthesizedStacks stacks)
         Dev.Template.ResourceCountIs("Custom::S3BucketNotifications", 0);
     }
 
-    [Fact]
-    public void RawBucketPolicy_TranscribeService_ReadsMediaPrefixOnly()
+    [Theory]
+    [InlineData(LogicalIds.RawBucket, "s3:GetObject", Raw + "/media/*")]
+    [InlineData(LogicalIds.TranscriptBucket, "s3:PutObject", Transcripts + "/transcripts/*")]
+    public void BucketPolicy_TranscribeService_ReadsMediaOrWritesTranscriptsUnderThePrefixOnly(string bucket, string action, string objects)
     {
-        var allow = Assert.Single(Dev.BucketPolicyStatements(LogicalIds.RawBucket), s => s.IsAllow);
+        var allow = Assert.Single(Dev.BucketPolicyStatements(bucket), s => s.IsAllow);
 
         Assert.Equal(["transcribe.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["s3:GetObject"], allow.Actions);
-        Assert.Equal([Raw + "/media/*"], allow.Resources);
-        Assert.Equal("123456789012", allow.Condition("StringEquals", "aws:SourceAccount"));
-        Assert.Equal(TranscribeSourceArn, allow.Condition("ArnLike", "aws:SourceArn"));
-    }
-
-    [Fact]
-    public void TranscriptBucketPolicy_TranscribeService_WritesTranscriptPrefixOnly()
-    {
-        var allow = Assert.Single(Dev.BucketPolicyStatements(LogicalIds.TranscriptBucket), s => s.IsAllow);
-
-        Assert.Equal(["transcribe.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["s3:PutObject"], allow.Actions);
-        Assert.Equal([Transcripts + "/transcripts/*"], allow.Resources);
+        Assert.Equal([action], allow.Actions);
+        Assert.Equal([objects], allow.Resources);
         Assert.Equal("123456789012", allow.Condition("StringEquals", "aws:SourceAccount"));
         Assert.Equal(TranscribeSourceArn, allow.Condition("ArnLike", "aws:SourceArn"));
     }

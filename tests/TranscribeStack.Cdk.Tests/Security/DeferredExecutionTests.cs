@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Security;
 
 /// <summary>Transcribe's job queueing (on in every environment): the data-access role and passing it.</summary>

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Security;
 
 [Collection(SynthesizedStacksCollection.Name)]

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace TranscribeStack.Cdk.Tests.Support;
 
 /// <summary>
@@ -13,7 +11,7 @@ internal static class JsonMatch
         var result = pattern.Test(Plain(actual)!);
         if (result.HasFailed())
         {
-            Assert.Fail($"{what} does not match:{Environment.NewLine}{result.RenderMismatch()}");
+            Assert.Fail($"{what} does not match:{System.Environment.NewLine}{result.RenderMismatch()}");
         }
     }
 

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Support;
 
 /// <summary>One IAM statement of a synthesized template, with intrinsics rendered.</summary>

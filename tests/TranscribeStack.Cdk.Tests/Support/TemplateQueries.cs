@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Support;
 
 /// <summary>
@@ -23,6 +22,19 @@ internal static class TemplateQueries
             .Where(p => Rendered.List(p?["Roles"]).Contains("ref:" + roleLogicalId))
             .Select(p => p?["PolicyDocument"]);
         return inline.Concat(attached).SelectMany(StatementsOf).ToList();
+    }
+
+    /// <summary>
+    /// The queue's one Allow statement: EventBridge may send (sqs:SendMessage) only for the rule (aws:SourceArn).
+    /// The assertions about it that differ by queue (its resource) are the caller's.
+    /// </summary>
+    public static Statement QueueAllowsOnlyTheRule(this SynthesizedStack stack, string queueLogicalId, string ruleLogicalId)
+    {
+        var allow = Assert.Single(stack.QueuePolicyStatements(queueLogicalId), s => s.IsAllow);
+        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
+        Assert.Equal(["sqs:SendMessage"], allow.Actions);
+        Assert.Equal("arn:" + ruleLogicalId, allow.Condition("ArnEquals", "aws:SourceArn"));
+        return allow;
     }
 
     /// <summary>Every statement of a customer-managed policy (AWS::IAM::ManagedPolicy).</summary>

@@ -1,6 +1,3 @@
-using TranscribeStack.Cdk.Workflow;
-using TranscribeStack.Contracts;
-
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
 /// <summary>The state machine resource and what its states do; where they lead is in <see cref="WorkflowFlowTests"/>.</summary>

@@ -1,6 +1,3 @@
-using Amazon.CDK.Assertions;
-using TranscribeStack.Cdk.Tests.Support;
-
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
 [Collection(SynthesizedStacksCollection.Name)]
@@ -80,11 +79,7 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void IntakeQueue_AcceptsEventsOnlyFromThisRule()
     {
-        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.IntakeQueue), s => s.IsAllow);
-
-        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["sqs:SendMessage"], allow.Actions);
-        Assert.Equal("arn:" + LogicalIds.Rule, allow.Condition("ArnEquals", "aws:SourceArn"));
+        Dev.QueueAllowsOnlyTheRule(LogicalIds.IntakeQueue, LogicalIds.Rule);
     }
 
     [Theory]
@@ -108,11 +103,8 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void EventDeadLetterQueue_AcceptsOnlyThisRule()
     {
-        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.EventDeadLetterQueue), s => s.IsAllow);
+        var allow = Dev.QueueAllowsOnlyTheRule(LogicalIds.EventDeadLetterQueue, LogicalIds.Rule);
 
-        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["sqs:SendMessage"], allow.Actions);
         Assert.Equal(["arn:" + LogicalIds.EventDeadLetterQueue], allow.Resources);
-        Assert.Equal("arn:" + LogicalIds.Rule, allow.Condition("ArnEquals", "aws:SourceArn"));
     }
 }

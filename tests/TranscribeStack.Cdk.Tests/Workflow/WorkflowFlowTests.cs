@@ -1,5 +1,3 @@
-using TranscribeStack.Cdk.Workflow;
-
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
 /// <summary>

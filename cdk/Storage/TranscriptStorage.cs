@@ -1,21 +1,11 @@
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Buckets;
+namespace TranscribeStack.Cdk.Storage;
 
-namespace TranscribeStack.Cdk.Transcripts;
-
-public sealed class TranscriptStorageProps : EncryptedConstructProps
+public sealed class TranscriptStorageProps : PipelineConstructProps
 {
     public required IBucket AccessLogsBucket { get; init; }
 
-    /// <summary>Transcribe writes under this prefix, e.g. transcripts/.</summary>
-    public required string TranscriptPrefix { get; init; }
-
-    public required string TranscribeSourceArnPattern { get; init; }
-
-    public int? ExpireAfterDays { get; init; }
-
-    public required int NoncurrentVersionExpireAfterDays { get; init; }
+    /// <summary>The prefix Transcribe writes under (e.g. transcripts/), and how long transcripts are kept.</summary>
+    public required StorageSettings Settings { get; init; }
 }
 
 /// <summary>
@@ -30,11 +20,11 @@ public sealed class TranscriptStorage : Construct
     public TranscriptStorage(Construct scope, string id, TranscriptStorageProps props)
         : base(scope, id)
     {
-        TranscriptPrefix = props.TranscriptPrefix;
-        key = props.Key;
+        TranscriptPrefix = props.Settings.TranscriptPrefix;
+        key = props.Context.Key;
         bucket = new SecureBucket(this, "Transcripts", new SecureBucketProps
         {
-            EncryptionKey = props.Key,
+            EncryptionKey = props.Context.Key,
             AccessLogsBucket = props.AccessLogsBucket,
             AccessLogsPrefix = "transcripts/",
             LifecycleRules =
@@ -42,15 +32,15 @@ public sealed class TranscriptStorage : Construct
                 new LifecycleRule
                 {
                     Id = "TranscriptLifecycle",
-                    Expiration = props.ExpireAfterDays is { } days ? Duration.Days(days) : null,
-                    NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionExpireAfterDays),
+                    Expiration = props.Settings.TranscriptExpireAfterDays is { } days ? Duration.Days(days) : null,
+                    NoncurrentVersionExpiration = Duration.Days(props.Settings.NoncurrentVersionExpireAfterDays),
                     AbortIncompleteMultipartUploadAfter = Duration.Days(7),
                 },
             ],
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service writes output, only under its prefix.
-        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", props.TranscriptPrefix, props.TranscribeSourceArnPattern);
+        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", TranscriptPrefix, ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
         Bucket = bucket.Bucket;
     }
 

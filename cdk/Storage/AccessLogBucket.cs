@@ -1,12 +1,9 @@
-using Amazon.CDK.AWS.S3;
+namespace TranscribeStack.Cdk.Storage;
 
-namespace TranscribeStack.Cdk.Buckets;
-
-public sealed class AccessLogBucketProps
+public sealed class AccessLogBucketProps : PipelineConstructProps
 {
-    public required int ExpireAfterDays { get; init; }
-
-    public required RemovalPolicy RemovalPolicy { get; init; }
+    /// <summary>How long access logs are kept (<c>storage.accessLogExpireAfterDays</c>).</summary>
+    public required StorageSettings Settings { get; init; }
 }
 
 /// <summary>
@@ -20,13 +17,13 @@ public sealed class AccessLogBucket : Construct
     {
         var bucket = new SecureBucket(this, "Logs", new SecureBucketProps
         {
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
             LifecycleRules =
             [
                 new LifecycleRule
                 {
                     Id = "ExpireAccessLogs",
-                    Expiration = Duration.Days(props.ExpireAfterDays),
+                    Expiration = Duration.Days(props.Settings.AccessLogExpireAfterDays),
                     NoncurrentVersionExpiration = Duration.Days(1),
                     AbortIncompleteMultipartUploadAfter = Duration.Days(1),
                 },

@@ -1,5 +1,4 @@
-
-namespace TranscribeStack.Cdk.Tests.Notification;
+namespace TranscribeStack.Cdk.Tests.WorkflowEvents;
 
 /// <summary>The completion events' rule, its target and dead-letter queue, the notifier and both roles.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
@@ -38,16 +37,8 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
     {
         Dev.Only(LogicalIds.CompletionRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
         {
-            ["Targets"] = new object[]
-            {
-                new ObjectDict
-                {
-                    ["Arn"] = Cfn.Ref(LogicalIds.Notifier),
-                    ["RoleArn"] = Cfn.Arn(LogicalIds.NotifierTargetRole),
-                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.CompletionEventDeadLetterQueue) },
-                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 3600, ["MaximumRetryAttempts"] = 20 },
-                },
-            },
+            ["Targets"] = RuleTargets.StartStateMachine(
+                LogicalIds.Notifier, LogicalIds.NotifierTargetRole, LogicalIds.CompletionEventDeadLetterQueue, maxEventAgeSeconds: 3600, retryAttempts: 20),
         });
         Dev.Only(LogicalIds.Notifier).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
         {

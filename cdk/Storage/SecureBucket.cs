@@ -1,7 +1,4 @@
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
-
-namespace TranscribeStack.Cdk.Buckets;
+namespace TranscribeStack.Cdk.Storage;
 
 public sealed class SecureBucketProps
 {

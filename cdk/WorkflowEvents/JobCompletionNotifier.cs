@@ -1,21 +1,9 @@
-using Amazon.CDK.AWS.Events;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Workflow;
+namespace TranscribeStack.Cdk.WorkflowEvents;
 
-namespace TranscribeStack.Cdk.Notification;
-
-public sealed class JobCompletionNotifierProps : LoggingConstructProps
+public sealed class JobCompletionNotifierProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
     /// <summary>Where a waiting execution keeps its task token (the job's TRANSCRIBING item).</summary>
     public required JobMetadataTable Metadata { get; init; }
-
-    /// <summary>Only events of jobs named with this prefix (this stack's jobs) are taken.</summary>
-    public required string JobNamePrefix { get; init; }
 }
 
 /// <summary>
@@ -27,18 +15,16 @@ public sealed class JobCompletionNotifierProps : LoggingConstructProps
 /// duplicate or early event wakes nobody (or nobody still waiting) and fails nothing; the finished-job
 /// workflow's polling plan notices the job then, within its longest interval.
 /// </summary>
-public sealed class JobCompletionNotifier : EventStartedExpressConstruct
+public sealed class JobCompletionNotifier : Construct
 {
     public JobCompletionNotifier(Construct scope, string id, JobCompletionNotifierProps props)
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Build(new EventStartedExpressWorkflowOptions
+        Express = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
-            Key = props.Key,
-            LogRetention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
-            Comment = $"TranscribeStack ({props.EnvironmentName}): wake the execution waiting for a finished transcription job",
+            Context = props.Context,
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): wake the execution waiting for a finished transcription job",
             Definition = () => Definition(props),
             Timeout = Duration.Minutes(1),
             RoleDescription = "TranscribeStack completion notifier: wakes the execution waiting for a job",
@@ -58,7 +44,7 @@ public sealed class JobCompletionNotifier : EventStartedExpressConstruct
                 Detail = new Dictionary<string, object>
                 {
                     ["TranscriptionJobStatus"] = WakeWaitingExecution.FinalStatuses,
-                    ["TranscriptionJobName"] = new object[] { new Dictionary<string, object> { ["prefix"] = props.JobNamePrefix } },
+                    ["TranscriptionJobName"] = new object[] { new Dictionary<string, object> { ["prefix"] = props.Context.JobNamePrefix } },
                 },
             },
             TargetRoleDescription = "TranscribeStack completion events: starts the notifier",
@@ -67,6 +53,9 @@ public sealed class JobCompletionNotifier : EventStartedExpressConstruct
             RetryAttempts = 20,
         });
     }
+
+    /// <summary>Its Express state machine, the rule that starts it, their roles, log group and the rule's dead-letter queue.</summary>
+    public EventStartedExpressWorkflow Express { get; }
 
     private Chain Definition(JobCompletionNotifierProps props) => WakeWaitingExecution.Build(this, props.Metadata);
 }

@@ -1,4 +1,4 @@
-namespace TranscribeStack.Cdk.Tests.Reprocessing;
+namespace TranscribeStack.Cdk.Tests.Operations;
 
 /// <summary>The re-processing workflow: a Distributed Map over a prefix of the media, each object's re-run put into the intake.</summary>
 [Collection(SynthesizedStacksCollection.Name)]

@@ -1,21 +1,18 @@
-using Amazon.CDK.AWS.SQS;
-using TranscribeStack.Cdk.Encryption;
-
-namespace TranscribeStack.Cdk.Messaging;
+namespace TranscribeStack.Cdk.Encryption;
 
 /// <summary>The one shape of the pipeline's dead-letter queues: KMS-encrypted, TLS-only, 14 days (SQS's maximum).</summary>
 internal static class EncryptedDeadLetterQueue
 {
     /// <summary>A queue created directly in <paramref name="scope"/>, so its logical id is the caller's.</summary>
-    public static Queue Create(Construct scope, string id, IKey key, RemovalPolicy removalPolicy)
+    public static Queue Create(Construct scope, string id, PipelineContext context)
     {
         var queue = new Queue(scope, id, new QueueProps
         {
             Encryption = QueueEncryption.KMS,
-            EncryptionMasterKey = key,
+            EncryptionMasterKey = context.Key,
             EnforceSSL = true,
             RetentionPeriod = Duration.Days(14),
-            RemovalPolicy = removalPolicy,
+            RemovalPolicy = context.RemovalPolicy,
         });
         NagAcknowledgements.AcknowledgeAll(
             queue,

@@ -1,25 +1,10 @@
-using Amazon.CDK.AWS.Events;
-using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.SQS;
-using Amazon.CDK.AWS.StepFunctions;
-using Amazon.CDK.AWS.StepFunctions.Tasks;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Messaging;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Workflow;
-using TranscribeStack.Contracts;
 using TranscribeStack.Cdk.Triggering;
-using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 using Timeout = Amazon.CDK.AWS.StepFunctions.Timeout;
 
-namespace TranscribeStack.Cdk.ExecutionEnds;
+namespace TranscribeStack.Cdk.WorkflowEvents;
 
-public sealed class ExecutionEndRecorderProps : LoggingConstructProps
+public sealed class ExecutionEndRecorderProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
     /// <summary>The workflow whose executions' ends are recorded.</summary>
     public required IStateMachine Workflow { get; init; }
 
@@ -47,7 +32,7 @@ public sealed class ExecutionEndRecorderProps : LoggingConstructProps
 /// write's condition keeps a second delivery of the same event from adding anything either. Step Functions
 /// sends these events on a best-effort basis: the alarms on timed-out executions stay.
 /// </summary>
-public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
+public sealed class ExecutionEndRecorder : Construct
 {
     /// <summary>The statuses of an execution that may have ended without recording its job.</summary>
     internal static readonly string[] EndStatuses = ["TIMED_OUT", "ABORTED", "FAILED"];
@@ -80,12 +65,10 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Build(new EventStartedExpressWorkflowOptions
+        Express = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
-            Key = props.Key,
-            LogRetention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
-            Comment = $"TranscribeStack ({props.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
+            Context = props.Context,
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
             Definition = () => Definition(props),
             // An Express workflow's longest: the planner's cold start and Lambda's retries fit well within it.
             Timeout = Duration.Minutes(5),
@@ -98,7 +81,7 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
                 props.Metadata.GrantGetItem(role, ReadAttributes);
                 props.Metadata.GrantPutItem(role, WrittenAttributes);
                 // The dead letter: SendMessage only, with the key through SQS for this queue (as the workflow's role).
-                EncryptedDeadLetterQueue.GrantSendMessage(props.FailureQueue, props.Key, role);
+                EncryptedDeadLetterQueue.GrantSendMessage(props.FailureQueue, props.Context.Key, role);
                 // The ended execution leaves the window: the admitter frees its slot (once) and admits the next upload.
                 props.Admitter.GrantStartExecution(role);
                 NagAcknowledgements.Acknowledge(
@@ -123,6 +106,9 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
             RetryAttempts = 185,
         });
     }
+
+    /// <summary>Its Express state machine, the rule that starts it, their roles, log group and the rule's dead-letter queue.</summary>
+    public EventStartedExpressWorkflow Express { get; }
 
     /// <summary>Name the job, see whether its end is recorded, and record it if not: happy path first.</summary>
     private Chain Definition(ExecutionEndRecorderProps props)

@@ -1,6 +1,4 @@
-using TranscribeStack.Cdk.Workflow;
-
-namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
+namespace TranscribeStack.Cdk.Tests.WorkflowEvents;
 
 /// <summary>The execution-status rule, its target and dead-letter queue, the recorder and both roles.</summary>
 [Collection(SynthesizedStacksCollection.Name)]
@@ -47,17 +45,9 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     {
         Dev.Only(LogicalIds.ExecutionEndRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
         {
-            ["Targets"] = new object[]
-            {
-                new ObjectDict
-                {
-                    ["Arn"] = Cfn.Ref(LogicalIds.Recorder),
-                    ["RoleArn"] = Cfn.Arn(LogicalIds.RecorderTargetRole),
-                    ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(LogicalIds.ExecutionEndDeadLetterQueue) },
-                    // An undelivered end is a missing record: retried as long as an upload event.
-                    ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = 86400, ["MaximumRetryAttempts"] = 185 },
-                },
-            },
+            // An undelivered end is a missing record: retried as long as an upload event.
+            ["Targets"] = RuleTargets.StartStateMachine(
+                LogicalIds.Recorder, LogicalIds.RecorderTargetRole, LogicalIds.ExecutionEndDeadLetterQueue, maxEventAgeSeconds: 86400, retryAttempts: 185),
         });
         Dev.Only(LogicalIds.Recorder).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
         {
@@ -71,11 +61,7 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void DeadLetterQueue_AcceptsOnlyThisRulesEvents()
     {
-        var allow = Assert.Single(Dev.QueuePolicyStatements(LogicalIds.ExecutionEndDeadLetterQueue), s => s.IsAllow);
-
-        Assert.Equal(["events.amazonaws.com"], allow.ServicePrincipals);
-        Assert.Equal(["sqs:SendMessage"], allow.Actions);
-        Assert.Equal("arn:" + LogicalIds.ExecutionEndRule, allow.Condition("ArnEquals", "aws:SourceArn"));
+        Dev.QueueAllowsOnlyTheRule(LogicalIds.ExecutionEndDeadLetterQueue, LogicalIds.ExecutionEndRule);
     }
 
     [Fact]

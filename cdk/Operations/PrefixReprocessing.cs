@@ -1,17 +1,9 @@
-using Amazon.CDK.AWS.Logs;
-using Amazon.CDK.AWS.StepFunctions;
-using Amazon.CDK.AWS.StepFunctions.Tasks;
-using TranscribeStack.Cdk.Ingestion;
 using TranscribeStack.Cdk.Triggering;
-using TranscribeStack.Cdk.Workflow;
-using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 
-namespace TranscribeStack.Cdk.Reprocessing;
+namespace TranscribeStack.Cdk.Operations;
 
-public sealed class PrefixReprocessingProps : LoggingConstructProps
+public sealed class PrefixReprocessingProps : PipelineConstructProps
 {
-    public required string EnvironmentName { get; init; }
-
     /// <summary>The media whose objects are listed; only keys under its prefix may be.</summary>
     public required MediaIngestion Media { get; init; }
 
@@ -52,33 +44,24 @@ public sealed class PrefixReprocessing : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         this.props = props;
-        var role = StateMachineRoles.Create(this, "Role", "TranscribeStack re-processing: re-runs every object under a prefix of the media");
         // A physical name, against the rule of generated names: its own role and the operators' policy grant its
         // executions and Map Runs by ARN, and its own ARN in its role's policy would be a cycle (role -> state
         // machine -> role). A generated name ("<logical id>-<suffix>") could only be granted by the logical id's
         // pattern, which every environment's state machine in the account matches; the stack's name makes the
         // grants this environment's alone.
         StateMachineName = $"{Stack.Of(this).StackName}-Reprocessing";
-        LogGroup = new LogGroup(this, "Logs", new LogGroupProps
+        var built = PipelineStateMachine.Create(this, new PipelineStateMachineOptions
         {
-            EncryptionKey = props.Key,
-            Retention = props.LogRetention,
-            RemovalPolicy = props.RemovalPolicy,
-        });
-        var stateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
-        {
+            Context = props.Context,
             StateMachineName = StateMachineName,
-            StateMachineType = StateMachineType.STANDARD,
-            Comment = $"TranscribeStack ({props.EnvironmentName}): re-process every object under a prefix of the media, each as a named re-run",
-            DefinitionBody = DefinitionBody.FromChainable(Definition()),
-            Role = role.WithoutPolicyUpdates(),
-            TracingEnabled = true,
-            Logs = new LogOptions { Destination = LogGroup, Level = LogLevel.ALL, IncludeExecutionData = false },
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): re-process every object under a prefix of the media, each as a named re-run",
+            Definition = Definition,
+            RoleDescription = "TranscribeStack re-processing: re-runs every object under a prefix of the media",
         });
-        stateMachine.Node.AddDependency(role);
-        Grant(role);
-        StateMachine = stateMachine;
-        Role = role;
+        Grant(built.Role);
+        StateMachine = built.StateMachine;
+        Role = built.Role;
+        LogGroup = built.LogGroup;
     }
 
     public IStateMachine StateMachine { get; }
@@ -199,7 +182,7 @@ public sealed class PrefixReprocessing : Construct
                 ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = new[] { $"{props.Media.MediaPrefix}*" } },
             },
         }));
-        props.Intake.GrantSendToIntake(role, props.Key);
+        props.Intake.GrantSendToIntake(role, props.Context.Key);
         props.Admitter.GrantStartExecution(role);
         // The Distributed Map runs its children as executions of this state machine: its exact ARN, from its name
         // (the reference would be a cycle: role -> state machine -> role).

@@ -1,28 +1,14 @@
-using Amazon.CDK.AWS.S3;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Cdk.Buckets;
-using TranscribeStack.Cdk.Transcripts;
+namespace TranscribeStack.Cdk.Storage;
 
-namespace TranscribeStack.Cdk.Ingestion;
-
-public sealed class MediaIngestionProps : EncryptedConstructProps
+public sealed class MediaIngestionProps : PipelineConstructProps
 {
     public required IBucket AccessLogsBucket { get; init; }
 
-    /// <summary>Uploads go under this prefix, e.g. media/.</summary>
-    public required string MediaPrefix { get; init; }
+    /// <summary>The media prefix uploads go under (e.g. media/), and how long raw audio is kept where.</summary>
+    public required StorageSettings Settings { get; init; }
 
     /// <summary>The intake doorbell's objects go under this prefix (kept a day), e.g. intake-signals/.</summary>
     public required string SignalPrefix { get; init; }
-
-    /// <summary>The aws:SourceArn pattern Transcribe (the service principal) is matched with.</summary>
-    public required string TranscribeSourceArnPattern { get; init; }
-
-    public required int InfrequentAccessAfterDays { get; init; }
-
-    public int? ExpireAfterDays { get; init; }
-
-    public required int NoncurrentVersionExpireAfterDays { get; init; }
 }
 
 /// <summary>
@@ -37,17 +23,17 @@ public sealed class MediaIngestion : Construct
     public MediaIngestion(Construct scope, string id, MediaIngestionProps props)
         : base(scope, id)
     {
-        MediaPrefix = props.MediaPrefix;
+        MediaPrefix = props.Settings.MediaPrefix;
         SignalPrefix = props.SignalPrefix;
-        key = props.Key;
+        key = props.Context.Key;
         var rules = new List<ILifecycleRule>
         {
             new LifecycleRule
             {
                 Id = "RawAudioLifecycle",
-                Transitions = [new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS, TransitionAfter = Duration.Days(props.InfrequentAccessAfterDays) }],
-                Expiration = props.ExpireAfterDays is { } days ? Duration.Days(days) : null,
-                NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionExpireAfterDays),
+                Transitions = [new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS, TransitionAfter = Duration.Days(props.Settings.RawAudioInfrequentAccessAfterDays) }],
+                Expiration = props.Settings.RawAudioExpireAfterDays is { } days ? Duration.Days(days) : null,
+                NoncurrentVersionExpiration = Duration.Days(props.Settings.NoncurrentVersionExpireAfterDays),
                 AbortIncompleteMultipartUploadAfter = Duration.Days(7),
             },
             // The doorbell's objects have done their work once they started the admitter.
@@ -61,15 +47,15 @@ public sealed class MediaIngestion : Construct
         };
         raw = new SecureBucket(this, "RawAudio", new SecureBucketProps
         {
-            EncryptionKey = props.Key,
+            EncryptionKey = props.Context.Key,
             AccessLogsBucket = props.AccessLogsBucket,
             AccessLogsPrefix = "raw-audio/",
             EventBridgeEnabled = true,
             LifecycleRules = rules.ToArray(),
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service reads media, nothing else.
-        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", props.MediaPrefix, props.TranscribeSourceArnPattern);
+        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", MediaPrefix, ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
         Bucket = raw.Bucket;
     }
 
@@ -79,6 +65,25 @@ public sealed class MediaIngestion : Construct
 
     /// <summary>Where the intake doorbell writes (outside the media prefix: the upload rule never sees it).</summary>
     public string SignalPrefix { get; }
+
+    /// <summary>
+    /// The EventBridge pattern of the objects created in this bucket under <paramref name="prefix"/>: the upload rule's
+    /// (the media prefix) and the admitter's (the signal prefix). The key filter is the prefix alone: EventBridge cannot
+    /// require a prefix and a suffix of the same field (a field's matchers are OR'd), and spelling each extension in every
+    /// letter case as a wildcard makes a rule EventBridge refuses as too complex. A <c>prefix</c> matcher adds no
+    /// complexity and keeps the pattern short; extensions are checked by the planner, which records what it cannot
+    /// transcribe instead of dropping it.
+    /// </summary>
+    public EventPattern ObjectsCreatedUnder(string prefix) => new()
+    {
+        Source = ["aws.s3"],
+        DetailType = ["Object Created"],
+        Detail = new Dictionary<string, object>
+        {
+            ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { Bucket.BucketName } },
+            ["object"] = new Dictionary<string, object> { ["key"] = new object[] { new Dictionary<string, object> { ["prefix"] = prefix } } },
+        },
+    };
 
     /// <summary>
     /// s3:GetObject on the media prefix and kms:Decrypt: what the Transcribe caller (and the role a

@@ -1,10 +1,8 @@
 using Amazon.CDK.AWS.DynamoDB;
-using TranscribeStack.Cdk.Encryption;
-using TranscribeStack.Contracts;
 
-namespace TranscribeStack.Cdk.Metadata;
+namespace TranscribeStack.Cdk.Storage;
 
-public sealed class JobMetadataTableProps : EncryptedConstructProps
+public sealed class JobMetadataTableProps : PipelineConstructProps
 {
     public required bool DeletionProtection { get; init; }
 }
@@ -20,16 +18,16 @@ public sealed class JobMetadataTable : Construct
     public JobMetadataTable(Construct scope, string id, JobMetadataTableProps props)
         : base(scope, id)
     {
-        key = props.Key;
+        key = props.Context.Key;
         var table = new Table(this, "Table", new TableProps
         {
             PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = JobMetadataSchema.JobName, Type = AttributeType.STRING },
             BillingMode = BillingMode.PAY_PER_REQUEST,
             PointInTimeRecovery = true,
             Encryption = TableEncryption.CUSTOMER_MANAGED,
-            EncryptionKey = props.Key,
+            EncryptionKey = props.Context.Key,
             DeletionProtection = props.DeletionProtection,
-            RemovalPolicy = props.RemovalPolicy,
+            RemovalPolicy = props.Context.RemovalPolicy,
         });
         table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {

@@ -1,10 +1,4 @@
-using Amazon.CDK.AWS.StepFunctions;
-using Amazon.CDK.AWS.StepFunctions.Tasks;
-using TranscribeStack.Cdk.Metadata;
-using TranscribeStack.Cdk.Workflow;
-using TranscribeStack.Contracts;
-
-namespace TranscribeStack.Cdk.Notification;
+namespace TranscribeStack.Cdk.WorkflowEvents;
 
 /// <summary>
 /// The states that wake the execution waiting for a finished job, given <c>$.detail</c> with the job's
