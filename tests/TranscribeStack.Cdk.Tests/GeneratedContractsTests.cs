@@ -17,7 +17,7 @@ public sealed class GeneratedContractsTests
     private const string Regenerate =
         "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter GeneratedContractsTests";
 
-    private static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
+    private static bool Updating => System.Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1";
 
     [Fact]
     public void StateNamesJson_EqualsTheConstants()
