@@ -1,6 +1,6 @@
 using Amazon.CDK.AWS.Events;
-using Match = Amazon.CDK.Assertions.Match;
 using Amazon.CDK.AWS.StepFunctions;
+using Match = Amazon.CDK.Assertions.Match;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 

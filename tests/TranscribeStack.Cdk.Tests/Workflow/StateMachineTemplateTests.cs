@@ -216,7 +216,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void FailureBranch_RecordsConditionallyThenDeadLettersThenFails()
     {
-        const string send = StateNames.Workflow.SendFailureToDeadLetterQueue;
+        const string Send = StateNames.Workflow.SendFailureToDeadLetterQueue;
 
         Definition.HasState(StateNames.Workflow.RecordFailureInMetadataTable, new ObjectDict
         {
@@ -226,10 +226,10 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 ["ConditionExpression"] = "attribute_not_exists(jobName) OR #status <> :completed",
                 ["Item"] = new ObjectDict { ["status"] = new ObjectDict { ["S"] = "FAILED" } },
             },
-            ["Next"] = send,
-            ["Catch"] = new object[] { new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = send } },
+            ["Next"] = Send,
+            ["Catch"] = new object[] { new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = Send } },
         });
-        Definition.HasState(send, new ObjectDict
+        Definition.HasState(Send, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::sqs:sendMessage",
             ["Parameters"] = new ObjectDict { ["QueueUrl"] = "ref:" + LogicalIds.FailureQueue },
