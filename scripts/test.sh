@@ -3,7 +3,8 @@
 #   1. build: the solution, once (every later step runs what it built)
 #   2. the .NET tests (settings, every synthesized template, the functions: unit and against local S3/DynamoDB);
 #      their fixture synthesizes every environment and every settings file the repository keeps into cdk.out/.
-#      Beside them, `cdk synth` (the README's command, publishing the functions) must write the same dev template.
+#      Beside them, `cdk synth` (the README's command, publishing the functions) must write the same dev template, and
+#      the C# code must keep the style of .editorconfig (dotnet format --verify-no-changes; lines of at most 140 columns).
 #   3. outside judges over those templates, each failing the run on a finding: the CloudFormation resource schemas,
 #      the ASL validator and the AWS SDK service models, an IAM simulation of every request the pipeline makes (and
 #      misuses), AWS's limits, the operations runbook's steps simulated against the operators' policy, cdk-nag
@@ -79,14 +80,21 @@ dotnet_tests() {
   local p f; read -r p f < <(dotnet_counts "$logs/dotnet.log")
   echo "== 2/4 .NET tests: $p passed, $f failed, and $(find cdk.out -name 'TranscribeStack-*.template.json' -not -path 'cdk.out/cli/*' | wc -l) templates synthesized ($step_seconds s)"
 }
-cli_synth() {
+cli_synth_and_style() {
   # As a machine without credentials or AWS configuration synthesizes (the README's command; CI's case).
   step cli-synth env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_REGION \
     -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
     cdk synth --quiet -c env=dev --output cdk.out/cli
   echo "   cdk synth (dev), publishing the functions ($step_seconds s)"
+  local begin=$SECONDS
+  printf '   C# style (.editorconfig)'
+  step style dotnet format TranscribeStack.sln --verify-no-changes --no-restore
+  # max_line_length, which dotnet format does not check.
+  step style bash -c "git ls-files --cached --others --exclude-standard -- '*.cs' \
+    | xargs awk 'length > 140 { print FILENAME \":\" FNR \": \" length \" columns, more than max_line_length 140\"; n++ } END { exit n > 0 }'"
+  echo ": dotnet format --verify-no-changes, and no line over 140 columns ($((SECONDS - begin)) s)"
 }
-lanes dotnet_tests cli_synth
+lanes dotnet_tests cli_synth_and_style
 step same-template node scripts/same-template.mjs cdk.out/cli/TranscribeStack-dev.template.json cdk.out/dev/TranscribeStack-dev.template.json \
   || { code=$?; closing failed; exit "$code"; }
 echo "   the CLI's dev template is the tests' dev template"
