@@ -192,7 +192,7 @@ public sealed class TranscriptionPipelineStack : Stack
             EnvironmentName = settings.Name,
             Key = encryption.Key,
             Workflow = workflow.StateMachine,
-            JobPlanner = planner.Function,
+            JobNamePrefix = settings.JobNamePrefix,
             Metadata = metadata,
             FailureQueue = workflow.FailureQueue,
             Admitter = admitter.StateMachine,

@@ -6,7 +6,7 @@ namespace TranscribeStack.Cdk.Tests.ExecutionEnds;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
 {
-    private const string Plan = "Plan the job of the execution";
+    private const string Name = "Does the input name the upload?";
     private const string LookUp = "Look up the job";
     private const string Record = "Record the end in the metadata table";
     private const string Redriven = "Was the execution redriven?";
@@ -116,13 +116,13 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void RecorderRole_InvokesThePlannerSendsToTheFailureQueueAndStartsTheAdmitterOnly()
+    public void RecorderRole_SendsToTheFailureQueueAndStartsTheAdmitterOnly()
     {
-        var invoke = Assert.Single(RecorderRole, s => s.Actions.Contains("lambda:InvokeFunction"));
         var send = Assert.Single(RecorderRole, s => s.Actions.Contains("sqs:SendMessage"));
         var start = Assert.Single(RecorderRole, s => s.Actions.Any(a => a.StartsWith("states:", StringComparison.Ordinal)));
 
-        Assert.All(invoke.Resources, r => Assert.StartsWith("arn:" + LogicalIds.JobPlannerFunction, r, StringComparison.Ordinal));
+        // The job is named after the execution: no function is invoked.
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a.StartsWith("lambda:", StringComparison.Ordinal));
         Assert.Equal(["arn:" + LogicalIds.FailureQueue], send.Resources);
         Assert.Equal(["states:StartExecution"], start.Actions);
         Assert.Equal(["ref:" + LogicalIds.Admitter], start.Resources);
@@ -138,23 +138,23 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         {
             // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
             ["Free the ended execution's slot"] = ["next: Does the event carry the execution's input?", "catch States.ALL: Does the event carry the execution's input?"],
-            ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", "otherwise: Does the input name the upload?"],
-            ["Read the execution's input"] = [$"next: {Plan}"],
-            [Plan] = ["next: Was the upload a media file?", "catch States.ALL: Does the input name the upload?"],
-            // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
-            ["Was the upload a media file?"] = ["when ($.job.skipped IsPresent true and not $.detail.status StringEquals FAILED): The upload was skipped", $"otherwise: {LookUp}"],
-            ["Does the input name the upload?"] =
+            ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", $"otherwise: {Name}"],
+            ["Read the execution's input"] = [$"next: {Name}"],
+            // The job is named after the execution whatever the input; the input only gives the media URI.
+            [Name] =
             [
-                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the unplanned job of the upload",
-                "otherwise: Name the unplanned job",
+                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the job of the upload",
+                "otherwise: Name the job of an unknown upload",
             ],
-            ["Name the unplanned job of the upload"] = [$"next: {LookUp}"],
-            ["Name the unplanned job"] = [$"next: {LookUp}"],
+            ["Name the job of the upload"] = [$"next: {LookUp}"],
+            ["Name the job of an unknown upload"] = [$"next: {LookUp}"],
             [LookUp] = ["next: Is the end already recorded?"],
             ["Is the end already recorded?"] =
             [
                 "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): The job is COMPLETED",
                 "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): The failure is recorded",
+                // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals SKIPPED and not $.detail.status StringEquals FAILED): The upload was skipped",
                 "otherwise: How did the execution end?",
             ],
             ["How did the execution end?"] =
@@ -195,9 +195,22 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Recorder_PlansWithThePlannerAndWritesWithTheCompletedIsFinalCondition()
+    public void Recorder_NamesTheJobAfterTheExecutionAndWritesWithTheCompletedIsFinalCondition()
     {
-        Recorder.HasState(Plan, new ObjectDict { ["InputPath"] = "$.execution.input", ["ResultPath"] = "$.job" });
+        // The one rule (JobNames): the environment's prefix and the ended execution's name.
+        Recorder.HasState("Name the job of the upload", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["jobName.$"] = "States.Format('transcribestack-dev-{}', $.detail.name)",
+                ["mediaUri.$"] = "States.Format('s3://{}/{}', $.execution.input.detail.bucket.name, $.execution.input.detail.object.key)",
+            },
+            ["ResultPath"] = "$.job",
+        });
+        Recorder.HasState("Name the job of an unknown upload", new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict { ["jobName.$"] = "States.Format('transcribestack-dev-{}', $.detail.name)" },
+        });
         Recorder.HasState(LookUp, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::aws-sdk:dynamodb:getItem",

@@ -280,6 +280,24 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void Planning_NamesTheJobAfterTheExecution()
+    {
+        // The planner names the job prefix + execution name (JobNames); a failed planning's item has the same name.
+        Definition.HasState("Plan the transcription job", new ObjectDict
+        {
+            // The function's whole input (PayloadResponseOnly): {"executionName": <name>, "upload": <the execution's input>}.
+            ["Parameters"] = Match.ObjectEquals(new ObjectDict { ["executionName.$"] = "$$.Execution.Name", ["upload.$"] = "$" }),
+        });
+        foreach (var describe in new[] { "Describe the planning failure", "Describe the planning failure of an incomplete input" })
+        {
+            Definition.HasState(describe, new ObjectDict
+            {
+                ["Parameters"] = new ObjectDict { ["jobName.$"] = "States.Format('transcribestack-dev-{}', $$.Execution.Name)" },
+            });
+        }
+    }
+
+    [Fact]
     public void Planning_SkippedUploadIsRecordedAsSkippedAndSucceeds()
     {
         Definition.HasState("Plan the transcription job", new ObjectDict { ["Next"] = "Is the upload a media file?" });
