@@ -11,6 +11,9 @@ namespace TranscribeStack.Contracts;
 /// </summary>
 public static class JobNames
 {
+    /// <summary>Transcribe's job-name limit: every name of the rule fits (<see cref="MaxPrefixLength"/> + <see cref="MaxExecutionNameLength"/>).</summary>
+    public const int MaxJobNameLength = 200;
+
     /// <summary>The longest job-name prefix.</summary>
     public const int MaxPrefixLength = 64;
 

@@ -83,6 +83,7 @@ public sealed class JobPlannerTests
         var plan = planner.Plan(Upload("media/a.mp3"), executionName);
 
         Assert.Equal(JobNames.MaxPrefixLength + ExecutionNames.MaxLength, plan.JobName.Length);
+        Assert.True(plan.JobName.Length <= JobNames.MaxJobNameLength);
         Assert.Matches(ValidName, plan.JobName);
     }
 
