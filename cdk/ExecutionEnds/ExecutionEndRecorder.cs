@@ -144,7 +144,10 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
                     Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
                     Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Skipped),
                     Condition.Not(Condition.StringEquals(Status, "FAILED"))),
-                new Succeed(this, "The upload was skipped", new SucceedProps { Comment = "The execution recorded its SKIPPED item: there is no job to record." }))
+                new Succeed(this, "The upload was skipped", new SucceedProps
+                {
+                    Comment = "The execution recorded its SKIPPED item: there is no job to record.",
+                }))
             .Otherwise(describe));
 
         var named = NameTheJob(props, lookUp);
@@ -191,7 +194,8 @@ public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 
         var bucket = $"{Input}.detail.bucket.name";
         var key = $"{Input}.detail.object.key";
-        var withUpload = Name("Name the job of the upload", JsonPath.Format("s3://{}/{}", JsonPath.StringAt(bucket), JsonPath.StringAt(key)));
+        var mediaUri = JsonPath.Format("s3://{}/{}", JsonPath.StringAt(bucket), JsonPath.StringAt(key));
+        var withUpload = Name("Name the job of the upload", mediaUri);
         var withoutUpload = Name("Name the job of an unknown upload", "unknown (the input names no bucket and key)");
         withUpload.Next(next);
         withoutUpload.Next(next);

@@ -11,7 +11,9 @@ namespace TranscribeStack.Contracts;
 /// </summary>
 public static class JobNames
 {
-    /// <summary>Transcribe's job-name limit: every name of the rule fits (<see cref="MaxPrefixLength"/> + <see cref="MaxExecutionNameLength"/>).</summary>
+    /// <summary>
+    /// Transcribe's job-name limit: every name of the rule fits (<see cref="MaxPrefixLength"/> + <see cref="MaxExecutionNameLength"/>).
+    /// </summary>
     public const int MaxJobNameLength = 200;
 
     /// <summary>The longest job-name prefix.</summary>
@@ -51,6 +53,7 @@ public static class JobNames
     /// <summary>Null when <paramref name="executionName"/> can name a job, otherwise why not.</summary>
     public static string? ExecutionNameProblem(string? executionName) =>
         string.IsNullOrEmpty(executionName) || executionName.Length > MaxExecutionNameLength || !executionName.All(IsExecutionNameCharacter)
-            ? $"The execution name '{executionName}' must be 1 to {MaxExecutionNameLength} of [0-9A-Za-z_-]: the job is named <prefix><execution name>."
+            ? $"The execution name '{executionName}' must be 1 to {MaxExecutionNameLength} of [0-9A-Za-z_-]: "
+                + "the job is named <prefix><execution name>."
             : null;
 }

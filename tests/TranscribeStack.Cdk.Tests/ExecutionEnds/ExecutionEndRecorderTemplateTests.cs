@@ -138,12 +138,14 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         {
             // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
             ["Free the ended execution's slot"] = ["next: Does the event carry the execution's input?", "catch States.ALL: Does the event carry the execution's input?"],
-            ["Does the event carry the execution's input?"] = ["when $.detail.input IsString true: Read the execution's input", $"otherwise: {Name}"],
+            ["Does the event carry the execution's input?"] =
+                ["when $.detail.input IsString true: Read the execution's input", $"otherwise: {Name}"],
             ["Read the execution's input"] = [$"next: {Name}"],
             // The job is named after the execution whatever the input; the input only gives the media URI.
             [Name] =
             [
-                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): Name the job of the upload",
+                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true)"
+                    + ": Name the job of the upload",
                 "otherwise: Name the job of an unknown upload",
             ],
             ["Name the job of the upload"] = [$"next: {LookUp}"],
@@ -154,7 +156,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
                 "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): The job is COMPLETED",
                 "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): The failure is recorded",
                 // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
-                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals SKIPPED and not $.detail.status StringEquals FAILED): The upload was skipped",
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals SKIPPED"
+                    + " and not $.detail.status StringEquals FAILED): The upload was skipped",
                 "otherwise: How did the execution end?",
             ],
             ["How did the execution end?"] =

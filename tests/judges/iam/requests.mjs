@@ -473,11 +473,12 @@ function executionEndRecorderRole(t) {
   const states = { by: 'states.amazonaws.com' };
   const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
   const failureQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.failureQueue };
+  const functions = [t.arn.planner, `${t.arn.planner}:1`, t.arn.postProcessor];
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.recorder), 'Step Functions runs the recorder as this role', states),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
     // The job is named after the ended execution (JobNames): no function is asked.
-    ...deny('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`, t.arn.postProcessor], {}, 'names the job itself: invokes no function'),
+    ...deny('lambda:InvokeFunction', functions, {}, 'names the job itself: invokes no function'),
     ...allow('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': ENDED_READ, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }, 'reads whether the job\'s item is final and which execution wrote it'),
     ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': [...ENDED_READ, 'taskToken'] }, 'not a waiting execution\'s token'),
     ...allow('dynamodb:PutItem', t.arn.table, { 'dynamodb:Attributes': FAILED_ITEM }, 'writes the FAILED item'),
