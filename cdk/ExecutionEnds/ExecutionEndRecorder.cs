@@ -42,9 +42,9 @@ public sealed class ExecutionEndRecorderProps : LoggingConstructProps
 /// (TIMED_OUT, ABORTED, FAILED) starts a small Express workflow of SDK integrations that names the job after
 /// the execution (the one rule of JobNames: no planner is asked), reads the job's item, and records the end only
 /// when nobody did: a COMPLETED job, a skipped upload's SKIPPED item, or a failure the branch recorded (a FAILED
-/// item with this execution's ARN) adds nothing, and the
-/// write's condition keeps a second delivery of the same event from adding anything either. Step Functions
-/// sends these events on a best-effort basis: the alarms on timed-out executions stay.
+/// item with this execution's ARN) adds nothing, and the write's condition keeps a second delivery of the
+/// same event from adding anything either. Step Functions sends these events on a best-effort basis: the
+/// alarms on timed-out executions stay.
 /// </summary>
 public sealed class ExecutionEndRecorder : EventStartedExpressConstruct
 {
