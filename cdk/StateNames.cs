@@ -88,12 +88,10 @@ public static class StateNames
         public const string FreeEndedExecutionsSlot = "Free the ended execution's slot";
         public const string DoesEventCarryExecutionsInput = "Does the event carry the execution's input?";
         public const string DoesInputNameUpload = "Does the input name the upload?";
-        public const string PlanJobOfExecution = "Plan the job of the execution";
         public const string ReadExecutionsInput = "Read the execution's input";
-        public const string WasUploadMediaFile = "Was the upload a media file?";
         public const string LookUpJob = "Look up the job";
-        public const string NameUnplannedJobOfUpload = "Name the unplanned job of the upload";
-        public const string NameUnplannedJob = "Name the unplanned job";
+        public const string NameJobOfUpload = "Name the job of the upload";
+        public const string NameJobOfUnknownUpload = "Name the job of an unknown upload";
         public const string IsEndAlreadyRecorded = "Is the end already recorded?";
         public const string HowDidExecutionEnd = "How did the execution end?";
         public const string DescribeExecutionThatFailedWithoutError = "Describe the execution that failed without an error";

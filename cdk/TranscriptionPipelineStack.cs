@@ -160,7 +160,7 @@ public sealed class TranscriptionPipelineStack : Stack
         {
             Context = context,
             Workflow = workflow.StateMachine,
-            JobPlanner = planner.Function,
+            JobNamePrefix = settings.JobNamePrefix,
             Metadata = metadata,
             FailureQueue = workflow.FailureQueue,
             Admitter = admitter.Express.StateMachine,

@@ -34,7 +34,8 @@ let executionCounter = 0;
  *
  * Options: planner (required: Planner or RecordedPlanner), transcribe, table, queue, postProcessor,
  * admitter (a FakeExecutions of the intake admitter: every end of the workflow starts it with its release; by
- * default one whose executions do nothing), executionName, time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
+ * default one whose executions do nothing), executionName (default: the name the admitter gives the input, asked of
+ * the planner; a UUID when it cannot name it), time ('zero-wait' | 'virtual'), workflow (default: the one loadDefinition() rendered
  * the definition from), plannerErrors (Lambda errors before the function runs), recordErrors and
  * skipRecordErrors (DynamoDB errors), sqsErrors: scripted error codes, used up one per call.
  * Ending early: `stop` ({ at: a Task state, as: 'ABORTED' | 'TIMED_OUT' }) ends the execution when it
@@ -56,12 +57,12 @@ export async function execute(definition, input, options = {}) {
     table = new FakeTable(),
     queue = [],
     postProcessor = new FakePostProcessor(),
-    executionName = uuidOf(`execution/${++executionCounter}`),
     time = 'zero-wait',
     events = null,
     stop = null,
   } = options;
   if (!planner) fail('execute() needs { planner }');
+  const executionName = options.executionName ?? (await admittedName(planner, input)) ?? uuidOf(`execution/${++executionCounter}`);
   if (time !== 'zero-wait' && time !== 'virtual') fail(`time must be 'zero-wait' or 'virtual', not '${time}'`);
   table.tableName ??= workflow.tableName;
   const { s3 } = transcribe;
@@ -198,6 +199,21 @@ function stopAt(handlers, { at, as }, abort) {
 }
 
 /** The local handler of every Task state, with the scripted errors of the options. */
+/**
+ * The name the admitter gives the execution of `input` (the planner's answer to executionNameOf, not counted in
+ * its calls), or null: an input it cannot name (a hand-started execution, which Step Functions names with a
+ * UUID), or a planner that only replays plans.
+ */
+async function admittedName(planner, input) {
+  if (typeof planner.nameOf !== 'function') return null;
+  try {
+    return (await planner.nameOf(input)).executionName;
+  } catch (e) {
+    if (e.name === 'InvalidJobRequestException') return null;
+    throw e;
+  }
+}
+
 function taskHandlers({ workflow, planner, transcribe, table, queue, postProcessor, completion, time, finishWhileWaiting = true, plannerErrors = [], recordErrors = [], skipRecordErrors = [], sqsErrors = [] }) {
   const pending = { plan: [...plannerErrors], record: [...recordErrors], skip: [...skipRecordErrors], sqs: [...sqsErrors] };
   const s3 = transcribe.s3;

@@ -15,12 +15,12 @@ after(() => planner.close());
 test('the planner transcribes exactly the formats of Transcribe\'s model, in any letter case', async () => {
   for (const format of MEDIA_FORMATS) {
     for (const extension of [format, format.toUpperCase()]) {
-      const plan = await planner.plan(uploadEvent(workflow, `media/sample.${extension}`));
+      const plan = await planner.plan({ executionName: `sample-${extension}`, upload: uploadEvent(workflow, `media/sample.${extension}`) });
       assert.equal(plan.skipped, undefined, `media/sample.${extension} is transcribed`);
       assert.equal(plan.mediaFormat, format);
     }
   }
-  const skipped = await planner.plan(uploadEvent(workflow, 'media/sample.aiff'));
+  const skipped = await planner.plan({ executionName: 'sample-aiff', upload: uploadEvent(workflow, 'media/sample.aiff') });
   assert.equal(skipped.skipped.reason, 'UnsupportedMediaFormat');
   // The planner's own list, as its message states it, is the model's.
   const listed = /Transcribe accepts (.+)\.$/.exec(skipped.skipped.detail)[1].split(', ');

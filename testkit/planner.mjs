@@ -99,6 +99,16 @@ export class Planner {
   plan(payload) {
     const call = { payload };
     this.calls.push(call);
+    return this.request(call);
+  }
+
+  /** The name the admitter gives the execution of `event` ({ executionName }), asked without counting it in `calls`. */
+  nameOf(event) {
+    return this.request({ payload: { executionNameOf: event } });
+  }
+
+  request(call) {
+    const { payload } = call;
     return new Promise((resolve, reject) => {
       this.pending.push({
         answer: (answer) => {
@@ -111,6 +121,15 @@ export class Planner {
       });
       this.process.stdin.write(`${JSON.stringify({ handler: 'JobPlanner', payload })}\n`);
     });
+  }
+
+  /**
+   * Names the upload's execution as the admitter does, then plans its job as that execution's workflow does:
+   * resolves with { executionName, plan } (the job is named after the execution).
+   */
+  async nameAndPlan(event) {
+    const { executionName } = await this.nameOf(event);
+    return { executionName, plan: await this.plan({ executionName, upload: event }) };
   }
 
   broken(reason) {
@@ -131,15 +150,18 @@ export class Planner {
 
 /**
  * A planner that answers from plans the real planner computed beforehand (object key -> plan), at
- * once: a child process cannot run inside virtual time.
+ * once: a child process cannot run inside virtual time. A plan names its job after the execution it
+ * was planned for (nameAndPlan: the admitter's name), whatever the run names its execution.
  */
 export class RecordedPlanner {
   constructor(plans) {
     this.plans = plans;
   }
 
-  plan(event) {
-    return this.plans.get(event.detail.object.key) ?? fail(`no plan for ${event.detail.object.key}`);
+  /** Answers the workflow's request, { executionName, upload }. */
+  plan({ upload }) {
+    const key = upload?.detail?.object?.key;
+    return this.plans.get(key) ?? fail(`no plan for ${key}`);
   }
 }
 

@@ -67,7 +67,7 @@ async function runCase(environment, uploads, regionClass) {
   const planningStarted = performance.now();
   const { plans, names } = await planAndName(workflow, events);
   const planningSeconds = (performance.now() - planningStarted) / 1000;
-  const planner = { plan: (payload) => (payload.executionNameOf ? names.get(payload.executionNameOf.detail.object.key) : plans.get(payload.detail.object.key)) };
+  const planner = { plan: (payload) => (payload.executionNameOf ? names.get(payload.executionNameOf.detail.object.key) : plans.get(payload.upload.detail.object.key)) };
   const doorbell = doorbellOf(workflow);
 
   const clock = new VirtualTime().install();
@@ -200,11 +200,12 @@ function doorbellOf(workflow) {
 async function planAndName(workflow, events) {
   const planner = new Planner(workflow.plannerEnvironment);
   try {
-    const [plans, names] = await Promise.all([
-      Promise.all(events.map((event) => planner.plan(event))),
-      Promise.all(events.map((event) => planner.plan({ executionNameOf: event }))),
-    ]);
-    return { plans: new Map(events.map((e, i) => [e.detail.object.key, plans[i]])), names: new Map(events.map((e, i) => [e.detail.object.key, names[i]])) };
+    // The job is named after the execution: each plan is asked for with the name the admitter gives.
+    const named = await Promise.all(events.map((event) => planner.nameAndPlan(event)));
+    return {
+      plans: new Map(events.map((e, i) => [e.detail.object.key, named[i].plan])),
+      names: new Map(events.map((e, i) => [e.detail.object.key, { executionName: named[i].executionName }])),
+    };
   } finally {
     await planner.close();
   }

@@ -15,11 +15,11 @@ export function uploadExpectedToTake(workflow, key, expectedJobSeconds) {
   return uploadEvent(workflow, key, { size: Math.round((expectedJobSeconds / ratio) * MP3_BYTES_PER_SECOND) });
 }
 
-/** Plans every event with the real planner (the template's settings); key -> plan. */
+/** Plans every event with the real planner (the template's settings), named as the admitter names it; key -> plan. */
 export async function planAll(workflow, events) {
   const planner = new Planner(workflow.plannerEnvironment);
   try {
-    const plans = await Promise.all(events.map((event) => planner.plan(event)));
+    const plans = await Promise.all(events.map(async (event) => (await planner.nameAndPlan(event)).plan));
     return new Map(events.map((event, i) => [event.detail.object.key, plans[i]]));
   } finally {
     await planner.close();

@@ -17,7 +17,7 @@ public sealed class IntakeAdmitterProps : PipelineConstructProps
     /// <summary>The workflow each admitted upload starts, named after it.</summary>
     public required IStateMachine Workflow { get; init; }
 
-    /// <summary>The job planner: it names the execution (one fact, one place: the job name's hash).</summary>
+    /// <summary>The job planner: it names the execution (one fact, one place), and the job is named after the execution.</summary>
     public required IFunction JobPlanner { get; init; }
 
     /// <summary>Uploads admitted and not yet freed, at most (<c>intake.window</c>).</summary>

@@ -35,6 +35,9 @@ public sealed partial class TranscriptionWorkflow
 
     private const string JobStatus = "$.transcription.status";
 
+    /// <summary>The execution's own name: the job is named after it (JobNames).</summary>
+    private const string ExecutionName = "$$.Execution.Name";
+
     /// <summary>The status a throttled poll records: not Transcribe's, ours (see PollWasThrottled).</summary>
     internal const string PollThrottled = "POLL_THROTTLED";
 
@@ -46,9 +49,15 @@ public sealed partial class TranscriptionWorkflow
     {
         var task = new LambdaInvoke(this, StateNames.Workflow.PlanTranscriptionJob, new LambdaInvokeProps
         {
-            Comment = "Derives the job name, media URI, format and polling plan from the upload event, or says why it is skipped.",
+            Comment = "Derives the media URI, format and polling plan from the upload event, and the job name from the execution's, "
+                + "or says why the upload is skipped.",
             LambdaFunction = props.JobPlanner,
-            // No payload: the whole upload event (and a re-run marker, if any) is the function's input.
+            // The execution's name (the job is named after it) and its whole input: the upload event and a re-run marker, if any.
+            Payload = TaskInput.FromObject(new Dictionary<string, object>
+            {
+                [PlanRequest.ExecutionNameProperty] = JsonPath.StringAt(ExecutionName),
+                [PlanRequest.UploadProperty] = JsonPath.EntirePayload,
+            }),
             PayloadResponseOnly = true,
             RetryOnServiceExceptions = false,
             ResultPath = PlanPaths.Job,
@@ -61,21 +70,24 @@ public sealed partial class TranscriptionWorkflow
         return task;
     }
 
-    /// <summary>A hand-started execution may lack the bucket or key: describe it without them rather than fail.</summary>
+    /// <summary>
+    /// A hand-started execution may lack the bucket or key: describe it without them rather than fail. The item is
+    /// the execution's job's, named by the same rule as a planned job, so the execution-end recorder finds it too.
+    /// </summary>
     private Choice DescribePlanningFailure(IChainable failed) =>
         new Choice(this, StateNames.Workflow.DoesInputNameUpload)
             .When(
                 Condition.And(Condition.IsPresent("$.detail.bucket.name"), Condition.IsPresent("$.detail.object.key")),
                 DescribeFailure(
                     StateNames.Workflow.DescribePlanningFailure,
-                    jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                    jobName: ExecutionJobNames.Of(props.Context.JobNamePrefix, ExecutionName),
                     mediaUri: JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
                     error: JsonPath.StringAt("$.error.Error"),
                     reason: JsonPath.StringAt("$.error.Cause"),
                     next: failed))
             .Otherwise(DescribeFailure(
                 StateNames.Workflow.DescribePlanningFailureOfIncompleteInput,
-                jobName: JsonPath.Format("unplanned-{}", JsonPath.StringAt("$$.Execution.Name")),
+                jobName: ExecutionJobNames.Of(props.Context.JobNamePrefix, ExecutionName),
                 mediaUri: "unknown (the input names no bucket and key)",
                 error: JsonPath.StringAt("$.error.Error"),
                 reason: JsonPath.StringAt("$.error.Cause"),

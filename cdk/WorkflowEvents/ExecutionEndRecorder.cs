@@ -8,8 +8,8 @@ public sealed class ExecutionEndRecorderProps : PipelineConstructProps
     /// <summary>The workflow whose executions' ends are recorded.</summary>
     public required IStateMachine Workflow { get; init; }
 
-    /// <summary>The job planner: only it derives a job's name (the item's key) from an execution's input.</summary>
-    public required IFunction JobPlanner { get; init; }
+    /// <summary>The environment's job-name prefix: a job is named prefix + execution name (JobNames), the item's key.</summary>
+    public required string JobNamePrefix { get; init; }
 
     /// <summary>Where the job's FAILED item is written (unless the job is COMPLETED or the failure is recorded).</summary>
     public required JobMetadataTable Metadata { get; init; }
@@ -26,11 +26,12 @@ public sealed class ExecutionEndRecorderProps : PipelineConstructProps
 /// timed out (the state machine's timeout), was stopped (StopExecution), or failed outside the branch
 /// (an error no Catch takes) leaves one FAILED item and one message in the failure queue, as a caught
 /// failure does. An EventBridge rule on Step Functions' "Execution Status Change" events of the workflow
-/// (TIMED_OUT, ABORTED, FAILED) starts a small Express workflow of SDK integrations that asks the job
-/// planner for the job's name, reads the job's item, and records the end only when nobody did: a COMPLETED
-/// job, or a failure the branch recorded (a FAILED item with this execution's ARN), adds nothing, and the
-/// write's condition keeps a second delivery of the same event from adding anything either. Step Functions
-/// sends these events on a best-effort basis: the alarms on timed-out executions stay.
+/// (TIMED_OUT, ABORTED, FAILED) starts a small Express workflow of SDK integrations that names the job after
+/// the execution (the one rule of JobNames: no planner is asked), reads the job's item, and records the end only
+/// when nobody did: a COMPLETED job, a skipped upload's SKIPPED item, or a failure the branch recorded (a FAILED
+/// item with this execution's ARN) adds nothing, and the write's condition keeps a second delivery of the
+/// same event from adding anything either. Step Functions sends these events on a best-effort basis: the
+/// alarms on timed-out executions stay.
 /// </summary>
 public sealed class ExecutionEndRecorder : Construct
 {
@@ -55,7 +56,7 @@ public sealed class ExecutionEndRecorder : Construct
     /// <summary>How many times the execution was redriven before this end (0: it ended the first time).</summary>
     private const string RedriveCount = "$.detail.redriveCount";
 
-    /// <summary>Where the execution's input, parsed, is kept: the upload event the planner reads.</summary>
+    /// <summary>Where the execution's input, parsed, is kept: the upload event, which names the media.</summary>
     private const string Input = "$.execution.input";
 
     /// <summary>What the item of the job says, as read.</summary>
@@ -70,13 +71,11 @@ public sealed class ExecutionEndRecorder : Construct
             Context = props.Context,
             Comment = $"TranscribeStack ({props.Context.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
             Definition = () => Definition(props),
-            // An Express workflow's longest: the planner's cold start and Lambda's retries fit well within it.
+            // An Express workflow's longest: the SDK calls' retries fit well within it.
             Timeout = Duration.Minutes(5),
             RoleDescription = "TranscribeStack execution-end recorder: records executions that ended outside the failure branch",
             GrantRole = role =>
             {
-                // Only the planner derives a job's name from an upload event (one fact, one place).
-                props.JobPlanner.GrantInvoke(role);
                 // Read only whether the job's item is final and which execution wrote it; write only FAILED items.
                 props.Metadata.GrantGetItem(role, ReadAttributes);
                 props.Metadata.GrantPutItem(role, WrittenAttributes);
@@ -86,7 +85,7 @@ public sealed class ExecutionEndRecorder : Construct
                 props.Admitter.GrantStartExecution(role);
                 NagAcknowledgements.Acknowledge(
                     NagAcknowledgements.DefaultPolicy(role),
-                    new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
+                    new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions)."));
             },
             RuleDescription = "Records workflow executions that timed out, were stopped or failed outside the failure branch",
             EventPattern = new EventPattern
@@ -126,32 +125,32 @@ public sealed class ExecutionEndRecorder : Construct
                     Condition.IsPresent($"{Recorded}.{ExecutionArn}.S"),
                     Condition.StringEqualsJsonPath($"{Recorded}.{ExecutionArn}.S", EndedExecutionArn)),
                 new Succeed(this, StateNames.EndRecorder.FailureIsRecorded, new SucceedProps { Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter." }))
+            // A skipped upload's execution that FAILED could not write its SKIPPED item (DynamoDB unavailable):
+            // recorded like any failure, until a redrive writes the item.
+            .When(
+                Condition.And(
+                    Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
+                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Skipped),
+                    Condition.Not(Condition.StringEquals(Status, "FAILED"))),
+                new Succeed(this, StateNames.EndRecorder.UploadWasSkipped, new SucceedProps
+                {
+                    Comment = "The execution recorded its SKIPPED item: there is no job to record.",
+                }))
             .Otherwise(describe));
 
-        var unplanned = NameTheUnplannedJob(lookUp);
-        var plan = PlanTheJob(props, onError: unplanned);
-        var planned = Chain.Start(new Pass(this, StateNames.EndRecorder.ReadExecutionsInput, new PassProps
-        {
-            Comment = "The event carries the input as a JSON string: the upload event (and a re-run marker).",
-            // (JsonPath.StringToJson returns a token jsii cannot pass in a dictionary: the intrinsic is written out.)
-            Parameters = new Dictionary<string, object> { ["input.$"] = "States.StringToJson($.detail.input)" },
-            ResultPath = "$.execution",
-        }))
-            .Next(plan)
-            .Next(new Choice(this, StateNames.EndRecorder.WasUploadMediaFile)
-                .When(
-                    Condition.And(Condition.IsPresent(PlanPaths.Skipped), Condition.Not(Condition.StringEquals(Status, "FAILED"))),
-                    new Succeed(this, StateNames.EndRecorder.UploadWasSkipped, new SucceedProps { Comment = "A skipped upload's execution records its SKIPPED item and succeeds: there is no job to record." }))
-                // A skipped upload whose execution FAILED could not write its SKIPPED item (DynamoDB unavailable):
-                // recorded like any failure, under the would-be job name, until a redrive writes the item.
-                .Otherwise(lookUp));
-
+        var named = NameTheJob(props, lookUp);
         var inputKnown = new Choice(this, StateNames.EndRecorder.DoesEventCarryExecutionsInput, new ChoiceProps
         {
             Comment = "Step Functions leaves the input out of the event when it is too large for it.",
         })
-            .When(Condition.IsString("$.detail.input"), planned)
-            .Otherwise(unplanned);
+            .When(Condition.IsString("$.detail.input"), new Pass(this, StateNames.EndRecorder.ReadExecutionsInput, new PassProps
+            {
+                Comment = "The event carries the input as a JSON string: the upload event (and a re-run marker).",
+                // (JsonPath.StringToJson returns a token jsii cannot pass in a dictionary: the intrinsic is written out.)
+                Parameters = new Dictionary<string, object> { ["input.$"] = "States.StringToJson($.detail.input)" },
+                ResultPath = "$.execution",
+            }).Next(named))
+            .Otherwise(named);
 
         var free = IntakeAdmitter.FreeTheSlotOf(
             this,
@@ -164,49 +163,32 @@ public sealed class ExecutionEndRecorder : Construct
         return Chain.Start(free).Next(inputKnown);
     }
 
-    private LambdaInvoke PlanTheJob(ExecutionEndRecorderProps props, IChainable onError)
+    /// <summary>
+    /// The job is named after the ended execution by the one rule (JobNames): the workflow's, whether it planned
+    /// the job, skipped the upload or could not plan it. The media URI is the upload's, as the planner gives it.
+    /// </summary>
+    private Choice NameTheJob(ExecutionEndRecorderProps props, IChainable next)
     {
-        var task = new LambdaInvoke(this, StateNames.EndRecorder.PlanJobOfExecution, new LambdaInvokeProps
-        {
-            Comment = "The same planner as the workflow's, on the same input: the same job name and media URI.",
-            LambdaFunction = props.JobPlanner,
-            // The execution's input is the function's whole input, as in the workflow.
-            InputPath = Input,
-            PayloadResponseOnly = true,
-            RetryOnServiceExceptions = false,
-            ResultPath = PlanPaths.Job,
-            TaskTimeout = Timeout.Duration(Duration.Minutes(1)),
-        });
-        // Only the Lambda service's own transient errors; a function error says the input cannot be planned.
-        task.AddRetry(Retries.Lambda());
-        // A malformed input is recorded under the name the workflow gives an unplanned execution. The error
-        // is not kept: the event's cause may already be 32 KiB, and the state must stay under 256 KiB.
-        task.AddCatch(onError, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
-        return task;
-    }
-
-    /// <summary>The workflow names an execution it could not plan unplanned-&lt;execution name&gt;: the same item.</summary>
-    private Choice NameTheUnplannedJob(IChainable next)
-    {
-        var unplanned = JsonPath.Format("unplanned-{}", JsonPath.StringAt("$.detail.name"));
+        var jobName = ExecutionJobNames.Of(props.Context.JobNamePrefix, "$.detail.name");
         Pass Name(string name, string mediaUri) => new(this, name, new PassProps
         {
             Parameters = new Dictionary<string, object>
             {
-                [PlanPaths.Name(nameof(JobPlan.JobName))] = unplanned,
+                [PlanPaths.Name(nameof(JobPlan.JobName))] = jobName,
                 [PlanPaths.Name(nameof(JobPlan.MediaUri))] = mediaUri,
             },
             ResultPath = PlanPaths.Job,
         });
 
-        var withUpload = Name(StateNames.EndRecorder.NameUnplannedJobOfUpload, JsonPath.Format("s3://{}/{}", JsonPath.StringAt($"{Input}.detail.bucket.name"), JsonPath.StringAt($"{Input}.detail.object.key")));
-        var withoutUpload = Name(StateNames.EndRecorder.NameUnplannedJob, "unknown (the input names no bucket and key)");
+        var bucket = $"{Input}.detail.bucket.name";
+        var key = $"{Input}.detail.object.key";
+        var mediaUri = JsonPath.Format("s3://{}/{}", JsonPath.StringAt(bucket), JsonPath.StringAt(key));
+        var withUpload = Name(StateNames.EndRecorder.NameJobOfUpload, mediaUri);
+        var withoutUpload = Name(StateNames.EndRecorder.NameJobOfUnknownUpload, "unknown (the input names no bucket and key)");
         withUpload.Next(next);
         withoutUpload.Next(next);
         return new Choice(this, StateNames.EndRecorder.DoesInputNameUpload)
-            .When(
-                Condition.And(Condition.IsPresent($"{Input}.detail.bucket.name"), Condition.IsPresent($"{Input}.detail.object.key")),
-                withUpload)
+            .When(Condition.And(Condition.IsPresent(bucket), Condition.IsPresent(key)), withUpload)
             .Otherwise(withoutUpload);
     }
 

@@ -46,3 +46,17 @@ public sealed record NamedExecution(string ExecutionName)
     /// <summary>The request's one property (camelCase, as the functions read it).</summary>
     public const string RequestProperty = "executionNameOf";
 }
+
+/// <summary>
+/// The planner's main question, asked by the workflow: the plan of the upload its execution was started for.
+/// The request is <c>{"executionName": &lt;the execution's name&gt;, "upload": &lt;the event, with its re-run
+/// marker&gt;}</c>; the answer is a <see cref="JobPlan"/> or a <see cref="SkippedUpload"/>.
+/// </summary>
+public static class PlanRequest
+{
+    /// <summary>The execution's name ($$.Execution.Name): the job is named after it (<see cref="JobNames"/>).</summary>
+    public const string ExecutionNameProperty = "executionName";
+
+    /// <summary>The upload event, as the execution's input holds it.</summary>
+    public const string UploadProperty = "upload";
+}

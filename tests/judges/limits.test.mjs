@@ -237,7 +237,8 @@ const shape = (value, at = '$') => (Array.isArray(value) ? [`${at}: array`, ...(
 test('the widest JobPlan and SkippedUpload have the fields and types of the real planner\'s answers', () => {
   const environment = plannerEnvironment(templateOf('dev'));
   const upload = (key) => ({ detail: { bucket: { name: 'raw' }, object: { key, size: 480_000, etag: 'abc', 'version-id': 'v1' } } });
-  const [planned, skipped] = askLocalInvoke([{ handler: 'JobPlanner', payload: upload('media/talk.mp3') }, { handler: 'JobPlanner', payload: upload('media/notes.txt') }], environment);
+  const request = (key) => ({ handler: 'JobPlanner', payload: { executionName: 'talk-0123456789abcdef', upload: upload(key) } });
+  const [planned, skipped] = askLocalInvoke([request('media/talk.mp3'), request('media/notes.txt')], environment);
   assert.ok(planned.ok && skipped.ok, JSON.stringify([planned, skipped]));
   const event = maximalEvent();
   assert.deepEqual(shape(jobPlan(event, environment, widestPlan(pollingBounds(pacingSettings(environment))))), shape(planned.result));

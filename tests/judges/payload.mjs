@@ -207,7 +207,7 @@ export function queueBodies(template, queueUrl) {
 /** The planner's JobPlan for `event` at its widest, with the polling plan `polling`. */
 export function jobPlan(event, settings, polling) {
   const { bucket: { name: bucket }, object: { key, 'version-id': versionId, size } } = event.detail;
-  const jobName = x(200, 'j'); // JobPlanner.MaxJobNameLength, Transcribe's limit
+  const jobName = x(200, 'j'); // JobNames.MaxJobNameLength, Transcribe's limit (the rule's names are at most 64 + 80)
   const mediaFormat = widest(Object.values(sdkModel('transcribe').sdk.MediaFormat));
   const transcriptKey = `${settings.TRANSCRIPT_PREFIX ?? ''}${settings.TRANSCRIPT_FILE_PREFIX ?? ''}${jobName}.json`;
   return { jobName, mediaUri: `s3://${bucket}/${key}`, mediaFormat, bucket, key, versionId, sizeBytes: size, transcriptKey, expectedAudioSeconds: WIDEST_INT, expectedJobSeconds: WIDEST_INT, polling };
@@ -288,7 +288,7 @@ export const functionIds = (template) => new Map(Object.entries(template.Resourc
 export const plannerState = (template, definition) => Object.values(definition.States).find((s) => functionIds(template).get(s.Resource)?.startsWith('JobPlanner'));
 
 // What a GetItem with a ProjectionExpression returns: those attributes of the item, each as the string (S) the
-// pipeline writes it as, at its longest: a job name as Transcribe allows it (JobPlanner.MaxJobNameLength), a task
+// pipeline writes it as, at its longest: a job name as Transcribe allows it (JobNames.MaxJobNameLength), a task
 // token as SendTaskSuccess takes it ("taskToken ... Maximum length of 2048", Step Functions API reference), a
 // status word (64 characters assumed, as the post-processor's words), the ARN of the execution that wrote the item
 // (an execution name is at most 80 characters), the start of the first execution that waited for the job (updatedAt

@@ -131,10 +131,10 @@ test('an event before the execution stores its token wakes nobody; the execution
   const completion = new CompletionNotifier({ definition: workflow.notifierDefinition, table, tokens });
   const upload = uploadEvent(workflow, 'media/quick note.m4a');
   // The event comes before the first wait: its job has no item yet.
-  const { jobName } = await planner.plan(upload);
+  const { executionName, plan: { jobName } } = await planner.nameAndPlan(upload);
   await completion.deliver(jobStateChangeEvent({ name: jobName, status: 'COMPLETED', atMs: 0 }));
 
-  const result = await execute(definition, upload, { planner, transcribe, table, completion });
+  const result = await execute(definition, upload, { planner, transcribe, table, completion, executionName });
   await completion.settled();
 
   assertEnded(assert, result, 'SUCCEEDED');
@@ -147,12 +147,12 @@ test('a wait whose token cannot be stored because the item is final polls at onc
   const transcribe = new FakeTranscribe({ pollsToFinish: 1 });
   const table = new FakeTable();
   const upload = uploadEvent(workflow, 'media/final already.mp3');
-  const { jobName } = await planner.plan(upload);
+  const { executionName, plan: { jobName } } = await planner.nameAndPlan(upload);
   // Another execution's FAILED record (the wait takes over only its own execution's, being redriven: redrive.test.mjs).
   const another = `arn:aws:states:us-east-1:123456789012:execution:${workflow.stateMachineName}:another-execution`;
   table.putItem({ TableName: workflow.tableName, Item: { jobName: { S: jobName }, status: { S: 'FAILED' }, executionArn: { S: another } } });
 
-  const result = await execute(definition, upload, { planner, transcribe, table, events: DELIVERED });
+  const result = await execute(definition, upload, { planner, transcribe, table, events: DELIVERED, executionName });
 
   assertEnded(assert, result, 'SUCCEEDED');
   assert.deepEqual(result.entered.slice(0, 5), [...PLANNED, STATES.start, STATES.waitForJob, STATES.get]);

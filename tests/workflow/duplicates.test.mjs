@@ -1,6 +1,8 @@
-// EventBridge delivers an event at least once: a duplicate maps to the same job name, joins that
-// job (Transcribe answers ConflictException) and never adds a second job or item. A new version of
-// the object is a new job.
+// EventBridge delivers an event at least once: a duplicate gets the same execution name from the admitter,
+// and so the same job name. Step Functions runs one execution per name; should a second run of the name reach
+// Transcribe anyway (a redrive of a start that timed out after Transcribe took the job, the name reused once
+// Step Functions forgot it), it joins that job (Transcribe answers ConflictException) and never adds a second
+// job or item. A new version of the object is a new execution and job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkflow } from '../../testkit/workflow.mjs';
@@ -27,13 +29,14 @@ test('the same upload event twice: the second execution joins the job and adds n
   const transcribe = new FakeTranscribe();
   const table = new FakeTable();
   const queue = [];
-  const first = await execute(definition, event, { planner, transcribe, table, queue, executionName: 'first-delivery' });
+  const first = await execute(definition, event, { planner, transcribe, table, queue });
   const writesOfTheFirst = table.writes.length;
-  const second = await execute(definition, event, { planner, transcribe, table, queue, executionName: 'second-delivery' });
+  const second = await execute(definition, event, { planner, transcribe, table, queue });
 
   assertEnded(assert, first, 'SUCCEEDED');
   assertEnded(assert, second, 'SUCCEEDED');
   const { jobName } = plannedJob(first);
+  assert.equal(second.executionName, first.executionName, 'the admitter names both deliveries alike');
   assert.equal(plannedJob(second).jobName, jobName, 'the same object maps to the same job name');
   assert.deepEqual(first.entered, FIRST_POLL_PATH);
   assert.deepEqual(second.entered, JOIN_PATH);
@@ -59,10 +62,10 @@ test('a duplicate that arrives while the job runs joins it: one job, one item', 
   const transcribe = new FakeTranscribe({
     pollsToFinish: 2,
     onGet: async (request, call) => {
-      if (call === 1) duplicate = await execute(definition, event, { planner, transcribe, table, queue, executionName: 'late-duplicate' });
+      if (call === 1) duplicate = await execute(definition, event, { planner, transcribe, table, queue });
     },
   });
-  const first = await execute(definition, event, { planner, transcribe, table, queue, executionName: 'original' });
+  const first = await execute(definition, event, { planner, transcribe, table, queue });
 
   assertEnded(assert, first, 'SUCCEEDED');
   assertEnded(assert, duplicate, 'SUCCEEDED');

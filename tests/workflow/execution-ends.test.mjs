@@ -20,6 +20,8 @@ import stateNames from '../../contracts/state-names.json' with { type: 'json' };
 const workflow = loadWorkflow('dev');
 const { definition } = workflow;
 const planner = plannerForTests(workflow);
+/** Every job's name is this prefix and its execution's name (JobNames). */
+const PREFIX = workflow.plannerEnvironment.JOB_NAME_PREFIX;
 
 /** An execution of `key` ended at the Task state `at` as `as`, with its table and queue. */
 async function endedExecution(key, at, as, transcribe = new FakeTranscribe({ pollsToFinish: 50 })) {
@@ -63,7 +65,7 @@ test('a TIMED_OUT execution (the timeout elapsed while it waited for the job) is
   const event = endOf(workflow, ended.result, ended.upload);
   assert.ok(executionEndRuleMatches(workflow, event), 'the rule delivers the event');
 
-  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assert.deepEqual([run.status, run.outcome], ['SUCCEEDED', stateNames.endRecorder.endIsRecorded]);
   assertRecordedEnd(ended, event, {
@@ -78,7 +80,7 @@ test('an execution that ended at a step frees its slot: the recorder starts the 
   const ended = await endedExecution('media/stopped early.mp3', STATES.waitForJob, 'ABORTED');
   const event = endOf(workflow, ended.result, ended.upload);
 
-  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assert.equal(run.entered[0], RECORDER_STATES.release);
   assert.deepEqual(run.admitter.calls.map((c) => c.Input), [{ release: ended.result.executionName }]);
@@ -89,7 +91,7 @@ test('an ABORTED execution (stopped while it waited) is recorded once, with one 
   const ended = await endedExecution('media/wrong file.wav', STATES.waitForJob, 'ABORTED');
   const event = endOf(workflow, ended.result, ended.upload);
 
-  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.endIsRecorded);
   assertRecordedEnd(ended, event, {
@@ -104,7 +106,7 @@ test('an execution stopped with a cause records the operator\'s cause', async ()
   const ended = await endedExecution('media/duplicate upload.m4a', STATES.start, 'ABORTED');
   const event = endOf(workflow, ended.result, ended.upload, { error: 'Operator', cause: 'Uploaded twice by mistake.' });
 
-  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assertRecordedEnd(ended, event, {
     jobName: plannedJob(ended.result).jobName,
@@ -122,7 +124,7 @@ test('a FAILED execution that went through the failure branch adds nothing: its 
   assert.equal(result.status, 'FAILED');
   const [items, letters, writes] = [structuredClone([...table.items]), structuredClone(queue), table.writes.length];
 
-  const run = await recordEnd(workflow, endOf(workflow, result, upload), { planner, table, queue });
+  const run = await recordEnd(workflow, endOf(workflow, result, upload), { table, queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.record || c.state === RECORDER_STATES.deadLetter), 'no write, no message');
@@ -132,10 +134,10 @@ test('a FAILED execution that went through the failure branch adds nothing: its 
 test('a second delivery of the same event adds nothing', async () => {
   const ended = await endedExecution('media/retro.mp3', STATES.waitForJob, 'TIMED_OUT');
   const event = endOf(workflow, ended.result, ended.upload);
-  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
   const [item, writes] = [ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length];
 
-  const again = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const again = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assert.equal(again.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.deepEqual([ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length, ended.queue.length], [item, writes, 1]);
@@ -148,9 +150,9 @@ test('a second delivery racing the first (both read the item before either wrote
   // What both look-ups read: the execution's waiting item, before the first delivery recorded the end.
   const before = ended.table.getItem({ TableName: workflow.tableName, Key: { jobName: { S: jobName } } });
   const racing = { tableName: workflow.tableName, getItem: () => structuredClone(before), putItem: (request) => ended.table.putItem(request) };
-  await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
-  const second = await recordEnd(workflow, event, { planner, table: racing, queue: ended.queue });
+  const second = await recordEnd(workflow, event, { table: racing, queue: ended.queue });
 
   assert.equal(second.outcome, stateNames.endRecorder.endWasRecordedMeanwhile);
   assert.equal(ended.queue.length, 1, 'one dead letter');
@@ -164,48 +166,77 @@ test('a COMPLETED job\'s late ABORTED event adds nothing: COMPLETED is final', a
   assert.equal(ended.table.items.get(jobName).status, 'COMPLETED');
   const writes = ended.table.writes.length;
 
-  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.jobIsCompleted);
   assert.deepEqual([ended.table.items.get(jobName).status, ended.table.writes.length, ended.queue.length], ['COMPLETED', writes, 0]);
 });
 
-test('a skipped upload\'s end needs no record', async () => {
+test('a skipped upload\'s end needs no record: its SKIPPED item is there', async () => {
   const ended = await endedExecution('media/notes.txt', STATES.recordSkip, 'ABORTED');
 
-  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.uploadWasSkipped);
   assert.deepEqual(ended.queue, []);
 });
 
-test('an input the planner cannot plan is recorded under unplanned-<execution name>, as the workflow records it', async () => {
+test('a skipped upload stopped before it recorded its SKIPPED item is recorded as stopped: nothing else records it', async () => {
+  const ended = await endedExecution('media/notes two.txt', STATES.plan, 'ABORTED');
+  const event = endOf(workflow, ended.result, ended.upload);
+
+  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+
+  assertRecordedEnd(ended, event, {
+    jobName: `${PREFIX}${ended.result.executionName}`,
+    mediaUri: `s3://${workflow.rawBucket}/media/notes two.txt`,
+    error: 'ExecutionAborted',
+    reason: 'The execution was stopped (StopExecution) before it recorded the job.',
+  });
+});
+
+test('the recorder names the job after the ended execution, as the planner named it: no planner is asked', async () => {
+  const ended = await endedExecution('media/one rule.mp3', STATES.waitForJob, 'TIMED_OUT');
+  const event = endOf(workflow, ended.result, ended.upload);
+
+  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+
+  const { jobName } = plannedJob(ended.result);
+  assert.equal(jobName, `${PREFIX}${ended.result.executionName}`, 'the planner\'s job name: prefix + execution name');
+  assert.equal(ended.queue[0].body.jobName, jobName);
+  const { release, lookUp, record, deadLetter } = RECORDER_STATES;
+  assert.deepEqual(run.calls.map((c) => c.state), [release, lookUp, record, deadLetter]);
+  assert.ok(!Object.values(workflow.recorderDefinition.States).some((s) => JSON.stringify(s).includes(':lambda:')), 'no Lambda task');
+});
+
+test('an input the planner cannot plan is recorded under the execution\'s job name, as the workflow records it', async () => {
   // A hand-started execution without bucket and key, stopped while planning.
   const input = { detail: {} };
   const [table, queue] = [new FakeTable(), []];
   const stopped = await execute(definition, input, { planner, table, queue, stop: { at: STATES.plan, as: 'ABORTED' } });
   const event = endOf(workflow, stopped, input);
 
-  await recordEnd(workflow, event, { planner, table, queue });
+  await recordEnd(workflow, event, { table, queue });
 
   // The same input, not stopped: the workflow's own planning-failure branch.
   const branch = await execute(definition, input, { planner, table: new FakeTable(), queue: [] });
   const [recorded] = queue.map((m) => m.body);
-  assert.equal(recorded.jobName, `unplanned-${stopped.executionName}`);
-  assert.equal(branch.deadLetters[0].body.jobName, `unplanned-${branch.executionName}`);
+  assert.equal(recorded.jobName, `${PREFIX}${stopped.executionName}`);
+  assert.equal(branch.deadLetters[0].body.jobName, `${PREFIX}${branch.executionName}`);
   assert.equal(recorded.mediaUri, branch.deadLetters[0].body.mediaUri);
   assert.equal(table.items.get(recorded.jobName).status, 'FAILED');
 });
 
-test('an event without the execution\'s input (too large for it) is still recorded, under unplanned-<execution name>', async () => {
+test('an event without the execution\'s input (too large for it) is still recorded, under the execution\'s job name', async () => {
   const ended = await endedExecution('media/big input.mp3', STATES.waitForJob, 'TIMED_OUT');
   const event = endOf(workflow, ended.result, undefined);
 
-  const run = await recordEnd(workflow, event, { planner, table: ended.table, queue: ended.queue });
+  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.endIsRecorded);
-  assert.ok(!run.calls.some((c) => c.state === RECORDER_STATES.plan), 'nothing to plan');
-  assert.equal(ended.queue[0].body.jobName, `unplanned-${ended.result.executionName}`);
+  // The job's own item: the media URI is unknown without the input, the job name is not.
+  assert.equal(ended.queue[0].body.jobName, plannedJob(ended.result).jobName);
+  assert.equal(ended.queue[0].body.mediaUri, 'unknown (the input names no bucket and key)');
 });
 
 test('the recorder\'s item and dead letter have the attributes of the failure branch\'s', async () => {
@@ -213,7 +244,7 @@ test('the recorder\'s item and dead letter have the attributes of the failure br
   const transcribe = new FakeTranscribe({ pollsToFinish: 1, finalStatus: 'FAILED', failureReason: 'Unsupported audio codec.' });
   const branch = await execute(definition, upload, { planner, transcribe });
   const ended = await endedExecution('media/codec two.ogg', STATES.waitForJob, 'TIMED_OUT');
-  await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { planner, table: ended.table, queue: ended.queue });
+  await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
 
   const keys = (object) => Object.keys(object).sort();
   assert.deepEqual(keys(ended.table.items.get(plannedJob(ended.result).jobName)), keys(branch.table.items.get(plannedJob(branch).jobName)));

@@ -106,7 +106,8 @@ test('an input without detail.object.key is recorded as InvalidJobRequestExcepti
   assertEnded(assert, result, 'FAILED');
   assert.equal(result.error, 'InvalidJobRequestException');
   assert.equal(result.deadLetters.length, 1);
-  assert.equal(result.table.items.get(`unplanned-${executionName}`)?.status, 'FAILED');
+  // The item of the execution's job, named by the one rule: the prefix and the execution's name.
+  assert.equal(result.table.items.get(`${workflow.plannerEnvironment.JOB_NAME_PREFIX}${executionName}`)?.status, 'FAILED');
 });
 
 test('a late failure never overwrites a COMPLETED item, and still reaches the dead-letter queue', async () => {

@@ -53,7 +53,7 @@ function assertFailedAtTheStep({ result, queue, table }, state, error) {
 async function assertRecordedAsPassing(failed) {
   const event = endOf(workflow, failed.result, failed.upload);
   assert.ok(executionEndRuleMatches(workflow, event), 'the rule delivers the event');
-  const run = await recordEnd(workflow, event, { planner, table: failed.table, queue: failed.queue });
+  const run = await recordEnd(workflow, event, { table: failed.table, queue: failed.queue });
 
   const { jobName } = plannedJob(failed.result);
   const reason = `${PASSING_REASON} ${failed.result.cause}`;
@@ -137,7 +137,7 @@ test('a redrive that fails again for a passing cause updates the FAILED item and
 
   // Its end: the same execution ARN, redriven once.
   const event = endOf(workflow, again, failed.upload, { redriveCount: 1, atMs: Date.parse('2026-11-22T11:00:00Z') });
-  const run = await recordEnd(workflow, event, { planner, table: failed.table, queue: failed.queue });
+  const run = await recordEnd(workflow, event, { table: failed.table, queue: failed.queue });
 
   assert.equal(run.outcome, stateNames.endRecorder.redrivenEndIsRecorded);
   assert.deepEqual(failed.table.items.get(jobName), {
@@ -146,7 +146,7 @@ test('a redrive that fails again for a passing cause updates the FAILED item and
   assert.equal(failed.queue.length, 1, 'no second dead letter');
 
   // The same event delivered again adds nothing either.
-  const duplicate = await recordEnd(workflow, event, { planner, table: failed.table, queue: failed.queue });
+  const duplicate = await recordEnd(workflow, event, { table: failed.table, queue: failed.queue });
   assert.equal(duplicate.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.equal(failed.queue.length, 1);
 
@@ -183,7 +183,7 @@ test('a permanent failure (BadRequestException at the start) still ends in the f
   assert.deepEqual(result.entered, [...PLANNED, STATES.start, stateNames.workflow.describeFailedStep, ...FAILURE_TAIL]);
   assert.equal(result.failedAt.state, stateNames.workflow.transcriptionFailed, 'a redrive would only run the Fail state again');
 
-  const run = await recordEnd(workflow, endOf(workflow, result, upload), { planner, table, queue });
+  const run = await recordEnd(workflow, endOf(workflow, result, upload), { table, queue });
   assert.equal(run.outcome, stateNames.endRecorder.failureIsRecorded);
   assert.equal(queue.length, 1, 'one dead letter');
 });

@@ -74,10 +74,10 @@ test('completes on the first poll: the dev job request, one COMPLETED item, no d
 test('a job whose event is lost is polled along the plan\'s backstop waits, every 4 minutes, the last at the give-up time', async () => {
   const transcribe = new FakeTranscribe({ pollsToFinish: 1 });
   const key = 'media/board meeting 3h.wav';
-  const planned = await planner.plan(uploadEvent(workflow, key));
+  const { executionName, plan: planned } = await planner.nameAndPlan(uploadEvent(workflow, key));
   const polls = 1 + planned.polling.laterPolls;
   transcribe.pollsToFinish = polls; // it ends at the plan's last poll
-  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe });
+  const result = await execute(definition, uploadEvent(workflow, key), { planner, transcribe, executionName });
   const waits = plannedWaits(result).slice(0, polls);
 
   assertRecordedTranscript(result, plannedJob(result).jobName, `s3://${workflow.rawBucket}/${key}`);

@@ -11,7 +11,7 @@ namespace TranscribeStack.Functions;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Disallow)]
-[JsonSerializable(typeof(UploadEvent))]
+[JsonSerializable(typeof(PlannerRequest))]
 [JsonSerializable(typeof(JobPlan))]
 [JsonSerializable(typeof(SkippedUpload))]
 [JsonSerializable(typeof(NamedExecution))]

@@ -8,14 +8,12 @@ namespace TranscribeStack.Functions.JobPlanning;
 public sealed record Upload(string Bucket, string Key, string? VersionId, string? ETag, long SizeBytes, string? Rerun = null);
 
 /// <summary>
-/// Derives a deterministic Transcribe job from an upload: the same object (bucket, key, version)
-/// always maps to the same job name, so a duplicate event joins the job instead of starting another.
+/// Derives the Transcribe job of an execution from its upload: the job is named after the execution
+/// (<see cref="JobNames"/>), and the execution after the object (bucket, key, version: <see cref="ExecutionNames"/>),
+/// so a duplicate event joins the job instead of starting another.
 /// </summary>
 public sealed class JobPlanner
 {
-    /// <summary>Transcribe's job-name limit.</summary>
-    public const int MaxJobNameLength = 200;
-
     // Typical bitrates (bits/s), used only to estimate the audio length that paces polling: amr-nb 12.2 kbit/s, flac ~700 kbit/s
     // for 16-bit stereo speech, wav 16-bit 16 kHz mono 256 kbit/s, compressed formats 64-128 kbit/s.
     private static readonly Dictionary<string, int> BitsPerSecond = new(StringComparer.Ordinal)
@@ -45,9 +43,9 @@ public sealed class JobPlanner
     {
         ArgumentNullException.ThrowIfNull(pacing);
         ArgumentNullException.ThrowIfNull(mediaPrefix);
-        if (!IsValidName(jobNamePrefix) || jobNamePrefix.Length > 64)
+        if (JobNames.PrefixProblem(jobNamePrefix) is { } problem)
         {
-            throw new ArgumentException($"Job-name prefix '{jobNamePrefix}' must be 1 to 64 of [0-9a-zA-Z._-].", nameof(jobNamePrefix));
+            throw new ArgumentException(problem, nameof(jobNamePrefix));
         }
 
         this.jobNamePrefix = jobNamePrefix;
@@ -61,13 +59,15 @@ public sealed class JobPlanner
     public static IReadOnlyCollection<string> MediaFormats => BitsPerSecond.Keys;
 
     /// <summary>
-    /// Why the upload is not transcribed, or null when it is a media file under the media prefix.
-    /// A malformed event (no bucket, no key, a bad re-run marker) is not a skip: it throws
-    /// <see cref="InvalidJobRequestException"/>, recorded as a failure.
+    /// Why the upload of the execution named <paramref name="executionName"/> is not transcribed, or null when it
+    /// is a media file under the media prefix. A malformed request (no bucket, no key, a bad re-run marker, an
+    /// execution name that cannot name a job) is not a skip: it throws <see cref="InvalidJobRequestException"/>,
+    /// recorded as a failure.
     /// </summary>
-    public SkippedUpload? Skip(Upload upload)
+    public SkippedUpload? Skip(Upload upload, string executionName)
     {
         Validate(upload);
+        var jobName = JobName(executionName);
         var skip = !upload.Key.StartsWith(mediaPrefix, StringComparison.Ordinal)
             ? new UploadSkip(SkipReasons.OutsideMediaPrefix, $"'{upload.Key}' is not under the media prefix '{mediaPrefix}'.")
             : upload.Key.EndsWith('/')
@@ -75,7 +75,7 @@ public sealed class JobPlanner
                 : TryMediaFormat(upload.Key, out _)
                     ? null
                     : new UploadSkip(SkipReasons.UnsupportedMediaFormat, UnsupportedFormatMessage(upload.Key));
-        return skip is null ? null : new SkippedUpload(JobName(upload), MediaUri(upload), skip);
+        return skip is null ? null : new SkippedUpload(jobName, MediaUri(upload), skip);
     }
 
     /// <summary>The name of the upload's workflow execution (see <see cref="ExecutionNames"/>); a malformed event throws.</summary>
@@ -86,9 +86,9 @@ public sealed class JobPlanner
     }
 
     /// <summary>The job of a media file under the media prefix; anything <see cref="Skip"/> skips throws.</summary>
-    public JobPlan Plan(Upload upload)
+    public JobPlan Plan(Upload upload, string executionName)
     {
-        if (Skip(upload) is { } skipped)
+        if (Skip(upload, executionName) is { } skipped)
         {
             throw skipped.Skipped.Reason == SkipReasons.UnsupportedMediaFormat
                 ? new UnsupportedMediaFormatException(skipped.Skipped.Detail)
@@ -96,7 +96,7 @@ public sealed class JobPlanner
         }
 
         var format = MediaFormat(upload.Key);
-        var jobName = JobName(upload);
+        var jobName = JobName(executionName);
         var audioSeconds = (int)Math.Clamp(upload.SizeBytes * 8 / BitsPerSecond[format], 1, int.MaxValue);
         var jobSeconds = pacing.ExpectedJobSeconds(audioSeconds);
         return new JobPlan(
@@ -156,14 +156,9 @@ public sealed class JobPlanner
 
     private static string MediaUri(Upload upload) => $"s3://{upload.Bucket}/{upload.Key}";
 
-    /// <summary>The prefix, the readable file name (dots kept: Transcribe allows them), the hash and the re-run marker.</summary>
-    private string JobName(Upload upload)
-    {
-        var suffix = $"-{ExecutionNames.Hash(upload)}" + (upload.Rerun is { } marker ? $"-r{marker}" : string.Empty);
-        var readable = ExecutionNames.Readable(upload.Key, MaxJobNameLength - jobNamePrefix.Length - suffix.Length, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
-        return jobNamePrefix + readable + suffix;
-    }
-
-    private static bool IsValidName(string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+    /// <summary>The job of the execution: the prefix and the execution's name, the one rule (<see cref="JobNames"/>).</summary>
+    private string JobName(string executionName) =>
+        JobNames.ExecutionNameProblem(executionName) is { } problem
+            ? throw new InvalidJobRequestException(problem)
+            : JobNames.Of(jobNamePrefix, executionName);
 }

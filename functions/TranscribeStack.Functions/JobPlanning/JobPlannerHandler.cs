@@ -4,13 +4,21 @@ using System.Text.Json.Serialization;
 namespace TranscribeStack.Functions.JobPlanning;
 
 /// <summary>
+/// A request to the planner: the plan of an execution's upload (<see cref="PlanRequest"/>: its name and the
+/// event), or the name of the execution of an upload (the event wrapped in <c>executionNameOf</c>).
+/// </summary>
+internal sealed record PlannerRequest(
+    [property: JsonPropertyName(PlanRequest.ExecutionNameProperty)] string? ExecutionName,
+    [property: JsonPropertyName(PlanRequest.UploadProperty)] UploadEvent? Upload,
+    [property: JsonPropertyName(NamedExecution.RequestProperty)] UploadEvent? ExecutionNameOf);
+
+/// <summary>
 /// The EventBridge S3 "Object Created" event, as much of it as the planner reads, with the re-run marker an
-/// operator adds; or, to ask for the execution name instead of the plan, the event wrapped in <c>executionNameOf</c>.
+/// operator adds.
 /// </summary>
 internal sealed record UploadEvent(
     UploadEventDetail? Detail,
-    [property: JsonConverter(typeof(RerunMarkerConverter))] string? Rerun,
-    [property: JsonPropertyName(NamedExecution.RequestProperty)] UploadEvent? ExecutionNameOf = null);
+    [property: JsonConverter(typeof(RerunMarkerConverter))] string? Rerun);
 
 internal sealed record UploadEventDetail(UploadEventBucket? Bucket, [property: JsonPropertyName("object")] UploadEventObject? Object);
 
@@ -52,18 +60,22 @@ public sealed class JobPlannerHandler
 
     public async Task<Stream> HandleAsync(Stream input)
     {
-        var request = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.UploadEvent).ConfigureAwait(false);
+        var request = await FunctionsJson.ReadAsync(input, FunctionsJson.Default.PlannerRequest).ConfigureAwait(false);
         if (request.ExecutionNameOf is { } named)
         {
             // The starters name the execution before it exists: the same answer for every delivery of the event.
             return FunctionsJson.Write(new NamedExecution(JobPlanner.ExecutionName(UploadOf(named))), FunctionsJson.Default.NamedExecution);
         }
 
-        var upload = UploadOf(request);
+        var upload = UploadOf(request.Upload ?? throw new InvalidJobRequestException(
+            $"The request has no {PlanRequest.UploadProperty} (nor {NamedExecution.RequestProperty}): the planner plans "
+            + $"{{\"{PlanRequest.ExecutionNameProperty}\": <execution name>, \"{PlanRequest.UploadProperty}\": <upload event>}}."));
+        var executionName = request.ExecutionName ?? throw new InvalidJobRequestException(
+            $"The request has no {PlanRequest.ExecutionNameProperty}: the job is named after the execution.");
         // An object the pipeline does not transcribe is answered, not thrown: the workflow records it as SKIPPED.
-        return planner.Skip(upload) is { } skipped
+        return planner.Skip(upload, executionName) is { } skipped
             ? FunctionsJson.Write(skipped, FunctionsJson.Default.SkippedUpload)
-            : FunctionsJson.Write(planner.Plan(upload), FunctionsJson.Default.JobPlan);
+            : FunctionsJson.Write(planner.Plan(upload, executionName), FunctionsJson.Default.JobPlan);
     }
 
     private static Upload UploadOf(UploadEvent uploadEvent)

@@ -6,9 +6,9 @@ namespace TranscribeStack.Functions.JobPlanning;
 
 /// <summary>
 /// The marker of a re-run: a positive number (<c>"rerun": 1</c>, a re-run of one failed upload) or a
-/// name (<c>"rerun": "vocab-2026-11"</c>, a re-processing of a prefix). It ends both the job name
-/// (<c>-r&lt;marker&gt;</c>, a new job beside the original's final item) and the execution name, so it
-/// holds only what both allow and what CloudWatch Logs wants in an execution name: [0-9A-Za-z_-].
+/// name (<c>"rerun": "vocab-2026-11"</c>, a re-processing of a prefix). It ends the execution name
+/// (<c>-r&lt;marker&gt;</c>), and so the job name (a new job beside the original's final item), so it
+/// holds only what CloudWatch Logs wants in an execution name: [0-9A-Za-z_-].
 /// </summary>
 public static class RerunMarker
 {

@@ -277,6 +277,24 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void Planning_NamesTheJobAfterTheExecution()
+    {
+        // The planner names the job prefix + execution name (JobNames); a failed planning's item has the same name.
+        Definition.HasState(StateNames.Workflow.PlanTranscriptionJob, new ObjectDict
+        {
+            // The function's whole input (PayloadResponseOnly): {"executionName": <name>, "upload": <the execution's input>}.
+            ["Parameters"] = Match.ObjectEquals(new ObjectDict { ["executionName.$"] = "$$.Execution.Name", ["upload.$"] = "$" }),
+        });
+        foreach (var describe in new[] { StateNames.Workflow.DescribePlanningFailure, StateNames.Workflow.DescribePlanningFailureOfIncompleteInput })
+        {
+            Definition.HasState(describe, new ObjectDict
+            {
+                ["Parameters"] = new ObjectDict { ["jobName.$"] = "States.Format('transcribestack-dev-{}', $$.Execution.Name)" },
+            });
+        }
+    }
+
+    [Fact]
     public void Planning_SkippedUploadIsRecordedAsSkippedAndSucceeds()
     {
         Definition.HasState(StateNames.Workflow.PlanTranscriptionJob, new ObjectDict { ["Next"] = StateNames.Workflow.IsUploadMediaFile });

@@ -4,7 +4,7 @@ namespace TranscribeStack.Cdk.Tests.WorkflowEvents;
 [Collection(SynthesizedStacksCollection.Name)]
 public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
 {
-    private const string Plan = StateNames.EndRecorder.PlanJobOfExecution;
+    private const string Name = StateNames.EndRecorder.DoesInputNameUpload;
     private const string LookUp = StateNames.EndRecorder.LookUpJob;
     private const string Record = StateNames.EndRecorder.RecordEndInMetadataTable;
     private const string Redriven = StateNames.EndRecorder.WasExecutionRedriven;
@@ -102,13 +102,13 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void RecorderRole_InvokesThePlannerSendsToTheFailureQueueAndStartsTheAdmitterOnly()
+    public void RecorderRole_SendsToTheFailureQueueAndStartsTheAdmitterOnly()
     {
-        var invoke = Assert.Single(RecorderRole, s => s.Actions.Contains("lambda:InvokeFunction"));
         var send = Assert.Single(RecorderRole, s => s.Actions.Contains("sqs:SendMessage"));
         var start = Assert.Single(RecorderRole, s => s.Actions.Any(a => a.StartsWith("states:", StringComparison.Ordinal)));
 
-        Assert.All(invoke.Resources, r => Assert.StartsWith("arn:" + LogicalIds.JobPlannerFunction, r, StringComparison.Ordinal));
+        // The job is named after the execution: no function is invoked.
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a.StartsWith("lambda:", StringComparison.Ordinal));
         Assert.Equal(["arn:" + LogicalIds.FailureQueue], send.Resources);
         Assert.Equal(["states:StartExecution"], start.Actions);
         Assert.Equal(["ref:" + LogicalIds.Admitter], start.Resources);
@@ -124,23 +124,26 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         {
             // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
             [StateNames.EndRecorder.FreeEndedExecutionsSlot] = [$"next: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}", $"catch States.ALL: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}"],
-            [StateNames.EndRecorder.DoesEventCarryExecutionsInput] = [$"when $.detail.input IsString true: {StateNames.EndRecorder.ReadExecutionsInput}", $"otherwise: {StateNames.EndRecorder.DoesInputNameUpload}"],
-            [StateNames.EndRecorder.ReadExecutionsInput] = [$"next: {Plan}"],
-            [Plan] = [$"next: {StateNames.EndRecorder.WasUploadMediaFile}", $"catch States.ALL: {StateNames.EndRecorder.DoesInputNameUpload}"],
-            // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
-            [StateNames.EndRecorder.WasUploadMediaFile] = [$"when ($.job.skipped IsPresent true and not $.detail.status StringEquals FAILED): {StateNames.EndRecorder.UploadWasSkipped}", $"otherwise: {LookUp}"],
-            [StateNames.EndRecorder.DoesInputNameUpload] =
+            [StateNames.EndRecorder.DoesEventCarryExecutionsInput] =
+                [$"when $.detail.input IsString true: {StateNames.EndRecorder.ReadExecutionsInput}", $"otherwise: {Name}"],
+            [StateNames.EndRecorder.ReadExecutionsInput] = [$"next: {Name}"],
+            // The job is named after the execution whatever the input; the input only gives the media URI.
+            [Name] =
             [
-                $"when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true): {StateNames.EndRecorder.NameUnplannedJobOfUpload}",
-                $"otherwise: {StateNames.EndRecorder.NameUnplannedJob}",
+                "when ($.execution.input.detail.bucket.name IsPresent true and $.execution.input.detail.object.key IsPresent true)"
+                    + $": {StateNames.EndRecorder.NameJobOfUpload}",
+                $"otherwise: {StateNames.EndRecorder.NameJobOfUnknownUpload}",
             ],
-            [StateNames.EndRecorder.NameUnplannedJobOfUpload] = [$"next: {LookUp}"],
-            [StateNames.EndRecorder.NameUnplannedJob] = [$"next: {LookUp}"],
+            [StateNames.EndRecorder.NameJobOfUpload] = [$"next: {LookUp}"],
+            [StateNames.EndRecorder.NameJobOfUnknownUpload] = [$"next: {LookUp}"],
             [LookUp] = [$"next: {StateNames.EndRecorder.IsEndAlreadyRecorded}"],
             [StateNames.EndRecorder.IsEndAlreadyRecorded] =
             [
                 $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): {StateNames.EndRecorder.JobIsCompleted}",
                 $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): {StateNames.EndRecorder.FailureIsRecorded}",
+                // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals SKIPPED"
+                    + $" and not $.detail.status StringEquals FAILED): {StateNames.EndRecorder.UploadWasSkipped}",
                 $"otherwise: {StateNames.EndRecorder.HowDidExecutionEnd}",
             ],
             [StateNames.EndRecorder.HowDidExecutionEnd] =
@@ -181,9 +184,22 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void Recorder_PlansWithThePlannerAndWritesWithTheCompletedIsFinalCondition()
+    public void Recorder_NamesTheJobAfterTheExecutionAndWritesWithTheCompletedIsFinalCondition()
     {
-        Recorder.HasState(Plan, new ObjectDict { ["InputPath"] = "$.execution.input", ["ResultPath"] = "$.job" });
+        // The one rule (JobNames): the environment's prefix and the ended execution's name.
+        Recorder.HasState(StateNames.EndRecorder.NameJobOfUpload, new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict
+            {
+                ["jobName.$"] = "States.Format('transcribestack-dev-{}', $.detail.name)",
+                ["mediaUri.$"] = "States.Format('s3://{}/{}', $.execution.input.detail.bucket.name, $.execution.input.detail.object.key)",
+            },
+            ["ResultPath"] = "$.job",
+        });
+        Recorder.HasState(StateNames.EndRecorder.NameJobOfUnknownUpload, new ObjectDict
+        {
+            ["Parameters"] = new ObjectDict { ["jobName.$"] = "States.Format('transcribestack-dev-{}', $.detail.name)" },
+        });
         Recorder.HasState(LookUp, new ObjectDict
         {
             ["Resource"] = "arn:aws:states:::aws-sdk:dynamodb:getItem",

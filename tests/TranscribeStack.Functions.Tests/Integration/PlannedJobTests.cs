@@ -31,7 +31,10 @@ public sealed class PlannedJobTests(LocalServers servers)
         var planner = new JobPlannerHandler(new JobPlanner("ts-test-", "media/", "transcripts/", Fixture.Pacing));
         var postProcessor = new PostProcessorHandler(servers.S3, servers.Dynamo, LocalServers.TableName, 1024 * 1024, 0.5);
 
-        var plan = await Invoke(planner.HandleAsync, UploadEvent);
+        // As the admitter names the execution, then its workflow plans the job of that execution.
+        var named = await Invoke(planner.HandleAsync, $$"""{"executionNameOf":{{UploadEvent}}}""");
+        var executionName = named["executionName"]!.GetValue<string>();
+        var plan = await Invoke(planner.HandleAsync, $$"""{"executionName":"{{executionName}}","upload":{{UploadEvent}}}""");
         var jobName = plan["jobName"]!.GetValue<string>();
         await servers.PutTranscriptAsync(plan["transcriptKey"]!.GetValue<string>(), Fixture.Bytes("language-id.json"));
         var request = new JsonObject
@@ -45,6 +48,7 @@ public sealed class PlannedJobTests(LocalServers servers)
         var result = await Invoke(postProcessor.HandleAsync, request.ToJsonString());
         var item = await servers.GetItemAsync(jobName);
 
+        Assert.Equal("ts-test-" + executionName, jobName);
         Assert.StartsWith("ts-test-Team-call-Mon-", jobName, StringComparison.Ordinal);
         Assert.Equal("Recorded", result["outcome"]!.GetValue<string>());
         Assert.NotNull(item);

@@ -38,12 +38,11 @@ public sealed class ExecutionNamesTests
     }
 
     [Fact]
-    public void Hash_IsTheJobNames()
+    public void UnversionedObject_IsNamedByItsETag()
     {
-        var planner = new JobPlanner("ts-dev-", "media/", "transcripts/", Fixture.Pacing);
-        var upload = Upload("media/a.mp3");
+        var first = ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "etag-1", 1));
 
-        Assert.EndsWith(ExecutionNames.Of(upload)[^ExecutionNames.HashLength..], planner.Plan(upload).JobName, StringComparison.Ordinal);
+        Assert.NotEqual(first, ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "etag-2", 1)));
     }
 
     [Fact]

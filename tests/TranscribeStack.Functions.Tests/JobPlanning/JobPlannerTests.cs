@@ -11,7 +11,16 @@ public sealed class JobPlannerTests
     private static readonly JobPlanner Planner = new("transcribestack-dev-", "media/", "transcripts/", Fixture.Pacing);
     private static readonly Regex ValidName = new("^[0-9a-zA-Z._-]{1,200}$", RegexOptions.None, TimeSpan.FromSeconds(1));
 
+    /// <summary>An execution name for tests where the name does not matter.</summary>
+    private const string AnyName = "a-0123456789abcdef";
+
     private static Upload Upload(string key, string? version = "v1", string? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
+
+    /// <summary>The plan of an upload's execution, named as the admitter names it.</summary>
+    private static JobPlan Plan(Upload upload) => Planner.Plan(upload, ExecutionNames.Of(upload));
+
+    /// <summary>Why the upload's execution skips it, named as the admitter names it.</summary>
+    private static SkippedUpload? Skip(Upload upload) => Planner.Skip(upload, ExecutionNames.Of(upload));
 
     [Theory]
     [InlineData("media/a.amr", "amr")]
@@ -24,7 +33,7 @@ public sealed class JobPlannerTests
     [InlineData("media/a.WAV", "wav")]
     public void MediaFormat_IsTheExtensionInAnyCase(string key, string format)
     {
-        Assert.Equal(format, Planner.Plan(Upload(key)).MediaFormat);
+        Assert.Equal(format, Plan(Upload(key)).MediaFormat);
     }
 
     [Theory]
@@ -34,7 +43,7 @@ public sealed class JobPlannerTests
     [InlineData("media/a.mp3.zip", "'zip'")]
     public void UnsupportedExtension_NamesKeyAndAcceptedFormats(string key, string extension)
     {
-        var error = Assert.Throws<UnsupportedMediaFormatException>(() => Planner.Plan(Upload(key)));
+        var error = Assert.Throws<UnsupportedMediaFormatException>(() => Plan(Upload(key)));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.Contains(extension, error.Message, StringComparison.Ordinal);
@@ -42,41 +51,67 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
-    public void JobName_IsDeterministicPerObjectVersion()
+    public void JobName_IsThePrefixAndTheExecutionName()
     {
-        var first = Planner.Plan(Upload("media/Interview 1.mp3"));
+        var plan = Planner.Plan(Upload("media/Interview 1.mp3"), "Interview-1-0123456789abcdef");
 
-        Assert.Equal(first.JobName, Planner.Plan(Upload("media/Interview 1.mp3")).JobName);
-        Assert.NotEqual(first.JobName, Planner.Plan(Upload("media/Interview 1.mp3", "v2")).JobName);
-        Assert.NotEqual(first.JobName, Planner.Plan(Upload("media/other/Interview 1.mp3")).JobName);
-        Assert.Matches("^transcribestack-dev-Interview-1-[0-9a-f]{16}$", first.JobName);
+        Assert.Equal("transcribestack-dev-Interview-1-0123456789abcdef", plan.JobName);
+        Assert.Equal("transcripts/transcribestack-dev-Interview-1-0123456789abcdef.json", plan.TranscriptKey);
     }
 
     [Fact]
-    public void JobName_UsesETagWithoutVersion()
+    public void JobName_OfTheNamedExecution_CarriesItsReRunMarker()
     {
-        var a = Planner.Plan(new Upload("b", "media/a.mp3", null, "etag-1", 1));
-        var b = Planner.Plan(new Upload("b", "media/a.mp3", null, "etag-2", 1));
+        // The admitter names the execution (ExecutionNames), the planner names the job after it: a re-run's marker
+        // ends both.
+        var rerun = Upload("media/a.mp3", rerun: "vocab-2026-11");
 
-        Assert.NotEqual(a.JobName, b.JobName);
+        var plan = Plan(rerun);
+
+        Assert.Equal("transcribestack-dev-" + ExecutionNames.Of(rerun), plan.JobName);
+        Assert.EndsWith("-rvocab-2026-11", plan.JobName, StringComparison.Ordinal);
+        Assert.NotEqual(Plan(Upload("media/a.mp3")).JobName, plan.JobName);
     }
 
     [Fact]
-    public void Rerun_GetsItsOwnDeterministicName()
+    public void JobName_OfTheLongestPrefixAndExecutionName_FitsTranscribesLimit()
     {
-        var original = Planner.Plan(Upload("media/a.mp3"));
-        var rerun = Planner.Plan(Upload("media/a.mp3", rerun: "2"));
+        var planner = new JobPlanner(new string('p', JobNames.MaxPrefixLength), "media/", "transcripts/", Fixture.Pacing);
+        var longest = Upload("media/" + new string('x', 1010) + ".mp3", rerun: new string('m', RerunMarker.MaxLength));
+        var executionName = ExecutionNames.Of(longest);
+
+        var plan = planner.Plan(Upload("media/a.mp3"), executionName);
+
+        Assert.Equal(JobNames.MaxPrefixLength + ExecutionNames.MaxLength, plan.JobName.Length);
+        Assert.True(plan.JobName.Length <= JobNames.MaxJobNameLength);
+        Assert.Matches(ValidName, plan.JobName);
+    }
+
+    [Theory]
+    [InlineData("", "''")]
+    [InlineData("a.b-0123456789abcdef", "'a.b-0123456789abcdef'")]
+    [InlineData("a b", "'a b'")]
+    [InlineData("a/b", "'a/b'")]
+    [InlineData("Größe", "'Größe'")]
+    [InlineData("123456789012345678901234567890123456789012345678901234567890123456789012345678901", "1 to 80")]
+    public void BadExecutionName_IsAnInvalidRequestNamingIt(string executionName, string expected)
+    {
+        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/a.mp3"), executionName));
+
+        Assert.Contains("execution name", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("[0-9A-Za-z_-]", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidJobRequestException>(() => Planner.Skip(Upload("media/notes.txt"), executionName));
+    }
+
+    [Fact]
+    public void Rerun_WritesItsOwnTranscript()
+    {
+        var original = Plan(Upload("media/a.mp3"));
+        var rerun = Plan(Upload("media/a.mp3", rerun: "2"));
 
         Assert.Equal(original.JobName + "-r2", rerun.JobName);
         Assert.Equal($"transcripts/{rerun.JobName}.json", rerun.TranscriptKey);
-    }
-
-    [Fact]
-    public void Rerun_NamedMarker_EndsTheJobName()
-    {
-        var original = Planner.Plan(Upload("media/a.mp3"));
-
-        Assert.Equal(original.JobName + "-rvocab-2026-11", Planner.Plan(Upload("media/a.mp3", rerun: "vocab-2026-11")).JobName);
     }
 
     [Theory]
@@ -87,37 +122,22 @@ public sealed class JobPlannerTests
     [InlineData("123456789012345678901234567890123")]
     public void Rerun_InvalidMarker_IsAnInvalidRequest(string marker)
     {
-        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/a.mp3", rerun: marker)));
+        var error = Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/a.mp3", rerun: marker), AnyName));
 
         Assert.Contains("rerun", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("media/my talk (final).mp3", "my-talk-final")]
-    [InlineData("media/Größe über alles.wav", "Gr-e-ber-alles")]
-    [InlineData("media/会议记录.m4a", "media")]
-    [InlineData("media/a%20b+c.mp3", "a-20b-c")]
-    [InlineData("media/--__..mp3", "__.")]
-    [InlineData("media/-.mp3", "media")]
-    public void OddKeys_GiveValidReadableNames(string key, string readable)
+    [InlineData("media/my talk (final).mp3")]
+    [InlineData("media/Größe über alles.wav")]
+    [InlineData("media/会议记录.m4a")]
+    [InlineData("media/a%20b+c.mp3")]
+    public void OddKeys_KeepTheirMediaUri(string key)
     {
-        var plan = Planner.Plan(Upload(key));
+        var plan = Plan(Upload(key));
 
         Assert.Matches(ValidName, plan.JobName);
-        Assert.StartsWith($"transcribestack-dev-{readable}-", plan.JobName, StringComparison.Ordinal);
         Assert.Equal($"s3://raw-bucket/{key}", plan.MediaUri);
-    }
-
-    [Fact]
-    public void VeryLongKey_IsCutToTranscribesLimit()
-    {
-        var key = "media/" + new string('x', 1010) + ".mp3";
-
-        var plan = Planner.Plan(Upload(key, rerun: "12"));
-
-        Assert.Equal(JobPlanner.MaxJobNameLength, plan.JobName.Length);
-        Assert.Matches(ValidName, plan.JobName);
-        Assert.EndsWith("-r12", plan.JobName, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -127,8 +147,10 @@ public sealed class JobPlannerTests
     {
         var upload = new Upload(bucket, key, "v", "e", 1);
 
-        Assert.Contains(expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Skip(upload)).Message, StringComparison.Ordinal);
-        Assert.Contains(expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(upload)).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Skip(upload, AnyName)).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            expected, Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(upload, AnyName)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -141,7 +163,7 @@ public sealed class JobPlannerTests
     [InlineData("talk.mp3", SkipReasons.OutsideMediaPrefix, "not under the media prefix 'media/'")]
     public void Skip_NamesTheReasonAndTheObject(string key, string reason, string detail)
     {
-        var skipped = Planner.Skip(Upload(key));
+        var skipped = Skip(Upload(key));
 
         Assert.NotNull(skipped);
         Assert.Equal(reason, skipped.Skipped.Reason);
@@ -155,8 +177,8 @@ public sealed class JobPlannerTests
     [Fact]
     public void Skip_SameObjectSameName_SoADuplicateEventRecordsOneItem()
     {
-        Assert.Equal(Planner.Skip(Upload("media/notes.txt"))!.JobName, Planner.Skip(Upload("media/notes.txt"))!.JobName);
-        Assert.NotEqual(Planner.Skip(Upload("media/notes.txt"))!.JobName, Planner.Skip(Upload("media/notes.txt", "v2"))!.JobName);
+        Assert.Equal(Skip(Upload("media/notes.txt"))!.JobName, Skip(Upload("media/notes.txt"))!.JobName);
+        Assert.NotEqual(Skip(Upload("media/notes.txt"))!.JobName, Skip(Upload("media/notes.txt", "v2"))!.JobName);
     }
 
     [Theory]
@@ -165,15 +187,15 @@ public sealed class JobPlannerTests
     [InlineData("media/a b/c.M4a")]
     public void Skip_MediaUnderThePrefix_IsNotSkipped(string key)
     {
-        Assert.Null(Planner.Skip(Upload(key)));
+        Assert.Null(Skip(Upload(key)));
     }
 
     [Fact]
     public void Plan_OfASkippedUpload_Throws()
     {
-        Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("media/folder/")));
-        Assert.Throws<InvalidJobRequestException>(() => Planner.Plan(Upload("other/a.mp3")));
-        Assert.Throws<UnsupportedMediaFormatException>(() => Planner.Plan(Upload("media/a.txt")));
+        Assert.Throws<InvalidJobRequestException>(() => Plan(Upload("media/folder/")));
+        Assert.Throws<InvalidJobRequestException>(() => Plan(Upload("other/a.mp3")));
+        Assert.Throws<UnsupportedMediaFormatException>(() => Plan(Upload("media/a.txt")));
     }
 
     [Fact]
@@ -181,7 +203,7 @@ public sealed class JobPlannerTests
     {
         var planner = new JobPlanner("transcribestack-prod-", "media/", "transcripts/", Fixture.Pacing, "redacted-");
 
-        var plan = planner.Plan(Upload("media/a.mp3"));
+        var plan = planner.Plan(Upload("media/a.mp3"), AnyName);
 
         Assert.Equal($"transcripts/redacted-{plan.JobName}.json", plan.TranscriptKey);
     }
@@ -189,10 +211,10 @@ public sealed class JobPlannerTests
     [Fact]
     public void ExpectedAudio_ScalesWithSize()
     {
-        var mp3 = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
+        var mp3 = Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
 
         Assert.Equal(1000, mp3.ExpectedAudioSeconds);
-        Assert.Equal(1, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 0)).ExpectedAudioSeconds);
+        Assert.Equal(1, Plan(new Upload("b", "media/a.mp3", "v", "e", 0)).ExpectedAudioSeconds);
     }
 
     [Fact]
@@ -200,22 +222,24 @@ public sealed class JobPlannerTests
     {
         // 16 MB of mp3 is about 1,000 s of audio; at half real time the job is expected to take 500 s.
         // The first backstop poll comes after the longest interval whatever that length.
-        var plan = Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
+        var plan = Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000));
 
         Assert.Equal(500, plan.ExpectedJobSeconds);
         Assert.Equal(240, plan.Polling.WaitSeconds);
         // Later waits are jittered per job (PollPacingTests holds the bounds): the same upload, the same plan.
         Assert.NotEqual(Fixture.Pacing.Plan().LaterWaitSeconds, plan.Polling.LaterWaitSeconds);
         Assert.Equal(Fixture.Pacing.GivesUpAfterSeconds, plan.Polling.WaitSeconds + plan.Polling.LaterWaitSeconds.Sum(w => (long)w));
-        Assert.Equal(plan.Polling.LaterWaitSeconds, Planner.Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000)).Polling.LaterWaitSeconds);
+        Assert.Equal(plan.Polling.LaterWaitSeconds, Plan(new Upload("b", "media/a.mp3", "v", "e", 16_000_000)).Polling.LaterWaitSeconds);
     }
 
     [Fact]
     public async Task Handler_ReadsTheEventBridgeEvent()
     {
         const string Event = """
-            {"version":"0","detail-type":"Object Created","source":"aws.s3","detail":{"version":"0","bucket":{"name":"raw-bucket"},
-             "object":{"key":"media/Call 42.WAV","size":2560000,"etag":"abc","version-id":"v9","sequencer":"00"},"reason":"PutObject"}}
+            {"executionName":"Call-42-0123456789abcdef",
+             "upload":{"version":"0","detail-type":"Object Created","source":"aws.s3",
+              "detail":{"version":"0","bucket":{"name":"raw-bucket"},
+              "object":{"key":"media/Call 42.WAV","size":2560000,"etag":"abc","version-id":"v9","sequencer":"00"},"reason":"PutObject"}}}
             """;
         var handler = new JobPlannerHandler(Planner);
 
@@ -233,14 +257,16 @@ public sealed class JobPlannerTests
         Assert.Equal(0, polling.GetProperty("laterPollsMade").GetInt32());
         Assert.Equal(polling.GetProperty("laterWaitSeconds").GetArrayLength(), polling.GetProperty("laterPolls").GetInt32());
         Assert.Equal(36_000, polling.GetProperty("givesUpAfterSeconds").GetInt64());
-        Assert.StartsWith("transcribestack-dev-Call-42-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
+        Assert.Equal("transcribestack-dev-Call-42-0123456789abcdef", json.RootElement.GetProperty("jobName").GetString());
     }
 
     [Fact]
     public async Task Handler_UnsupportedObject_AnswersSkippedInsteadOfFailing()
     {
         const string Event = """
-            {"detail":{"bucket":{"name":"raw-bucket"},"object":{"key":"media/readme.txt","size":12,"etag":"abc","version-id":"v1"}}}
+            {"executionName":"readme-0123456789abcdef",
+             "upload":{"detail":{"bucket":{"name":"raw-bucket"},
+              "object":{"key":"media/readme.txt","size":12,"etag":"abc","version-id":"v1"}}}}
             """;
         var handler = new JobPlannerHandler(Planner);
 
@@ -249,14 +275,19 @@ public sealed class JobPlannerTests
 
         Assert.Equal(SkipReasons.UnsupportedMediaFormat, json.RootElement.GetProperty("skipped").GetProperty("reason").GetString());
         Assert.Equal("s3://raw-bucket/media/readme.txt", json.RootElement.GetProperty("mediaUri").GetString());
-        Assert.StartsWith("transcribestack-dev-readme-", json.RootElement.GetProperty("jobName").GetString(), StringComparison.Ordinal);
+        Assert.Equal("transcribestack-dev-readme-0123456789abcdef", json.RootElement.GetProperty("jobName").GetString());
         Assert.False(json.RootElement.TryGetProperty("polling", out _));
     }
 
     [Theory]
-    [InlineData("{}", "no detail")]
+    [InlineData("{}", "no upload")]
     [InlineData("not json", "not a valid")]
-    [InlineData("{\"detail\":{\"bucket\":{\"name\":\"b\"}}}", "detail.object.key")]
+    [InlineData("""{"executionName":"a-1","upload":{}}""", "no detail")]
+    [InlineData("""{"executionName":"a-1","upload":{"detail":{"bucket":{"name":"b"}}}}""", "detail.object.key")]
+    [InlineData("""{"upload":{"detail":{"bucket":{"name":"b"},"object":{"key":"media/a.mp3"}}}}""", "no executionName")]
+    [InlineData("""{"executionName":"a.1","upload":{"detail":{"bucket":{"name":"b"},"object":{"key":"media/a.mp3"}}}}""", "'a.1'")]
+    // The event alone (the request before jobs were named after their execution): the planner says what it wants.
+    [InlineData("""{"detail":{"bucket":{"name":"b"},"object":{"key":"media/a.mp3"}}}""", "no upload")]
     public async Task Handler_BadEvent_IsInvalidRequest(string json, string expected)
     {
         var handler = new JobPlannerHandler(Planner);

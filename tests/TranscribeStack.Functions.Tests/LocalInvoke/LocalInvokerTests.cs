@@ -8,7 +8,9 @@ namespace TranscribeStack.Functions.Tests.LocalInvoke;
 /// <summary>The line protocol the Node workflow tests use to call the real job planner.</summary>
 public sealed class LocalInvokerTests
 {
-    private const string Event = """{"detail":{"bucket":{"name":"b"},"object":{"key":"media/a b.mp3","size":123,"etag":"abc","version-id":"v1"}},"rerun":2}""";
+    // One line: the protocol reads one request per line.
+    private const string Event = """{"executionName":"a-b-0123456789abcdef-r2","upload":{"detail":{"bucket":{"name":"b"},"obj"""
+        + """ect":{"key":"media/a b.mp3","size":123,"etag":"abc","version-id":"v1"}},"rerun":2}}""";
 
     private static async Task<JsonObject[]> Run(string input, Func<JobPlannerHandler>? create = null)
     {
@@ -23,13 +25,15 @@ public sealed class LocalInvokerTests
         var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""" + "\n"));
 
         Assert.True(answer["ok"]!.GetValue<bool>());
-        Assert.Matches("^ts-dev-a-b-[0-9a-f]{16}-r2$", answer["result"]!["jobName"]!.GetValue<string>());
+        Assert.Equal("ts-dev-a-b-0123456789abcdef-r2", answer["result"]!["jobName"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task HandlerError_IsAnsweredWithTheExceptionClassName()
     {
-        var answer = Assert.Single(await Run("""{"handler":"JobPlanner","payload":{"detail":{"bucket":{"name":"b"},"object":{"size":1}}}}""" + "\n"));
+        const string Request = """{"handler":"JobPlanner","payload":{"executionName":"a","upload":{"detail":{"bucket":{"name":"b"},"obj"""
+            + """ect":{"size":1}}}}}""";
+        var answer = Assert.Single(await Run(Request + "\n"));
 
         Assert.False(answer["ok"]!.GetValue<bool>());
         Assert.Equal(nameof(InvalidJobRequestException), answer["errorType"]!.GetValue<string>());

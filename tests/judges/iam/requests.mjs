@@ -105,7 +105,7 @@ const DEAD_LETTER_QUEUES = ['failureQueue', 'eventQueue', 'intakeDeadLetterQueue
 const WINDOW = '#window';
 const slot = (name) => `#slot#${name}`;
 
-/** Names every group uses: the job the planner would name, its transcript, other accounts' things. */
+/** Names every group uses: the job of an execution named x-0123456789abcdef, its transcript, other accounts' things. */
 function common(t) {
   const jobName = `transcribestack-${t.env}-x-0123456789abcdef`;
   const jobArn = (name) => `arn:aws:transcribe:${t.region}:${t.account}:transcription-job/${name}`;
@@ -473,11 +473,12 @@ function executionEndRecorderRole(t) {
   const states = { by: 'states.amazonaws.com' };
   const execution = `${t.arn.stateMachine.replace(':stateMachine:', ':execution:')}:upload-1`;
   const failureQueue = { 'kms:EncryptionContext:aws:sqs:arn': t.arn.failureQueue };
+  const functions = [t.arn.planner, `${t.arn.planner}:1`, t.arn.postProcessor];
   return [
     ...allow('sts:AssumeRole', self, source(t.account, t.arn.recorder), 'Step Functions runs the recorder as this role', states),
     ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:states:${t.region}:${FOREIGN}:stateMachine:Other`), 'confused deputy: another account\'s state machine', states),
-    ...allow('lambda:InvokeFunction', [t.arn.planner, `${t.arn.planner}:1`], {}, 'asks the planner for the job\'s name'),
-    ...deny('lambda:InvokeFunction', t.arn.postProcessor, {}, 'only the planner'),
+    // The job is named after the ended execution (JobNames): no function is asked.
+    ...deny('lambda:InvokeFunction', functions, {}, 'names the job itself: invokes no function'),
     ...allow('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': ENDED_READ, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }, 'reads whether the job\'s item is final and which execution wrote it'),
     ...deny('dynamodb:GetItem', t.arn.table, { 'dynamodb:Attributes': [...ENDED_READ, 'taskToken'] }, 'not a waiting execution\'s token'),
     ...allow('dynamodb:PutItem', t.arn.table, { 'dynamodb:Attributes': FAILED_ITEM }, 'writes the FAILED item'),
@@ -497,7 +498,7 @@ function executionEndRecorderRole(t) {
     ...deny(['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], t.arn.table, { 'dynamodb:LeadingKeys': [slot('upload-1')] }, 'frees the slot through the admitter, never itself'),
     ...deny(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'never stops or redrives it'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
-    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'plans from the execution\'s input alone'),
+    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'records from the event alone'),
     ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
     ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
   ];
