@@ -80,7 +80,22 @@ export function stackModel(template, env) {
  * A resource or trust policy validated once with its own validator: runSimulation reuses the result
  * (and names it by `name`), runUnsafeSimulation needs the metadata name or it fails.
  */
-export const resourcePolicy = (name, document, validate = validateResourcePolicy) => ({ ...createValidatedPolicy(document, validate, { name }), name });
+export const resourcePolicy = (name, document, validate = validateResourcePolicy) => {
+  const policy = { ...createValidatedPolicy(document, validate, { name }), name };
+  documents.set(policy, document);
+  return policy;
+};
+
+// The document of every policy the judge simulates, and its digest: a decision is remembered by what decides it.
+const documents = new WeakMap();
+const digests = new WeakMap();
+function digestOf(policy) {
+  if (!digests.has(policy)) {
+    const document = documents.get(policy) ?? policy.policy;
+    digests.set(policy, createHash('sha256').update(`${policy.name}\n${JSON.stringify(document)}`).digest('hex'));
+  }
+  return digests.get(policy);
+}
 
 /**
  * Identity policies by role, trust policies by role ARN, resource policies by resource ARN, and the
@@ -233,8 +248,19 @@ export function realContext(request, principal) {
   return context;
 }
 
-/** AWS's decision for one request: 'Allowed', 'ImplicitlyDenied' or 'ExplicitlyDenied'. */
-export async function decide({ principal, action, resource, context, identityPolicies = [], resourcePolicy }) {
+/**
+ * AWS's decision for one request: 'Allowed', 'ImplicitlyDenied' or 'ExplicitlyDenied'. The same request under the same
+ * policies is decided once per process (the self-tests judge a template again after changing one policy).
+ */
+export function decide(request) {
+  const { principal, action, resource, context, identityPolicies = [], resourcePolicy } = request;
+  const key = JSON.stringify([principal, action, resource, context, identityPolicies.map(digestOf), resourcePolicy ? digestOf(resourcePolicy) : null]);
+  if (!decisions.has(key)) decisions.set(key, simulate(request));
+  return decisions.get(key);
+}
+const decisions = new Map();
+
+async function simulate({ principal, action, resource, context, identityPolicies = [], resourcePolicy }) {
   const simulation = {
     request: { principal, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
     identityPolicies, resourcePolicy, serviceControlPolicies: [], resourceControlPolicies: [],
