@@ -205,20 +205,28 @@ export class FakeTable {
   }
 }
 
+/** The tokens of an expression, read one at a time: `what` names the expression in every error. */
+function tokenize(expression, pattern, what) {
+  const tokens = expression?.match(pattern)?.map((t) => t.trim());
+  if (!tokens || tokens.join('').length !== expression.replace(/\s+/g, '').length) fail(`${what} not modelled: ${expression}`);
+  let i = 0;
+  return {
+    peek: () => tokens[i],
+    take: (expected) => {
+      const token = tokens[i++];
+      if (expected && token !== expected) fail(`${what}: expected '${expected}', got '${token}' in ${expression}`);
+      return token;
+    },
+    done: () => i >= tokens.length,
+  };
+}
+
 /**
  * The item after UpdateExpression (SET, ADD of numbers, REMOVE), every operand read from `before` (the item
  * before the update, or undefined). Marks the names and values it uses in `used`.
  */
 export function applyUpdate(expression, start, before, names, values, used, service = 'DynamoDb') {
-  const tokens = expression?.match(/\s*(#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*|=|\+|-|\(|\)|,)\s*/gy)?.map((t) => t.trim());
-  if (!tokens || tokens.join('').length !== expression.replace(/\s+/g, '').length) fail(`update expression not modelled: ${expression}`);
-  let i = 0;
-  const peek = () => tokens[i];
-  const take = (expected) => {
-    const token = tokens[i++];
-    if (expected && token !== expected) fail(`update expression: expected '${expected}', got '${token}' in ${expression}`);
-    return token;
-  };
+  const { peek, take, done } = tokenize(expression, /\s*(#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*|=|\+|-|\(|\)|,)\s*/gy, 'update expression');
   const invalid = (message) => { throw serviceError(service, 'ValidationException', `Invalid UpdateExpression: ${message}`); };
   const path = () => {
     const token = take();
@@ -264,7 +272,7 @@ export function applyUpdate(expression, start, before, names, values, used, serv
     else item[attribute] = structuredClone(v);
   };
   const clauses = new Set();
-  while (i < tokens.length) {
+  while (!done()) {
     const clause = take().toUpperCase();
     if (clauses.has(clause)) invalid(`The "${clause}" section can only be used once in an update expression`);
     clauses.add(clause);
@@ -337,15 +345,11 @@ function fromAttributes(item) {
 
 /** A small evaluator for DynamoDB condition expressions (the subset a PutItem condition uses). */
 export function evaluateCondition(expression, item, names, values, used = { names: new Set(), values: new Set() }, service = 'DynamoDB') {
-  const tokens = expression.match(/\s*(attribute_not_exists|attribute_exists|AND|OR|NOT|<>|<=|>=|=|<|>|\(|\)|,|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)\s*/gy)?.map((t) => t.trim());
-  if (!tokens || tokens.join('').length !== expression.replace(/\s+/g, '').length) fail(`condition expression not modelled: ${expression}`);
-  let i = 0;
-  const peek = () => tokens[i];
-  const take = (expected) => {
-    const token = tokens[i++];
-    if (expected && token !== expected) fail(`condition expression: expected '${expected}', got '${token}' in ${expression}`);
-    return token;
-  };
+  const { peek, take, done } = tokenize(
+    expression,
+    /\s*(attribute_not_exists|attribute_exists|AND|OR|NOT|<>|<=|>=|=|<|>|\(|\)|,|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)\s*/gy,
+    'condition expression',
+  );
   const path = () => {
     const token = take();
     if (token.startsWith('#')) {
@@ -405,27 +409,21 @@ export function evaluateCondition(expression, item, names, values, used = { name
       default: return fail(`operator ${operator} is not modelled`);
     }
   };
-  const and = () => {
-    let value = primary();
-    while (peek() === 'AND') {
+  // AND and OR in three-valued logic: `decisive` (false for AND, true for OR) decides whatever the other side is.
+  const operands = (operator, operand, decisive) => () => {
+    let value = operand();
+    while (peek() === operator) {
       take();
-      const right = primary();
-      value = value === false || right === false ? false : value === UNKNOWN || right === UNKNOWN ? UNKNOWN : true;
+      const right = operand();
+      value = value === decisive || right === decisive ? decisive : value === UNKNOWN || right === UNKNOWN ? UNKNOWN : !decisive;
     }
     return value;
   };
-  const or = () => {
-    let value = and();
-    while (peek() === 'OR') {
-      take();
-      const right = and();
-      value = value === true || right === true ? true : value === UNKNOWN || right === UNKNOWN ? UNKNOWN : false;
-    }
-    return value;
-  };
+  const and = operands('AND', primary, false);
+  const or = operands('OR', and, true);
   const known = (value, where) => (value === UNKNOWN ? fail(`${expression}: the result depends on a comparison with a missing attribute (${where}), which is not modelled`) : value);
   const result = known(or(), 'result');
-  if (i !== tokens.length) fail(`condition expression: unexpected '${tokens[i]}' in ${expression}`);
+  if (!done()) fail(`condition expression: unexpected '${peek()}' in ${expression}`);
   return result;
 }
 

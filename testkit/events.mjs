@@ -7,6 +7,11 @@ import { ACCOUNT, REGION } from './templates.mjs';
 import { describeWorkflow } from './workflow.mjs';
 import { uuidOf } from './ids.mjs';
 
+/** An EventBridge event of this account and Region: the envelope every service's event shares. */
+export function eventBridgeEvent({ id, detailType, source, time, resources = [], detail }) {
+  return { version: '0', id, 'detail-type': detailType, source, account: ACCOUNT, time, region: REGION, resources, detail };
+}
+
 /**
  * A realistic EventBridge "Object Created" event of the raw bucket (the key as S3 stores it, not
  * URL-encoded). `workflowOrTemplate`: what loadWorkflow() returns, or a template.
@@ -14,14 +19,11 @@ import { uuidOf } from './ids.mjs';
 export function uploadEvent(workflowOrTemplate, key, { versionId = 'kJ3QF2Wn.1mYgGZyJ8aHfq7rYw8Pt6D_', size = 480_000, eventId, bucket, etag } = {}) {
   const name = bucket ?? (workflowOrTemplate.rawBucket ?? describeWorkflow(workflowOrTemplate).rawBucket);
   const id = eventId ?? uuidOf(`event/${name}/${key}/${versionId}`);
-  return {
-    version: '0',
+  return eventBridgeEvent({
     id,
-    'detail-type': 'Object Created',
+    detailType: 'Object Created',
     source: 'aws.s3',
-    account: ACCOUNT,
     time: '2026-11-22T09:59:00Z',
-    region: REGION,
     resources: [`arn:aws:s3:::${name}`],
     detail: {
       version: '0',
@@ -38,7 +40,7 @@ export function uploadEvent(workflowOrTemplate, key, { versionId = 'kJ3QF2Wn.1mY
       'source-ip-address': '203.0.113.15',
       reason: 'PutObject',
     },
-  };
+  });
 }
 
 /** Whether the upload rule of the workflow would deliver this event (exact values, wildcard, prefix, suffix). */

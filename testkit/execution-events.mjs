@@ -3,7 +3,7 @@
 // detail says what DescribeExecution says, the input as a JSON string (left out, with
 // inputDetails.included false, when input and output together exceed 248 KiB), and the error and
 // cause of an execution that failed, timed out or was stopped (null when it has none).
-import { ACCOUNT, REGION } from './templates.mjs';
+import { eventBridgeEvent } from './events.mjs';
 import { uuidOf } from './ids.mjs';
 
 export const DETAIL_TYPE = 'Step Functions Execution Status Change';
@@ -19,14 +19,11 @@ export function executionStatusChangeEvent({ stateMachineArn, executionArn, stat
   if (!STATUSES.includes(status)) throw new Error(`Step Functions sends no execution status ${status}`);
   const [, name] = executionArn.match(/:execution:[^:]+:([^:]+)$/) ?? fail(`not an execution ARN: ${executionArn}`);
   const ended = status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
-  return {
-    version: '0',
+  return eventBridgeEvent({
     id: uuidOf(`states-event/${executionArn}/${status}`),
-    'detail-type': DETAIL_TYPE,
+    detailType: DETAIL_TYPE,
     source: SOURCE,
-    account: ACCOUNT,
     time: new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: REGION,
     resources: [executionArn],
     detail: {
       executionArn,
@@ -45,7 +42,7 @@ export function executionStatusChangeEvent({ stateMachineArn, executionArn, stat
       redriveCount,
       redriveStatus: 'NOT_REDRIVABLE',
     },
-  };
+  });
 }
 
 /**

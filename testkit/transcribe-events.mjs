@@ -3,7 +3,7 @@
 // uniformly from [minMs, maxMs], and lost either each at `lossRate` or, with `lossShare`, exactly that
 // share of them, all from seeded generators, so a run is the same every time. Latency is measured on
 // the global clock (VirtualTime, when installed).
-import { ACCOUNT, REGION } from './templates.mjs';
+import { eventBridgeEvent } from './events.mjs';
 import { uuidOf } from './ids.mjs';
 import { seededRandom } from './random.mjs';
 
@@ -14,21 +14,18 @@ const FINAL = ['COMPLETED', 'FAILED'];
 /** The event Transcribe sends when the job `name` reached `status` at `atMs` (epoch ms). */
 export function jobStateChangeEvent({ name, status, failureReason, atMs }) {
   if (!FINAL.includes(status)) throw new Error(`Transcribe sends no state-change event for ${status}`);
-  return {
-    version: '0',
+  return eventBridgeEvent({
     id: uuidOf(`transcribe-event/${name}/${status}`),
-    'detail-type': DETAIL_TYPE,
+    detailType: DETAIL_TYPE,
     source: SOURCE,
-    account: ACCOUNT,
     time: new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: REGION,
     resources: [],
     detail: {
       TranscriptionJobName: name,
       TranscriptionJobStatus: status,
       ...(status === 'FAILED' ? { FailureReason: failureReason } : {}),
     },
-  };
+  });
 }
 
 /**

@@ -32,6 +32,12 @@ async function endedExecution(key, at, as, transcribe = new FakeTranscribe({ pol
   return { upload, result, table, queue };
 }
 
+/** The recorder run on the end of `ended` (endOf's options: error, cause, redriveCount): the event and the run. */
+async function recordTheEnd(ended, options) {
+  const event = endOf(workflow, ended.result, ended.upload, options);
+  return { event, run: await recordEnd(workflow, event, { table: ended.table, queue: ended.queue }) };
+}
+
 /** What the recorder writes for an end it records: the FAILED item and the one dead letter. */
 function assertRecordedEnd({ table, queue }, event, { jobName, mediaUri, error, reason }) {
   assert.deepEqual(table.items.get(jobName), {
@@ -78,9 +84,7 @@ test('a TIMED_OUT execution (the timeout elapsed while it waited for the job) is
 
 test('an execution that ended at a step frees its slot: the recorder starts the admitter with its release first', async () => {
   const ended = await endedExecution('media/stopped early.mp3', STATES.waitForJob, 'ABORTED');
-  const event = endOf(workflow, ended.result, ended.upload);
-
-  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event, run } = await recordTheEnd(ended);
 
   assert.equal(run.entered[0], RECORDER_STATES.release);
   assert.deepEqual(run.admitter.calls.map((c) => c.Input), [{ release: ended.result.executionName }]);
@@ -89,9 +93,7 @@ test('an execution that ended at a step frees its slot: the recorder starts the 
 
 test('an ABORTED execution (stopped while it waited) is recorded once, with one dead letter', async () => {
   const ended = await endedExecution('media/wrong file.wav', STATES.waitForJob, 'ABORTED');
-  const event = endOf(workflow, ended.result, ended.upload);
-
-  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event, run } = await recordTheEnd(ended);
 
   assert.equal(run.outcome, stateNames.endRecorder.endIsRecorded);
   assertRecordedEnd(ended, event, {
@@ -104,9 +106,7 @@ test('an ABORTED execution (stopped while it waited) is recorded once, with one 
 
 test('an execution stopped with a cause records the operator\'s cause', async () => {
   const ended = await endedExecution('media/duplicate upload.m4a', STATES.start, 'ABORTED');
-  const event = endOf(workflow, ended.result, ended.upload, { error: 'Operator', cause: 'Uploaded twice by mistake.' });
-
-  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event } = await recordTheEnd(ended, { error: 'Operator', cause: 'Uploaded twice by mistake.' });
 
   assertRecordedEnd(ended, event, {
     jobName: plannedJob(ended.result).jobName,
@@ -133,8 +133,7 @@ test('a FAILED execution that went through the failure branch adds nothing: its 
 
 test('a second delivery of the same event adds nothing', async () => {
   const ended = await endedExecution('media/retro.mp3', STATES.waitForJob, 'TIMED_OUT');
-  const event = endOf(workflow, ended.result, ended.upload);
-  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event } = await recordTheEnd(ended);
   const [item, writes] = [ended.table.items.get(plannedJob(ended.result).jobName), ended.table.writes.length];
 
   const again = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
@@ -166,7 +165,7 @@ test('a COMPLETED job\'s late ABORTED event adds nothing: COMPLETED is final', a
   assert.equal(ended.table.items.get(jobName).status, 'COMPLETED');
   const writes = ended.table.writes.length;
 
-  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
+  const { run } = await recordTheEnd(ended);
 
   assert.equal(run.outcome, stateNames.endRecorder.jobIsCompleted);
   assert.deepEqual([ended.table.items.get(jobName).status, ended.table.writes.length, ended.queue.length], ['COMPLETED', writes, 0]);
@@ -175,7 +174,7 @@ test('a COMPLETED job\'s late ABORTED event adds nothing: COMPLETED is final', a
 test('a skipped upload\'s end needs no record: its SKIPPED item is there', async () => {
   const ended = await endedExecution('media/notes.txt', STATES.recordSkip, 'ABORTED');
 
-  const run = await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
+  const { run } = await recordTheEnd(ended);
 
   assert.equal(run.outcome, stateNames.endRecorder.uploadWasSkipped);
   assert.deepEqual(ended.queue, []);
@@ -183,9 +182,7 @@ test('a skipped upload\'s end needs no record: its SKIPPED item is there', async
 
 test('a skipped upload stopped before it recorded its SKIPPED item is recorded as stopped: nothing else records it', async () => {
   const ended = await endedExecution('media/notes two.txt', STATES.plan, 'ABORTED');
-  const event = endOf(workflow, ended.result, ended.upload);
-
-  await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event } = await recordTheEnd(ended);
 
   assertRecordedEnd(ended, event, {
     jobName: `${PREFIX}${ended.result.executionName}`,
@@ -197,9 +194,7 @@ test('a skipped upload stopped before it recorded its SKIPPED item is recorded a
 
 test('the recorder names the job after the ended execution, as the planner named it: no planner is asked', async () => {
   const ended = await endedExecution('media/one rule.mp3', STATES.waitForJob, 'TIMED_OUT');
-  const event = endOf(workflow, ended.result, ended.upload);
-
-  const run = await recordEnd(workflow, event, { table: ended.table, queue: ended.queue });
+  const { event, run } = await recordTheEnd(ended);
 
   const { jobName } = plannedJob(ended.result);
   assert.equal(jobName, `${PREFIX}${ended.result.executionName}`, 'the planner\'s job name: prefix + execution name');
@@ -244,7 +239,7 @@ test('the recorder\'s item and dead letter have the attributes of the failure br
   const transcribe = new FakeTranscribe({ pollsToFinish: 1, finalStatus: 'FAILED', failureReason: 'Unsupported audio codec.' });
   const branch = await execute(definition, upload, { planner, transcribe });
   const ended = await endedExecution('media/codec two.ogg', STATES.waitForJob, 'TIMED_OUT');
-  await recordEnd(workflow, endOf(workflow, ended.result, ended.upload), { table: ended.table, queue: ended.queue });
+  await recordTheEnd(ended);
 
   const keys = (object) => Object.keys(object).sort();
   assert.deepEqual(keys(ended.table.items.get(plannedJob(ended.result).jobName)), keys(branch.table.items.get(plannedJob(branch).jobName)));
