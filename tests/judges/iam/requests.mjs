@@ -93,6 +93,17 @@ const LOGS_KMS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEn
 const LOG_DELIVERY = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'];
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+/** EventBridge assumes `self` for `rule` of this account, never for another account's rule (the confused deputy). */
+const assumedForRule = (t, self, rule, why) => [
+  ...allow('sts:AssumeRole', self, source(t.account, rule), why, { by: 'events.amazonaws.com' }),
+  ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule',
+    { by: 'events.amazonaws.com' }),
+];
+/** What a state machine's role calls beside its states: vended delivery of its logs and X-Ray (neither has a resource type). */
+const logsAndTracing = () => [
+  ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
+  ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+];
 // What a waiting execution writes into its job's item, and what the notifier reads of it (dynamodb:Attributes:
 // the key, and the attributes the request's expressions or projection name).
 const WAITING_ITEM = ['jobName', 'taskToken', 'status', 'mediaUri', 'executionArn', 'updatedAt'];
@@ -176,8 +187,7 @@ function workflowRole(t) {
     ...deny('sqs:SendMessage', t.arn.eventQueue, {}, 'the event dead-letter queue is EventBridge\'s'),
     ...allow('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'transcribe.amazonaws.com' }, 'hands the data-access role to Transcribe (jobs may queue)'),
     ...deny('iam:PassRole', t.role('WorkflowTranscribeDataAccessRole'), { 'iam:PassedToService': 'lambda.amazonaws.com' }, 'to no other service'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...logsAndTracing(),
     ...deny('states:StartExecution', t.arn.stateMachine, {}, 'the workflow never starts its own executions'),
     ...allow('states:StartExecution', t.arn.admitter, {}, 'every end frees the upload\'s slot: starts the admitter (its ARN from its fixed name)'),
     ...deny('states:StartExecution', [t.arn.recorder, t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine'),
@@ -315,10 +325,8 @@ function doorbellRole(t) {
 /** EventBridge's role for the upload rule's doorbell target: PutRecord on the doorbell stream only. */
 function doorbellTargetRole(t) {
   const self = t.role('UploadTriggerDoorbellStreamEventsRole');
-  const events = { by: 'events.amazonaws.com' };
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.uploadRule), 'EventBridge rings the doorbell as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...assumedForRule(t, self, t.arn.uploadRule, 'EventBridge rings the doorbell as this role'),
     ...deny('sts:AssumeRole', self, { 'aws:SourceAccount': t.account }, 'no other service', { by: 'firehose.amazonaws.com' }),
     ...allow(['firehose:PutRecord', 'firehose:PutRecordBatch'], t.arn.doorbell, {}, 'puts the upload\'s record into the doorbell stream'),
     ...deny('firehose:PutRecord', `arn:aws:firehose:${t.region}:${t.account}:deliverystream/AnotherStream`, {}, 'no other stream'),
@@ -372,17 +380,14 @@ function intakeAdmitterRole(t) {
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], execution, {}, 'starts executions, nothing more'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
     ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'admits from the event alone'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...logsAndTracing(),
   ];
 }
 
 function intakeAdmitterTargetRole(t) {
   const self = t.role('IntakeAdmitterTargetRole');
-  const events = { by: 'events.amazonaws.com' };
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.admitterRule), 'EventBridge starts the admitter for a doorbell object as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...assumedForRule(t, self, t.arn.admitterRule, 'EventBridge starts the admitter for a doorbell object as this role'),
     ...allow('states:StartExecution', t.arn.admitter, {}, 'starts the admitter'),
     ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.recorder, t.arn.notifier], {}, 'no other state machine: the admitter starts the workflow'),
   ];
@@ -426,8 +431,7 @@ function reprocessingRole(t) {
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
     ...deny(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], t.arn.table, {}, 'no data access: each re-run records its own job, the admitter counts the window'),
     ...deny('sqs:SendMessage', t.arn.failureQueue, {}, 'each re-run sends its own dead letter'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...logsAndTracing(),
   ];
 }
 
@@ -452,8 +456,7 @@ function completionNotifierRole(t) {
     ...deny('states:SendTaskFailure', '*', {}, 'never fails a waiting execution'),
     ...deny('states:StopExecution', execution, {}, 'never stops the workflow'),
     ...deny('states:StartExecution', t.arn.stateMachine, {}, 'never starts the workflow'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...logsAndTracing(),
   ];
 }
 
@@ -461,8 +464,7 @@ function completionTargetRole(t) {
   const self = t.role('CompletionNotifierTargetRole');
   const events = { by: 'events.amazonaws.com' };
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.completionRule), 'EventBridge delivers completion events as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...assumedForRule(t, self, t.arn.completionRule, 'EventBridge delivers completion events as this role'),
     ...allow('states:StartExecution', t.arn.notifier, {}, 'starts the notifier'),
     ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow'),
   ];
@@ -499,17 +501,14 @@ function executionEndRecorderRole(t) {
     ...deny(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'never stops or redrives it'),
     ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
     ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'records from the event alone'),
-    ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
-    ...allow([...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*', {}, 'tracing (no resource type)'),
+    ...logsAndTracing(),
   ];
 }
 
 function executionEndTargetRole(t) {
   const self = t.role('ExecutionEndRecorderTargetRole');
-  const events = { by: 'events.amazonaws.com' };
   return [
-    ...allow('sts:AssumeRole', self, source(t.account, t.arn.executionEndRule), 'EventBridge delivers execution ends as this role', events),
-    ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule', events),
+    ...assumedForRule(t, self, t.arn.executionEndRule, 'EventBridge delivers execution ends as this role'),
     ...allow('states:StartExecution', t.arn.recorder, {}, 'starts the recorder'),
     ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.notifier], {}, 'no other state machine'),
   ];
