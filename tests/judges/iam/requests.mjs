@@ -99,6 +99,18 @@ const assumedForRule = (t, self, rule, why) => [
   ...deny('sts:AssumeRole', self, source(FOREIGN, `arn:aws:events:${t.region}:${FOREIGN}:rule/Other`), 'confused deputy: another account\'s rule',
     { by: 'events.amazonaws.com' }),
 ];
+/** A state machine that works from its event alone: it wakes no execution, reads no media; it delivers logs and traces. */
+const fromTheEventAlone = (t, why) => [
+  ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
+  ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, why),
+  ...logsAndTracing(),
+];
+/** A rule's target role: assumed for that rule only, it starts its one state machine and no other. */
+const ruleTargetRole = (t, role, rule, assumedWhy, { starts, why }, { notOthers, why: othersWhy }) => [
+  ...assumedForRule(t, t.role(role), rule, assumedWhy),
+  ...allow('states:StartExecution', starts, {}, why),
+  ...deny('states:StartExecution', notOthers, {}, othersWhy),
+];
 /** What a state machine's role calls beside its states: vended delivery of its logs and X-Ray (neither has a resource type). */
 const logsAndTracing = () => [
   ...allow(LOG_DELIVERY, '*', {}, 'vended delivery of the execution logs (no resource type)'),
@@ -378,19 +390,14 @@ function intakeAdmitterRole(t) {
     ...allow('states:StartExecution', t.arn.stateMachine, {}, 'starts the workflow, named after the upload'),
     ...deny('states:StartExecution', [t.arn.admitter, t.arn.recorder, t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine (nor itself)'),
     ...deny(['states:StopExecution', 'states:RedriveExecution', 'states:DescribeExecution'], execution, {}, 'starts executions, nothing more'),
-    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
-    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'admits from the event alone'),
-    ...logsAndTracing(),
+    ...fromTheEventAlone(t, 'admits from the event alone'),
   ];
 }
 
 function intakeAdmitterTargetRole(t) {
-  const self = t.role('IntakeAdmitterTargetRole');
-  return [
-    ...assumedForRule(t, self, t.arn.admitterRule, 'EventBridge starts the admitter for a doorbell object as this role'),
-    ...allow('states:StartExecution', t.arn.admitter, {}, 'starts the admitter'),
-    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.recorder, t.arn.notifier], {}, 'no other state machine: the admitter starts the workflow'),
-  ];
+  return ruleTargetRole(t, 'IntakeAdmitterTargetRole', t.arn.admitterRule, 'EventBridge starts the admitter for a doorbell object as this role',
+    { starts: t.arn.admitter, why: 'starts the admitter' },
+    { notOthers: [t.arn.stateMachine, t.arn.recorder, t.arn.notifier], why: 'no other state machine: the admitter starts the workflow' });
 }
 
 function reprocessingRole(t) {
@@ -461,13 +468,9 @@ function completionNotifierRole(t) {
 }
 
 function completionTargetRole(t) {
-  const self = t.role('CompletionNotifierTargetRole');
-  const events = { by: 'events.amazonaws.com' };
-  return [
-    ...assumedForRule(t, self, t.arn.completionRule, 'EventBridge delivers completion events as this role'),
-    ...allow('states:StartExecution', t.arn.notifier, {}, 'starts the notifier'),
-    ...deny('states:StartExecution', t.arn.stateMachine, {}, 'not the workflow'),
-  ];
+  return ruleTargetRole(t, 'CompletionNotifierTargetRole', t.arn.completionRule, 'EventBridge delivers completion events as this role',
+    { starts: t.arn.notifier, why: 'starts the notifier' },
+    { notOthers: t.arn.stateMachine, why: 'not the workflow' });
 }
 
 function executionEndRecorderRole(t) {
@@ -499,19 +502,14 @@ function executionEndRecorderRole(t) {
     ...deny('states:StartExecution', [t.arn.notifier, t.arn.reprocessing], {}, 'no other state machine'),
     ...deny(['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], t.arn.table, { 'dynamodb:LeadingKeys': [slot('upload-1')] }, 'frees the slot through the admitter, never itself'),
     ...deny(['states:StopExecution', 'states:RedriveExecution'], execution, {}, 'never stops or redrives it'),
-    ...deny('states:SendTaskSuccess', '*', {}, 'only the notifier wakes executions'),
-    ...deny('s3:GetObject', `${t.arn.rawBucket}/media/talk.mp3`, {}, 'records from the event alone'),
-    ...logsAndTracing(),
+    ...fromTheEventAlone(t, 'records from the event alone'),
   ];
 }
 
 function executionEndTargetRole(t) {
-  const self = t.role('ExecutionEndRecorderTargetRole');
-  return [
-    ...assumedForRule(t, self, t.arn.executionEndRule, 'EventBridge delivers execution ends as this role'),
-    ...allow('states:StartExecution', t.arn.recorder, {}, 'starts the recorder'),
-    ...deny('states:StartExecution', [t.arn.stateMachine, t.arn.notifier], {}, 'no other state machine'),
-  ];
+  return ruleTargetRole(t, 'ExecutionEndRecorderTargetRole', t.arn.executionEndRule, 'EventBridge delivers execution ends as this role',
+    { starts: t.arn.recorder, why: 'starts the recorder' },
+    { notOthers: [t.arn.stateMachine, t.arn.notifier], why: 'no other state machine' });
 }
 
 /** The operators' managed policy, simulated for the principal it is attached to (see simulate.mjs). */
