@@ -21,13 +21,17 @@ const planner = plannerForTests(workflow);
 const W = windowOf(workflow);
 
 /** A fresh intake, table and workflow; the workflow's executions run until `release()` unless `endAtOnce`. */
-function setUp({ endAtOnce = true, rate = null, longPolling = false } = {}) {
+function setUp({ endAtOnce = true, rate = null, longPolling = false, upload } = {}) {
   let release;
   const released = new Promise((resolve) => { release = resolve; });
   const executions = new FakeExecutions({ stateMachineArn: workflow.stateMachineArn, rate, run: async () => (endAtOnce ? {} : released) });
   const { intake, deadLetters } = intakeOf(workflow, { longPolling });
   const table = new FakeTable({ tableName: workflow.tableName });
-  return { executions, release, intake, deadLetters, table, admitWith: (input = {}, options = {}) => admit(workflow, input, { planner, intake, table, executions, ...options }) };
+  // `upload`: the key of an upload already waiting in the intake (its event is returned).
+  const event = upload === undefined ? undefined : uploadEvent(workflow, upload);
+  if (event) enqueueUpload(intake, event);
+  const admitWith = (input = {}, options = {}) => admit(workflow, input, { planner, intake, table, executions, ...options });
+  return { executions, release, intake, deadLetters, table, event, admitWith };
 }
 
 const inFlight = (table) => table.items.get('#window')?.inFlight;
@@ -49,9 +53,7 @@ test('the upload rule delivers the event to the intake and rings the doorbell; t
 });
 
 test('an upload is admitted: started under the planner\'s name with the event as its input, its message deleted, one slot taken', async () => {
-  const { executions, intake, table, admitWith } = setUp();
-  const event = uploadEvent(workflow, 'media/2026/Board meeting (Q4).mp3');
-  enqueueUpload(intake, event);
+  const { executions, intake, table, admitWith, event } = setUp({ upload: 'media/2026/Board meeting (Q4).mp3' });
 
   const run = await admitWith();
 
@@ -67,9 +69,7 @@ test('an upload is admitted: started under the planner\'s name with the event as
 });
 
 test('the admitted execution is the workflow\'s own run: its job carries the same hash as the name, and its end starts the admitter with its release', async () => {
-  const { executions, intake, table, admitWith } = setUp();
-  const event = uploadEvent(workflow, 'media/interview.mp3');
-  enqueueUpload(intake, event);
+  const { executions, intake, table, admitWith, event } = setUp({ upload: 'media/interview.mp3' });
   await admitWith();
   const [{ name }] = executions.executions;
   const admitter = new FakeExecutions({ stateMachineArn: workflow.admitterArn });
@@ -113,9 +113,7 @@ test('a release frees its slot and admits the next upload; the window stays full
 });
 
 test('a duplicate event of an upload in flight joins it: no second execution, its slot given back, the duplicate deleted', async () => {
-  const { executions, intake, table, release, admitWith } = setUp({ endAtOnce: false });
-  const event = uploadEvent(workflow, 'media/call.wav');
-  enqueueUpload(intake, event);
+  const { executions, intake, table, release, admitWith, event } = setUp({ endAtOnce: false, upload: 'media/call.wav' });
   enqueueUpload(intake, { ...event, id: 'another-delivery' }); // EventBridge delivers at least once
 
   const run = await admitWith();
@@ -131,9 +129,7 @@ test('a duplicate event of an upload in flight joins it: no second execution, it
 });
 
 test('a duplicate event after the execution ended and was released is already handled: nothing started, nothing held', async () => {
-  const { executions, intake, table, admitWith } = setUp();
-  const event = uploadEvent(workflow, 'media/late-copy.wav');
-  enqueueUpload(intake, event);
+  const { executions, intake, table, admitWith, event } = setUp({ upload: 'media/late-copy.wav' });
   await admitWith();
   const [{ name }] = executions.executions;
   await admitWith({ release: name });
@@ -169,9 +165,11 @@ test('a throttled StartExecution returns the upload to the intake: visible again
   const clock = new VirtualTime().install();
   try {
     await clock.run((async () => {
-      const { executions, intake, deadLetters, table, admitWith } = setUp({ rate: { bucket: 0, perSecond: 0 }, longPolling: true });
-      const event = uploadEvent(workflow, 'media/throttled.mp3');
-      enqueueUpload(intake, event);
+      const { executions, intake, deadLetters, table, admitWith, event } = setUp({
+        rate: { bucket: 0, perSecond: 0 },
+        longPolling: true,
+        upload: 'media/throttled.mp3',
+      });
 
       const run = await admitWith({}, { time: 'virtual' });
 
