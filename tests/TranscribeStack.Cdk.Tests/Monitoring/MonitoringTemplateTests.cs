@@ -58,8 +58,14 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         stack.Only(ids["IntakeOldestUpload"]).HasResourceProperties(Alarm, new ObjectDict
         {
             ["MetricName"] = "ApproximateAgeOfOldestMessage",
-            ["Dimensions"] = new object[] { new ObjectDict { ["Name"] = "QueueName",
-                ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new object[] { LogicalIds.IntakeQueue, "QueueName" } } } },
+            ["Dimensions"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["Name"] = "QueueName",
+                    ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new object[] { LogicalIds.IntakeQueue, "QueueName" } },
+                },
+            },
             ["Threshold"] = 24 * 60 * 60,
         });
         stack.Only(ids["FailureQueueNotEmpty"]).HasResourceProperties(Alarm, new ObjectDict

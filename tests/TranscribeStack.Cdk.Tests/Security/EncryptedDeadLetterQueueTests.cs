@@ -33,8 +33,11 @@ public sealed class EncryptedDeadLetterQueueTests
             {
                 ["Statement"] = new[]
                 {
-                    new ObjectDict { ["Effect"] = "Deny",
-                        ["Condition"] = new ObjectDict { ["Bool"] = new ObjectDict { ["aws:SecureTransport"] = "false" } } },
+                    new ObjectDict
+                    {
+                        ["Effect"] = "Deny",
+                        ["Condition"] = new ObjectDict { ["Bool"] = new ObjectDict { ["aws:SecureTransport"] = "false" } },
+                    },
                 },
             },
         });

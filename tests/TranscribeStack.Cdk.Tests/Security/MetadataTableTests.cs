@@ -30,8 +30,11 @@ public sealed class MetadataTableTests(SynthesizedStacks stacks)
             ["KeySchema"] = new[] { KeyPart("jobName", "HASH") },
             ["GlobalSecondaryIndexes"] = new[]
             {
-                new ObjectDict { ["IndexName"] = "byStatus",
-                    ["KeySchema"] = new[] { KeyPart("status", "HASH"), KeyPart("updatedAt", "RANGE") } },
+                new ObjectDict
+                {
+                    ["IndexName"] = "byStatus",
+                    ["KeySchema"] = new[] { KeyPart("status", "HASH"), KeyPart("updatedAt", "RANGE") },
+                },
             },
         });
     }

@@ -15,8 +15,11 @@ internal static class RuleTargets
             ["Arn"] = Cfn.Ref(stateMachine),
             ["RoleArn"] = Cfn.Arn(targetRole),
             ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(deadLetterQueue) },
-            ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = maxEventAgeSeconds,
-                ["MaximumRetryAttempts"] = retryAttempts },
+            ["RetryPolicy"] = new ObjectDict
+            {
+                ["MaximumEventAgeInSeconds"] = maxEventAgeSeconds,
+                ["MaximumRetryAttempts"] = retryAttempts,
+            },
         },
     ];
 }

@@ -83,8 +83,12 @@ public sealed class EventStartedExpressWorkflowTests
             {
                 ["Statement"] = new[]
                 {
-                    new ObjectDict { ["Action"] = "states:StartExecution", ["Effect"] = "Allow",
-                        ["Resource"] = Cfn.Ref(bare.LogicalId(built.StateMachine)) },
+                    new ObjectDict
+                    {
+                        ["Action"] = "states:StartExecution",
+                        ["Effect"] = "Allow",
+                        ["Resource"] = Cfn.Ref(bare.LogicalId(built.StateMachine)),
+                    },
                 },
             },
         });

@@ -191,8 +191,14 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
                     ["object"] = new ObjectDict { ["key"] = new[] { new ObjectDict { ["prefix"] = "intake-signals/" } } },
                 },
             },
-            ["Targets"] = new object[] { Match.ObjectLike(new ObjectDict { ["Arn"] = Cfn.Ref(LogicalIds.Admitter),
-                ["RoleArn"] = Cfn.Arn(LogicalIds.AdmitterTargetRole) }) },
+            ["Targets"] = new object[]
+            {
+                Match.ObjectLike(new ObjectDict
+                {
+                    ["Arn"] = Cfn.Ref(LogicalIds.Admitter),
+                    ["RoleArn"] = Cfn.Arn(LogicalIds.AdmitterTargetRole),
+                }),
+            },
         });
     }
 }

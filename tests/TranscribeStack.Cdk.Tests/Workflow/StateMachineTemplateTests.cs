@@ -140,11 +140,18 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Catch"] = new object[]
             {
-                new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict },
-                    ["Next"] = StateNames.Workflow.JoinExistingJob },
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict },
+                    ["Next"] = StateNames.Workflow.JoinExistingJob,
+                },
                 // Throttling after the retry budget is passing: not caught, the execution is redriven from the start.
-                new ObjectDict { ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" }, ["ResultPath"] = "$.error",
-                    ["Next"] = StateNames.Workflow.DescribeFailedStep },
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" },
+                    ["ResultPath"] = "$.error",
+                    ["Next"] = StateNames.Workflow.DescribeFailedStep,
+                },
             },
         });
     }
@@ -197,8 +204,11 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             [
                 new ObjectDict
                 {
-                    ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.polling.laterPollsMade",
-                        ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls" })]),
+                    ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict
+                    {
+                        ["Variable"] = "$.job.polling.laterPollsMade",
+                        ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls",
+                    })]),
                     ["Next"] = StateNames.Workflow.DescribeJobThatDidNotFinish,
                 },
             ]),
@@ -315,8 +325,12 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Choices"] = new object[]
             {
-                Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.skipped", ["IsPresent"] = true,
-                    ["Next"] = StateNames.Workflow.RecordSkippedUpload }),
+                Match.ObjectEquals(new ObjectDict
+                {
+                    ["Variable"] = "$.job.skipped",
+                    ["IsPresent"] = true,
+                    ["Next"] = StateNames.Workflow.RecordSkippedUpload,
+                }),
             },
             ["Default"] = Start,
         });

@@ -65,8 +65,11 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
                     r => r.Contains(":vocabulary", StringComparison.Ordinal) || r.Contains(":language-model", StringComparison.Ordinal));
                 Assert.All(statement.Actions.Where(a => a.StartsWith("transcribe:", StringComparison.Ordinal)), a =>
                     Assert.Contains(a,
-                        new[] { "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource",
-                        "transcribe:ListTranscriptionJobs" }));
+                        new[]
+                        {
+                            "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource",
+                            "transcribe:ListTranscriptionJobs",
+                        }));
                 Assert.NotNull(owner);
             }
         }

@@ -241,8 +241,14 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         Dev.Template.HasResourceProperties("AWS::CloudWatch::Alarm", new ObjectDict
         {
             ["MetricName"] = "ApproximateNumberOfMessagesVisible",
-            ["Dimensions"] = new[] { new ObjectDict { ["Name"] = "QueueName",
-                ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new[] { LogicalIds.ExecutionEndDeadLetterQueue, "QueueName" } } } },
+            ["Dimensions"] = new[]
+            {
+                new ObjectDict
+                {
+                    ["Name"] = "QueueName",
+                    ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new[] { LogicalIds.ExecutionEndDeadLetterQueue, "QueueName" } },
+                },
+            },
             ["Threshold"] = 1,
         });
     }
