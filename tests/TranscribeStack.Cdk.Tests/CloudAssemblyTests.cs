@@ -21,7 +21,8 @@ public sealed class CloudAssemblyTests(SynthesizedStacks stacks)
                 "cdk.out/settings/multiple-languages/dev/TranscribeStack-dev.template.json",
                 "cdk.out/staging/TranscribeStack-staging.template.json",
             ],
-            synthesized.Select(stack => Path.GetRelativePath(RepositoryFiles.Root, stack.TemplateFile).Replace('\\', '/')).Order(StringComparer.Ordinal));
+            synthesized.Select(stack => Path.GetRelativePath(RepositoryFiles.Root, stack.TemplateFile).Replace('\\', '/'))
+                .Order(StringComparer.Ordinal));
         Assert.All(synthesized, stack => Assert.True(
             JsonNode.DeepEquals(stack.Json, JsonNode.Parse(File.ReadAllText(stack.TemplateFile))),
             $"{stack.TemplateFile} is not the template the tests assert"));

@@ -46,7 +46,8 @@ public sealed class StackTests(SynthesizedStacks stacks)
     [InlineData("dev", "speech-platform-dev", "Internal")]
     [InlineData("staging", "speech-platform", "Confidential")]
     [InlineData("prod", "speech-platform", "Restricted")]
-    public void Stack_DataClassification_IsStricterTowardsProdOnEveryTaggedResource(string environment, string costCenter, string classification)
+    public void Stack_DataClassification_IsStricterTowardsProdOnEveryTaggedResource(string environment, string costCenter,
+        string classification)
     {
         var stack = stacks[environment];
         var taggedTypes = stack.Resources
@@ -55,7 +56,12 @@ public sealed class StackTests(SynthesizedStacks stacks)
             .ToHashSet(StringComparer.Ordinal);
 
         // The data lives in these: each must carry the classification its environment's data has.
-        Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup" }, taggedTypes);
+        Assert.Superset(
+            new HashSet<string>(StringComparer.Ordinal)
+            {
+                "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup",
+            },
+            taggedTypes);
         Assert.All(taggedTypes, type => stack.Template.AllResourcesProperties(type, new ObjectDict
         {
             // CloudFormation lists the tags sorted by key.

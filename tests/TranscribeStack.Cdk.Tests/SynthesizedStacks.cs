@@ -46,7 +46,8 @@ public sealed class SynthesizedStacks
     private static SynthesizedStack SynthesizeSettingsFile(string file)
     {
         var environment = JsonNode.Parse(File.ReadAllText(file))?["name"]?.GetValue<string>() ?? "dev";
-        var settings = SettingsResolver.Resolve(new Dictionary<string, string?> { ["env"] = environment, ["settingsFile"] = file }, defaultRegion: CliDefaultRegion);
+        var settings = SettingsResolver.Resolve(new Dictionary<string, string?> { ["env"] = environment, ["settingsFile"] = file },
+            defaultRegion: CliDefaultRegion);
         var outdir = Path.Combine(RepositoryFiles.Root, "cdk.out", "settings", Path.GetFileNameWithoutExtension(file), environment);
         return Synthesize(settings, outdir);
     }
@@ -86,7 +87,8 @@ public sealed class SynthesizedStacks
 }
 
 /// <summary>One synthesized environment: the CDK assertions view (<see cref="Template"/>) and the raw template JSON.</summary>
-public sealed record SynthesizedStack(EnvironmentSettings Settings, TranscriptionPipelineStack Stack, Template Template, JsonObject Json, string TemplateFile)
+public sealed record SynthesizedStack(EnvironmentSettings Settings, TranscriptionPipelineStack Stack, Template Template, JsonObject Json,
+    string TemplateFile)
 {
     public JsonObject Resources => Json[ResourcesKey]!.AsObject();
 
@@ -100,7 +102,8 @@ public sealed record SynthesizedStack(EnvironmentSettings Settings, Transcriptio
     public Template Only(string logicalId)
     {
         var resource = Resources[logicalId] ?? throw new KeyNotFoundException($"{Stack.StackName} has no resource '{logicalId}'");
-        return Template.FromString(new JsonObject { [ResourcesKey] = new JsonObject { [logicalId] = resource.DeepClone() } }.ToJsonString());
+        return Template.FromString(
+            new JsonObject { [ResourcesKey] = new JsonObject { [logicalId] = resource.DeepClone() } }.ToJsonString());
     }
 
     /// <summary>Resources of one CloudFormation type, by logical id.</summary>

@@ -11,7 +11,8 @@ namespace TranscribeStack.LocalInvoke;
 /// <list type="bullet">
 /// <item><c>{"handler":"JobPlanner","payload":{...}}</c>: the handler's HandleAsync with the payload as a stream,
 /// as the Lambda runtime calls it.</item>
-/// <item><c>{"handler":"PollPacing","payload":{"minIntervalSeconds":..,"maxIntervalSeconds":..,"givesUpAfterSeconds":..,"jobSecondsPerAudioSecond":..}}</c>:
+/// <item><c>{"handler":"PollPacing","payload":{"minIntervalSeconds":..,"maxIntervalSeconds":..,"givesUpAfterSeconds":..,
+/// "jobSecondsPerAudioSecond":..}}</c>:
 /// the <see cref="PollPacing"/> the planner builds from those settings, answered as <c>{"mostPolls":..,"maxPolls":..}</c>,
 /// so that a judge bounds the polling loop by the real pacing instead of a copy of it.</item>
 /// </list>

@@ -32,7 +32,8 @@ public sealed class SettingsOverridesTests
     [Fact]
     public void Apply_Null_UnsetsAnOptionalValue()
     {
-        var settings = Apply("""{"transcribe": {"languageCode": null, "identifyLanguage": true}, "storage": {"rawAudioExpireAfterDays": null}}""");
+        var settings = Apply("""{"transcribe": {"languageCode": null, "identifyLanguage": true}, "storage": """ +
+            """{"rawAudioExpireAfterDays": null}}""");
 
         Assert.Null(settings.Transcribe.LanguageCode);
         Assert.True(settings.Transcribe.IdentifyLanguage);
@@ -83,20 +84,27 @@ public sealed class SettingsOverridesTests
 
     public static TheoryData<string, string> RefusedFiles => new()
     {
-        { """{"transcribe": {"speakerLabels": true}}""", "'transcribe.speakerLabels' is not a setting. Keys of 'transcribe' are: languageCode, identifyLanguage," },
+        { """{"transcribe": {"speakerLabels": true}}""",
+            "'transcribe.speakerLabels' is not a setting. Keys of 'transcribe' are: languageCode, identifyLanguage," },
         { """{"transcribee": {}}""", "'transcribee' is not a setting. Top-level keys are: name, account, region, tags," },
-        { """{"transcribe": {"languageIdSettings": {"en-US": {"vocabulary": "x"}}}}""", "'transcribe.languageIdSettings.en-US.vocabulary' is not a setting. Keys of 'transcribe.languageIdSettings.en-US' are: vocabularyName, vocabularyFilterName, languageModelName." },
+        { """{"transcribe": {"languageIdSettings": {"en-US": {"vocabulary": "x"}}}}""",
+            "'transcribe.languageIdSettings.en-US.vocabulary' is not a setting. Keys of 'transcribe.languageIdSettings.en-US' are: " +
+            "vocabularyName, vocabularyFilterName, languageModelName." },
         { """{"transcribe": {"maxSpeakerLabels": "four"}}""", "'transcribe.maxSpeakerLabels' = \"four\": expected a whole number." },
         { """{"transcribe": {"maxSpeakerLabels": 2.5}}""", "'transcribe.maxSpeakerLabels' = 2.5: expected a whole number." },
-        { """{"transcribe": {"subtitleOutputStartIndex": "1"}}""", "'transcribe.subtitleOutputStartIndex' = \"1\": expected a whole number (or null)." },
+        { """{"transcribe": {"subtitleOutputStartIndex": "1"}}""",
+            "'transcribe.subtitleOutputStartIndex' = \"1\": expected a whole number (or null)." },
         { """{"transcribe": {"showSpeakerLabels": "yes"}}""", "'transcribe.showSpeakerLabels' = \"yes\": expected true or false." },
-        { """{"transcribe": {"showSpeakerLabels": null}}""", "'transcribe.showSpeakerLabels' = null: must not be null: expected true or false." },
+        { """{"transcribe": {"showSpeakerLabels": null}}""",
+            "'transcribe.showSpeakerLabels' = null: must not be null: expected true or false." },
         { """{"transcribe": {"languageOptions": "en-US"}}""", "'transcribe.languageOptions' = \"en-US\": expected a list of strings." },
-        { """{"transcribe": {"languageOptions": ["en-US", 1]}}""", "'transcribe.languageOptions' = 1: expected a list of strings; this item is not a string." },
+        { """{"transcribe": {"languageOptions": ["en-US", 1]}}""",
+            "'transcribe.languageOptions' = 1: expected a list of strings; this item is not a string." },
         { """{"transcribe": {"kmsEncryptionContext": {"team": 1}}}""", "'transcribe.kmsEncryptionContext.team' = 1: expected a string." },
         { """{"transcribe": []}""", "'transcribe' = []: expected an object with the keys languageCode, identifyLanguage," },
         { """{"removalPolicy": "KEEP"}""", "'removalPolicy' = \"KEEP\": valid choices are DESTROY, RETAIN, SNAPSHOT" },
-        { """{"postProcessor": {"memorySizeMb": 4294967296}}""", "'postProcessor.memorySizeMb' = 4294967296: expected a whole number of at most 2147483647." },
+        { """{"postProcessor": {"memorySizeMb": 4294967296}}""",
+            "'postProcessor.memorySizeMb' = 4294967296: expected a whole number of at most 2147483647." },
         { """{"name": "prod"}""", "'name' = 'prod': this file is for environment 'prod', but the environment selected is 'dev'" },
     };
 
@@ -113,7 +121,8 @@ public sealed class SettingsOverridesTests
     [Fact]
     public void Apply_SeveralProblems_ListsEveryOne()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => Apply("""{"transcribe": {"maxSpeakerLabels": "x", "colour": "blue"}, "alarms": {"periodMinutes": false}}"""));
+        var error = Assert.Throws<InvalidSettingsException>(() =>
+            Apply("""{"transcribe": {"maxSpeakerLabels": "x", "colour": "blue"}, "alarms": {"periodMinutes": false}}"""));
 
         Assert.Equal(3, error.Problems.Count);
     }
@@ -123,7 +132,8 @@ public sealed class SettingsOverridesTests
     {
         using var file = new SettingsFile("""{"transcribe": {"maxSpeakerLabels": 31}}""");
 
-        var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("env", "staging"), ("settingsFile", file.Path))));
+        var error = Assert.Throws<InvalidSettingsException>(() =>
+            SettingsResolver.Resolve(Context(("env", "staging"), ("settingsFile", file.Path))));
 
         Assert.StartsWith($"Invalid TranscribeStack settings (staging, with {file.Path}):", error.Message, StringComparison.Ordinal);
         Assert.Equal("'transcribe.maxSpeakerLabels' = '31': must be between 2 and 30.", Assert.Single(error.Problems));
@@ -137,7 +147,8 @@ public sealed class SettingsOverridesTests
         var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("settingsFile", file.Path))));
 
         Assert.Contains(file.Path, error.Message, StringComparison.Ordinal);
-        Assert.Contains("'transcribe.channelIdentification' = 'true': Transcribe rejects speaker labels (transcribe.showSpeakerLabels) and channel identification in one job", Assert.Single(error.Problems), StringComparison.Ordinal);
+        Assert.Contains("'transcribe.channelIdentification' = 'true': Transcribe rejects speaker labels (transcribe.showSpeakerLabels) " +
+            "and channel identification in one job", Assert.Single(error.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,7 +156,8 @@ public sealed class SettingsOverridesTests
     {
         var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("settingsFile", "config/none.json"))));
 
-        Assert.StartsWith("Settings file 'config/none.json' (context key 'settingsFile') cannot be read:", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Settings file 'config/none.json' (context key 'settingsFile') cannot be read:", error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -169,7 +181,12 @@ public sealed class SettingsOverridesTests
         Assert.Equal("redacted_and_unredacted", settings.Transcribe.PiiRedactionOutput);
         Assert.NotEmpty(settings.Transcribe.KmsEncryptionContext);
         Assert.Equal(["srt", "vtt"], settings.Transcribe.SubtitleFormats);
-        Assert.Equal(new OperatorSettings { AssumedBy = "arn:aws:iam::123456789012:role/transcribestack-oncall", CanReadMedia = true, CanReadTranscripts = true }, settings.Operators);
+        Assert.Equal(new OperatorSettings
+        {
+            AssumedBy = "arn:aws:iam::123456789012:role/transcribestack-oncall",
+            CanReadMedia = true,
+            CanReadTranscripts = true
+        }, settings.Operators);
     }
 
     [Fact]
@@ -190,15 +207,18 @@ public sealed class SettingsOverridesTests
         var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("settingsFile", file.Path))));
 
         Assert.Contains(file.Path, error.Message, StringComparison.Ordinal);
-        Assert.Contains("'operators.assumedBy' = 'oncall': expected the ARN of an IAM role, user or account root", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'operators.assumedBy' = 'oncall': expected the ARN of an IAM role, user or account root", error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public void Resolve_TheExampleProdFileForAnotherEnvironment_IsRefused()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => SettingsResolver.Resolve(Context(("env", "dev"), ("settingsFile", ExampleFile))));
+        var error = Assert.Throws<InvalidSettingsException>(() =>
+            SettingsResolver.Resolve(Context(("env", "dev"), ("settingsFile", ExampleFile))));
 
-        Assert.Contains("this file is for environment 'prod', but the environment selected is 'dev'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("this file is for environment 'prod', but the environment selected is 'dev'", error.Message,
+            StringComparison.Ordinal);
     }
 
     internal static string ExampleFile => Path.Combine(RepositoryFiles.Root, "config", "example.prod.json");

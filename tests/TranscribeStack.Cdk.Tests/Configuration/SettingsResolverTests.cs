@@ -61,7 +61,8 @@ public sealed class SettingsResolverTests
     [Fact]
     public void Resolve_ContextAccountAndRegion_WinOverCliDefaults()
     {
-        var settings = SettingsResolver.Resolve(Context(("account", "210987654321"), ("region", "us-east-2")), "123456789012", "eu-west-1").Value;
+        var settings = SettingsResolver.Resolve(Context(("account", "210987654321"), ("region", "us-east-2")), "123456789012", "eu-west-1")
+            .Value;
 
         Assert.Equal("210987654321", settings.Account);
         Assert.Equal("us-east-2", settings.Region);

@@ -8,9 +8,11 @@ namespace TranscribeStack.Cdk.Tests.Configuration;
 /// </summary>
 public sealed class SettingsSchemaTests
 {
-    private const string Regenerate = "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter SettingsSchemaTests";
+    private const string Regenerate = "Regenerate it: UPDATE_GENERATED_DOCS=1 dotnet test tests/TranscribeStack.Cdk.Tests --filter " +
+        "SettingsSchemaTests";
 
-    private const string TableBegin = "<!-- settings-table:begin: generated from cdk/Configuration/EnvironmentCatalog.cs by tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs; UPDATE_GENERATED_DOCS=1 rewrites it -->\n";
+    private const string TableBegin = "<!-- settings-table:begin: generated from cdk/Configuration/EnvironmentCatalog.cs by " +
+        "tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs; UPDATE_GENERATED_DOCS=1 rewrites it -->\n";
 
     private const string TableEnd = "<!-- settings-table:end -->";
 
@@ -26,7 +28,11 @@ public sealed class SettingsSchemaTests
     public void SchemaFile_EqualsTheSchemaOfTheRecord()
     {
         var generated = Generate();
-        var text = generated.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        var text = generated.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+        }) + "\n";
         if (Updating)
         {
             File.WriteAllText(SchemaFile, text);
@@ -34,7 +40,8 @@ public sealed class SettingsSchemaTests
 
         var committed = JsonNode.Parse(File.ReadAllText(SchemaFile));
 
-        Assert.True(JsonNode.DeepEquals(generated, committed), $"config/settings.schema.json differs from the settings record. {Regenerate}");
+        Assert.True(JsonNode.DeepEquals(generated, committed),
+            $"config/settings.schema.json differs from the settings record. {Regenerate}");
     }
 
     [Fact]
@@ -52,7 +59,9 @@ public sealed class SettingsSchemaTests
             committed = generated;
         }
 
-        Assert.True(committed == generated, $"{SettingsDocName}'s settings table differs from cdk/Configuration/EnvironmentCatalog.cs. {Regenerate}\nGenerated:\n{generated}");
+        Assert.True(committed == generated,
+            $"{SettingsDocName}'s settings table differs from cdk/Configuration/EnvironmentCatalog.cs. " +
+            $"{Regenerate}\nGenerated:\n{generated}");
     }
 
     [Fact]
@@ -61,8 +70,14 @@ public sealed class SettingsSchemaTests
         // The table is read from the catalog, not written beside it: every environment's column is its own value.
         var table = SettingsTable.Render();
 
-        Assert.Contains($"| Transcribe deferred execution (queueing) | {string.Join(" | ", EnvironmentCatalog.Names.Select(n => EnvironmentCatalog.Get(n).Transcribe.AllowDeferredExecution ? "on" : "off"))} |", table, StringComparison.Ordinal);
-        Assert.Contains($"| {EnvironmentCatalog.Dev.Reprocessing.MaxConcurrency} | {EnvironmentCatalog.Staging.Reprocessing.MaxConcurrency} | {EnvironmentCatalog.Prod.Reprocessing.MaxConcurrency} |", table, StringComparison.Ordinal);
+        Assert.Contains(
+            $"| Transcribe deferred execution (queueing) | {string.Join(" | ", EnvironmentCatalog.Names.Select(
+                n => EnvironmentCatalog.Get(n).Transcribe.AllowDeferredExecution ? "on" : "off"))} |",
+            table,
+            StringComparison.Ordinal);
+        Assert.Contains($"| {EnvironmentCatalog.Dev.Reprocessing.MaxConcurrency} | " +
+            $"{EnvironmentCatalog.Staging.Reprocessing.MaxConcurrency} | {EnvironmentCatalog.Prod.Reprocessing.MaxConcurrency} |", table,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +91,9 @@ public sealed class SettingsSchemaTests
             {
                 SettingKind.Text => (object)"not-a-choice",
                 SettingKind.StringList => new List<string> { "not-a-choice" },
-                _ => Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), property.ValueType)) is System.Collections.IDictionary map
+                _ =>
+                    Activator.CreateInstance(typeof(Dictionary<,>)
+                    .MakeGenericType(typeof(string), property.ValueType)) is System.Collections.IDictionary map
                     ? WithEntry(map, "not-a-choice", Activator.CreateInstance(property.ValueType)!)
                     : throw new InvalidOperationException(path),
             };
@@ -116,13 +133,17 @@ public sealed class SettingsSchemaTests
     {
         var definitions = new JsonObject();
         var root = ObjectSchema(typeof(EnvironmentSettings), definitions);
-        ((JsonObject)root["properties"]!).Insert(0, "$schema", new JsonObject { ["type"] = "string", ["description"] = "The schema, for editors; the app ignores it." });
+        ((JsonObject)root["properties"]!)
+            .Insert(0, "$schema", new JsonObject { ["type"] = "string", ["description"] = "The schema, for editors; the app ignores it." });
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
             ["$id"] = "https://github.com/transcribestack/transcribestack/config/settings.schema.json",
             ["title"] = "TranscribeStack settings file",
-            ["description"] = "Overrides of one environment's settings (cdk/Configuration/EnvironmentCatalog.cs), read with -c settingsFile=<file>. Every key is optional; nested objects are merged key by key, lists and maps replace the catalog's, null unsets an optional value. Ranges and the combinations Transcribe refuses are checked at synth. Generated from the settings record by tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs.",
+            ["description"] = "Overrides of one environment's settings (cdk/Configuration/EnvironmentCatalog.cs), read with -c " +
+                "settingsFile=<file>. Every key is optional; nested objects are merged key by key, lists and maps replace the catalog's, " +
+                "null unsets an optional value. Ranges and the combinations Transcribe refuses are checked at synth. Generated from the " +
+                "settings record by tests/TranscribeStack.Cdk.Tests/Configuration/SettingsSchemaTests.cs.",
         };
         foreach (var (key, value) in root)
         {
@@ -146,7 +167,8 @@ public sealed class SettingsSchemaTests
 
     private static JsonObject PropertySchema(SettingProperty property, JsonObject definitions)
     {
-        JsonArray? Choices() => property.Choices is { } choices ? new JsonArray([.. choices.Select(c => (JsonNode)JsonValue.Create(c))]) : null;
+        JsonArray? Choices() =>
+            property.Choices is { } choices ? new JsonArray([.. choices.Select(c => (JsonNode)JsonValue.Create(c))]) : null;
         JsonObject Nullable(JsonObject schema, string type)
         {
             schema["type"] = property.Nullable ? new JsonArray(type, "null") : type;
@@ -182,7 +204,11 @@ public sealed class SettingsSchemaTests
             case SettingKind.Number:
                 return Nullable(new JsonObject(), "number");
             case SettingKind.Enum:
-                return new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. Enum.GetNames(property.ValueType).Select(n => (JsonNode)JsonValue.Create(n))]) };
+                return new JsonObject
+                {
+                    ["type"] = "string",
+                    ["enum"] = new JsonArray([.. Enum.GetNames(property.ValueType).Select(n => (JsonNode)JsonValue.Create(n))]),
+                };
             case SettingKind.StringList:
                 var item = new JsonObject { ["type"] = "string" };
                 if (Choices() is { } items)
@@ -195,7 +221,11 @@ public sealed class SettingsSchemaTests
                 return new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } };
             case SettingKind.RecordMap:
                 Define(property.ValueType, definitions);
-                var map = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["$ref"] = $"#/$defs/{property.ValueType.Name}" } };
+                var map = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = new JsonObject { ["$ref"] = $"#/$defs/{property.ValueType.Name}" },
+                };
                 if (Choices() is { } keys)
                 {
                     map["propertyNames"] = new JsonObject { ["enum"] = keys };

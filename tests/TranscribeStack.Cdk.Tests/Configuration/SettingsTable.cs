@@ -15,29 +15,63 @@ internal static class SettingsTable
         ("removal policy of data (buckets, table, key, logs)", s => s.RemovalPolicy.ToString().ToLowerInvariant()),
         ("table deletion protection, stack termination protection", s => OnOff(s.DeletionProtection)),
         ("log retention", s => Retention(s.LogRetention)),
-        ("raw audio: to Standard-IA / expires", s => $"{s.Storage.RawAudioInfrequentAccessAfterDays} d / {Days(s.Storage.RawAudioExpireAfterDays)}"),
+        ("raw audio: to Standard-IA / expires",
+            s => $"{s.Storage.RawAudioInfrequentAccessAfterDays} d / {Days(s.Storage.RawAudioExpireAfterDays)}"),
         ("transcripts expire", s => Days(s.Storage.TranscriptExpireAfterDays)),
-        ("overwritten or deleted object versions expire (`noncurrentVersionExpireAfterDays`)", s => Days(s.Storage.NoncurrentVersionExpireAfterDays)),
+        ("overwritten or deleted object versions expire (`noncurrentVersionExpireAfterDays`)",
+            s => Days(s.Storage.NoncurrentVersionExpireAfterDays)),
         ("access logs expire", s => Days(s.Storage.AccessLogExpireAfterDays)),
-        ("language (`transcribe.languageCode`; or `identifyLanguage` / `identifyMultipleLanguages` among `languageOptions`, with per-language `languageIdSettings`)", s => Language(s.Transcribe)),
-        ("custom vocabulary, vocabulary filter (method), custom language model", s => $"{s.Transcribe.VocabularyName ?? "none"}, {s.Transcribe.VocabularyFilterName ?? "none"} ({s.Transcribe.VocabularyFilterMethod}), {s.Transcribe.LanguageModelName ?? "none"}"),
-        ("speaker labels (max speakers), channel identification", s => $"{OnOff(s.Transcribe.ShowSpeakerLabels)}{(s.Transcribe.ShowSpeakerLabels ? $" ({s.Transcribe.MaxSpeakerLabels})" : string.Empty)}, {OnOff(s.Transcribe.ChannelIdentification)}"),
+        ("language (`transcribe.languageCode`; or `identifyLanguage` / `identifyMultipleLanguages` among `languageOptions`, with " +
+            "per-language `languageIdSettings`)", s => Language(s.Transcribe)),
+        ("custom vocabulary, vocabulary filter (method), custom language model",
+            s =>
+            $"{s.Transcribe.VocabularyName ?? "none"}, {s.Transcribe.VocabularyFilterName ?? "none"} " +
+            $"({s.Transcribe.VocabularyFilterMethod}), {s.Transcribe.LanguageModelName ?? "none"}"),
+        ("speaker labels (max speakers), channel identification",
+            s => $"{OnOff(s.Transcribe.ShowSpeakerLabels)}" +
+            $"{(s.Transcribe.ShowSpeakerLabels ? $" ({s.Transcribe.MaxSpeakerLabels})" : string.Empty)}, " +
+            $"{OnOff(s.Transcribe.ChannelIdentification)}"),
         ("PII redaction (output, entity types), subtitles (start index)", s => $"{Redaction(s.Transcribe)}, {Subtitles(s.Transcribe)}"),
-        ("toxicity detection, output KMS encryption context", s => $"{OnOff(s.Transcribe.ToxicityDetection)}, {(s.Transcribe.KmsEncryptionContext.Count == 0 ? "none" : string.Join(" ", s.Transcribe.KmsEncryptionContext.Select(p => $"{p.Key}={p.Value}")))}"),
+        ("toxicity detection, output KMS encryption context",
+            s =>
+            $"{OnOff(s.Transcribe.ToxicityDetection)}, " +
+            $"{(s.Transcribe.KmsEncryptionContext.Count == 0
+                ? "none"
+                : string.Join(" ", s.Transcribe.KmsEncryptionContext.Select(p => $"{p.Key}={p.Value}")))}"),
         ("Transcribe deferred execution (queueing)", s => OnOff(s.Transcribe.AllowDeferredExecution)),
-        ("shortest / longest (backstop) poll interval, expected job seconds per audio second, job given up after (`maxJobMinutes`), execution timeout", s => $"{s.Workflow.MinPollIntervalSeconds} s / {s.Workflow.MaxPollIntervalSeconds} s, {Number(s.Workflow.ExpectedJobSecondsPerAudioSecond)}, {Minutes(s.Workflow.MaxJobMinutes)}, {Minutes(s.Workflow.ExecutionTimeoutMinutes)}"),
-        ("Transcribe retries of a start (`startJobRetryMaxAttempts` / `startJobRetryMaxBackoffSeconds`)", s => $"{s.Workflow.StartJobRetryMaxAttempts} / {s.Workflow.StartJobRetryMaxBackoffSeconds} s"),
-        ("Transcribe retries of a poll (`pollRetryMaxAttempts` / `pollRetryMaxBackoffSeconds`; a poll still throttled after them counts as \"still running\")", s => $"{s.Workflow.PollRetryMaxAttempts} / {s.Workflow.PollRetryMaxBackoffSeconds} s"),
+        ("shortest / longest (backstop) poll interval, expected job seconds per audio second, job given up after (`maxJobMinutes`), " +
+            "execution timeout",
+            s =>
+            $"{s.Workflow.MinPollIntervalSeconds} s / {s.Workflow.MaxPollIntervalSeconds} s, " +
+            $"{Number(s.Workflow.ExpectedJobSecondsPerAudioSecond)}, {Minutes(s.Workflow.MaxJobMinutes)}, " +
+            $"{Minutes(s.Workflow.ExecutionTimeoutMinutes)}"),
+        ("Transcribe retries of a start (`startJobRetryMaxAttempts` / `startJobRetryMaxBackoffSeconds`)",
+            s => $"{s.Workflow.StartJobRetryMaxAttempts} / {s.Workflow.StartJobRetryMaxBackoffSeconds} s"),
+        ("Transcribe retries of a poll (`pollRetryMaxAttempts` / `pollRetryMaxBackoffSeconds`; a poll still throttled after them counts " +
+            "as \"still running\")", s => $"{s.Workflow.PollRetryMaxAttempts} / {s.Workflow.PollRetryMaxBackoffSeconds} s"),
         ("execution log level (execution data)", s => $"{s.Workflow.LogLevel} ({OnOff(s.Workflow.IncludeExecutionData)})"),
-        ("post-processor memory / timeout / reserved concurrency", s => $"{s.PostProcessor.MemorySizeMb} MB / {s.PostProcessor.TimeoutSeconds} s / {Reserved(s.PostProcessor.ReservedConcurrency)}"),
+        ("post-processor memory / timeout / reserved concurrency",
+            s =>
+            $"{s.PostProcessor.MemorySizeMb} MB / {s.PostProcessor.TimeoutSeconds} s / {Reserved(s.PostProcessor.ReservedConcurrency)}"),
         ("job planner reserved concurrency", s => Reserved(s.JobPlanner.ReservedConcurrency)),
         ("X-Ray tracing of both functions", s => OnOff(s.Tracing)),
-        ("max transcript size, low-confidence threshold, toxicity threshold", s => $"{s.PostProcessor.MaxTranscriptBytes / (1024 * 1024)} MiB, {Number(s.PostProcessor.LowConfidenceThreshold)}, {Number(s.PostProcessor.ToxicityThreshold)}"),
-        ("alarms: failed executions / post-processor errors per period, oldest dead letter, period × periods", s => $"{s.Alarms.FailedExecutionsThreshold} / {s.Alarms.LambdaErrorsThreshold}, {Seconds(s.Alarms.DeadLetterAgeSeconds)}, {s.Alarms.PeriodMinutes} min × {s.Alarms.EvaluationPeriods}"),
+        ("max transcript size, low-confidence threshold, toxicity threshold",
+            s =>
+            $"{s.PostProcessor.MaxTranscriptBytes / (1024 * 1024)} MiB, {Number(s.PostProcessor.LowConfidenceThreshold)}, " +
+            $"{Number(s.PostProcessor.ToxicityThreshold)}"),
+        ("alarms: failed executions / post-processor errors per period, oldest dead letter, period × periods",
+            s =>
+            $"{s.Alarms.FailedExecutionsThreshold} / {s.Alarms.LambdaErrorsThreshold}, {Seconds(s.Alarms.DeadLetterAgeSeconds)}, " +
+            $"{s.Alarms.PeriodMinutes} min × {s.Alarms.EvaluationPeriods}"),
         ("tags: CostCenter / Owner / DataClassification", s => $"{s.Tags.CostCenter} / {s.Tags.Owner} / {s.Tags.DataClassification}"),
-        ("operators' role (`operators.assumedBy`), operators read media / transcripts (`canReadMedia` / `canReadTranscripts`)", s => $"{s.Operators.AssumedBy ?? "none"}, {YesNo(s.Operators.CanReadMedia)} / {YesNo(s.Operators.CanReadTranscripts)}"),
-        ($"uploads in flight at once, the window (`intake.window`; 1 to {IntakeSettings.WindowLimit}: Transcribe's {IntakeSettings.TranscribeConcurrentJobsQuota} concurrent jobs and a few queued in Transcribe), oldest upload in the intake that alarms (`intake.oldestUploadAlarmMinutes`)", s => $"{s.Intake.Window}, {Minutes(s.Intake.OldestUploadAlarmMinutes)}"),
-        ($"re-processing: objects put into the intake at once (`reprocessing.maxConcurrency`; 1 to {ReprocessingSettings.MaxConcurrencyLimit})", s => s.Reprocessing.MaxConcurrency.ToString(CultureInfo.InvariantCulture)),
+        ("operators' role (`operators.assumedBy`), operators read media / transcripts (`canReadMedia` / `canReadTranscripts`)",
+            s => $"{s.Operators.AssumedBy ?? "none"}, {YesNo(s.Operators.CanReadMedia)} / {YesNo(s.Operators.CanReadTranscripts)}"),
+        ($"uploads in flight at once, the window (`intake.window`; 1 to {IntakeSettings.WindowLimit}: Transcribe's " +
+            $"{IntakeSettings.TranscribeConcurrentJobsQuota} concurrent jobs and a few queued in Transcribe), oldest upload in the " +
+            "intake that alarms (`intake.oldestUploadAlarmMinutes`)",
+            s => $"{s.Intake.Window}, {Minutes(s.Intake.OldestUploadAlarmMinutes)}"),
+        ("re-processing: objects put into the intake at once (`reprocessing.maxConcurrency`; 1 to " +
+            $"{ReprocessingSettings.MaxConcurrencyLimit})", s => s.Reprocessing.MaxConcurrency.ToString(CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The table, one column per environment of the catalog, as Markdown.</summary>
@@ -67,7 +101,8 @@ internal static class SettingsTable
 
     private static string Minutes(int minutes) => minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes} min";
 
-    private static string Seconds(int seconds) => seconds % 3600 == 0 ? $"{seconds / 3600} h" : seconds % 60 == 0 ? $"{seconds / 60} min" : $"{seconds} s";
+    private static string Seconds(int seconds) =>
+        seconds % 3600 == 0 ? $"{seconds / 3600} h" : seconds % 60 == 0 ? $"{seconds / 60} min" : $"{seconds} s";
 
     private static string Retention(RetentionDays retention) => retention switch
     {
@@ -86,15 +121,18 @@ internal static class SettingsTable
 
     private static string Language(TranscribeSettings transcribe) =>
         transcribe.LanguageCode
-        ?? $"{(transcribe.IdentifyMultipleLanguages ? "identify several" : "identify")} among {string.Join(", ", transcribe.LanguageOptions)}";
+        ?? $"{(transcribe.IdentifyMultipleLanguages ? "identify several" : "identify")} among " +
+            $"{string.Join(", ", transcribe.LanguageOptions)}";
 
     private static string Redaction(TranscribeSettings transcribe) =>
         transcribe.PiiRedaction
-            ? $"on ({transcribe.PiiRedactionOutput}, {(transcribe.PiiEntityTypes.Count == 0 ? "all types" : string.Join(" ", transcribe.PiiEntityTypes))})"
+            ? $"on ({transcribe.PiiRedactionOutput}, " +
+                $"{(transcribe.PiiEntityTypes.Count == 0 ? "all types" : string.Join(" ", transcribe.PiiEntityTypes))})"
             : "off";
 
     private static string Subtitles(TranscribeSettings transcribe) =>
         transcribe.SubtitleFormats.Count == 0
             ? "no subtitles"
-            : $"{string.Join(" ", transcribe.SubtitleFormats)} ({transcribe.SubtitleOutputStartIndex?.ToString(CultureInfo.InvariantCulture) ?? "Transcribe's 0"})";
+            : $"{string.Join(" ", transcribe.SubtitleFormats)} " +
+                $"({transcribe.SubtitleOutputStartIndex?.ToString(CultureInfo.InvariantCulture) ?? "Transcribe's 0"})";
 }

@@ -64,8 +64,10 @@ public sealed class StartJobOptionsTests
     [Fact]
     public void Ranges_AValueOutsideTheAttributesRange_IsRefusedUnderItsKey()
     {
-        var problems = (EnvironmentCatalog.Dev with { Transcribe = EnvironmentCatalog.Dev.Transcribe with { MaxSpeakerLabels = 31 } }).Validate();
+        var problems = (EnvironmentCatalog.Dev with { Transcribe = EnvironmentCatalog.Dev.Transcribe with { MaxSpeakerLabels = 31 } })
+            .Validate();
 
-        Assert.Contains(problems, p => p.StartsWith("'transcribe.maxSpeakerLabels' = '31': must be between 2 and 30", StringComparison.Ordinal));
+        Assert.Contains(problems,
+            p => p.StartsWith("'transcribe.maxSpeakerLabels' = '31': must be between 2 and 30", StringComparison.Ordinal));
     }
 }

@@ -5,7 +5,8 @@ namespace TranscribeStack.Cdk.Tests.Configuration;
 /// <summary>The lists the AWS SDK models too stay equal to @aws-sdk/client-transcribe (installed by npm ci).</summary>
 public sealed partial class TranscribeLanguagesTests
 {
-    private static readonly string Enums = Path.Combine(RepositoryFiles.Root, "node_modules", "@aws-sdk", "client-transcribe", "dist-types", "models", "enums.d.ts");
+    private static readonly string Enums = Path.Combine(RepositoryFiles.Root, "node_modules", "@aws-sdk", "client-transcribe", "dist-types",
+        "models", "enums.d.ts");
 
     [Fact]
     public void BatchLanguageCodes_AreTheSdksLanguageCodes()

@@ -11,9 +11,19 @@ public sealed class TranscribeSettingsTests
     /// <summary>dev's settings: en-US, speaker labels (4).</summary>
     private static readonly TranscribeSettings Fixed = Dev.Transcribe;
 
-    private static readonly TranscribeSettings Identified = Fixed with { LanguageCode = null, IdentifyLanguage = true, LanguageOptions = ["en-US", "es-US"] };
+    private static readonly TranscribeSettings Identified = Fixed with
+    {
+        LanguageCode = null,
+        IdentifyLanguage = true,
+        LanguageOptions = ["en-US", "es-US"],
+    };
 
-    private static readonly TranscribeSettings Multiple = Fixed with { LanguageCode = null, IdentifyMultipleLanguages = true, LanguageOptions = ["en-US", "hi-IN"] };
+    private static readonly TranscribeSettings Multiple = Fixed with
+    {
+        LanguageCode = null,
+        IdentifyMultipleLanguages = true,
+        LanguageOptions = ["en-US", "hi-IN"],
+    };
 
     private static Dictionary<string, LanguageIdSetting> PerLanguage(params (string Language, LanguageIdSetting Setting)[] entries) =>
         entries.ToDictionary(e => e.Language, e => e.Setting);
@@ -23,35 +33,50 @@ public sealed class TranscribeSettingsTests
         // Language: exactly one of LanguageCode, IdentifyLanguage, IdentifyMultipleLanguages.
         { "transcribe.languageCode", Fixed with { LanguageCode = null }, "needs exactly one" },
         { "transcribe.languageCode", Fixed with { IdentifyLanguage = true }, "must be unset when transcribe.identifyLanguage is true" },
-        { "transcribe.languageCode", Fixed with { IdentifyMultipleLanguages = true }, "must be unset when transcribe.identifyMultipleLanguages is true" },
-        { "transcribe.identifyMultipleLanguages", Identified with { IdentifyMultipleLanguages = true }, "must not be combined with transcribe.identifyLanguage" },
+        { "transcribe.languageCode", Fixed with { IdentifyMultipleLanguages = true },
+            "must be unset when transcribe.identifyMultipleLanguages is true" },
+        { "transcribe.identifyMultipleLanguages", Identified with { IdentifyMultipleLanguages = true },
+            "must not be combined with transcribe.identifyLanguage" },
         { "transcribe.languageCode", Fixed with { LanguageCode = "en-XX" }, "batch language code" },
-        { "transcribe.languageOptions", Fixed with { LanguageOptions = ["en-US", "es-US"] }, "only applies when transcribe.identifyLanguage or transcribe.identifyMultipleLanguages is true" },
+        { "transcribe.languageOptions", Fixed with { LanguageOptions = ["en-US", "es-US"] },
+            "only applies when transcribe.identifyLanguage or transcribe.identifyMultipleLanguages is true" },
         { "transcribe.languageOptions", Identified with { LanguageOptions = ["en-US"] }, "at least 2" },
         { "transcribe.languageOptions", Identified with { LanguageOptions = ["en-US", "en-US"] }, "twice" },
         { "transcribe.languageOptions", Identified with { LanguageOptions = ["en-US", "xx-XX"] }, "batch language code" },
 
         // Per-language settings (LanguageIdSettings).
-        { "transcribe.languageIdSettings", Fixed with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v" })) }, "only applies with language identification" },
-        { "transcribe.languageIdSettings", Identified with { LanguageOptions = [], LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v" })) }, "needs transcribe.languageOptions" },
-        { "transcribe.languageIdSettings.fr-FR", Identified with { LanguageIdSettings = PerLanguage(("fr-FR", new() { VocabularyName = "v" })) }, "is not one of transcribe.languageOptions" },
+        { "transcribe.languageIdSettings", Fixed with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v" })) },
+            "only applies with language identification" },
+        { "transcribe.languageIdSettings",
+            Identified with { LanguageOptions = [], LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v" })) },
+            "needs transcribe.languageOptions" },
+        { "transcribe.languageIdSettings.fr-FR",
+            Identified with { LanguageIdSettings = PerLanguage(("fr-FR", new() { VocabularyName = "v" })) },
+            "is not one of transcribe.languageOptions" },
         {
             "transcribe.languageIdSettings",
             Identified with
             {
                 LanguageOptions = ["en-US", "es-US", "de-DE", "fr-FR", "it-IT", "ja-JP"],
-                LanguageIdSettings = PerLanguage([.. new[] { "en-US", "es-US", "de-DE", "fr-FR", "it-IT", "ja-JP" }.Select(l => (l, new LanguageIdSetting { VocabularyName = "v" }))]),
+                LanguageIdSettings = PerLanguage([.. new[] { "en-US", "es-US", "de-DE", "fr-FR", "it-IT", "ja-JP" }
+                    .Select(l => (l, new LanguageIdSetting { VocabularyName = "v" }))]),
             },
             "at most 5"
         },
         { "transcribe.languageIdSettings.en-US", Identified with { LanguageIdSettings = PerLanguage(("en-US", new())) }, "names nothing" },
-        { "transcribe.languageIdSettings.en-US.languageModelName", Multiple with { LanguageIdSettings = PerLanguage(("en-US", new() { LanguageModelName = "m" })) }, "not supported with transcribe.identifyMultipleLanguages" },
-        { "transcribe.languageIdSettings.en-US.vocabularyName", Identified with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "has space" })) }, "[0-9a-zA-Z._-]" },
-        { "transcribe.languageIdSettings.es-US.vocabularyFilterName", Identified with { LanguageIdSettings = PerLanguage(("es-US", new() { VocabularyFilterName = new string('f', 201) })) }, "1 to 200" },
+        { "transcribe.languageIdSettings.en-US.languageModelName",
+            Multiple with { LanguageIdSettings = PerLanguage(("en-US", new() { LanguageModelName = "m" })) },
+            "not supported with transcribe.identifyMultipleLanguages" },
+        { "transcribe.languageIdSettings.en-US.vocabularyName",
+            Identified with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "has space" })) }, "[0-9a-zA-Z._-]" },
+        { "transcribe.languageIdSettings.es-US.vocabularyFilterName",
+            Identified with { LanguageIdSettings = PerLanguage(("es-US", new() { VocabularyFilterName = new string('f', 201) })) },
+            "1 to 200" },
 
         // Custom vocabulary, filter and language model of a fixed-language job.
         { "transcribe.vocabularyName", Identified with { VocabularyName = "v" }, "per language in transcribe.languageIdSettings" },
-        { "transcribe.vocabularyFilterName", Multiple with { VocabularyFilterName = "f" }, "per language in transcribe.languageIdSettings" },
+        { "transcribe.vocabularyFilterName", Multiple with { VocabularyFilterName = "f" },
+            "per language in transcribe.languageIdSettings" },
         { "transcribe.languageModelName", Identified with { LanguageModelName = "m" }, "per language in transcribe.languageIdSettings" },
         { "transcribe.vocabularyName", Fixed with { VocabularyName = "bad name" }, "[0-9a-zA-Z._-]" },
         { "transcribe.languageModelName", Fixed with { LanguageModelName = "model/1" }, "[0-9a-zA-Z._-]" },
@@ -63,8 +88,10 @@ public sealed class TranscribeSettingsTests
         { "transcribe.maxSpeakerLabels", Fixed with { MaxSpeakerLabels = 1 }, "between 2 and 30" },
 
         // PII redaction.
-        { "transcribe.piiRedactionOutput", Fixed with { PiiRedaction = true, PiiRedactionOutput = "clear" }, "redacted, redacted_and_unredacted" },
-        { "transcribe.piiEntityTypes", Fixed with { PiiRedaction = true, PiiEntityTypes = ["NAME", "FAVOURITE_COLOUR"] }, "valid choices are ADDRESS, AGE, ALL" },
+        { "transcribe.piiRedactionOutput", Fixed with { PiiRedaction = true, PiiRedactionOutput = "clear" },
+            "redacted, redacted_and_unredacted" },
+        { "transcribe.piiEntityTypes", Fixed with { PiiRedaction = true, PiiEntityTypes = ["NAME", "FAVOURITE_COLOUR"] },
+            "valid choices are ADDRESS, AGE, ALL" },
         { "transcribe.piiEntityTypes", Fixed with { PiiRedaction = true, PiiEntityTypes = ["NAME", "NAME"] }, "twice" },
         { "transcribe.piiEntityTypes", Fixed with { PiiEntityTypes = ["NAME"] }, "only applies when transcribe.piiRedaction is true" },
         { "transcribe.piiRedaction", Identified with { PiiRedaction = true }, "not compatible with language identification" },
@@ -72,21 +99,29 @@ public sealed class TranscribeSettingsTests
         { "transcribe.piiRedaction", Fixed with { LanguageCode = "ja-JP", PiiRedaction = true }, "not in transcribe.languageCode 'ja-JP'" },
 
         // Toxicity detection.
-        { "transcribe.toxicityDetection", Fixed with { LanguageCode = "es-US", ToxicityDetection = true }, "only in en-US, not in transcribe.languageCode 'es-US'" },
+        { "transcribe.toxicityDetection", Fixed with { LanguageCode = "es-US", ToxicityDetection = true },
+            "only in en-US, not in transcribe.languageCode 'es-US'" },
         { "transcribe.toxicityDetection", Identified with { ToxicityDetection = true }, "an identified language may be another" },
 
         // Subtitles.
         { "transcribe.subtitleFormats", Fixed with { SubtitleFormats = ["sub"] }, "srt, vtt" },
         { "transcribe.subtitleFormats", Fixed with { SubtitleFormats = ["vtt", "vtt"] }, "twice" },
-        { "transcribe.subtitleOutputStartIndex", Fixed with { SubtitleFormats = ["srt"], SubtitleOutputStartIndex = 2 }, "between 0 and 1" },
-        { "transcribe.subtitleOutputStartIndex", Fixed with { SubtitleOutputStartIndex = 1 }, "only applies when transcribe.subtitleFormats lists a format" },
+        { "transcribe.subtitleOutputStartIndex", Fixed with { SubtitleFormats = ["srt"], SubtitleOutputStartIndex = 2 },
+            "between 0 and 1" },
+        { "transcribe.subtitleOutputStartIndex", Fixed with { SubtitleOutputStartIndex = 1 },
+            "only applies when transcribe.subtitleFormats lists a format" },
 
         // The output's KMS encryption context.
-        { "transcribe.kmsEncryptionContext", Fixed with { KmsEncryptionContext = Enumerable.Range(0, 11).ToDictionary(i => $"k{i}", i => "v") }, "at most 10" },
-        { "transcribe.kmsEncryptionContext", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { [" "] = "v" } }, "not only white space" },
-        { "transcribe.kmsEncryptionContext.team", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["team"] = "" } }, "1 to 2000 characters" },
-        { "transcribe.kmsEncryptionContext", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["path.$"] = "v" } }, "must not end in '.$'" },
-        { "transcribe.kmsEncryptionContext.team", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["team"] = "${aws:username}" } }, "policy variable" },
+        { "transcribe.kmsEncryptionContext",
+            Fixed with { KmsEncryptionContext = Enumerable.Range(0, 11).ToDictionary(i => $"k{i}", i => "v") }, "at most 10" },
+        { "transcribe.kmsEncryptionContext", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { [" "] = "v" } },
+            "not only white space" },
+        { "transcribe.kmsEncryptionContext.team", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["team"] = "" } },
+            "1 to 2000 characters" },
+        { "transcribe.kmsEncryptionContext", Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["path.$"] = "v" } },
+            "must not end in '.$'" },
+        { "transcribe.kmsEncryptionContext.team",
+            Fixed with { KmsEncryptionContext = new Dictionary<string, string> { ["team"] = "${aws:username}" } }, "policy variable" },
     };
 
     public static TheoryData<string, TranscribeSettings> Accepted => new()
@@ -99,12 +134,15 @@ public sealed class TranscribeSettingsTests
             "identification with per-language vocabulary, filter and model",
             Identified with
             {
-                LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v-en", VocabularyFilterName = "f-en", LanguageModelName = "m-en" }), ("es-US", new() { VocabularyName = "v-es" })),
+                LanguageIdSettings = PerLanguage(
+                    ("en-US", new() { VocabularyName = "v-en", VocabularyFilterName = "f-en", LanguageModelName = "m-en" }),
+                    ("es-US", new() { VocabularyName = "v-es" })),
                 ShowSpeakerLabels = false,
                 ChannelIdentification = true,
             }
         },
-        { "several languages with per-language vocabularies", Multiple with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v", VocabularyFilterName = "f" })) } },
+        { "several languages with per-language vocabularies",
+            Multiple with { LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "v", VocabularyFilterName = "f" })) } },
         {
             "everything a fixed US English job can have",
             Fixed with
@@ -150,7 +188,8 @@ public sealed class TranscribeSettingsTests
     {
         var transcribe = Identified with
         {
-            LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "shared", VocabularyFilterName = "f" }), ("es-US", new() { VocabularyName = "shared", LanguageModelName = "m" })),
+            LanguageIdSettings = PerLanguage(("en-US", new() { VocabularyName = "shared", VocabularyFilterName = "f" }),
+                ("es-US", new() { VocabularyName = "shared", LanguageModelName = "m" })),
         };
 
         Assert.Equal(["shared"], transcribe.VocabularyNames);

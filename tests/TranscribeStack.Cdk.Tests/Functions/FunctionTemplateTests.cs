@@ -6,8 +6,10 @@ public sealed class FunctionTemplateTests(SynthesizedStacks stacks)
     private const string Function = "AWS::Lambda::Function";
 
     [Theory]
-    [InlineData(LogicalIds.PostProcessorFunction, "TranscribeStack.Functions::TranscribeStack.Functions.PostProcessing.PostProcessorHandler::HandleAsync")]
-    [InlineData(LogicalIds.JobPlannerFunction, "TranscribeStack.Functions::TranscribeStack.Functions.JobPlanning.JobPlannerHandler::HandleAsync")]
+    [InlineData(LogicalIds.PostProcessorFunction,
+        "TranscribeStack.Functions::TranscribeStack.Functions.PostProcessing.PostProcessorHandler::HandleAsync")]
+    [InlineData(LogicalIds.JobPlannerFunction,
+        "TranscribeStack.Functions::TranscribeStack.Functions.JobPlanning.JobPlannerHandler::HandleAsync")]
     public void Function_RunsOnManagedDotnet10Arm64(string function, string handler)
     {
         stacks["dev"].Only(function).HasResourceProperties(Function, new ObjectDict

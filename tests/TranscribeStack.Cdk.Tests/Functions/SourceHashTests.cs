@@ -11,7 +11,8 @@ public sealed class SourceHashTests : IDisposable
     {
         Write("global.json", "{}");
         Write("Directory.Build.props", "<Project />");
-        Write("functions/F/F.csproj", """<Project><ItemGroup><ProjectReference Include="../../contracts/C/C.csproj" /></ItemGroup></Project>""");
+        Write("functions/F/F.csproj",
+            """<Project><ItemGroup><ProjectReference Include="../../contracts/C/C.csproj" /></ItemGroup></Project>""");
         Write("functions/F/Handler.cs", "class Handler {}");
         Write("contracts/C/C.csproj", "<Project />");
         Write("contracts/C/Plan.cs", "record Plan;");
@@ -27,7 +28,8 @@ public sealed class SourceHashTests : IDisposable
     [InlineData("functions/F/bin/Release/F.dll", false)]
     [InlineData("contracts/C/obj/project.assets.json", false)]
     [InlineData("other/O.cs", false)]
-    public void SourceHash_ChangesWithTheProjectItsReferencesAndTheBuildFiles_NotWithBuildOutputOrUnrelatedFolders(string file, bool changes)
+    public void SourceHash_ChangesWithTheProjectItsReferencesAndTheBuildFiles_NotWithBuildOutputOrUnrelatedFolders(string file,
+        bool changes)
     {
         var before = Hash;
 

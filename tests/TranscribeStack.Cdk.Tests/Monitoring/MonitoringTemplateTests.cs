@@ -9,8 +9,9 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 
     private static readonly string[] ExpectedAlarms =
     [
-        "CompletionEventQueueNotEmpty", "DoorbellQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty", "ExecutionsFailed", "ExecutionsThrottled",
-        "ExecutionsTimedOut", "FailureQueueNotEmpty", "FailureQueueOldMessage", "IntakeDeadLetterQueueNotEmpty", "IntakeOldestUpload", "PostProcessorErrors", "PostProcessorThrottles",
+        "CompletionEventQueueNotEmpty", "DoorbellQueueNotEmpty", "EventQueueNotEmpty", "EventQueueOldMessage", "ExecutionEndQueueNotEmpty",
+        "ExecutionsFailed", "ExecutionsThrottled", "ExecutionsTimedOut", "FailureQueueNotEmpty", "FailureQueueOldMessage",
+        "IntakeDeadLetterQueueNotEmpty", "IntakeOldestUpload", "PostProcessorErrors", "PostProcessorThrottles",
     ];
 
     /// <summary>The alarm's construct id (under Monitoring) to its logical id.</summary>
@@ -47,15 +48,24 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         var stack = stacks[environment];
         var ids = AlarmIds(stack);
 
-        stack.Only(ids["ExecutionsFailed"]).HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ExecutionsFailed", ["Threshold"] = failed });
+        stack.Only(ids["ExecutionsFailed"])
+            .HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ExecutionsFailed", ["Threshold"] = failed });
         stack.Only(ids["PostProcessorErrors"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = failed });
         stack.Only(ids["FailureQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["Threshold"] = age });
-        stack.Only(ids["EventQueueOldMessage"]).HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ApproximateAgeOfOldestMessage" });
+        stack.Only(ids["EventQueueOldMessage"])
+            .HasResourceProperties(Alarm, new ObjectDict { ["MetricName"] = "ApproximateAgeOfOldestMessage" });
         // The intake's oldest upload: intake.oldestUploadAlarmMinutes (a day) in seconds.
         stack.Only(ids["IntakeOldestUpload"]).HasResourceProperties(Alarm, new ObjectDict
         {
             ["MetricName"] = "ApproximateAgeOfOldestMessage",
-            ["Dimensions"] = new object[] { new ObjectDict { ["Name"] = "QueueName", ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new object[] { LogicalIds.IntakeQueue, "QueueName" } } } },
+            ["Dimensions"] = new object[]
+            {
+                new ObjectDict
+                {
+                    ["Name"] = "QueueName",
+                    ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new object[] { LogicalIds.IntakeQueue, "QueueName" } },
+                },
+            },
             ["Threshold"] = 24 * 60 * 60,
         });
         stack.Only(ids["FailureQueueNotEmpty"]).HasResourceProperties(Alarm, new ObjectDict
@@ -73,12 +83,14 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 
         stack.Template.ResourceCountIs("AWS::SNS::Topic", 1);
         stack.Template.ResourceCountIs("AWS::SNS::TopicPolicy", 1);
-        stack.Only(LogicalIds.AlarmTopic).HasResourceProperties("AWS::SNS::Topic", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
+        stack.Only(LogicalIds.AlarmTopic)
+            .HasResourceProperties("AWS::SNS::Topic", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
         Assert.Contains(statements, s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false");
         var publish = Assert.Single(statements, s => s.IsAllow);
         Assert.Equal(["cloudwatch.amazonaws.com"], publish.ServicePrincipals);
         Assert.Equal(["sns:Publish"], publish.Actions);
-        Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*", publish.Condition("ArnLike", "aws:SourceArn"));
+        Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:TranscribeStack-dev-*",
+            publish.Condition("ArnLike", "aws:SourceArn"));
     }
 
     [Theory]
@@ -96,10 +108,12 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     }
 
     private static JsonObject Widget(SynthesizedStack stack, string titleStart) =>
-        Assert.Single(Widgets(stack), w => w!["properties"]?["title"]?.GetValue<string>().StartsWith(titleStart, StringComparison.Ordinal) == true)!.AsObject();
+        Assert.Single(Widgets(stack),
+            w => w!["properties"]?["title"]?.GetValue<string>().StartsWith(titleStart, StringComparison.Ordinal) == true)!.AsObject();
 
     /// <summary>A graph's metric rows (each a JSON array: namespace, name, dimensions..., then an options object).</summary>
-    private static List<JsonArray> MetricRows(JsonObject widget) => widget["properties"]!["metrics"]!.AsArray().Select(m => m!.AsArray()).ToList();
+    private static List<JsonArray> MetricRows(JsonObject widget) =>
+        widget["properties"]!["metrics"]!.AsArray().Select(m => m!.AsArray()).ToList();
 
     private static string? Expression(JsonArray row) => row[^1] is JsonObject options ? options["expression"]?.GetValue<string>() : null;
 
@@ -132,7 +146,10 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     {
         var rows = MetricRows(Widget(stacks["dev"], "Executions running"));
 
-        Assert.Contains(rows, r => Expression(r) == "RUNNING_SUM(FILL(started, 0) - (FILL(succeeded, 0) + FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)))");
+        Assert.Contains(
+            rows,
+            r => Expression(r) ==
+                "RUNNING_SUM(FILL(started, 0) - (FILL(succeeded, 0) + FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)))");
         // The expression's inputs: the workflow's five execution counts, hidden behind the one line.
         Assert.Equal(
             ["ExecutionsAborted", "ExecutionsFailed", "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsTimedOut"],
@@ -152,7 +169,9 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Dashboard_SaysWhatNoMetricGives_TranscribesQueueAndTheRunningCount()
     {
-        var text = string.Join("\n", Widgets(stacks["dev"]).Where(w => w!["type"]!.GetValue<string>() == "text").Select(w => w!["properties"]!["markdown"]!.GetValue<string>()));
+        var text = string.Join("\n",
+            Widgets(stacks["dev"]).Where(w => w!["type"]!.GetValue<string>() == "text")
+            .Select(w => w!["properties"]!["markdown"]!.GetValue<string>()));
 
         Assert.Contains("AWS/Transcribe publishes no metric of queued or running jobs", text, StringComparison.Ordinal);
         Assert.Contains("--status-filter RUNNING", text, StringComparison.Ordinal);
@@ -169,7 +188,8 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         Assert.Equal("log", widget["type"]!.GetValue<string>());
         // A log query widget names its groups in the query: SOURCE '<group>' | ...
         Assert.StartsWith($"SOURCE 'ref:{LogicalIds.WorkflowLogGroup}' | ", query, StringComparison.Ordinal);
-        Assert.Contains($"filter type = \"SucceedStateEntered\" and details.name = \"{StateNames.Workflow.UploadSkipped}\"", query, StringComparison.Ordinal);
+        Assert.Contains($"filter type = \"SucceedStateEntered\" and details.name = \"{StateNames.Workflow.UploadSkipped}\"", query,
+            StringComparison.Ordinal);
         Assert.Contains("by bin(1h)", query, StringComparison.Ordinal);
     }
 
@@ -183,7 +203,8 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
         // Reached only from recording the SKIPPED item: entering it means the item was written.
         Assert.Equal(
             [StateNames.Workflow.FreeSkippedUploadsSlot],
-            definition.StateNames.Where(name => definition.Transitions(name).Any(t => t.EndsWith(": " + OperatorsDashboard.SkippedEndState, StringComparison.Ordinal))));
+            definition.StateNames.Where(name => definition.Transitions(name)
+                .Any(t => t.EndsWith(": " + OperatorsDashboard.SkippedEndState, StringComparison.Ordinal))));
     }
 
     [Fact]
@@ -191,7 +212,8 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     {
         var row = Assert.Single(MetricRows(Widget(stacks["dev"], "Uploads FAILED per hour")));
 
-        Assert.Equal(["AWS/SQS", "NumberOfMessagesSent", "QueueName", "queuename:" + LogicalIds.FailureQueue], row.Take(4).Select(n => n!.GetValue<string>()));
+        Assert.Equal(["AWS/SQS", "NumberOfMessagesSent", "QueueName", "queuename:" + LogicalIds.FailureQueue],
+            row.Take(4).Select(n => n!.GetValue<string>()));
         Assert.Equal(3600, row[^1]!["period"]!.GetValue<int>());
         Assert.Equal("Sum", row[^1]!["stat"]!.GetValue<string>());
     }
@@ -202,7 +224,8 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
     {
         var row = Assert.Single(MetricRows(Widget(stacks[environment], "Audio minutes transcribed per day")));
 
-        Assert.Equal([PipelineMetrics.Namespace, PipelineMetrics.AudioMinutes, PipelineMetrics.EnvironmentDimension, environment], row.Take(4).Select(n => n!.GetValue<string>()));
+        Assert.Equal([PipelineMetrics.Namespace, PipelineMetrics.AudioMinutes, PipelineMetrics.EnvironmentDimension, environment],
+            row.Take(4).Select(n => n!.GetValue<string>()));
         Assert.Equal(86400, row[^1]!["period"]!.GetValue<int>());
         Assert.Equal("Sum", row[^1]!["stat"]!.GetValue<string>());
         // The post-processor is told the same environment, the dimension's value in its metric lines.
@@ -223,6 +246,7 @@ public sealed class MonitoringTemplateTests(SynthesizedStacks stacks)
 
         Assert.Contains(rows, r => Expression(r) == expression);
         Assert.Contains(rows, r => Expression(r) is null && r[1]!.GetValue<string>() == PipelineMetrics.AudioMinutes);
-        Assert.Contains($"price of {TranscribePrice.Retrieved}", widget["properties"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"price of {TranscribePrice.Retrieved}", widget["properties"]!["title"]!.GetValue<string>(),
+            StringComparison.Ordinal);
     }
 }

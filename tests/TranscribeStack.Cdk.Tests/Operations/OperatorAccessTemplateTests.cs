@@ -12,7 +12,8 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     private const string Executions = "arn:aws:states:us-east-1:123456789012:execution:name:" + LogicalIds.StateMachine + ":*";
 
     private static readonly string[] DeadLetterQueues =
-        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue, LogicalIds.ExecutionEndDeadLetterQueue, LogicalIds.IntakeDeadLetterQueue, LogicalIds.AdmitterDeadLetterQueue];
+        [LogicalIds.FailureQueue, LogicalIds.EventDeadLetterQueue, LogicalIds.CompletionEventDeadLetterQueue,
+            LogicalIds.ExecutionEndDeadLetterQueue, LogicalIds.IntakeDeadLetterQueue, LogicalIds.AdmitterDeadLetterQueue];
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -32,12 +33,14 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Policy_FollowsStopsRedrivesAndStartsThisWorkflowsExecutionsOnly()
     {
-        var onWorkflow = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.StateMachine)).SelectMany(s => s.Actions).Order(StringComparer.Ordinal);
+        var onWorkflow = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.StateMachine)).SelectMany(s => s.Actions)
+            .Order(StringComparer.Ordinal);
         var onExecutions = Assert.Single(Policy, s => s.Resources.Contains(Executions));
 
         Assert.Equal(["states:DescribeStateMachine", "states:ListExecutions", "states:StartExecution"], onWorkflow);
         Assert.Equal(
-            ["states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory", "states:RedriveExecution", "states:StopExecution"],
+            ["states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory", "states:RedriveExecution",
+                "states:StopExecution"],
             onExecutions.Actions);
         Assert.Equal([Executions], onExecutions.Resources);
         Assert.DoesNotContain(Policy.SelectMany(s => s.Resources), r => r == "ref:" + LogicalIds.Notifier);
@@ -75,12 +78,15 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var groups = Assert.Single(Policy, s => s.Actions.Contains("logs:FilterLogEvents"));
         var streams = Assert.Single(Policy, s => s.Actions.Contains("logs:GetLogEvents"));
-        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.AdmitterLogGroup, LogicalIds.ReprocessingLogGroup, LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
+        string[] ids = [LogicalIds.WorkflowLogGroup, LogicalIds.AdmitterLogGroup, LogicalIds.ReprocessingLogGroup,
+            LogicalIds.NotifierLogGroup, LogicalIds.RecorderLogGroup];
 
-        Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"], groups.Actions);
+        Assert.Equal(["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults",
+            "logs:StartQuery"], groups.Actions);
         // Each group as the Service Authorization Reference names it, and as CloudWatch Logs does (":*").
         Assert.Equal(
-            ids.SelectMany(id => new[] { "arn:" + id, $"arn:aws:logs:us-east-1:123456789012:log-group:ref:{id}" }).Order(StringComparer.Ordinal),
+            ids.SelectMany(id => new[] { "arn:" + id, $"arn:aws:logs:us-east-1:123456789012:log-group:ref:{id}" })
+                .Order(StringComparer.Ordinal),
             groups.Resources.Order(StringComparer.Ordinal));
         Assert.Equal(["logs:GetLogEvents"], streams.Actions);
         Assert.Equal(ids.Select(id => "arn:" + id).Order(StringComparer.Ordinal), streams.Resources.Order(StringComparer.Ordinal));
@@ -129,10 +135,12 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var lists = Assert.Single(Policy, s => s.Actions.Contains("states:ListStateMachines"));
 
-        Assert.Equal(["cloudwatch:ListDashboards", "dynamodb:ListTables", "logs:DescribeLogGroups", "sqs:ListQueues", "states:ListStateMachines"], lists.Actions);
+        Assert.Equal(["cloudwatch:ListDashboards", "dynamodb:ListTables", "logs:DescribeLogGroups", "sqs:ListQueues",
+            "states:ListStateMachines"], lists.Actions);
         Assert.Equal(["*"], lists.Resources);
         // Every action on "*" in the policy is one AWS cannot scope (UnscopedActions says why).
-        Assert.All(Policy.Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions), a => Assert.True(UnscopedActions.Reasons.ContainsKey(a), a));
+        Assert.All(Policy.Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions),
+            a => Assert.True(UnscopedActions.Reasons.ContainsKey(a), a));
     }
 
     [Fact]
@@ -140,7 +148,8 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     {
         var sqs = Assert.Single(Policy, s => s.Actions.Contains("sqs:ReceiveMessage"));
         // (The intake's own key statement is for sending an upload event back: Policy_ByDefault_NothingElse.)
-        var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com" && !s.Actions.Contains("kms:GenerateDataKey")).ToList();
+        var keys = Policy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "sqs.us-east-1.amazonaws.com"
+            && !s.Actions.Contains("kms:GenerateDataKey")).ToList();
 
         Assert.Equal(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], sqs.Actions);
         Assert.Equal(DeadLetterQueues.Select(q => "arn:" + q).Order(StringComparer.Ordinal), sqs.Resources.Order(StringComparer.Ordinal));
@@ -159,13 +168,20 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
         // No object reads or deletes, no key use but through a service, no IAM, no table writes; the one message sent
         // is an undelivered upload event put back into the intake (with the key through SQS for the intake).
         var statements = stacks[environment].ManagedPolicyStatements(LogicalIds.OperatorPolicy);
-        Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("iam:", StringComparison.Ordinal));
-        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:UpdateTable"
-            or "sqs:SetQueueAttributes" or "sqs:PurgeQueue" or "states:DeleteStateMachine" or "cloudwatch:PutDashboard" or "logs:DeleteLogGroup");
+        Assert.DoesNotContain(actions,
+            a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("iam:", StringComparison.Ordinal));
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"],
+            actions.Where(a => a.StartsWith("kms:", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(actions,
+            a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:UpdateTable"
+            or "sqs:SetQueueAttributes" or "sqs:PurgeQueue" or "states:DeleteStateMachine" or "cloudwatch:PutDashboard"
+                or "logs:DeleteLogGroup");
         Assert.Equal(["arn:" + LogicalIds.IntakeQueue], Assert.Single(statements, s => s.Actions.Contains("sqs:SendMessage")).Resources);
-        Assert.All(statements.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))), s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
-        Assert.Equal("arn:" + LogicalIds.IntakeQueue, Assert.Single(statements, s => s.Actions.Contains("kms:GenerateDataKey")).Condition("StringEquals", "kms:EncryptionContext:aws:sqs:arn"));
+        Assert.All(statements.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))),
+            s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
+        Assert.Equal("arn:" + LogicalIds.IntakeQueue,
+            Assert.Single(statements, s => s.Actions.Contains("kms:GenerateDataKey"))
+            .Condition("StringEquals", "kms:EncryptionContext:aws:sqs:arn"));
     }
 
     [Fact]
@@ -175,7 +191,8 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
         var viaS3 = ExamplePolicy.Where(s => s.Condition("StringEquals", "kms:ViaService") == "s3.us-east-1.amazonaws.com").ToList();
 
         Assert.Equal(["s3:GetObject"], s3.Actions);
-        Assert.Equal(["arn:" + LogicalIds.RawBucket + "/media/*", "arn:" + LogicalIds.TranscriptBucket + "/transcripts/*"], s3.Resources.Order(StringComparer.Ordinal));
+        Assert.Equal(["arn:" + LogicalIds.RawBucket + "/media/*", "arn:" + LogicalIds.TranscriptBucket + "/transcripts/*"],
+            s3.Resources.Order(StringComparer.Ordinal));
         Assert.All(viaS3, s => Assert.Equal(["kms:Decrypt"], s.Actions));
         Assert.Equal(
             ["arn:" + LogicalIds.RawBucket, "arn:" + LogicalIds.TranscriptBucket],
@@ -200,10 +217,12 @@ public sealed class OperatorAccessTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void Policy_StartsAndFollowsReprocessing_ButCannotRedriveOrDeleteIt()
     {
-        var onReprocessing = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Reprocessing)).SelectMany(s => s.Actions).Order(StringComparer.Ordinal);
+        var onReprocessing = Policy.Where(s => s.Resources.Contains("ref:" + LogicalIds.Reprocessing)).SelectMany(s => s.Actions)
+            .Order(StringComparer.Ordinal);
         Assert.Equal(["states:DescribeStateMachine", "states:ListExecutions", "states:StartExecution"], onReprocessing);
         var follow = Assert.Single(Policy, s => s.Actions.Contains("states:ListMapRuns"));
-        Assert.Equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:ListMapRuns", "states:StopExecution"], follow.Actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:ListMapRuns", "states:StopExecution"],
+            follow.Actions.Order(StringComparer.Ordinal));
         Assert.Equal(["arn:aws:states:us-east-1:123456789012:execution:TranscribeStack-dev-Reprocessing:*"], follow.Resources);
         var mapRuns = Assert.Single(Policy, s => s.Actions.Contains("states:DescribeMapRun"));
         Assert.Equal(["states:DescribeMapRun", "states:ListExecutions"], mapRuns.Actions);

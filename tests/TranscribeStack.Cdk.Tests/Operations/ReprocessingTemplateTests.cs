@@ -38,11 +38,13 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(Check, Reprocessing.StartAt);
         Assert.Equal(
             [
-                $"when ($.prefix IsPresent true and $.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
+                "when ($.prefix IsPresent true and $.prefix IsString true and $.prefix StringMatches media/* and $.rerun IsPresent true " +
+                    $"and ($.rerun IsString true or $.rerun IsNumeric true)): {Map}",
                 $"otherwise: {StateNames.Reprocessing.RequestIsRefused}",
             ],
             Reprocessing.Transitions(Check));
-        Reprocessing.HasState(StateNames.Reprocessing.RequestIsRefused, new ObjectDict { ["Type"] = "Fail", ["Error"] = "InvalidReprocessingRequest" });
+        Reprocessing.HasState(StateNames.Reprocessing.RequestIsRefused,
+            new ObjectDict { ["Type"] = "Fail", ["Error"] = "InvalidReprocessingRequest" });
     }
 
     [Fact]
@@ -56,7 +58,14 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
                 ["Resource"] = "arn:aws:states:::s3:listObjectsV2",
                 ["Parameters"] = new ObjectDict { ["Bucket"] = "ref:" + LogicalIds.RawBucket, ["Prefix.$"] = "$.prefix" },
             }),
-            ["ItemProcessor"] = new ObjectDict { ["ProcessorConfig"] = new ObjectDict { ["Mode"] = "DISTRIBUTED", ["ExecutionType"] = "STANDARD" } },
+            ["ItemProcessor"] = new ObjectDict
+            {
+                ["ProcessorConfig"] = new ObjectDict
+                {
+                    ["Mode"] = "DISTRIBUTED",
+                    ["ExecutionType"] = "STANDARD",
+                }
+            },
             ["Label"] = "reprocess",
             // None tolerated (Step Functions' default, so absent): an object the intake would not take fails the run
             // (a redrive puts the rest), nothing is skipped silently.
@@ -70,7 +79,8 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
     [InlineData("prod", 50)]
     public void Map_MaxConcurrency_IsTheSetting(string environment, int maxConcurrency)
     {
-        StateMachineDefinition.Of(stacks[environment], LogicalIds.Reprocessing).HasState(Map, new ObjectDict { ["MaxConcurrency"] = maxConcurrency });
+        StateMachineDefinition.Of(stacks[environment], LogicalIds.Reprocessing)
+            .HasState(Map, new ObjectDict { ["MaxConcurrency"] = maxConcurrency });
     }
 
     [Fact]
@@ -83,7 +93,12 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
                 ["detail"] = new ObjectDict
                 {
                     ["bucket"] = new ObjectDict { ["name"] = "ref:" + LogicalIds.RawBucket },
-                    ["object"] = new ObjectDict { ["key.$"] = "$$.Map.Item.Value.Key", ["size.$"] = "$$.Map.Item.Value.Size", ["etag.$"] = "$$.Map.Item.Value.Etag" },
+                    ["object"] = new ObjectDict
+                    {
+                        ["key.$"] = "$$.Map.Item.Value.Key",
+                        ["size.$"] = "$$.Map.Item.Value.Size",
+                        ["etag.$"] = "$$.Map.Item.Value.Etag",
+                    },
                 },
                 ["rerun.$"] = "$.rerun",
             }),
@@ -145,7 +160,8 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
         var name = $"TranscribeStack-{environment}-Reprocessing";
         var role = stacks[environment].RoleStatements(LogicalIds.ReprocessingRole);
 
-        stacks[environment].Only(LogicalIds.Reprocessing).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict { ["StateMachineName"] = name });
+        stacks[environment].Only(LogicalIds.Reprocessing)
+            .HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict { ["StateMachineName"] = name });
         Assert.Equal(
             [$"arn:aws:states:us-east-1:123456789012:execution:{name}/*"],
             Assert.Single(role, s => s.Sid == "FollowTheMapsChildren").Resources);
@@ -160,6 +176,8 @@ public sealed class ReprocessingTemplateTests(SynthesizedStacks stacks)
 
         Assert.Equal(["sqs:SendMessage"], send.Actions);
         Assert.Equal(["arn:" + LogicalIds.IntakeQueue], send.Resources);
-        Assert.DoesNotContain(Role.SelectMany(s => s.Actions), a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("lambda:", StringComparison.Ordinal) || a == "s3:GetObject");
+        Assert.DoesNotContain(Role.SelectMany(s => s.Actions),
+            a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("lambda:", StringComparison.Ordinal)
+            || a == "s3:GetObject");
     }
 }

@@ -74,7 +74,11 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     {
         Dev.Only(bucket).HasResourceProperties(Bucket, Encryption(new ObjectDict
         {
-            ["ServerSideEncryptionByDefault"] = new ObjectDict { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = Cfn.Arn(LogicalIds.Key) },
+            ["ServerSideEncryptionByDefault"] = new ObjectDict
+            {
+                ["SSEAlgorithm"] = "aws:kms",
+                ["KMSMasterKeyID"] = Cfn.Arn(LogicalIds.Key),
+            },
             ["BucketKeyEnabled"] = true,
         }));
     }
@@ -95,7 +99,11 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     {
         Dev.Only(bucket).HasResourceProperties(Bucket, new ObjectDict
         {
-            ["LoggingConfiguration"] = new ObjectDict { ["DestinationBucketName"] = Cfn.Ref(LogicalIds.AccessLogBucket), ["LogFilePrefix"] = prefix },
+            ["LoggingConfiguration"] = new ObjectDict
+            {
+                ["DestinationBucketName"] = Cfn.Ref(LogicalIds.AccessLogBucket),
+                ["LogFilePrefix"] = prefix,
+            },
         });
     }
 
@@ -111,8 +119,12 @@ public sealed class BucketTests(SynthesizedStacks stacks)
             Assert.Equal(["s3:PutObject"], allow.Actions);
             Assert.Equal("123456789012", allow.Condition("StringEquals", "aws:SourceAccount"));
         });
-        Assert.Contains(allows, a => a.Condition("ArnLike", "aws:SourceArn") == Raw && a.Resources.SequenceEqual(["arn:" + LogicalIds.AccessLogBucket + "/raw-audio/*"]));
-        Assert.Contains(allows, a => a.Condition("ArnLike", "aws:SourceArn") == Transcripts && a.Resources.SequenceEqual(["arn:" + LogicalIds.AccessLogBucket + "/transcripts/*"]));
+        Assert.Contains(allows,
+            a => a.Condition("ArnLike", "aws:SourceArn") == Raw
+            && a.Resources.SequenceEqual(["arn:" + LogicalIds.AccessLogBucket + "/raw-audio/*"]));
+        Assert.Contains(allows,
+            a => a.Condition("ArnLike", "aws:SourceArn") == Transcripts
+            && a.Resources.SequenceEqual(["arn:" + LogicalIds.AccessLogBucket + "/transcripts/*"]));
     }
 
     [Fact]
@@ -120,7 +132,8 @@ public sealed class BucketTests(SynthesizedStacks stacks)
     {
         Dev.Only(LogicalIds.RawBucket).HasResourceProperties(Bucket, new ObjectDict
         {
-            ["NotificationConfiguration"] = new ObjectDict { ["EventBridgeConfiguration"] = new ObjectDict { ["EventBridgeEnabled"] = true } },
+            ["NotificationConfiguration"] =
+                new ObjectDict { ["EventBridgeConfiguration"] = new ObjectDict { ["EventBridgeEnabled"] = true } },
         });
         Dev.Template.ResourceCountIs("Custom::S3BucketNotifications", 0);
     }

@@ -51,7 +51,11 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
         {
             ["Parameters"] = new ObjectDict
             {
-                ["JobExecutionSettings"] = new ObjectDict { ["AllowDeferredExecution"] = true, ["DataAccessRoleArn"] = "arn:" + DataAccessRole },
+                ["JobExecutionSettings"] = new ObjectDict
+                {
+                    ["AllowDeferredExecution"] = true,
+                    ["DataAccessRoleArn"] = "arn:" + DataAccessRole,
+                },
             },
         });
     }
@@ -66,7 +70,11 @@ public sealed class DeferredExecutionTests(SynthesizedStacks stacks)
         {
             ["Parameters"] = new ObjectDict
             {
-                ["JobExecutionSettings"] = new ObjectDict { ["AllowDeferredExecution"] = true, ["DataAccessRoleArn"] = "arn:" + DataAccessRole },
+                ["JobExecutionSettings"] = new ObjectDict
+                {
+                    ["AllowDeferredExecution"] = true,
+                    ["DataAccessRoleArn"] = "arn:" + DataAccessRole,
+                },
             },
         });
         Assert.Single(stack.RoleStatements(LogicalIds.WorkflowRole), s => s.Actions.Contains("iam:PassRole"));

@@ -14,7 +14,11 @@ public sealed class EncryptedDeadLetterQueueTests
         Assert.StartsWith("DeadLetters", bare.LogicalId(queue), StringComparison.Ordinal);
         bare.Template.HasResource("AWS::SQS::Queue", new ObjectDict
         {
-            ["Properties"] = new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(bare.LogicalId(bare.Key)), ["MessageRetentionPeriod"] = 1_209_600 },
+            ["Properties"] = new ObjectDict
+            {
+                ["KmsMasterKeyId"] = Cfn.Arn(bare.LogicalId(bare.Key)),
+                ["MessageRetentionPeriod"] = 1_209_600,
+            },
             ["DeletionPolicy"] = "Delete",
         });
     }
@@ -29,7 +33,11 @@ public sealed class EncryptedDeadLetterQueueTests
             {
                 ["Statement"] = new[]
                 {
-                    new ObjectDict { ["Effect"] = "Deny", ["Condition"] = new ObjectDict { ["Bool"] = new ObjectDict { ["aws:SecureTransport"] = "false" } } },
+                    new ObjectDict
+                    {
+                        ["Effect"] = "Deny",
+                        ["Condition"] = new ObjectDict { ["Bool"] = new ObjectDict { ["aws:SecureTransport"] = "false" } },
+                    },
                 },
             },
         });
@@ -39,7 +47,8 @@ public sealed class EncryptedDeadLetterQueueTests
     public void GrantSendMessage_SendsToThisQueueAndUsesTheKeyOnlyThroughSqsForIt()
     {
         var queue = EncryptedDeadLetterQueue.Create(bare.Stack, "DeadLetters", bare.Context);
-        var sender = new Amazon.CDK.AWS.IAM.Role(bare.Stack, "Sender", new Amazon.CDK.AWS.IAM.RoleProps { AssumedBy = new Amazon.CDK.AWS.IAM.AccountRootPrincipal() });
+        var sender = new Amazon.CDK.AWS.IAM.Role(bare.Stack, "Sender",
+            new Amazon.CDK.AWS.IAM.RoleProps { AssumedBy = new Amazon.CDK.AWS.IAM.AccountRootPrincipal() });
         EncryptedDeadLetterQueue.GrantSendMessage(queue, bare.Key, sender);
         bare.Template.HasResourceProperties("AWS::IAM::Policy", new ObjectDict
         {
@@ -51,7 +60,10 @@ public sealed class EncryptedDeadLetterQueueTests
                     Match.ObjectLike(new ObjectDict
                     {
                         ["Action"] = new[] { "kms:GenerateDataKey", "kms:Decrypt" },
-                        ["Condition"] = new ObjectDict { ["StringEquals"] = Match.ObjectLike(new ObjectDict { ["kms:ViaService"] = Match.AnyValue() }) },
+                        ["Condition"] = new ObjectDict
+                        {
+                            ["StringEquals"] = Match.ObjectLike(new ObjectDict { ["kms:ViaService"] = Match.AnyValue() }),
+                        },
                     }),
                 ]),
             },

@@ -32,7 +32,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
         foreach (var (owner, statement) in stacks[environment].AllIdentityStatements().Where(s => s.Statement.Resources.Contains("*")))
         {
             Assert.True(statement.Resources.Count == 1, $"{owner}: '*' mixed with other resources: {statement}");
-            Assert.All(statement.Actions, a => Assert.True(UnscopedActions.Reasons.ContainsKey(a), $"{owner}: {a} on '*' is not a listed unscoped action"));
+            Assert.All(statement.Actions,
+                a => Assert.True(UnscopedActions.Reasons.ContainsKey(a), $"{owner}: {a} on '*' is not a listed unscoped action"));
             if (statement.Actions.Any(UnscopedActions.MustBeConditioned.Contains))
             {
                 Assert.NotNull(statement.Conditions);
@@ -72,7 +73,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
             // granted by ARN to its own role (see PrefixReprocessing), and the intake admitter, which the workflow
             // it starts starts in turn (see IntakeAdmitter).
             var exempt = id is LogicalIds.Reprocessing or LogicalIds.Admitter ? "StateMachineName" : null;
-            Assert.All(PhysicalNameProperties.Where(name => name != exempt), name => Assert.False(properties.ContainsKey(name), $"{id} ({type}) sets {name}"));
+            Assert.All(PhysicalNameProperties.Where(name => name != exempt),
+                name => Assert.False(properties.ContainsKey(name), $"{id} ({type}) sets {name}"));
         }
     }
 
@@ -82,7 +84,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
     {
         foreach (var (type, id) in LogicalIds.Stateful)
         {
-            Assert.True(stacks[environment].ResourcesOfType(type).ContainsKey(id), $"{type} {id} was renamed: CloudFormation would replace it");
+            Assert.True(stacks[environment].ResourcesOfType(type).ContainsKey(id),
+                $"{type} {id} was renamed: CloudFormation would replace it");
         }
     }
 
@@ -97,7 +100,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
             ["BucketEncryption"] = new ObjectDict { ["ServerSideEncryptionConfiguration"] = new[] { Match.AnyValue() } },
         });
         Assert.All(stack.ResourcesOfType("AWS::S3::Bucket").Keys, bucket =>
-            Assert.Contains(stack.BucketPolicyStatements(bucket), s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false"));
+            Assert.Contains(stack.BucketPolicyStatements(bucket),
+                s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false"));
     }
 
     [Theory]
@@ -113,8 +117,10 @@ public sealed class GuardTests(SynthesizedStacks stacks)
         });
         Assert.All(stack.ResourcesOfType("AWS::SQS::Queue").Keys, queue =>
         {
-            stack.Template.ResourcePropertiesCountIs("AWS::SQS::QueuePolicy", new ObjectDict { ["Queues"] = Match.ArrayWith([Cfn.Ref(queue)]) }, 1);
-            Assert.Contains(stack.QueuePolicyStatements(queue), s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false");
+            stack.Template.ResourcePropertiesCountIs("AWS::SQS::QueuePolicy",
+                new ObjectDict { ["Queues"] = Match.ArrayWith([Cfn.Ref(queue)]) }, 1);
+            Assert.Contains(stack.QueuePolicyStatements(queue),
+                s => s.Effect == "Deny" && s.Condition("Bool", "aws:SecureTransport") == "false");
         });
     }
 
@@ -142,7 +148,8 @@ public sealed class GuardTests(SynthesizedStacks stacks)
             var (action, reason) = pair;
             // No resource type a request must name: none at all, or only optional ones (cloudwatch:GetMetricData).
             Assert.Empty(ServiceAuthorizationReference.RequiredResourceTypes(action));
-            Assert.True(reason.Length > 20 && reason.Contains("resource", StringComparison.OrdinalIgnoreCase), $"{action}: the reason should say why no resource scopes it: '{reason}'");
+            Assert.True(reason.Length > 20 && reason.Contains("resource", StringComparison.OrdinalIgnoreCase),
+                $"{action}: the reason should say why no resource scopes it: '{reason}'");
         });
     }
 

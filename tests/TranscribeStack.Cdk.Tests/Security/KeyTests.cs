@@ -52,7 +52,8 @@ public sealed class KeyTests(SynthesizedStacks stacks)
 
         // Only actions the encryption-context condition applies to (not kms:DescribeKey).
         Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"], logs.Actions);
-        Assert.Equal("arn:aws:logs:us-east-1:123456789012:log-group:TranscribeStack-dev-*", logs.Condition("ArnLike", "kms:EncryptionContext:aws:logs:arn"));
+        Assert.Equal("arn:aws:logs:us-east-1:123456789012:log-group:TranscribeStack-dev-*",
+            logs.Condition("ArnLike", "kms:EncryptionContext:aws:logs:arn"));
     }
 
     [Fact]

@@ -13,7 +13,12 @@ public sealed class MetadataTableTests(SynthesizedStacks stacks)
         {
             ["BillingMode"] = "PAY_PER_REQUEST",
             ["PointInTimeRecoverySpecification"] = new ObjectDict { ["PointInTimeRecoveryEnabled"] = true },
-            ["SSESpecification"] = new ObjectDict { ["SSEEnabled"] = true, ["SSEType"] = "KMS", ["KMSMasterKeyId"] = Cfn.Arn(LogicalIds.Key) },
+            ["SSESpecification"] = new ObjectDict
+            {
+                ["SSEEnabled"] = true,
+                ["SSEType"] = "KMS",
+                ["KMSMasterKeyId"] = Cfn.Arn(LogicalIds.Key),
+            },
         });
     }
 
@@ -25,7 +30,11 @@ public sealed class MetadataTableTests(SynthesizedStacks stacks)
             ["KeySchema"] = new[] { KeyPart("jobName", "HASH") },
             ["GlobalSecondaryIndexes"] = new[]
             {
-                new ObjectDict { ["IndexName"] = "byStatus", ["KeySchema"] = new[] { KeyPart("status", "HASH"), KeyPart("updatedAt", "RANGE") } },
+                new ObjectDict
+                {
+                    ["IndexName"] = "byStatus",
+                    ["KeySchema"] = new[] { KeyPart("status", "HASH"), KeyPart("updatedAt", "RANGE") },
+                },
             },
         });
     }

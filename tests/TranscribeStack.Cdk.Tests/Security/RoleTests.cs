@@ -75,7 +75,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
 
         Assert.Equal(["transcribe:GetTranscriptionJob"], jobs.Actions);
         Assert.Equal([JobArnPattern], jobs.Resources);
-        Assert.False(Caller.Allows("transcribe:GetTranscriptionJob", "arn:aws:transcribe:us-east-1:123456789012:transcription-job/someone-elses-job"));
+        Assert.False(Caller.Allows("transcribe:GetTranscriptionJob",
+            "arn:aws:transcribe:us-east-1:123456789012:transcription-job/someone-elses-job"));
     }
 
     [Theory]
@@ -127,7 +128,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         var kms = Caller.Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
 
         Assert.All(kms, s => Assert.Equal([KeyArn], s.Resources));
-        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms.SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            kms.SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal));
     }
 
     public static TheoryData<string, string, string, string?> KeyUses => new()
@@ -149,7 +151,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         var kms = Dev.RoleStatements(role).Where(s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal))).ToList();
         var viaService = kms.Where(s => s.Condition("StringEquals", "kms:ViaService") == $"{service}.us-east-1.amazonaws.com"
             && s.Condition("StringEquals", $"kms:EncryptionContext:aws:{service}:arn") == (service == "dynamodb" ? null : context)
-            && s.Condition("StringEquals", "kms:EncryptionContext:aws:dynamodb:tableName") == (service == "dynamodb" ? context : null)).ToList();
+            && s.Condition("StringEquals", "kms:EncryptionContext:aws:dynamodb:tableName") == (service == "dynamodb" ? context : null))
+                .ToList();
 
         Assert.Equal(actions.Split(' '), Assert.Single(viaService).Actions);
         Assert.All(kms, s => Assert.NotNull(s.Condition("StringEquals", "kms:ViaService")));
@@ -180,7 +183,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
         var invoke = Assert.Single(Caller, s => s.Actions.Contains("lambda:InvokeFunction"));
 
         Assert.Equal(
-            ["arn:" + LogicalIds.JobPlannerFunction, "arn:" + LogicalIds.PostProcessorFunction, "arn:" + LogicalIds.JobPlannerFunction + ":*", "arn:" + LogicalIds.PostProcessorFunction + ":*"],
+            ["arn:" + LogicalIds.JobPlannerFunction, "arn:" + LogicalIds.PostProcessorFunction,
+                "arn:" + LogicalIds.JobPlannerFunction + ":*", "arn:" + LogicalIds.PostProcessorFunction + ":*"],
             invoke.Resources);
     }
 
@@ -211,7 +215,8 @@ public sealed class RoleTests(SynthesizedStacks stacks)
     {
         var statements = Dev.RoleStatements(LogicalIds.JobPlannerRole);
 
-        Assert.DoesNotContain(statements, s => s.Actions.Any(a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => s.Actions.Any(a => a.StartsWith("s3:", StringComparison.Ordinal)
+            || a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -24,7 +24,8 @@ internal static class Rendered
             "AWS::URLSuffix" => "amazonaws.com",
             var name => "ref:" + name,
         },
-        JsonObject o when o.ContainsKey("Fn::GetAtt") => $"{Attribute(o["Fn::GetAtt"]!.AsArray())}:{o["Fn::GetAtt"]![0]!.GetValue<string>()}",
+        JsonObject o when o.ContainsKey("Fn::GetAtt") =>
+            $"{Attribute(o["Fn::GetAtt"]!.AsArray())}:{o["Fn::GetAtt"]![0]!.GetValue<string>()}",
         JsonObject o when o.ContainsKey("Fn::Join") => string.Join(
             o["Fn::Join"]![0]!.GetValue<string>(),
             o["Fn::Join"]![1]!.AsArray().Select(Text)),

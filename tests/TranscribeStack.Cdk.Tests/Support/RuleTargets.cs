@@ -7,14 +7,19 @@ internal static class RuleTargets
     /// The one target of an event-started state machine's rule: StartExecution as the rule's own target role, EventBridge's
     /// retries bounded by <paramref name="maxEventAgeSeconds"/> and <paramref name="retryAttempts"/>, then the dead-letter queue.
     /// </summary>
-    public static object[] StartStateMachine(string stateMachine, string targetRole, string deadLetterQueue, int maxEventAgeSeconds, int retryAttempts) =>
+    public static object[] StartStateMachine(string stateMachine, string targetRole, string deadLetterQueue, int maxEventAgeSeconds,
+        int retryAttempts) =>
     [
         new ObjectDict
         {
             ["Arn"] = Cfn.Ref(stateMachine),
             ["RoleArn"] = Cfn.Arn(targetRole),
             ["DeadLetterConfig"] = new ObjectDict { ["Arn"] = Cfn.Arn(deadLetterQueue) },
-            ["RetryPolicy"] = new ObjectDict { ["MaximumEventAgeInSeconds"] = maxEventAgeSeconds, ["MaximumRetryAttempts"] = retryAttempts },
+            ["RetryPolicy"] = new ObjectDict
+            {
+                ["MaximumEventAgeInSeconds"] = maxEventAgeSeconds,
+                ["MaximumRetryAttempts"] = retryAttempts,
+            },
         },
     ];
 }

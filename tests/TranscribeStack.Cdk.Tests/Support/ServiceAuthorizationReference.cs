@@ -14,14 +14,17 @@ internal static class ServiceAuthorizationReference
     /// (no resource type, or only optional ones: cloudwatch:GetMetricData reads metrics, its dataset is optional).
     /// </summary>
     public static IReadOnlyList<string> RequiredResourceTypes(string action) =>
-        Entry(action)["resourceTypes"]?.AsArray().Where(t => t?["required"]?.GetValue<bool>() == true).Select(t => t?["name"]?.GetValue<string>() ?? string.Empty).ToList() ?? [];
+        Entry(action)["resourceTypes"]?.AsArray().Where(t => t?["required"]?.GetValue<bool>() == true)
+            .Select(t => t?["name"]?.GetValue<string>() ?? string.Empty).ToList() ?? [];
 
     public static IReadOnlyList<string> ConditionKeys(string action) =>
         Entry(action)["conditionKeys"]?.AsArray().Select(k => k?.GetValue<string>() ?? string.Empty).ToList() ?? [];
 
     private static JsonObject Entry(string action)
     {
-        var (service, name) = action.Split(':') is [var s, var n] ? (s, n) : throw new ArgumentException($"Not service:Action: '{action}'", nameof(action));
+        var (service, name) = action.Split(':') is [var s, var n]
+            ? (s, n)
+            : throw new ArgumentException($"Not service:Action: '{action}'", nameof(action));
         var file = Path.Combine(ActionsDirectory, service + ".json");
         Assert.True(File.Exists(file), $"{file} not found: run 'npm ci' first (the service '{service}' of {action})");
         // Keyed by the action's name in lower case; IAM compares action names ignoring case.

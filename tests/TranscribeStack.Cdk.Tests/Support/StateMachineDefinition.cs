@@ -25,12 +25,14 @@ internal sealed class StateMachineDefinition
 
     /// <summary>The item processor of a Map state (a Distributed Map's children), as a definition of its own.</summary>
     public StateMachineDefinition ItemProcessor(string map) =>
-        new(State(map)["ItemProcessor"]?.AsObject().DeepClone().AsObject() ?? throw new KeyNotFoundException($"State '{map}' has no ItemProcessor"));
+        new(State(map)["ItemProcessor"]?.AsObject().DeepClone().AsObject()
+            ?? throw new KeyNotFoundException($"State '{map}' has no ItemProcessor"));
 
     private JsonObject States => json["States"]!.AsObject();
 
     /// <summary>Asserts the state is like the pattern (<see cref="Match.ObjectLike"/>: it may hold more keys).</summary>
-    public void HasState(string name, ObjectDict pattern) => JsonMatch.AssertMatches(Match.ObjectLike(pattern), State(name), $"State '{name}'");
+    public void HasState(string name, ObjectDict pattern) =>
+        JsonMatch.AssertMatches(Match.ObjectLike(pattern), State(name), $"State '{name}'");
 
     /// <summary>A state's Parameters, rendered, as a copy.</summary>
     public JsonObject Parameters(string name) =>
@@ -84,7 +86,8 @@ internal sealed class StateMachineDefinition
 
     private static JsonObject? Find(JsonObject states, string name) =>
         states[name]?.AsObject()
-        ?? states.Select(s => s.Value!["ItemProcessor"]?["States"]?.AsObject()).OfType<JsonObject>().Select(inner => Find(inner, name)).FirstOrDefault(found => found is not null);
+        ?? states.Select(s => s.Value!["ItemProcessor"]?["States"]?.AsObject()).OfType<JsonObject>().Select(inner => Find(inner, name))
+            .FirstOrDefault(found => found is not null);
 
     /// <summary>A choice rule as one line: <c>$.a StringEquals X</c>, <c>(a and b)</c>, <c>(a or b)</c>, <c>not a</c>.</summary>
     private static string Condition(JsonObject rule)

@@ -19,7 +19,8 @@ internal sealed record Statement(JsonObject Json)
     /// <summary>Service principals (Principal.Service), rendered.</summary>
     public IReadOnlyList<string> ServicePrincipals => Rendered.List(Json["Principal"]?["Service"]);
 
-    public IReadOnlyList<string> AwsPrincipals => Json["Principal"] is JsonValue star ? [star.ToString()] : Rendered.List(Json["Principal"]?["AWS"]);
+    public IReadOnlyList<string> AwsPrincipals =>
+        Json["Principal"] is JsonValue star ? [star.ToString()] : Rendered.List(Json["Principal"]?["AWS"]);
 
     /// <summary>The rendered value of one condition, e.g. ("StringEquals", "aws:SourceAccount").</summary>
     public string? Condition(string op, string key) => Conditions?[op]?[key] is { } value ? Rendered.Text(value) : null;

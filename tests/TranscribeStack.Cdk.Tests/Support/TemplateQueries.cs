@@ -56,7 +56,8 @@ internal static class TemplateQueries
     public static IReadOnlyList<Statement> TopicPolicyStatements(this SynthesizedStack stack, string topicLogicalId) =>
         stack.ResourcePolicyStatements("AWS::SNS::TopicPolicy", "Topics", topicLogicalId);
 
-    /// <summary>Every identity-policy statement of the template (inline, attached and customer-managed), with its owner's logical id.</summary>
+    /// <summary>Every identity-policy statement of the template (inline, attached and customer-managed), with its owner's logical
+    /// id.</summary>
     public static IEnumerable<(string Owner, Statement Statement)> AllIdentityStatements(this SynthesizedStack stack) =>
         stack.ResourcesOfType("AWS::IAM::Policy").Concat(stack.ResourcesOfType(ManagedPolicy))
             .SelectMany(p => StatementsOf(p.Value["Properties"]?["PolicyDocument"]).Select(s => (p.Key, s)))
@@ -76,7 +77,8 @@ internal static class TemplateQueries
         statements.Any(s => s.IsAllow && s.Covers(action, resource));
 
     /// <summary>The statements of the policies of <paramref name="type"/> whose <paramref name="target"/> names the resource.</summary>
-    private static IReadOnlyList<Statement> ResourcePolicyStatements(this SynthesizedStack stack, string type, string target, string logicalId) =>
+    private static IReadOnlyList<Statement> ResourcePolicyStatements(this SynthesizedStack stack, string type, string target,
+        string logicalId) =>
         stack.ResourcesOfType(type).Values
             .Select(p => p["Properties"])
             .Where(p => Rendered.List(p?[target]).Contains("ref:" + logicalId))

@@ -4,7 +4,8 @@ using Match = Amazon.CDK.Assertions.Match;
 
 namespace TranscribeStack.Cdk.Tests.Workflow;
 
-/// <summary>The event-started variant, alone in a bare stack: an Express state machine, its rule, target role and dead-letter queue.</summary>
+/// <summary>The event-started variant, alone in a bare stack: an Express state machine, its rule, target role and dead-letter
+/// queue.</summary>
 public sealed class EventStartedExpressWorkflowTests
 {
     private readonly BareStack bare = new();
@@ -50,7 +51,8 @@ public sealed class EventStartedExpressWorkflowTests
             ["Description"] = "starts the test workflow",
             ["EventPattern"] = new ObjectDict { ["source"] = new[] { "aws.s3" } },
             ["Targets"] = RuleTargets.StartStateMachine(
-                bare.LogicalId(built.StateMachine), bare.LogicalId(built.TargetRole), bare.LogicalId(built.DeadLetterQueue), maxEventAgeSeconds: 3600, retryAttempts: 20),
+                bare.LogicalId(built.StateMachine), bare.LogicalId(built.TargetRole), bare.LogicalId(built.DeadLetterQueue),
+                    maxEventAgeSeconds: 3600, retryAttempts: 20),
         });
     }
 
@@ -68,7 +70,8 @@ public sealed class EventStartedExpressWorkflowTests
                     new ObjectDict
                     {
                         ["Principal"] = new ObjectDict { ["Service"] = "events.amazonaws.com" },
-                        ["Condition"] = new ObjectDict { ["StringEquals"] = new ObjectDict { ["aws:SourceAccount"] = Cfn.Ref("AWS::AccountId") } },
+                        ["Condition"] =
+                            new ObjectDict { ["StringEquals"] = new ObjectDict { ["aws:SourceAccount"] = Cfn.Ref("AWS::AccountId") } },
                     },
                 },
             },
@@ -80,7 +83,12 @@ public sealed class EventStartedExpressWorkflowTests
             {
                 ["Statement"] = new[]
                 {
-                    new ObjectDict { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = Cfn.Ref(bare.LogicalId(built.StateMachine)) },
+                    new ObjectDict
+                    {
+                        ["Action"] = "states:StartExecution",
+                        ["Effect"] = "Allow",
+                        ["Resource"] = Cfn.Ref(bare.LogicalId(built.StateMachine)),
+                    },
                 },
             },
         });

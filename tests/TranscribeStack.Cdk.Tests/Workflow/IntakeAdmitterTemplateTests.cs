@@ -42,22 +42,31 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
     public void Admitter_Flow_FreesThenAdmitsUntilTheWindowIsFullOrTheIntakeEmpty()
     {
         Assert.Equal(StateNames.Admitter.StartCountingThisSecondsStarts, Admitter.StartAt);
-        Assert.Equal([$"next: {StateNames.Admitter.DoesExecutionFreeItsSlot}"], Admitter.Transitions(StateNames.Admitter.StartCountingThisSecondsStarts));
-        Assert.Equal(["when $.release IsPresent true: " + FreeEnded, "otherwise: " + Take], Admitter.Transitions(StateNames.Admitter.DoesExecutionFreeItsSlot));
+        Assert.Equal([$"next: {StateNames.Admitter.DoesExecutionFreeItsSlot}"],
+            Admitter.Transitions(StateNames.Admitter.StartCountingThisSecondsStarts));
+        Assert.Equal(["when $.release IsPresent true: " + FreeEnded, "otherwise: " + Take],
+            Admitter.Transitions(StateNames.Admitter.DoesExecutionFreeItsSlot));
         Assert.Equal(["next: " + Take, $"catch {TransactionCanceled}: {Take}"], Admitter.Transitions(FreeEnded));
         Assert.Equal(["next: " + Receive, $"catch {ConditionFailed}: {StateNames.Admitter.WindowIsFull}"], Admitter.Transitions(Take));
         Assert.Equal(["next: " + Waiting], Admitter.Transitions(Receive));
-        Assert.Equal(["when $.received.Messages[0] IsPresent true: " + Read, $"otherwise: {StateNames.Admitter.GiveBackSlotIntakeIsEmpty}"], Admitter.Transitions(Waiting));
+        Assert.Equal(["when $.received.Messages[0] IsPresent true: " + Read, $"otherwise: {StateNames.Admitter.GiveBackSlotIntakeIsEmpty}"],
+            Admitter.Transitions(Waiting));
         Assert.Equal(["next: " + Name], Admitter.Transitions(Read));
         Assert.Equal(["next: " + Claim, "catch States.ALL: " + NameAfterMessage], Admitter.Transitions(Name));
-        Assert.Equal(["next: " + Start, $"catch {ConditionFailed}: {StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight}"], Admitter.Transitions(Claim));
+        Assert.Equal(["next: " + Start, $"catch {ConditionFailed}: {StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight}"],
+            Admitter.Transitions(Claim));
         Assert.Equal(
-            ["next: " + Delete, $"catch StepFunctions.ExecutionAlreadyExistsException: {StateNames.Admitter.FreeSlotOfUploadAlreadyHandled}", $"catch States.ALL: {StateNames.Admitter.FreeSlotOfRefusedUpload}"],
+            ["next: " + Delete,
+                $"catch StepFunctions.ExecutionAlreadyExistsException: {StateNames.Admitter.FreeSlotOfUploadAlreadyHandled}",
+                $"catch States.ALL: {StateNames.Admitter.FreeSlotOfRefusedUpload}"],
             Admitter.Transitions(Start));
         // Admitted: the next one. Refused: back into the intake, and the admitter stops rather than retry into the quota.
         Assert.Equal([$"next: {StateNames.Admitter.CountStartsOfThisSecond}"], Admitter.Transitions(Delete));
-        Assert.Equal([$"next: {StateNames.Admitter.ReturnUploadToIntake}", $"catch {TransactionCanceled}: {StateNames.Admitter.ReturnUploadToIntake}"], Admitter.Transitions(StateNames.Admitter.FreeSlotOfRefusedUpload));
-        Assert.Equal([$"next: {StateNames.Admitter.StepFunctionsRefusedStart}"], Admitter.Transitions(StateNames.Admitter.ReturnUploadToIntake));
+        Assert.Equal([$"next: {StateNames.Admitter.ReturnUploadToIntake}",
+            $"catch {TransactionCanceled}: {StateNames.Admitter.ReturnUploadToIntake}"],
+            Admitter.Transitions(StateNames.Admitter.FreeSlotOfRefusedUpload));
+        Assert.Equal([$"next: {StateNames.Admitter.StepFunctionsRefusedStart}"],
+            Admitter.Transitions(StateNames.Admitter.ReturnUploadToIntake));
     }
 
     [Fact]
@@ -65,12 +74,15 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
     {
         // Each start is followed at once by the workflow's StartTranscriptionJob (25 a second): ten a second while
         // the window fills; one admission per finished job never reaches ten in a run.
-        Assert.Equal([$"next: {StateNames.Admitter.WereThisSecondsStartsMade}"], Admitter.Transitions(StateNames.Admitter.CountStartsOfThisSecond));
+        Assert.Equal([$"next: {StateNames.Admitter.WereThisSecondsStartsMade}"],
+            Admitter.Transitions(StateNames.Admitter.CountStartsOfThisSecond));
         Assert.Equal(
             [$"when $.paced.started NumericGreaterThanEquals 10: {StateNames.Admitter.StartNewSecondsCount}", "otherwise: " + Take],
             Admitter.Transitions(StateNames.Admitter.WereThisSecondsStartsMade));
-        Assert.Equal([$"next: {StateNames.Admitter.PauseSecondBeforeNextStarts}"], Admitter.Transitions(StateNames.Admitter.StartNewSecondsCount));
-        Admitter.HasState(StateNames.Admitter.PauseSecondBeforeNextStarts, new ObjectDict { ["Type"] = "Wait", ["Seconds"] = 1, ["Next"] = Take });
+        Assert.Equal([$"next: {StateNames.Admitter.PauseSecondBeforeNextStarts}"],
+            Admitter.Transitions(StateNames.Admitter.StartNewSecondsCount));
+        Admitter.HasState(StateNames.Admitter.PauseSecondBeforeNextStarts,
+            new ObjectDict { ["Type"] = "Wait", ["Seconds"] = 1, ["Next"] = Take });
     }
 
     [Theory]
@@ -179,7 +191,14 @@ public sealed class IntakeAdmitterTemplateTests(SynthesizedStacks stacks)
                     ["object"] = new ObjectDict { ["key"] = new[] { new ObjectDict { ["prefix"] = "intake-signals/" } } },
                 },
             },
-            ["Targets"] = new object[] { Match.ObjectLike(new ObjectDict { ["Arn"] = Cfn.Ref(LogicalIds.Admitter), ["RoleArn"] = Cfn.Arn(LogicalIds.AdmitterTargetRole) }) },
+            ["Targets"] = new object[]
+            {
+                Match.ObjectLike(new ObjectDict
+                {
+                    ["Arn"] = Cfn.Ref(LogicalIds.Admitter),
+                    ["RoleArn"] = Cfn.Arn(LogicalIds.AdmitterTargetRole),
+                }),
+            },
         });
     }
 }

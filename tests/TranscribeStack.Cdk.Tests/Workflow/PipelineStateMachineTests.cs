@@ -31,12 +31,14 @@ public sealed class PipelineStateMachineTests
                     new ObjectDict
                     {
                         ["Principal"] = new ObjectDict { ["Service"] = "states.amazonaws.com" },
-                        ["Condition"] = new ObjectDict { ["StringEquals"] = new ObjectDict { ["aws:SourceAccount"] = Cfn.Ref("AWS::AccountId") } },
+                        ["Condition"] =
+                            new ObjectDict { ["StringEquals"] = new ObjectDict { ["aws:SourceAccount"] = Cfn.Ref("AWS::AccountId") } },
                     },
                 },
             },
         });
-        bare.Template.HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict { ["RoleArn"] = Cfn.Arn(bare.LogicalId(built.Role)) });
+        bare.Template.HasResourceProperties("AWS::StepFunctions::StateMachine",
+            new ObjectDict { ["RoleArn"] = Cfn.Arn(bare.LogicalId(built.Role)) });
     }
 
     [Fact]
@@ -76,7 +78,10 @@ public sealed class PipelineStateMachineTests
                 ["IncludeExecutionData"] = false,
                 ["Destinations"] = new[]
                 {
-                    new ObjectDict { ["CloudWatchLogsLogGroup"] = new ObjectDict { ["LogGroupArn"] = Cfn.Arn(bare.LogicalId(built.LogGroup)) } },
+                    new ObjectDict
+                    {
+                        ["CloudWatchLogsLogGroup"] = new ObjectDict { ["LogGroupArn"] = Cfn.Arn(bare.LogicalId(built.LogGroup)) },
+                    },
                 },
             },
         });

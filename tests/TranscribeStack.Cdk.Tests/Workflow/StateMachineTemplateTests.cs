@@ -9,7 +9,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     private const string Poll = StateNames.Workflow.GetTranscriptionJobStatus;
     private const string WaitForJob = StateNames.Workflow.WaitForJobToFinish;
 
-    private static readonly string[] TranscribeThrottling = [TranscriptionWorkflow.TranscribeLimitExceeded, TranscriptionWorkflow.TranscribeInternalFailure];
+    private static readonly string[] TranscribeThrottling = [TranscriptionWorkflow.TranscribeLimitExceeded,
+        TranscriptionWorkflow.TranscribeInternalFailure];
 
     private SynthesizedStack Dev => stacks["dev"];
 
@@ -31,7 +32,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [InlineData("dev", "ALL", 14, "Delete")]
     [InlineData("staging", "ALL", 30, "Retain")]
     [InlineData("prod", "ALL", 365, "Retain")]
-    public void StateMachine_Logging_GoesToTheEnvironmentsEncryptedGroupWithoutExecutionData(string environment, string level, int retentionDays, string removal)
+    public void StateMachine_Logging_GoesToTheEnvironmentsEncryptedGroupWithoutExecutionData(string environment, string level,
+        int retentionDays, string removal)
     {
         var stack = stacks[environment];
 
@@ -41,7 +43,13 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             {
                 ["Level"] = level,
                 ["IncludeExecutionData"] = false,
-                ["Destinations"] = new object[] { new ObjectDict { ["CloudWatchLogsLogGroup"] = new ObjectDict { ["LogGroupArn"] = Cfn.Arn(LogicalIds.WorkflowLogGroup) } } },
+                ["Destinations"] = new object[]
+                {
+                    new ObjectDict
+                    {
+                        ["CloudWatchLogsLogGroup"] = new ObjectDict { ["LogGroupArn"] = Cfn.Arn(LogicalIds.WorkflowLogGroup) },
+                    },
+                },
             },
         });
         stack.Only(LogicalIds.WorkflowLogGroup).HasResource("AWS::Logs::LogGroup", new ObjectDict
@@ -86,7 +94,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [InlineData("dev", 20, 300)]
     [InlineData("staging", 20, 300)]
     [InlineData("prod", 20, 300)]
-    public void StartJob_RetriesThrottlingWithCappedFullJitterBackoffLongEnoughForTheEnvironmentsBursts(string environment, int attempts, int maxDelaySeconds)
+    public void StartJob_RetriesThrottlingWithCappedFullJitterBackoffLongEnoughForTheEnvironmentsBursts(string environment, int attempts,
+        int maxDelaySeconds)
     {
         StateMachineDefinition.Of(stacks[environment]).HasState(Start, new ObjectDict
         {
@@ -131,9 +140,18 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Catch"] = new object[]
             {
-                new ObjectDict { ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict }, ["Next"] = StateNames.Workflow.JoinExistingJob },
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[] { TranscriptionWorkflow.TranscribeConflict },
+                    ["Next"] = StateNames.Workflow.JoinExistingJob,
+                },
                 // Throttling after the retry budget is passing: not caught, the execution is redriven from the start.
-                new ObjectDict { ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" }, ["ResultPath"] = "$.error", ["Next"] = StateNames.Workflow.DescribeFailedStep },
+                new ObjectDict
+                {
+                    ["ErrorEquals"] = new[] { "Transcribe.BadRequestException" },
+                    ["ResultPath"] = "$.error",
+                    ["Next"] = StateNames.Workflow.DescribeFailedStep,
+                },
             },
         });
     }
@@ -186,7 +204,11 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             [
                 new ObjectDict
                 {
-                    ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.polling.laterPollsMade", ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls" })]),
+                    ["And"] = Match.ArrayWith([Match.ObjectEquals(new ObjectDict
+                    {
+                        ["Variable"] = "$.job.polling.laterPollsMade",
+                        ["NumericGreaterThanEqualsPath"] = "$.job.polling.laterPolls",
+                    })]),
                     ["Next"] = StateNames.Workflow.DescribeJobThatDidNotFinish,
                 },
             ]),
@@ -285,7 +307,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             // The function's whole input (PayloadResponseOnly): {"executionName": <name>, "upload": <the execution's input>}.
             ["Parameters"] = Match.ObjectEquals(new ObjectDict { ["executionName.$"] = "$$.Execution.Name", ["upload.$"] = "$" }),
         });
-        foreach (var describe in new[] { StateNames.Workflow.DescribePlanningFailure, StateNames.Workflow.DescribePlanningFailureOfIncompleteInput })
+        foreach (var describe in new[] { StateNames.Workflow.DescribePlanningFailure,
+            StateNames.Workflow.DescribePlanningFailureOfIncompleteInput })
         {
             Definition.HasState(describe, new ObjectDict
             {
@@ -302,7 +325,12 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
         {
             ["Choices"] = new object[]
             {
-                Match.ObjectEquals(new ObjectDict { ["Variable"] = "$.job.skipped", ["IsPresent"] = true, ["Next"] = StateNames.Workflow.RecordSkippedUpload }),
+                Match.ObjectEquals(new ObjectDict
+                {
+                    ["Variable"] = "$.job.skipped",
+                    ["IsPresent"] = true,
+                    ["Next"] = StateNames.Workflow.RecordSkippedUpload,
+                }),
             },
             ["Default"] = Start,
         });
@@ -340,7 +368,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                     [":transcribing"] = new ObjectDict { ["S"] = "TRANSCRIBING" },
                 },
                 // Or the FAILED item of this very execution: a redrive waits for the job again.
-                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND #executionArn = :executionArn)",
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND " +
+                    "#executionArn = :executionArn)",
             },
             ["Next"] = Poll,
             ["Catch"] = new object[]
@@ -351,7 +380,11 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
                 new ObjectDict { ["ErrorEquals"] = new[] { "States.ALL" }, ["Next"] = StateNames.Workflow.WaitBeforePolling },
             },
             // DynamoDB's throttling: the token is stored again, a few times.
-            ["Retry"] = new object[] { Match.ObjectLike(new ObjectDict { ["ErrorEquals"] = Match.ArrayWith(["DynamoDb.ThrottlingException"]), ["MaxAttempts"] = 3 }) },
+            ["Retry"] = new object[]
+            {
+                Match.ObjectLike(
+                    new ObjectDict { ["ErrorEquals"] = Match.ArrayWith(["DynamoDb.ThrottlingException"]), ["MaxAttempts"] = 3 }),
+            },
         });
         // A waiting item keeps the start of the first execution that waited for its job, before that job was
         // created: the status index lists the longest waits first.
@@ -360,7 +393,8 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
             ["Parameters"] = Match.ObjectLike(new ObjectDict
             {
                 ["UpdateExpression"] = Match.StringLikeRegexp(@"#updatedAt = if_not_exists\(#updatedAt, :started\)"),
-                ["ExpressionAttributeValues"] = Match.ObjectLike(new ObjectDict { [":started"] = new ObjectDict { ["S.$"] = "$$.Execution.StartTime" } }),
+                ["ExpressionAttributeValues"] =
+                    Match.ObjectLike(new ObjectDict { [":started"] = new ObjectDict { ["S.$"] = "$$.Execution.StartTime" } }),
             }),
         });
     }
@@ -368,6 +402,7 @@ public sealed class StateMachineTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void FailureQueue_KeepsMessagesFourteenDays()
     {
-        Dev.Only(LogicalIds.FailureQueue).HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["MessageRetentionPeriod"] = 1_209_600 });
+        Dev.Only(LogicalIds.FailureQueue)
+            .HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["MessageRetentionPeriod"] = 1_209_600 });
     }
 }

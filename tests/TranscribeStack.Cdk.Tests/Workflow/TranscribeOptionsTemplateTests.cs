@@ -25,7 +25,8 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
             Assert.True(options.Remove(member) || options.Remove(member + ".$"), $"the request always has {member}");
         }
 
-        Assert.True(JsonNode.DeepEquals(expected["options"], options), $"The request's options differ from config/example.prod.request.json:\n{options}");
+        Assert.True(JsonNode.DeepEquals(expected["options"], options),
+            $"The request's options differ from config/example.prod.request.json:\n{options}");
     }
 
     [Fact]
@@ -60,9 +61,15 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
         {
             foreach (var (owner, statement) in stack.AllIdentityStatements())
             {
-                Assert.DoesNotContain(statement.Resources, r => r.Contains(":vocabulary", StringComparison.Ordinal) || r.Contains(":language-model", StringComparison.Ordinal));
+                Assert.DoesNotContain(statement.Resources,
+                    r => r.Contains(":vocabulary", StringComparison.Ordinal) || r.Contains(":language-model", StringComparison.Ordinal));
                 Assert.All(statement.Actions.Where(a => a.StartsWith("transcribe:", StringComparison.Ordinal)), a =>
-                    Assert.Contains(a, new[] { "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource", "transcribe:ListTranscriptionJobs" }));
+                    Assert.Contains(a,
+                        new[]
+                        {
+                            "transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob", "transcribe:TagResource",
+                            "transcribe:ListTranscriptionJobs",
+                        }));
                 Assert.NotNull(owner);
             }
         }
@@ -71,7 +78,8 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
     [Fact]
     public void KeyPolicy_Example_TranscribeEncryptsOnlyWithTheContext()
     {
-        var transcribe = Example.KeyPolicyStatements(LogicalIds.Key).Where(s => s.ServicePrincipals.Contains("transcribe.amazonaws.com")).ToList();
+        var transcribe = Example.KeyPolicyStatements(LogicalIds.Key).Where(s => s.ServicePrincipals.Contains("transcribe.amazonaws.com"))
+            .ToList();
 
         Assert.Equal(2, transcribe.Count);
         var decrypt = Assert.Single(transcribe, s => s.Actions.SequenceEqual(["kms:Decrypt"]));
@@ -110,7 +118,8 @@ public sealed class TranscribeOptionsTemplateTests(SynthesizedStacks stacks)
             var statements = stacks[name].KeyPolicyStatements(LogicalIds.Key);
 
             Assert.Single(statements, s => s.ServicePrincipals.Contains("transcribe.amazonaws.com"));
-            Assert.DoesNotContain(statements, s => s.Conditions?.ToJsonString().Contains("kms:EncryptionContext:application", StringComparison.Ordinal) == true);
+            Assert.DoesNotContain(statements,
+                s => s.Conditions?.ToJsonString().Contains("kms:EncryptionContext:application", StringComparison.Ordinal) == true);
         }
     }
 

@@ -72,7 +72,11 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
             // Longer than an admitter's run: a received upload is not seen again while it is admitted.
             ["VisibilityTimeout"] = 300,
             ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key),
-            ["RedrivePolicy"] = new ObjectDict { ["deadLetterTargetArn"] = Cfn.Arn(LogicalIds.IntakeDeadLetterQueue), ["maxReceiveCount"] = 10 },
+            ["RedrivePolicy"] = new ObjectDict
+            {
+                ["deadLetterTargetArn"] = Cfn.Arn(LogicalIds.IntakeDeadLetterQueue),
+                ["maxReceiveCount"] = 10,
+            },
         });
     }
 
@@ -95,7 +99,8 @@ public sealed class UploadTriggerTemplateTests(SynthesizedStacks stacks)
                 ["BucketARN"] = Cfn.Arn(LogicalIds.RawBucket),
                 ["Prefix"] = "intake-signals/",
                 ["BufferingHints"] = new ObjectDict { ["IntervalInSeconds"] = 5, ["SizeInMBs"] = 128 },
-                ["EncryptionConfiguration"] = new ObjectDict { ["KMSEncryptionConfig"] = new ObjectDict { ["AWSKMSKeyARN"] = Cfn.Arn(LogicalIds.Key) } },
+                ["EncryptionConfiguration"] =
+                    new ObjectDict { ["KMSEncryptionConfig"] = new ObjectDict { ["AWSKMSKeyARN"] = Cfn.Arn(LogicalIds.Key) } },
             }),
         });
     }

@@ -38,7 +38,8 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
         Dev.Only(LogicalIds.CompletionRule).HasResourceProperties("AWS::Events::Rule", new ObjectDict
         {
             ["Targets"] = RuleTargets.StartStateMachine(
-                LogicalIds.Notifier, LogicalIds.NotifierTargetRole, LogicalIds.CompletionEventDeadLetterQueue, maxEventAgeSeconds: 3600, retryAttempts: 20),
+                LogicalIds.Notifier, LogicalIds.NotifierTargetRole, LogicalIds.CompletionEventDeadLetterQueue, maxEventAgeSeconds: 3600,
+                    retryAttempts: 20),
         });
         Dev.Only(LogicalIds.Notifier).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
         {
@@ -54,7 +55,8 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
 
         Assert.Equal(["states:StartExecution"], statement.Actions);
         Assert.Equal(["ref:" + LogicalIds.Notifier], statement.Resources);
-        Assert.Equal("123456789012", Assert.Single(Dev.TrustStatements(LogicalIds.NotifierTargetRole)).Condition("StringEquals", "aws:SourceAccount"));
+        Assert.Equal("123456789012",
+            Assert.Single(Dev.TrustStatements(LogicalIds.NotifierTargetRole)).Condition("StringEquals", "aws:SourceAccount"));
     }
 
     [Fact]
@@ -66,8 +68,10 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
         Assert.Equal(["arn:" + LogicalIds.Table], read.Resources);
         Assert.Equal(["jobName", "taskToken", "status"], read.ConditionValues("ForAllValues:StringEquals", "dynamodb:Attributes"));
         // SendTaskSuccess has no resource type: the token is the capability; nothing else of Step Functions.
-        Assert.Equal(["states:SendTaskSuccess"], statements.SelectMany(s => s.Actions).Where(a => a.StartsWith("states:", StringComparison.Ordinal)));
-        Assert.DoesNotContain(statements.SelectMany(s => s.Actions), a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:Scan" or "dynamodb:Query");
+        Assert.Equal(["states:SendTaskSuccess"],
+            statements.SelectMany(s => s.Actions).Where(a => a.StartsWith("states:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements.SelectMany(s => s.Actions),
+            a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:Scan" or "dynamodb:Query");
     }
 
     [Fact]
@@ -81,7 +85,9 @@ public sealed class CompletionNotifierTemplateTests(SynthesizedStacks stacks)
                 $"when ($.waiting.Item.taskToken.S IsPresent true and $.waiting.Item.status.S StringEquals TRANSCRIBING): {Wake}",
                 $"otherwise: {StateNames.Notifier.NoExecutionIsWaiting}",
             ],
-            [Wake] = [$"next: {StateNames.Notifier.ExecutionIsAwake}", $"catch Sfn.TaskTimedOutException, Sfn.TaskDoesNotExistException, Sfn.InvalidTokenException: {StateNames.Notifier.ExecutionHasMovedOn}"],
+            [Wake] = [$"next: {StateNames.Notifier.ExecutionIsAwake}",
+                "catch Sfn.TaskTimedOutException, Sfn.TaskDoesNotExistException, Sfn.InvalidTokenException: " +
+                $"{StateNames.Notifier.ExecutionHasMovedOn}"],
             [StateNames.Notifier.ExecutionIsAwake] = ["succeed"],
             [StateNames.Notifier.ExecutionHasMovedOn] = ["succeed"],
             [StateNames.Notifier.NoExecutionIsWaiting] = ["succeed"],

@@ -11,7 +11,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
 
     /// <summary>FAILED with one of Retries.Passing, as the choice rule reads.</summary>
     private static string FailedForAPassingCause =>
-        $"($.detail.status StringEquals FAILED and $.detail.error IsString true and ({string.Join(" or ", Retries.Passing.Select(e => $"$.detail.error StringEquals {e}"))}))";
+        "($.detail.status StringEquals FAILED and $.detail.error IsString true and " +
+            $"({string.Join(" or ", Retries.Passing.Select(e => $"$.detail.error StringEquals {e}"))}))";
     private const string Send = StateNames.EndRecorder.SendEndToDeadLetterQueue;
 
     private SynthesizedStack Dev => stacks["dev"];
@@ -47,7 +48,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         {
             // An undelivered end is a missing record: retried as long as an upload event.
             ["Targets"] = RuleTargets.StartStateMachine(
-                LogicalIds.Recorder, LogicalIds.RecorderTargetRole, LogicalIds.ExecutionEndDeadLetterQueue, maxEventAgeSeconds: 86400, retryAttempts: 185),
+                LogicalIds.Recorder, LogicalIds.RecorderTargetRole, LogicalIds.ExecutionEndDeadLetterQueue, maxEventAgeSeconds: 86400,
+                    retryAttempts: 185),
         });
         Dev.Only(LogicalIds.Recorder).HasResourceProperties("AWS::StepFunctions::StateMachine", new ObjectDict
         {
@@ -55,7 +57,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["RoleArn"] = Cfn.Arn(LogicalIds.RecorderRole),
             ["TracingConfiguration"] = new ObjectDict { ["Enabled"] = true },
         });
-        Dev.Only(LogicalIds.ExecutionEndDeadLetterQueue).HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
+        Dev.Only(LogicalIds.ExecutionEndDeadLetterQueue)
+            .HasResourceProperties("AWS::SQS::Queue", new ObjectDict { ["KmsMasterKeyId"] = Cfn.Arn(LogicalIds.Key) });
     }
 
     [Fact]
@@ -98,7 +101,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["jobName", "status", "error", "failureReason", "mediaUri", "executionArn", "failedAt", "updatedAt"],
             write.ConditionValues("ForAllValues:StringEquals", "dynamodb:Attributes"));
         Assert.Equal(["NONE"], write.ConditionValues("StringEqualsIfExists", "dynamodb:ReturnValues"));
-        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions), a => a is "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:Query");
+        Assert.DoesNotContain(RecorderRole.SelectMany(s => s.Actions),
+            a => a is "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:Scan" or "dynamodb:Query");
     }
 
     [Fact]
@@ -123,7 +127,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         var runbook = new Dictionary<string, string[]>
         {
             // First the ended execution leaves the window (once: a second release frees nothing), whatever follows.
-            [StateNames.EndRecorder.FreeEndedExecutionsSlot] = [$"next: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}", $"catch States.ALL: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}"],
+            [StateNames.EndRecorder.FreeEndedExecutionsSlot] = [$"next: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}",
+                $"catch States.ALL: {StateNames.EndRecorder.DoesEventCarryExecutionsInput}"],
             [StateNames.EndRecorder.DoesEventCarryExecutionsInput] =
                 [$"when $.detail.input IsString true: {StateNames.EndRecorder.ReadExecutionsInput}", $"otherwise: {Name}"],
             [StateNames.EndRecorder.ReadExecutionsInput] = [$"next: {Name}"],
@@ -139,8 +144,11 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             [LookUp] = [$"next: {StateNames.EndRecorder.IsEndAlreadyRecorded}"],
             [StateNames.EndRecorder.IsEndAlreadyRecorded] =
             [
-                $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): {StateNames.EndRecorder.JobIsCompleted}",
-                $"when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and $.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath $.detail.executionArn): {StateNames.EndRecorder.FailureIsRecorded}",
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals COMPLETED): " +
+                    $"{StateNames.EndRecorder.JobIsCompleted}",
+                "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals FAILED and " +
+                    "$.recorded.Item.executionArn.S IsPresent true and $.recorded.Item.executionArn.S StringEqualsPath " +
+                    $"$.detail.executionArn): {StateNames.EndRecorder.FailureIsRecorded}",
                 // A skipped upload's execution that FAILED could not write its SKIPPED item: recorded like any failure.
                 "when ($.recorded.Item.status.S IsPresent true and $.recorded.Item.status.S StringEquals SKIPPED"
                     + $" and not $.detail.status StringEquals FAILED): {StateNames.EndRecorder.UploadWasSkipped}",
@@ -149,12 +157,15 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             [StateNames.EndRecorder.HowDidExecutionEnd] =
             [
                 $"when $.detail.status StringEquals TIMED_OUT: {StateNames.EndRecorder.DescribeTimedOutExecution}",
-                $"when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionStoppedWithCause}",
+                "when ($.detail.status StringEquals ABORTED and $.detail.cause IsString true): " +
+                    $"{StateNames.EndRecorder.DescribeExecutionStoppedWithCause}",
                 $"when $.detail.status StringEquals ABORTED: {StateNames.EndRecorder.DescribeStoppedExecution}",
                 // A passing cause (Retries.Passing) the workflow leaves uncaught: the dead letter says to redrive it.
-                $"when ({FailedForAPassingCause} and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCause}",
+                $"when ({FailedForAPassingCause} and $.detail.cause IsString true): " +
+                    $"{StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCause}",
                 $"when {FailedForAPassingCause}: {StateNames.EndRecorder.DescribeExecutionThatFailedForPassingCauseWithoutCause}",
-                $"when ($.detail.error IsString true and $.detail.cause IsString true): {StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch}",
+                "when ($.detail.error IsString true and $.detail.cause IsString true): " +
+                    $"{StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch}",
                 $"when $.detail.error IsString true: {StateNames.EndRecorder.DescribeExecutionThatFailedWithoutCause}",
                 $"otherwise: {StateNames.EndRecorder.DescribeExecutionThatFailedWithoutError}",
             ],
@@ -166,9 +177,12 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             [StateNames.EndRecorder.DescribeExecutionThatFailedOutsideFailureBranch] = [$"next: {Record}"],
             [StateNames.EndRecorder.DescribeExecutionThatFailedWithoutCause] = [$"next: {Record}"],
             [StateNames.EndRecorder.DescribeExecutionThatFailedWithoutError] = [$"next: {Record}"],
-            [Record] = [$"next: {Redriven}", $"catch DynamoDB.ConditionalCheckFailedException: {StateNames.EndRecorder.EndWasRecordedMeanwhile}", $"catch States.ALL: {Redriven}"],
+            [Record] = [$"next: {Redriven}",
+                $"catch DynamoDB.ConditionalCheckFailedException: {StateNames.EndRecorder.EndWasRecordedMeanwhile}",
+                $"catch States.ALL: {Redriven}"],
             // A redrive keeps the execution's ARN; its first end sent the one dead letter.
-            [Redriven] = [$"when ($.detail.redriveCount IsNumeric true and $.detail.redriveCount NumericGreaterThan 0): {StateNames.EndRecorder.RedrivenEndIsRecorded}", $"otherwise: {Send}"],
+            [Redriven] = ["when ($.detail.redriveCount IsNumeric true and $.detail.redriveCount NumericGreaterThan 0): " +
+                $"{StateNames.EndRecorder.RedrivenEndIsRecorded}", $"otherwise: {Send}"],
             [StateNames.EndRecorder.RedrivenEndIsRecorded] = ["succeed"],
             [Send] = [$"next: {StateNames.EndRecorder.EndIsRecorded}"],
             [StateNames.EndRecorder.EndIsRecorded] = ["succeed"],
@@ -210,7 +224,8 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
             ["Resource"] = "arn:aws:states:::dynamodb:putItem",
             ["Parameters"] = new ObjectDict
             {
-                ["ConditionExpression"] = $"({TranscribeStack.Contracts.JobMetadataSchema.CompletedIsFinal}) AND (attribute_not_exists(#executionArn) OR #executionArn <> :executionArn OR #status <> :failed)",
+                ["ConditionExpression"] = $"({TranscribeStack.Contracts.JobMetadataSchema.CompletedIsFinal}) AND " +
+                    "(attribute_not_exists(#executionArn) OR #executionArn <> :executionArn OR #status <> :failed)",
             },
         });
         Recorder.HasState(Send, new ObjectDict
@@ -226,7 +241,14 @@ public sealed class ExecutionEndRecorderTemplateTests(SynthesizedStacks stacks)
         Dev.Template.HasResourceProperties("AWS::CloudWatch::Alarm", new ObjectDict
         {
             ["MetricName"] = "ApproximateNumberOfMessagesVisible",
-            ["Dimensions"] = new[] { new ObjectDict { ["Name"] = "QueueName", ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new[] { LogicalIds.ExecutionEndDeadLetterQueue, "QueueName" } } } },
+            ["Dimensions"] = new[]
+            {
+                new ObjectDict
+                {
+                    ["Name"] = "QueueName",
+                    ["Value"] = new ObjectDict { ["Fn::GetAtt"] = new[] { LogicalIds.ExecutionEndDeadLetterQueue, "QueueName" } },
+                },
+            },
             ["Threshold"] = 1,
         });
     }

@@ -31,8 +31,10 @@ public sealed class LocalServers : IAsyncLifetime
     {
         var s3Port = FreePort();
         var dynamoPort = FreePort();
-        Start("s3rver", "--address", "127.0.0.1", "--port", s3Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", s3Directory, "--silent");
-        Start("dynalite", "--host", "127.0.0.1", "--port", dynamoPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0");
+        Start("s3rver", "--address", "127.0.0.1", "--port", s3Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--directory", s3Directory, "--silent");
+        Start("dynalite", "--host", "127.0.0.1", "--port", dynamoPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0");
         await Task.WhenAll(WaitForPort(s3Port), WaitForPort(dynamoPort));
 
         S3 = new AmazonS3Client(Credentials, new AmazonS3Config
@@ -67,7 +69,8 @@ public sealed class LocalServers : IAsyncLifetime
                 new GlobalSecondaryIndex
                 {
                     IndexName = JobMetadataSchema.StatusIndex,
-                    KeySchema = [new KeySchemaElement(JobMetadataSchema.Status, KeyType.HASH), new KeySchemaElement(JobMetadataSchema.UpdatedAt, KeyType.RANGE)],
+                    KeySchema = [new KeySchemaElement(JobMetadataSchema.Status, KeyType.HASH),
+                        new KeySchemaElement(JobMetadataSchema.UpdatedAt, KeyType.RANGE)],
                     Projection = new Projection { ProjectionType = ProjectionType.ALL },
                 },
             ],

@@ -53,7 +53,8 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
         Assert.Equal("5.25", item["durationSeconds"].N);
         Assert.Equal("en-GB", item["languageCode"].S);
         Assert.Equal($"s3://{LocalServers.TranscriptBucket}/transcripts/{job}.json", item["transcriptUri"].S);
-        Assert.Equal(Fixture.Bytes("speakers.json").Length.ToString(System.Globalization.CultureInfo.InvariantCulture), item["transcriptBytes"].N);
+        Assert.Equal(Fixture.Bytes("speakers.json").Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            item["transcriptBytes"].N);
         Assert.Equal("2026-11-22T10:00:00.000Z", item["completedAt"].S);
         Assert.Equal("s3://raw-bucket/media/job-happy.mp3", item["mediaUri"].S);
         Assert.EndsWith(":job-happy", item["executionArn"].S, StringComparison.Ordinal);
@@ -66,11 +67,14 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
         // The state machine passes GetTranscriptionJob's TranscriptionJob as it polled it (API member names).
         var job = await Upload("job-fixed-language", Fixture.Bytes("fixed-language.json"));
         var request = $$$"""
-            {"jobName": "{{{job}}}", "mediaUri": "s3://raw-bucket/media/{{{job}}}.mp3", "transcriptBucket": "{{{LocalServers.TranscriptBucket}}}",
+            {"jobName": "{{{job}}}", "mediaUri": "s3://raw-bucket/media/{{{job}}}.mp3",
+             "transcriptBucket": "{{{LocalServers.TranscriptBucket}}}",
              "transcriptKey": "transcripts/{{{job}}}.json", "executionArn": "arn:aws:states:us-east-1:123456789012:execution:sm:{{{job}}}",
              "jobCompletedAt": "2026-11-22T10:00:00.000Z",
-             "transcriptionJob": {"TranscriptionJobName": "{{{job}}}", "TranscriptionJobStatus": "COMPLETED", "LanguageCode": "en-US", "MediaFormat": "mp3",
-               "Settings": {"ShowSpeakerLabels": false}, "Subtitles": {"Formats": ["vtt"], "SubtitleFileUris": ["https://s3.us-east-1.amazonaws.com/t/transcripts/{{{job}}}.vtt"], "OutputStartIndex": 1},
+             "transcriptionJob": {"TranscriptionJobName": "{{{job}}}", "TranscriptionJobStatus": "COMPLETED", "LanguageCode": "en-US",
+               "MediaFormat": "mp3", "Settings": {"ShowSpeakerLabels": false},
+               "Subtitles": {"Formats": ["vtt"], "SubtitleFileUris": ["https://s3.us-east-1.amazonaws.com/t/transcripts/{{{job}}}.vtt"],
+                 "OutputStartIndex": 1},
                "Tags": [{"Key": "Application", "Value": "TranscribeStack"}]}}
             """;
 
@@ -87,9 +91,11 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
     public async Task BadJobDescription_IsAnInvalidRequest()
     {
         var job = await Upload("job-bad-description", Fixture.Bytes("fixed-language.json"));
-        var request = $$$"""{"jobName": "{{{job}}}", "mediaUri": "s3://r/m.mp3", "transcriptBucket": "t", "transcriptKey": "k", "executionArn": "a", "transcriptionJob": {"LanguageCodes": "en-US"}}""";
+        var request = $$$"""{"jobName": "{{{job}}}", "mediaUri": "s3://r/m.mp3", "transcriptBucket": "t", "transcriptKey": "k",""" +
+            """ "executionArn": "a", "transcriptionJob": {"LanguageCodes": "en-US"}}""";
 
-        await Assert.ThrowsAsync<InvalidJobRequestException>(() => Handler().HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(request))));
+        await Assert.ThrowsAsync<InvalidJobRequestException>(() => Handler()
+            .HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(request))));
     }
 
     [Fact]
@@ -152,10 +158,15 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
     {
         { "job-malformed", Encoding.UTF8.GetBytes("{\"results\": {\"items\": [ oops"), typeof(MalformedTranscriptException) },
         { "job-truncated", Fixture.Bytes("speakers.json")[..300], typeof(MalformedTranscriptException) },
-        { "job-shape", Encoding.UTF8.GetBytes("{\"jobName\": \"x\", \"status\": \"COMPLETED\"}"), typeof(UnexpectedTranscriptShapeException) },
-        { "job-confidence", Encoding.UTF8.GetBytes("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"high\", \"content\": \"a\"}]}]}}"), typeof(UnexpectedTranscriptShapeException) },
+        { "job-shape", Encoding.UTF8.GetBytes("{\"jobName\": \"x\", \"status\": \"COMPLETED\"}"),
+            typeof(UnexpectedTranscriptShapeException) },
+        { "job-confidence",
+            Encoding.UTF8.GetBytes("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": " +
+            "\"high\", \"content\": \"a\"}]}]}}"), typeof(UnexpectedTranscriptShapeException) },
         { "job-empty-object", [], typeof(MalformedTranscriptException) },
-        { "job-too-large", Encoding.UTF8.GetBytes("{\"results\": {\"transcripts\": [{\"transcript\": \"" + new string('a', (int)Limit) + "\"}]}}"), typeof(TranscriptTooLargeException) },
+        { "job-too-large",
+            Encoding.UTF8.GetBytes("{\"results\": {\"transcripts\": [{\"transcript\": \"" + new string('a', (int)Limit) + "\"}]}}"),
+            typeof(TranscriptTooLargeException) },
     };
 
     [Theory]
@@ -180,14 +191,16 @@ public sealed class PostProcessorHandlerTests(LocalServers servers)
     }
 
     [Theory]
-    [InlineData("{\"jobName\": \"job-no-key\", \"mediaUri\": \"s3://b/m.mp3\", \"transcriptBucket\": \"b\", \"executionArn\": \"arn\"}", "transcriptKey")]
+    [InlineData("{\"jobName\": \"job-no-key\", \"mediaUri\": \"s3://b/m.mp3\", \"transcriptBucket\": \"b\", \"executionArn\": \"arn\"}",
+        "transcriptKey")]
     [InlineData("{\"jobName\": 42}", "not a valid")]
     [InlineData("[]", "not a valid")]
     public async Task BadRequest_IsInvalidAndWritesNothing(string json, string expected)
     {
         var before = await servers.CountItemsAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => Handler().HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => Handler()
+            .HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await servers.CountItemsAsync());

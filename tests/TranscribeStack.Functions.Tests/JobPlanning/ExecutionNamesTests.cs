@@ -10,10 +10,12 @@ public sealed class ExecutionNamesTests
 {
     // StartExecution's name: at most 80 characters, none of whitespace, < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /,
     // control characters (U+0000-001F, U+007F-009F); only 0-9, A-Z, a-z, - and _ for CloudWatch Logs.
-    private static readonly Regex StepFunctionsForbids = new(@"[\s<>{}\[\]?*""#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]", RegexOptions.None, TimeSpan.FromSeconds(1));
+    private static readonly Regex StepFunctionsForbids = new(@"[\s<>{}\[\]?*""#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]", RegexOptions.None,
+        TimeSpan.FromSeconds(1));
     private static readonly Regex LoggableName = new("^[0-9A-Za-z_-]{1,80}$", RegexOptions.None, TimeSpan.FromSeconds(1));
 
-    private static Upload Upload(string key, string? version = "v1", string? rerun = null, string bucket = "raw-bucket") => new(bucket, key, version, "etag", 1_000, rerun);
+    private static Upload Upload(string key, string? version = "v1", string? rerun = null, string bucket = "raw-bucket") =>
+        new(bucket, key, version, "etag", 1_000, rerun);
 
     [Fact]
     public void Name_IsTheFileNameAndTheHash()
@@ -58,7 +60,8 @@ public sealed class ExecutionNamesTests
     public void QuotedETag_GetsTheSameNameAsTheEventsUnquotedOne()
     {
         // ListObjectsV2 (re-processing) quotes the ETag; the S3 event does not.
-        Assert.Equal(ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "abc", 1)), ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "\"abc\"", 1)));
+        Assert.Equal(ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "abc", 1)),
+            ExecutionNames.Of(new Upload("b", "media/a.mp3", null, "\"abc\"", 1)));
     }
 
     [Theory]
@@ -106,7 +109,8 @@ public sealed class ExecutionNamesTests
     public async Task Handler_AnswersTheNameOfTheWrappedEvent()
     {
         var handler = new JobPlannerHandler(new JobPlanner("ts-dev-", "media/", "transcripts/", Fixture.Pacing));
-        const string Request = """{"executionNameOf":{"detail":{"bucket":{"name":"b"},"object":{"key":"media/notes.txt","size":1,"version-id":"v1"}},"rerun":"vocab-2026-11"}}""";
+        const string Request = """{"executionNameOf":{"detail":{"bucket":{"name":"b"},"object":""" +
+            """{"key":"media/notes.txt","size":1,"version-id":"v1"}},"rerun":"vocab-2026-11"}}""";
 
         using var output = await handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(Request)));
         var answer = JsonNode.Parse(output)!.AsObject();

@@ -14,7 +14,8 @@ public sealed class JobPlannerTests
     /// <summary>An execution name for tests where the name does not matter.</summary>
     private const string AnyName = "a-0123456789abcdef";
 
-    private static Upload Upload(string key, string? version = "v1", string? rerun = null) => new("raw-bucket", key, version, "etag", 1_000_000, rerun);
+    private static Upload Upload(string key, string? version = "v1", string? rerun = null) =>
+        new("raw-bucket", key, version, "etag", 1_000_000, rerun);
 
     /// <summary>The plan of an upload's execution, named as the admitter names it.</summary>
     private static JobPlan Plan(Upload upload) => Planner.Plan(upload, ExecutionNames.Of(upload));
@@ -292,7 +293,8 @@ public sealed class JobPlannerTests
     {
         var handler = new JobPlannerHandler(Planner);
 
-        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() =>
+            handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

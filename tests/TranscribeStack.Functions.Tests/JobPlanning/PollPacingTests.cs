@@ -80,7 +80,8 @@ public sealed class PollPacingTests
         Assert.Equal(paced.WaitSeconds, jittered.WaitSeconds);
         Assert.Equal(Pacing.GivesUpAfterSeconds, jittered.WaitSeconds + jittered.LaterWaitSeconds.Sum(w => (long)w));
         Assert.True(jittered.LaterPolls + 1 <= Pacing.MostPolls, $"{jittered.LaterPolls + 1} polls, bound {Pacing.MostPolls}");
-        Assert.All(jittered.LaterWaitSeconds.SkipLast(1), wait => Assert.InRange(wait, (int)Math.Floor(240 * (1 - PollPacing.JitterFraction)), 240));
+        Assert.All(jittered.LaterWaitSeconds.SkipLast(1),
+            wait => Assert.InRange(wait, (int)Math.Floor(240 * (1 - PollPacing.JitterFraction)), 240));
     }
 
     [Fact]
@@ -88,7 +89,8 @@ public sealed class PollPacingTests
     {
         var plans = Enumerable.Range(0, 50).Select(seed => Pacing.Plan((ulong)seed)).ToList();
 
-        Assert.True(plans.Select(p => p.LaterWaitSeconds[0]).Distinct().Count() > 5, "fifty jobs started together poll at more than five different times");
+        Assert.True(plans.Select(p => p.LaterWaitSeconds[0]).Distinct().Count() > 5,
+            "fifty jobs started together poll at more than five different times");
         Assert.Equal(plans[7].LaterWaitSeconds, Pacing.Plan(7).LaterWaitSeconds);
     }
 }

@@ -15,7 +15,8 @@ public sealed class LocalInvokerTests
     private static async Task<JsonObject[]> Run(string input, Func<JobPlannerHandler>? create = null)
     {
         using var output = new StringWriter();
-        await LocalInvoker.RunAsync(new StringReader(input), output, create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "media/", "transcripts/", Fixture.Pacing))));
+        await LocalInvoker.RunAsync(new StringReader(input), output,
+            create ?? (() => new JobPlannerHandler(new JobPlanner("ts-dev-", "media/", "transcripts/", Fixture.Pacing))));
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
     }
 
@@ -57,7 +58,9 @@ public sealed class LocalInvokerTests
     [Fact]
     public async Task PollPacingRequest_AnswersThePacingsBoundsFromItsSettings()
     {
-        var answer = Assert.Single(await Run("""{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""" + "\n"));
+        var answer = Assert.Single(await Run(
+            """{"handler":"PollPacing","payload":""" +
+            """{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""" + "\n"));
 
         Assert.True(answer["ok"]!.GetValue<bool>());
         Assert.Equal(Fixture.Pacing.MostPolls, answer["result"]!["mostPolls"]!.GetValue<int>());
@@ -69,7 +72,8 @@ public sealed class LocalInvokerTests
     {
         var answers = await Run(string.Join(
             '\n',
-            """{"handler":"PollPacing","payload":{"minIntervalSeconds":0,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
+            """{"handler":"PollPacing","payload":""" +
+            """{"minIntervalSeconds":0,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
             """{"handler":"PollPacing","payload":{"minIntervalSeconds":10,"maxIntervalSeconds":300,"givesUpAfterSeconds":36000}}"""));
 
         Assert.Equal([false, false], answers.Select(a => a["ok"]!.GetValue<bool>()));
@@ -81,7 +85,8 @@ public sealed class LocalInvokerTests
     public async Task PollPacingRequest_NeedsNoPlannerSettings()
     {
         var answer = Assert.Single(await Run(
-            """{"handler":"PollPacing","payload":{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
+            """{"handler":"PollPacing","payload":""" +
+            """{"minIntervalSeconds":60,"maxIntervalSeconds":240,"givesUpAfterSeconds":36000,"jobSecondsPerAudioSecond":0.5}}""",
             () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
 
         Assert.True(answer["ok"]!.GetValue<bool>());
@@ -90,7 +95,8 @@ public sealed class LocalInvokerTests
     [Fact]
     public async Task MissingSettings_AreReportedPerRequest()
     {
-        var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""", () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
+        var answer = Assert.Single(await Run($$"""{"handler":"JobPlanner","payload":{{Event}}}""",
+            () => throw new InvalidOperationException("Environment variable JOB_NAME_PREFIX is not set.")));
 
         Assert.Equal(nameof(InvalidOperationException), answer["errorType"]!.GetValue<string>());
         Assert.Contains("JOB_NAME_PREFIX", answer["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);

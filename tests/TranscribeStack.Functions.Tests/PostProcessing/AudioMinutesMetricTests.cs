@@ -12,7 +12,8 @@ public sealed class AudioMinutesMetricTests
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static PostProcessRequest Request() =>
-        new("job-1", "s3://raw/media/a.mp3", "transcripts-bucket", "transcripts/job-1.json", "arn:aws:states:us-east-1:123456789012:execution:sm:e1", null);
+        new("job-1", "s3://raw/media/a.mp3", "transcripts-bucket", "transcripts/job-1.json",
+            "arn:aws:states:us-east-1:123456789012:execution:sm:e1", null);
 
     private static async Task<string> Process(string fixture, bool firstRecord = true, string environment = "staging")
     {

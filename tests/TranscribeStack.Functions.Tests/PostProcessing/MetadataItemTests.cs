@@ -25,7 +25,8 @@ public sealed class MetadataItemTests
     [Fact]
     public void EmptyAudio_HasTheAttributesOfEveryItemAndTheLanguage()
     {
-        var item = DynamoJobMetadataStore.Item(Job(new TranscriptMetadata { TranscriptBytes = 120 }, new JobFacts { LanguageCode = "en-US" }));
+        var item = DynamoJobMetadataStore.Item(Job(new TranscriptMetadata { TranscriptBytes = 120 },
+            new JobFacts { LanguageCode = "en-US" }));
 
         Assert.Equal(Always.Append("languageCode").Order(StringComparer.Ordinal), item.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("none", item["languageIdentification"].S);
@@ -58,7 +59,14 @@ public sealed class MetadataItemTests
             RedactedTranscript = true,
             PiiRedactedItemCount = 3,
             PiiRedactionsByType = new Dictionary<string, int> { ["NAME"] = 2, ["PHONE"] = 1 },
-            Toxicity = new ToxicitySummary { SegmentCount = 3, ToxicSegmentCount = 2, Threshold = 0.5, MaxToxicity = 0.98, MaxByCategory = new Dictionary<string, double> { ["insult"] = 0.92 } },
+            Toxicity = new ToxicitySummary
+            {
+                SegmentCount = 3,
+                ToxicSegmentCount = 2,
+                Threshold = 0.5,
+                MaxToxicity = 0.98,
+                MaxByCategory = new Dictionary<string, double> { ["insult"] = 0.92 },
+            },
             TranscriptBytes = 4096,
         };
         var facts = new JobFacts
@@ -67,7 +75,8 @@ public sealed class MetadataItemTests
             LanguageIdentification = JobFacts.SingleLanguage,
             IdentifiedLanguageScore = 0.8812,
             RedactedTranscript = true,
-            SubtitleFileUris = ["https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.srt", "https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.vtt"],
+            SubtitleFileUris = ["https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.srt",
+                "https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.vtt"],
         };
 
         var item = DynamoJobMetadataStore.Item(Job(metadata, facts));

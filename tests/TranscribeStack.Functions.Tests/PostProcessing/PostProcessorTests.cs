@@ -8,7 +8,8 @@ public sealed class PostProcessorTests
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static PostProcessRequest Request(string? completedAt = null) =>
-        new("job-1", "s3://raw/media/a.mp3", "transcripts-bucket", "transcripts/job-1.json", "arn:aws:states:us-east-1:123456789012:execution:sm:e1", completedAt);
+        new("job-1", "s3://raw/media/a.mp3", "transcripts-bucket", "transcripts/job-1.json",
+            "arn:aws:states:us-east-1:123456789012:execution:sm:e1", completedAt);
 
     private static PostProcessor Processor(ITranscriptSource source, RecordingStore store, long maxBytes = 1024 * 1024) =>
         new(source, store, new TranscriptAnalyzer(0.5, maxBytes), maxBytes, new FixedClock(Now));
@@ -66,7 +67,8 @@ public sealed class PostProcessorTests
         var body = new UnreadableStream();
         var store = new RecordingStore();
 
-        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => Processor(new FixedSource(body, 10), store).ProcessAsync(Request("yesterday")));
+        var error = await Assert.ThrowsAsync<InvalidJobRequestException>(() => Processor(new FixedSource(body, 10), store)
+            .ProcessAsync(Request("yesterday")));
 
         Assert.Contains("jobCompletedAt 'yesterday'", error.Message, StringComparison.Ordinal);
         Assert.False(body.WasRead);
@@ -91,7 +93,8 @@ public sealed class PostProcessorTests
         var store = new RecordingStore();
         var job = new TranscriptionJobDescription { LanguageCode = "en-US" };
 
-        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store)
+            .ProcessAsync(Request() with { TranscriptionJob = job });
 
         var facts = Assert.Single(store.Jobs).Facts;
         Assert.Equal("en-US", facts.LanguageCode);
@@ -105,7 +108,8 @@ public sealed class PostProcessorTests
         var store = new RecordingStore();
         var job = new TranscriptionJobDescription { IdentifyLanguage = true, LanguageCode = "es-US", IdentifiedLanguageScore = 0.9 };
 
-        await Processor(new FixedSource(Fixture.Stream("language-id.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+        await Processor(new FixedSource(Fixture.Stream("language-id.json"), null), store)
+            .ProcessAsync(Request() with { TranscriptionJob = job });
 
         var facts = Assert.Single(store.Jobs).Facts;
         Assert.Equal("es-US", facts.LanguageCode);
@@ -120,10 +124,12 @@ public sealed class PostProcessorTests
         var job = new TranscriptionJobDescription
         {
             IdentifyMultipleLanguages = true,
-            LanguageCodes = [new() { LanguageCode = "en-US", DurationInSeconds = 2.45 }, new() { LanguageCode = "hi-IN", DurationInSeconds = 5.325 }],
+            LanguageCodes = [new() { LanguageCode = "en-US", DurationInSeconds = 2.45 },
+                new() { LanguageCode = "hi-IN", DurationInSeconds = 5.325 }],
         };
 
-        await Processor(new FixedSource(Fixture.Stream("language-id-multiple.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+        await Processor(new FixedSource(Fixture.Stream("language-id-multiple.json"), null), store)
+            .ProcessAsync(Request() with { TranscriptionJob = job });
 
         var facts = Assert.Single(store.Jobs).Facts;
         Assert.Equal("hi-IN", facts.LanguageCode);
@@ -154,7 +160,8 @@ public sealed class PostProcessorTests
             ContentRedaction = new JobContentRedaction { RedactionOutput = "redacted" },
         };
 
-        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store).ProcessAsync(Request() with { TranscriptionJob = job });
+        await Processor(new FixedSource(Fixture.Stream("fixed-language.json"), null), store)
+            .ProcessAsync(Request() with { TranscriptionJob = job });
 
         var recorded = Assert.Single(store.Jobs);
         Assert.Equal(["https://s3.us-east-1.amazonaws.com/b/transcripts/job-1.vtt"], recorded.Facts.SubtitleFileUris);

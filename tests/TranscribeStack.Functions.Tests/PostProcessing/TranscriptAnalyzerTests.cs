@@ -92,7 +92,8 @@ public sealed class TranscriptAnalyzerTests
         const string Json = """
             {"results": {"items": [
               {"type": "pronunciation", "start_time": "0.1", "end_time": "0.4", "alternatives": [{"confidence": "0.9", "content": "Hi"}]},
-              {"type": "pronunciation", "start_time": "0.4", "end_time": "0.9", "alternatives": [{"confidence": "0.1", "content": "[PII]"}]}]}}
+              {"type": "pronunciation", "start_time": "0.4", "end_time": "0.9",
+               "alternatives": [{"confidence": "0.1", "content": "[PII]"}]}]}}
             """;
 
         var m = await Analyzer.AnalyzeAsync(Fixture.Text(Json));
@@ -104,9 +105,11 @@ public sealed class TranscriptAnalyzerTests
 
     [Theory]
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\"}]}]}}", true)]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"redactions\": [{\"category\": \"PII\"}]}]}]}}", true)]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"redactions\": " +
+        "[{\"category\": \"PII\"}]}]}]}}", true)]
     [InlineData("{\"isRedacted\": true, \"results\": {\"items\": []}}", false)]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"confidence\": \"0.9\", \"redactions\": []}]}]}}", false)]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"x\", \"confidence\": " +
+        "\"0.9\", \"redactions\": []}]}]}}", false)]
     public async Task PiiRedacted_OnlyWhenAnItemWasRedacted(string json, bool redacted)
     {
         var m = await Analyzer.AnalyzeAsync(Fixture.Text(json));
@@ -177,8 +180,10 @@ public sealed class TranscriptAnalyzerTests
     }
 
     [Theory]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"0.9\", \"content\": \"a\\uD800b\"}]}]}}")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": \"\\uDC00\", \"alternatives\": [{\"confidence\": \"0.9\"}]}]}}")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"0.9\", \"content\": " +
+        "\"a\\uD800b\"}]}]}}")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": \"\\uDC00\", \"alternatives\": " +
+        "[{\"confidence\": \"0.9\"}]}]}}")]
     [InlineData("{\"status\": \"\\uD800\", \"results\": {}}")]
     public async Task EscapedLoneSurrogate_IsMalformedOrReadAsText(string json)
     {
@@ -240,7 +245,8 @@ public sealed class TranscriptAnalyzerTests
     public async Task Truncated_IsMalformedWithPosition()
     {
         var bytes = Fixture.Bytes("plain.json");
-        var error = await Assert.ThrowsAsync<MalformedTranscriptException>(() => Analyzer.AnalyzeAsync(new MemoryStream(bytes[..(bytes.Length / 2)])));
+        var error = await Assert.ThrowsAsync<MalformedTranscriptException>(() =>
+            Analyzer.AnalyzeAsync(new MemoryStream(bytes[..(bytes.Length / 2)])));
 
         Assert.Contains("truncated at byte", error.Message, StringComparison.Ordinal);
     }
@@ -261,10 +267,13 @@ public sealed class TranscriptAnalyzerTests
     [InlineData("[1, 2]", "JSON array")]
     [InlineData("{\"results\": []}", "'results' is an array")]
     [InlineData("{\"results\": {\"items\": {}}}", "'results.items' is an object")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"high\", \"content\": \"a\"}]}]}}", "confidence' is 'high'")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"1.7\", \"content\": \"a\"}]}]}}", "between 0 and 1")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"high\", \"content\": " +
+        "\"a\"}]}]}}", "confidence' is 'high'")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"confidence\": \"1.7\", \"content\": " +
+        "\"a\"}]}]}}", "between 0 and 1")]
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": []}]}}", "no alternatives[0].confidence")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"start_time\": \"Infinity\", \"alternatives\": [{\"confidence\": \"0.9\"}]}]}}", "start_time' is 'Infinity'")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"start_time\": \"Infinity\", \"alternatives\": " +
+        "[{\"confidence\": \"0.9\"}]}]}}", "start_time' is 'Infinity'")]
     [InlineData("{\"results\": {\"items\": [{\"type\": 1, \"alternatives\": []}]}}", "type' is Number; expected a string")]
     [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"speaker_label\": null}]}}", "speaker_label' is Null")]
     [InlineData("{\"status\": 3, \"results\": {}}", "'status' is Number")]
@@ -272,11 +281,13 @@ public sealed class TranscriptAnalyzerTests
     [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": \"high\"}]}}", "toxicity' is 'high'")]
     [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": 1.5}]}}", "between 0 and 1")]
     [InlineData("{\"results\": {\"toxicity_detection\": [{\"text\": \"x\"}]}}", "has no toxicity")]
-    [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": 0.1, \"categories\": {\"insult\": {}}}]}}", "categories' is an object")]
+    [InlineData("{\"results\": {\"toxicity_detection\": [{\"toxicity\": 0.1, \"categories\": {\"insult\": {}}}]}}",
+        "categories' is an object")]
     [InlineData("{\"results\": {\"toxicity_detection\": {}}}", "'results.toxicity_detection' is an object")]
     [InlineData("{\"results\": {\"language_codes\": [{\"language_code\": \"en-US\"}]}}", "lacks its language_code or duration_in_seconds")]
     [InlineData("{\"results\": {\"language_codes\": [{\"language_code\": \"en-US\", \"duration_in_seconds\": -1}]}}", "0 or more")]
-    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\", \"redactions\": [{\"type\": 7}]}]}]}}", "redactions[].type' is Number")]
+    [InlineData("{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"[PII]\", \"redactions\": " +
+        "[{\"type\": 7}]}]}]}}", "redactions[].type' is Number")]
     public async Task UnexpectedShape_NamesTheField(string json, string expected)
     {
         var error = await Assert.ThrowsAsync<UnexpectedTranscriptShapeException>(() => Analyzer.AnalyzeAsync(Fixture.Text(json)));

@@ -28,7 +28,8 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
 
     public static IEnumerable<(string Name, byte[] Bytes)> Mutations()
     {
-        foreach (var fixture in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.json").Order(StringComparer.Ordinal))
+        foreach (var fixture in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.json")
+            .Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(fixture);
             var bytes = File.ReadAllBytes(fixture);
@@ -60,7 +61,9 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
             {
                 var document = JsonNode.Parse(bytes)!;
                 var (parent, key) = Locate(document, path.Path);
-                var current = parent is JsonObject o ? o[key] : parent!.AsArray()[int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)];
+                var current = parent is JsonObject o
+                    ? o[key]
+                    : parent!.AsArray()[int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)];
                 JsonNode? other = current switch
                 {
                     JsonObject => new JsonArray(),
@@ -79,7 +82,8 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
                     parent!.AsArray()[int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)] = other;
                 }
 
-                yield return ($"{name} {path.Path} as {other?.GetValueKind().ToString() ?? "null"}", Encoding.UTF8.GetBytes(document.ToJsonString()));
+                yield return ($"{name} {path.Path} as {other?.GetValueKind().ToString() ?? "null"}",
+                    Encoding.UTF8.GetBytes(document.ToJsonString()));
             }
         }
     }
@@ -120,7 +124,8 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
 
-        output.WriteLine($"{count} mutated transcripts: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
+        output.WriteLine($"{count} mutated transcripts: " +
+            $"{string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
         Assert.True(count >= 267, $"only {count} mutations");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
@@ -143,12 +148,14 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
             yield return $"duration {m.DurationSeconds}";
         }
 
-        if (m.AverageConfidence is < 0 or > 1 || m.MinConfidence is < 0 or > 1 || (m.MinConfidence is { } min && m.AverageConfidence is { } average && min > average + 1e-9))
+        if (m.AverageConfidence is < 0 or > 1 || m.MinConfidence is < 0 or > 1
+            || (m.MinConfidence is { } min && m.AverageConfidence is { } average && min > average + 1e-9))
         {
             yield return $"confidence {m.MinConfidence}..{m.AverageConfidence}";
         }
 
-        if (m.SpeakerTalkSeconds.Values.Concat(m.LanguageSeconds.Values).Any(v => !double.IsFinite(v)) || m.LanguageSeconds.Values.Any(v => v < 0))
+        if (m.SpeakerTalkSeconds.Values.Concat(m.LanguageSeconds.Values).Any(v => !double.IsFinite(v))
+            || m.LanguageSeconds.Values.Any(v => v < 0))
         {
             yield return "a talk or language time that is not a finite duration";
         }
@@ -158,7 +165,8 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
             yield return $"redaction counts {m.PiiRedactedItemCount}";
         }
 
-        if (m.Toxicity is { } t && (t.ToxicSegmentCount > t.SegmentCount || t.MaxToxicity is < 0 or > 1 || t.MaxByCategory.Values.Any(v => v is < 0 or > 1)))
+        if (m.Toxicity is { } t
+            && (t.ToxicSegmentCount > t.SegmentCount || t.MaxToxicity is < 0 or > 1 || t.MaxByCategory.Values.Any(v => v is < 0 or > 1)))
         {
             yield return $"toxicity {t}";
         }
@@ -212,7 +220,8 @@ public sealed class TranscriptMutationTests(ITestOutputHelper output)
     /// <summary>The parent container of a path and the last key (a member name or an index).</summary>
     private static (JsonNode? Parent, string Key) Locate(JsonNode root, string path)
     {
-        var steps = System.Text.RegularExpressions.Regex.Matches(path[1..], @"\.([^.\[]+)|\[(\d+)\]").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
+        var steps = System.Text.RegularExpressions.Regex.Matches(path[1..], @"\.([^.\[]+)|\[(\d+)\]")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
         JsonNode? node = root;
         foreach (var step in steps[..^1])
         {
