@@ -177,7 +177,8 @@ public sealed class TranscriptionPipelineStack : Stack
         });
         _ = new CfnOutput(this, "ReprocessingStateMachineArn", new CfnOutputProps
         {
-            Description = "Re-process a prefix: aws stepfunctions start-execution --state-machine-arn <this> --input '{\"prefix\":\"media/<folder>/\",\"rerun\":\"<marker>\"}'",
+            Description = "Re-process a prefix: aws stepfunctions start-execution --state-machine-arn <this> --input "
+                + "'{\"prefix\":\"media/<folder>/\",\"rerun\":\"<marker>\"}'",
             Value = reprocessing.StateMachine.StateMachineArn,
         });
 
@@ -186,14 +187,29 @@ public sealed class TranscriptionPipelineStack : Stack
         [
             new(workflow.FailureQueue, "FailureQueueNotEmpty", "A failure is waiting in the failure dead-letter queue.",
                 "FailureQueueOldMessage", "A failure has waited too long in the failure dead-letter queue."),
-            new(trigger.DeadLetterQueue, "EventQueueNotEmpty", "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.",
+            new(trigger.DeadLetterQueue, "EventQueueNotEmpty",
+                "An upload event could not be delivered to the state machine: it is in the event dead-letter queue.",
                 "EventQueueOldMessage", "An undelivered upload event has waited too long in the event dead-letter queue."),
-            new(trigger.IntakeDeadLetterQueue, "IntakeDeadLetterQueueNotEmpty", "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue (runbook: drain the dead-letter queues)."),
-            new(admitter.Express.DeadLetterQueue, "DoorbellQueueNotEmpty", "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job (runbook: drain a stuck intake)."),
-            new(completion.Express.DeadLetterQueue, "CompletionEventQueueNotEmpty", "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within workflow.maxPollIntervalSeconds."),
-            new(executionEnds.Express.DeadLetterQueue, "ExecutionEndQueueNotEmpty", "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the recorder: it has no FAILED item and no dead letter yet (runbook: docs/runbook.md, drain the dead-letter queues)."),
+            new(trigger.IntakeDeadLetterQueue, "IntakeDeadLetterQueueNotEmpty",
+                "An upload was received from the intake ten times without being admitted: it is in the intake's dead-letter queue "
+                + "(runbook: drain the dead-letter queues)."),
+            new(admitter.Express.DeadLetterQueue, "DoorbellQueueNotEmpty",
+                "EventBridge could not start the intake admitter for a doorbell: uploads wait until the next doorbell or finished job "
+                + "(runbook: drain a stuck intake)."),
+            new(completion.Express.DeadLetterQueue, "CompletionEventQueueNotEmpty",
+                "A Transcribe completion event could not be delivered to the notifier: the job's backstop poll still notices it, within "
+                + "workflow.maxPollIntervalSeconds."),
+            new(executionEnds.Express.DeadLetterQueue, "ExecutionEndQueueNotEmpty",
+                "The end of an execution that timed out, was stopped or failed outside its failure branch could not be delivered to the "
+                + "recorder: it has no FAILED item and no dead letter yet (runbook: docs/runbook.md, drain the dead-letter queues)."),
         ];
-        var alarmArnPattern = FormatArn(new ArnComponents { Service = "cloudwatch", Resource = "alarm", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
+        var alarmArnPattern = FormatArn(new ArnComponents
+        {
+            Service = "cloudwatch",
+            Resource = "alarm",
+            ResourceName = $"{StackName}-*",
+            ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+        });
         var monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps
         {
             AlarmArnPattern = alarmArnPattern,
@@ -220,7 +236,8 @@ public sealed class TranscriptionPipelineStack : Stack
             ReprocessingName = reprocessing.StateMachineName,
             DeadLetterReplays = [admitter.Express.StateMachine, executionEnds.Express.StateMachine],
             Intake = trigger,
-            ExecutionLogs = [workflow.LogGroup, admitter.Express.LogGroup, reprocessing.LogGroup, completion.Express.LogGroup, executionEnds.Express.LogGroup],
+            ExecutionLogs = [workflow.LogGroup, admitter.Express.LogGroup, reprocessing.LogGroup, completion.Express.LogGroup,
+                executionEnds.Express.LogGroup],
             Dashboard = monitoring.Dashboard,
             AlarmArnPattern = alarmArnPattern,
             Metadata = metadata,
@@ -241,7 +258,13 @@ public sealed class TranscriptionPipelineStack : Stack
         encryption.AllowServiceToSendEncryptedMessages(
             "AllowEventBridgeToDeadLetterThisStacksEvents",
             "events.amazonaws.com",
-            FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = $"{StackName}-*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME }));
+            FormatArn(new ArnComponents
+            {
+                Service = "events",
+                Resource = "rule",
+                ResourceName = $"{StackName}-*",
+                ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+            }));
 
         Encryption = encryption;
         AccessLogs = accessLogs;

@@ -146,7 +146,8 @@ public static class GeneratedTranscript
 
             // Word 0.17-0.39 s plus a gap of up to 0.1 s: about 0.35 s a word, 170 words a minute.
             var end = t + 0.17 + (random.NextDouble() * 0.22);
-            var confidence = random.NextDouble() < 0.6 ? "0.999" : (0.3 + (random.NextDouble() * 0.7)).ToString("0.0###", CultureInfo.InvariantCulture);
+            var confidence = random.NextDouble() < 0.6 ? "0.999"
+                : (0.3 + (random.NextDouble() * 0.7)).ToString("0.0###", CultureInfo.InvariantCulture);
             words.Add(new Word(content, false, t, end, confidence, $"spk_{speaker}"));
             t = end + (random.NextDouble() * 0.1);
             startOfSentence = false;

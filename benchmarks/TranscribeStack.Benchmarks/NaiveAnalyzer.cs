@@ -106,7 +106,8 @@ public static class NaiveAnalyzer
             }
         }
 
-        var declaredChannels = results.TryGetProperty("channel_labels", out var channelLabels) && channelLabels.TryGetProperty("number_of_channels", out var n) ? n.GetInt32() : 0;
+        var declaredChannels = results.TryGetProperty("channel_labels", out var channelLabels)
+            && channelLabels.TryGetProperty("number_of_channels", out var n) ? n.GetInt32() : 0;
         string? identified = null;
         var identifiedScore = double.MinValue;
         if (results.TryGetProperty("language_identification", out var languages))

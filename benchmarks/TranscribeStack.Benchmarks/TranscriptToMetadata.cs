@@ -40,7 +40,8 @@ public class TranscriptToMetadata
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument (load all)")]
-    public async Task<int> LoadEverything() => (await NaiveAnalyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false), LowConfidence)).WordCount;
+    public async Task<int> LoadEverything()
+        => (await NaiveAnalyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false), LowConfidence)).WordCount;
 
     [Benchmark(Description = "Streaming analyzer")]
     public async Task<int> Streaming() => (await analyzer.AnalyzeAsync(new MemoryStream(transcript, writable: false))).WordCount;
@@ -82,7 +83,8 @@ public class TranscriptToMetadata
         public UnitType UnitType => UnitType.Dimensionless;
         public string Legend => "Size of the generated transcript";
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+            (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0).ToString("F2",
+                System.Globalization.CultureInfo.InvariantCulture);
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public bool IsAvailable(Summary summary) => true;
@@ -107,7 +109,8 @@ public class TranscriptToMetadata
             }
 
             var seconds = statistics.Mean / 1e9;
-            return (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0 / seconds).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            return (ThroughputConfig.SizeOf(MinutesOf(benchmarkCase)) / 1_000_000.0 / seconds).ToString("F1",
+                System.Globalization.CultureInfo.InvariantCulture);
         }
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

@@ -14,7 +14,8 @@ public static class EnvironmentCatalog
         "staging" => Staging,
         "prod" => Prod,
         _ => throw new InvalidSettingsException(
-            $"Unknown environment '{name}' (context key 'env'). Valid choices are {string.Join(", ", Names)}; select one with -c env=<name>."),
+            $"Unknown environment '{name}' (context key 'env'). Valid choices are {string.Join(", ", Names)}; "
+            + "select one with -c env=<name>."),
     };
 
     /// <summary>Cheap and disposable: stateful resources are destroyed with the stack, short retention.</summary>

@@ -90,7 +90,8 @@ public sealed record EnvironmentSettings
         return problems;
     }
 
-    /// <summary>These settings as <see cref="ValidatedSettings"/>, or <see cref="InvalidSettingsException"/> listing every problem.</summary>
+    /// <summary>These settings as <see cref="ValidatedSettings"/>, or <see cref="InvalidSettingsException"/> listing every
+    /// problem.</summary>
     /// <param name="source">Where values came from besides the catalog (a settings file), named in the message.</param>
     public ValidatedSettings EnsureValid(string? source = null) => ValidatedSettings.Of(this, source);
 }
@@ -142,8 +143,10 @@ public sealed record StorageSettings
 
     internal void Validate(SettingsCheck check)
     {
-        check.Matches("storage.mediaPrefix", MediaPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$", "lower-case letters, digits and '-' ending in '/', e.g. media/");
-        check.Matches("storage.transcriptPrefix", TranscriptPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$", "lower-case letters, digits and '-' ending in '/', e.g. transcripts/");
+        check.Matches("storage.mediaPrefix", MediaPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$",
+            "lower-case letters, digits and '-' ending in '/', e.g. media/");
+        check.Matches("storage.transcriptPrefix", TranscriptPrefix, "^[a-z0-9][a-z0-9-]{0,62}/$",
+            "lower-case letters, digits and '-' ending in '/', e.g. transcripts/");
         // S3 requires at least 30 days in Standard before a transition to Standard-IA.
         check.InRange("storage.rawAudioInfrequentAccessAfterDays", RawAudioInfrequentAccessAfterDays, 30, 3650);
         if (RawAudioExpireAfterDays is { } rawExpiry)
@@ -165,7 +168,8 @@ public sealed record StorageSettings
 public sealed record WorkflowSettings
 {
     /// <summary>How the job planner paces polling (it receives these settings as environment variables).</summary>
-    public PollPacing Pacing() => new(MinPollIntervalSeconds, MaxPollIntervalSeconds, MaxJobMinutes * 60L, ExpectedJobSecondsPerAudioSecond);
+    public PollPacing Pacing()
+        => new(MinPollIntervalSeconds, MaxPollIntervalSeconds, MaxJobMinutes * 60L, ExpectedJobSecondsPerAudioSecond);
 
     /// <summary>Shortest wait between two backstop polls of a job, in seconds (a jittered wait is never shorter).</summary>
     public required int MinPollIntervalSeconds { get; init; }
@@ -194,7 +198,8 @@ public sealed record WorkflowSettings
     /// <summary>The execution is stopped (and alarms fire) after this long.</summary>
     public required int ExecutionTimeoutMinutes { get; init; }
 
-    /// <summary>Attempts at StartTranscriptionJob when Transcribe answers LimitExceeded (request rate or job quota) or InternalFailure.</summary>
+    /// <summary>Attempts at StartTranscriptionJob when Transcribe answers LimitExceeded (request rate or job quota) or
+    /// InternalFailure.</summary>
     public required int StartJobRetryMaxAttempts { get; init; }
 
     /// <summary>Longest back-off between two StartTranscriptionJob attempts, in seconds.</summary>
@@ -219,7 +224,8 @@ public sealed record WorkflowSettings
     {
         check.InRange("workflow.minPollIntervalSeconds", MinPollIntervalSeconds, 1, 3600);
         check.InRange("workflow.maxPollIntervalSeconds", MaxPollIntervalSeconds, MinPollIntervalSeconds, LongestPollIntervalSeconds);
-        check.That(ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10, "workflow.expectedJobSecondsPerAudioSecond", ExpectedJobSecondsPerAudioSecond, "must be between 0.01 and 10");
+        check.That(ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10, "workflow.expectedJobSecondsPerAudioSecond",
+            ExpectedJobSecondsPerAudioSecond, "must be between 0.01 and 10");
         check.InRange("workflow.maxJobMinutes", MaxJobMinutes, 1, 90 * 24 * 60);
         // A Standard workflow runs at most one year; Transcribe keeps a job's record for 90 days.
         check.InRange("workflow.executionTimeoutMinutes", ExecutionTimeoutMinutes, 5, 90 * 24 * 60);
@@ -227,7 +233,8 @@ public sealed record WorkflowSettings
         check.InRange("workflow.startJobRetryMaxBackoffSeconds", StartJobRetryMaxBackoffSeconds, 1, 900);
         check.InRange("workflow.pollRetryMaxAttempts", PollRetryMaxAttempts, 1, 20);
         check.InRange("workflow.pollRetryMaxBackoffSeconds", PollRetryMaxBackoffSeconds, 1, 900);
-        check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel, "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
+        check.That(LogLevel != LogLevel.OFF, "workflow.logLevel", LogLevel,
+            "must not be OFF: operators need at least ERROR; choose ALL, ERROR or FATAL");
         // A job must be given up well before the execution timeout: a timed-out execution skips the
         // failure branch, so nothing would be recorded.
         check.That(
@@ -235,7 +242,8 @@ public sealed record WorkflowSettings
             "workflow.maxJobMinutes",
             MaxJobMinutes,
             $"must be at most 90% of workflow.executionTimeoutMinutes ({ExecutionTimeoutMinutes}); lower it or raise the timeout");
-        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds && MaxPollIntervalSeconds <= LongestPollIntervalSeconds && MaxJobMinutes * 60L >= MinPollIntervalSeconds
+        if (MinPollIntervalSeconds is >= 1 and <= 3600 && MaxPollIntervalSeconds >= MinPollIntervalSeconds
+            && MaxPollIntervalSeconds <= LongestPollIntervalSeconds && MaxJobMinutes * 60L >= MinPollIntervalSeconds
             && ExpectedJobSecondsPerAudioSecond is >= 0.01 and <= 10)
         {
             // The most polls a plan holds is the plan of the shortest job: it must fit the execution's state.
@@ -244,7 +252,8 @@ public sealed record WorkflowSettings
                 polls <= PollPacing.MaxPolls,
                 "workflow.maxJobMinutes",
                 MaxJobMinutes,
-                $"polling every {MinPollIntervalSeconds}-{MaxPollIntervalSeconds} s for {MaxJobMinutes} minutes takes {polls} polls, more than {PollPacing.MaxPolls}; raise the poll intervals or lower the minutes");
+                $"polling every {MinPollIntervalSeconds}-{MaxPollIntervalSeconds} s for {MaxJobMinutes} minutes takes {polls} polls, more "
+                + $"than {PollPacing.MaxPolls}; raise the poll intervals or lower the minutes");
         }
     }
 }
@@ -338,9 +347,11 @@ public sealed record PostProcessorSettings
         }
 
         check.InRange("postProcessor.maxTranscriptBytes", MaxTranscriptBytes, 1024, 5L * 1024 * 1024 * 1024);
-        check.That(LowConfidenceThreshold is > 0 and < 1, "postProcessor.lowConfidenceThreshold", LowConfidenceThreshold, "must be between 0 and 1 (exclusive)");
+        check.That(LowConfidenceThreshold is > 0 and < 1, "postProcessor.lowConfidenceThreshold", LowConfidenceThreshold,
+            "must be between 0 and 1 (exclusive)");
         // Transcribe scores toxicity from 0 to 1 (https://docs.aws.amazon.com/transcribe/latest/dg/toxicity.html).
-        check.That(ToxicityThreshold is > 0 and <= 1, "postProcessor.toxicityThreshold", ToxicityThreshold, "must be above 0 and at most 1");
+        check.That(ToxicityThreshold is > 0 and <= 1, "postProcessor.toxicityThreshold", ToxicityThreshold,
+            "must be above 0 and at most 1");
     }
 }
 

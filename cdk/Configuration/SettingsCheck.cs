@@ -15,7 +15,8 @@ internal sealed class SettingsCheck(List<string> problems)
     }
 
     public void OneOf(string key, string? value, IReadOnlyCollection<string> choices) =>
-        That(value is not null && choices.Contains(value, StringComparer.Ordinal), key, value, "valid choices are " + string.Join(", ", choices));
+        That(value is not null && choices.Contains(value, StringComparer.Ordinal), key, value,
+            "valid choices are " + string.Join(", ", choices));
 
     /// <summary>Like <see cref="OneOf"/> for long lists: the rule says what is expected instead of listing every choice.</summary>
     public void Among(string key, string? value, IReadOnlyCollection<string> choices, string expected) =>
@@ -37,7 +38,8 @@ internal sealed class SettingsCheck(List<string> problems)
     }
 
     public void Matches(string key, string? value, string pattern, string expected) =>
-        That(value is not null && Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), key, value, "expected " + expected);
+        That(value is not null && Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), key, value,
+            "expected " + expected);
 
     private static string Format(object? value) => value switch
     {

@@ -17,7 +17,8 @@ public static class SettingsOverrides
 {
     private const string SchemaKey = "$schema";
 
-    /// <summary>The settings with the document's values, or <see cref="InvalidSettingsException"/> naming <paramref name="source"/>.</summary>
+    /// <summary>The settings with the document's values, or <see cref="InvalidSettingsException"/> naming
+    /// <paramref name="source"/>.</summary>
     public static EnvironmentSettings Apply(EnvironmentSettings settings, string json, string source)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -25,15 +26,19 @@ public static class SettingsOverrides
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.Parse(json,
+                new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : string.Empty;
             // The parser's own advice (reader options, 0-based positions) is about its API, not the file.
-            var what = Regex.Replace(e.Message, @"\s*(Change the reader options\.)?\s*(Path: \S*)?\s*\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$", string.Empty, RegexOptions.None, TimeSpan.FromSeconds(1));
+            var what = Regex.Replace(e.Message,
+                @"\s*(Change the reader options\.)?\s*(Path: \S*)?\s*\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$", string.Empty,
+                RegexOptions.None, TimeSpan.FromSeconds(1));
             throw new InvalidSettingsException(
-                $"{source} is not valid JSON{where}: {what} Expected one JSON object with the keys of config/settings.schema.json (no comments, no trailing commas).", e);
+                $"{source} is not valid JSON{where}: {what} Expected one JSON object with the keys of config/settings.schema.json (no "
+                + "comments, no trailing commas).", e);
         }
 
         using (document)
@@ -50,7 +55,9 @@ public static class SettingsOverrides
             if (merged.Name != settings.Name)
             {
                 throw new InvalidSettingsException(
-                    $"Invalid TranscribeStack settings in {source}:", [$"'name' = '{merged.Name}': this file is for environment '{merged.Name}', but the environment selected is '{settings.Name}' (-c env=...); remove 'name' or select that environment."]);
+                    $"Invalid TranscribeStack settings in {source}:",
+                    [$"'name' = '{merged.Name}': this file is for environment '{merged.Name}', but the environment selected is "
+                        + $"'{settings.Name}' (-c env=...); remove 'name' or select that environment."]);
             }
 
             return merged;
@@ -64,7 +71,8 @@ public static class SettingsOverrides
             var type = current.GetType();
             if (json.ValueKind != JsonValueKind.Object)
             {
-                Problem(path, json, $"expected an object with the keys {string.Join(", ", SettingsShape.PropertiesOf(type).Select(p => p.JsonName))}");
+                Problem(path, json,
+                    $"expected an object with the keys {string.Join(", ", SettingsShape.PropertiesOf(type).Select(p => p.JsonName))}");
                 return current;
             }
 
@@ -81,7 +89,9 @@ public static class SettingsOverrides
 
                 if (!properties.TryGetValue(member.Name, out var property))
                 {
-                    problems.Add($"'{key}' is not a setting. {(path.Length == 0 ? "Top-level keys" : $"Keys of '{path}'")} are: {string.Join(", ", properties.Keys)}.");
+                    problems.Add(
+                        $"'{key}' is not a setting. {(path.Length == 0 ? "Top-level keys" : $"Keys of '{path}'")} are: "
+                        + $"{string.Join(", ", properties.Keys)}.");
                     continue;
                 }
 
@@ -164,7 +174,8 @@ public static class SettingsOverrides
                     value = pairs;
                     return true;
                 case SettingKind.RecordMap when json.ValueKind == JsonValueKind.Object:
-                    var map = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), property.ValueType))!;
+                    var map = (System.Collections.IDictionary)Activator.CreateInstance(
+                        typeof(Dictionary<,>).MakeGenericType(typeof(string), property.ValueType))!;
                     foreach (var entry in json.EnumerateObject())
                     {
                         map[entry.Name] = Merge(Activator.CreateInstance(property.ValueType)!, entry.Value, $"{key}.{entry.Name}");
@@ -196,7 +207,8 @@ public static class SettingsOverrides
         private bool Problem(string key, JsonElement json, string rule)
         {
             var text = json.GetRawText();
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"'{key}' = {(text.Length > 80 ? text[..77] + "..." : text)}: {rule}."));
+            problems.Add(
+                string.Create(CultureInfo.InvariantCulture, $"'{key}' = {(text.Length > 80 ? text[..77] + "..." : text)}: {rule}."));
             return false;
         }
     }

@@ -14,7 +14,8 @@ public static class SettingsResolver
     /// <param name="context">Values of <see cref="ContextKeys"/>; a missing or empty key is absent.</param>
     /// <param name="defaultAccount">CDK_DEFAULT_ACCOUNT, set by the CLI when credentials are available.</param>
     /// <param name="defaultRegion">CDK_DEFAULT_REGION, set by the CLI when a region is configured.</param>
-    public static ValidatedSettings Resolve(IReadOnlyDictionary<string, string?> context, string? defaultAccount = null, string? defaultRegion = null)
+    public static ValidatedSettings Resolve(IReadOnlyDictionary<string, string?> context, string? defaultAccount = null,
+        string? defaultRegion = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var name = Value(context, "env") ?? EnvironmentCatalog.DefaultName;
@@ -51,7 +52,8 @@ public static class SettingsResolver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidSettingsException(
-                $"Settings file '{path}' (context key 'settingsFile') cannot be read: {e.Message} Give a JSON file such as config/example.prod.json, relative to {Directory.GetCurrentDirectory()}.", e);
+                $"Settings file '{path}' (context key 'settingsFile') cannot be read: {e.Message} Give a JSON file such as "
+                + $"config/example.prod.json, relative to {Directory.GetCurrentDirectory()}.", e);
         }
     }
 

@@ -101,7 +101,8 @@ public static class SettingsShape
             return (SettingKind.StringMap, typeof(string));
         }
 
-        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && t.GetGenericArguments()[0] == typeof(string) && IsRecord(t.GetGenericArguments()[1]))
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)
+            && t.GetGenericArguments()[0] == typeof(string) && IsRecord(t.GetGenericArguments()[1]))
         {
             return (SettingKind.RecordMap, t.GetGenericArguments()[1]);
         }

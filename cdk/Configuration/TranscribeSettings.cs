@@ -53,7 +53,8 @@ public sealed record TranscribeSettings
     [StartJobParameter("Settings.ChannelIdentification")]
     public bool ChannelIdentification { get; init; }
 
-    /// <summary>Custom vocabulary of a fixed-language job (with identification: per language in <see cref="LanguageIdSettings"/>).</summary>
+    /// <summary>Custom vocabulary of a fixed-language job (with identification: per language in
+    /// <see cref="LanguageIdSettings"/>).</summary>
     [StartJobParameter("Settings.VocabularyName")]
     public string? VocabularyName { get; init; }
 
@@ -167,34 +168,47 @@ public sealed record TranscribeSettings
         // your transcription job fails."
         if (LanguageCode is null)
         {
-            check.That(IdentifiesLanguage, "transcribe.languageCode", null, "expected a language code such as en-US, or set transcribe.identifyLanguage or transcribe.identifyMultipleLanguages: Transcribe needs exactly one of them");
+            check.That(IdentifiesLanguage, "transcribe.languageCode", null,
+                "expected a language code such as en-US, or set transcribe.identifyLanguage or transcribe.identifyMultipleLanguages: "
+                + "Transcribe needs exactly one of them");
         }
         else
         {
-            check.That(!IdentifiesLanguage, "transcribe.languageCode", LanguageCode, $"must be unset when transcribe.{(IdentifyLanguage ? "identifyLanguage" : "identifyMultipleLanguages")} is true: Transcribe fails a job with both a fixed language code and language identification");
+            check.That(!IdentifiesLanguage, "transcribe.languageCode", LanguageCode,
+                $"must be unset when transcribe.{(IdentifyLanguage ? "identifyLanguage" : "identifyMultipleLanguages")} is true: "
+                + "Transcribe fails a job with both a fixed language code and language identification");
             // https://docs.aws.amazon.com/transcribe/latest/dg/supported-languages.html
-            check.Among("transcribe.languageCode", LanguageCode, languages, "expected a batch language code of Transcribe such as en-US (supported-languages.html)");
+            check.Among("transcribe.languageCode", LanguageCode, languages,
+                "expected a batch language code of Transcribe such as en-US (supported-languages.html)");
         }
 
         // StartJobApi: the same rule between the two identification options.
-        check.That(!(IdentifyLanguage && IdentifyMultipleLanguages), "transcribe.identifyMultipleLanguages", true, "must not be combined with transcribe.identifyLanguage: Transcribe fails a job with both; use identifyLanguage for one language per file, identifyMultipleLanguages for several");
+        check.That(!(IdentifyLanguage && IdentifyMultipleLanguages), "transcribe.identifyMultipleLanguages", true,
+            "must not be combined with transcribe.identifyLanguage: Transcribe fails a job with both; use identifyLanguage for one "
+            + "language per file, identifyMultipleLanguages for several");
 
         if (!IdentifiesLanguage)
         {
             // StartJobApi, LanguageOptions: "If you include LanguageOptions in your request, you must also include IdentifyLanguage."
-            check.That(LanguageOptions.Count == 0, "transcribe.languageOptions", string.Join(",", LanguageOptions), "only applies when transcribe.identifyLanguage or transcribe.identifyMultipleLanguages is true");
+            check.That(LanguageOptions.Count == 0, "transcribe.languageOptions", string.Join(",", LanguageOptions),
+                "only applies when transcribe.identifyLanguage or transcribe.identifyMultipleLanguages is true");
             // StartJobApi, LanguageIdSettings: per-language settings are for automatic language identification;
             // without it the vocabulary, filter and model are named in Settings/ModelSettings.
-            check.That(LanguageIdSettings.Count == 0, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), "only applies with language identification; for a fixed language use transcribe.vocabularyName, vocabularyFilterName and languageModelName");
+            check.That(LanguageIdSettings.Count == 0, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys),
+                "only applies with language identification; for a fixed language use transcribe.vocabularyName, vocabularyFilterName and "
+                + "languageModelName");
             return;
         }
 
         // LanguageIdPage: "If you choose to include language codes, you must include at least two."
-        check.That(LanguageOptions.Count is 0 or >= MinLanguageOptions, "transcribe.languageOptions", string.Join(",", LanguageOptions), $"must list at least {MinLanguageOptions} language codes, or none: Transcribe refuses a single option");
-        check.That(LanguageOptions.Distinct(StringComparer.Ordinal).Count() == LanguageOptions.Count, "transcribe.languageOptions", string.Join(",", LanguageOptions), "lists a language twice");
+        check.That(LanguageOptions.Count is 0 or >= MinLanguageOptions, "transcribe.languageOptions", string.Join(",", LanguageOptions),
+            $"must list at least {MinLanguageOptions} language codes, or none: Transcribe refuses a single option");
+        check.That(LanguageOptions.Distinct(StringComparer.Ordinal).Count() == LanguageOptions.Count, "transcribe.languageOptions",
+            string.Join(",", LanguageOptions), "lists a language twice");
         foreach (var option in LanguageOptions)
         {
-            check.Among("transcribe.languageOptions", option, languages, "expected a batch language code of Transcribe such as en-US (supported-languages.html)");
+            check.Among("transcribe.languageOptions", option, languages,
+                "expected a batch language code of Transcribe such as en-US (supported-languages.html)");
         }
 
         if (LanguageIdSettings.Count == 0)
@@ -203,22 +217,32 @@ public sealed record TranscribeSettings
         }
 
         // StartJobApi, IdentifyLanguage: "If you include LanguageIdSettings, also include LanguageOptions."
-        check.That(LanguageOptions.Count > 0, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), "needs transcribe.languageOptions: Transcribe requires LanguageOptions with LanguageIdSettings");
+        check.That(LanguageOptions.Count > 0, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys),
+            "needs transcribe.languageOptions: Transcribe requires LanguageOptions with LanguageIdSettings");
         // StartJobApi, LanguageIdSettings: "LanguageIdSettings supports two to five language codes."
-        check.That(LanguageIdSettings.Count <= MaxLanguageIdSettings, "transcribe.languageIdSettings", string.Join(",", LanguageIdSettings.Keys), $"names more than {MaxLanguageIdSettings} languages: Transcribe supports at most {MaxLanguageIdSettings}");
+        check.That(LanguageIdSettings.Count <= MaxLanguageIdSettings, "transcribe.languageIdSettings",
+            string.Join(",", LanguageIdSettings.Keys),
+            $"names more than {MaxLanguageIdSettings} languages: Transcribe supports at most {MaxLanguageIdSettings}");
         foreach (var (language, setting) in LanguageIdSettings)
         {
             var key = $"transcribe.languageIdSettings.{language}";
             check.Among(key, language, languages, "expected a batch language code of Transcribe such as en-US (supported-languages.html)");
             // LanguageIdPage: the custom resources apply only when their language is the one identified,
             // and identification picks among LanguageOptions: a language outside them would never be used.
-            check.That(LanguageOptions.Count == 0 || LanguageOptions.Contains(language, StringComparer.Ordinal), key, language, "is not one of transcribe.languageOptions: Transcribe identifies only among the options, so these settings would never apply");
-            check.That(setting.VocabularyName is not null || setting.VocabularyFilterName is not null || setting.LanguageModelName is not null, key, "{}", "names nothing: give a vocabularyName, vocabularyFilterName or languageModelName");
+            check.That(LanguageOptions.Count == 0 || LanguageOptions.Contains(language, StringComparer.Ordinal), key, language,
+                "is not one of transcribe.languageOptions: Transcribe identifies only among the options, "
+                + "so these settings would never apply");
+            check.That(
+                setting.VocabularyName is not null || setting.VocabularyFilterName is not null || setting.LanguageModelName is not null,
+                key, "{}", "names nothing: give a vocabularyName, vocabularyFilterName or languageModelName");
             CheckResourceName(check, $"{key}.vocabularyName", setting.VocabularyName);
             CheckResourceName(check, $"{key}.vocabularyFilterName", setting.VocabularyFilterName);
             CheckResourceName(check, $"{key}.languageModelName", setting.LanguageModelName);
             // LanguageIdPage: "Note that multi-language identification doesn't support custom language models."
-            check.That(setting.LanguageModelName is null || !IdentifyMultipleLanguages, $"{key}.languageModelName", setting.LanguageModelName, "is not supported with transcribe.identifyMultipleLanguages: Transcribe's multi-language identification takes no custom language models");
+            check.That(setting.LanguageModelName is null || !IdentifyMultipleLanguages, $"{key}.languageModelName",
+                setting.LanguageModelName,
+                "is not supported with transcribe.identifyMultipleLanguages: Transcribe's multi-language identification takes no custom "
+                + "language models");
         }
     }
 
@@ -226,7 +250,8 @@ public sealed record TranscribeSettings
     {
         // SettingsApi / StartJobApi, Settings: with automatic language identification a custom vocabulary,
         // vocabulary filter or language model is given per language in LanguageIdSettings instead.
-        const string PerLanguage = "is for a fixed transcribe.languageCode; with language identification name it per language in transcribe.languageIdSettings";
+        const string PerLanguage = "is for a fixed transcribe.languageCode; with language identification name it per language in "
+            + "transcribe.languageIdSettings";
         if (IdentifiesLanguage)
         {
             check.That(VocabularyName is null, "transcribe.vocabularyName", VocabularyName, PerLanguage);
@@ -254,14 +279,16 @@ public sealed record TranscribeSettings
     {
         // SettingsApi, ShowSpeakerLabels: "You can't include both ShowSpeakerLabels and
         // ChannelIdentification in the same request. Including both parameters returns a BadRequestException."
-        check.That(!(ShowSpeakerLabels && ChannelIdentification), "transcribe.channelIdentification", ChannelIdentification, "Transcribe rejects speaker labels (transcribe.showSpeakerLabels) and channel identification in one job; choose one");
+        check.That(!(ShowSpeakerLabels && ChannelIdentification), "transcribe.channelIdentification", ChannelIdentification,
+            "Transcribe rejects speaker labels (transcribe.showSpeakerLabels) and channel identification in one job; choose one");
     }
 
     private void ValidateRedaction(SettingsCheck check)
     {
         // https://docs.aws.amazon.com/transcribe/latest/APIReference/API_ContentRedaction.html
         check.OneOf("transcribe.piiRedactionOutput", PiiRedactionOutput, RedactionOutputs);
-        check.That(PiiEntityTypes.Distinct(StringComparer.Ordinal).Count() == PiiEntityTypes.Count, "transcribe.piiEntityTypes", string.Join(",", PiiEntityTypes), "lists a type twice");
+        check.That(PiiEntityTypes.Distinct(StringComparer.Ordinal).Count() == PiiEntityTypes.Count, "transcribe.piiEntityTypes",
+            string.Join(",", PiiEntityTypes), "lists a type twice");
         foreach (var type in PiiEntityTypes)
         {
             check.OneOf("transcribe.piiEntityTypes", type, TranscribeLanguages.PiiEntityTypes);
@@ -269,16 +296,22 @@ public sealed record TranscribeSettings
 
         if (!PiiRedaction)
         {
-            check.That(PiiEntityTypes.Count == 0, "transcribe.piiEntityTypes", string.Join(",", PiiEntityTypes), "only applies when transcribe.piiRedaction is true");
+            check.That(PiiEntityTypes.Count == 0, "transcribe.piiEntityTypes", string.Join(",", PiiEntityTypes),
+                "only applies when transcribe.piiRedaction is true");
             return;
         }
 
         // https://docs.aws.amazon.com/transcribe/latest/dg/pii-redaction-batch.html: "Redaction is not
         // compatible with language identification"; LanguageIdPage: "Redaction ... not currently supported
         // with multi-language identification".
-        check.That(!IdentifiesLanguage, "transcribe.piiRedaction", true, "needs a fixed transcribe.languageCode: Transcribe's PII redaction is not compatible with language identification (transcribe.identifyLanguage, transcribe.identifyMultipleLanguages)");
+        check.That(!IdentifiesLanguage, "transcribe.piiRedaction", true,
+            "needs a fixed transcribe.languageCode: Transcribe's PII redaction is not compatible with language identification "
+            + "(transcribe.identifyLanguage, transcribe.identifyMultipleLanguages)");
         // The same page and the document history: the languages of batch redaction.
-        check.That(LanguageCode is null || TranscribeLanguages.RedactionLanguageCodes.Contains(LanguageCode, StringComparer.Ordinal), "transcribe.piiRedaction", true, $"Transcribe redacts PII only in {string.Join(", ", TranscribeLanguages.RedactionLanguageCodes)}, not in transcribe.languageCode '{LanguageCode}'");
+        check.That(LanguageCode is null || TranscribeLanguages.RedactionLanguageCodes.Contains(LanguageCode, StringComparer.Ordinal),
+            "transcribe.piiRedaction", true,
+            $"Transcribe redacts PII only in {string.Join(", ", TranscribeLanguages.RedactionLanguageCodes)}, not in "
+            + $"transcribe.languageCode '{LanguageCode}'");
     }
 
     private void ValidateToxicity(SettingsCheck check)
@@ -291,14 +324,19 @@ public sealed record TranscribeSettings
         // https://docs.aws.amazon.com/transcribe/latest/dg/toxicity.html: "Toxicity detection is only
         // available for batch transcriptions in US English (en-US)." An identified language is not known
         // to be en-US at synth, so identification is refused too.
-        check.That(!IdentifiesLanguage, "transcribe.toxicityDetection", true, "needs a fixed transcribe.languageCode of en-US: Transcribe detects toxic speech only in US English, and an identified language may be another");
-        check.That(LanguageCode is null || TranscribeLanguages.ToxicityLanguageCodes.Contains(LanguageCode, StringComparer.Ordinal), "transcribe.toxicityDetection", true, $"Transcribe detects toxic speech only in {string.Join(", ", TranscribeLanguages.ToxicityLanguageCodes)}, not in transcribe.languageCode '{LanguageCode}'");
+        check.That(!IdentifiesLanguage, "transcribe.toxicityDetection", true, "needs a fixed transcribe.languageCode of en-US: "
+            + "Transcribe detects toxic speech only in US English, and an identified language may be another");
+        check.That(LanguageCode is null || TranscribeLanguages.ToxicityLanguageCodes.Contains(LanguageCode, StringComparer.Ordinal),
+            "transcribe.toxicityDetection", true,
+            $"Transcribe detects toxic speech only in {string.Join(", ", TranscribeLanguages.ToxicityLanguageCodes)}, not in "
+            + $"transcribe.languageCode '{LanguageCode}'");
     }
 
     private void ValidateSubtitles(SettingsCheck check)
     {
         // https://docs.aws.amazon.com/transcribe/latest/APIReference/API_Subtitles.html: Formats vtt | srt.
-        check.That(SubtitleFormats.Distinct(StringComparer.Ordinal).Count() == SubtitleFormats.Count, "transcribe.subtitleFormats", string.Join(",", SubtitleFormats), "lists a format twice");
+        check.That(SubtitleFormats.Distinct(StringComparer.Ordinal).Count() == SubtitleFormats.Count, "transcribe.subtitleFormats",
+            string.Join(",", SubtitleFormats), "lists a format twice");
         foreach (var format in SubtitleFormats)
         {
             check.OneOf("transcribe.subtitleFormats", format, SubtitleFormatChoices);
@@ -306,7 +344,8 @@ public sealed record TranscribeSettings
 
         if (SubtitleOutputStartIndex is { } start)
         {
-            check.That(SubtitleFormats.Count > 0, "transcribe.subtitleOutputStartIndex", start, "only applies when transcribe.subtitleFormats lists a format");
+            check.That(SubtitleFormats.Count > 0, "transcribe.subtitleOutputStartIndex", start,
+                "only applies when transcribe.subtitleFormats lists a format");
         }
     }
 
@@ -314,16 +353,23 @@ public sealed record TranscribeSettings
     {
         // StartJobApi, KMSEncryptionContext: at most 10 pairs, keys and values of 1 to 2000 characters that
         // are not only white space. (OutputEncryptionKMSKeyId, which the context needs, is always the stack key.)
-        check.That(KmsEncryptionContext.Count <= MaxKmsEncryptionContextPairs, "transcribe.kmsEncryptionContext", string.Join(",", KmsEncryptionContext.Keys), $"has more than {MaxKmsEncryptionContextPairs} pairs: Transcribe accepts at most {MaxKmsEncryptionContextPairs}");
+        check.That(KmsEncryptionContext.Count <= MaxKmsEncryptionContextPairs, "transcribe.kmsEncryptionContext",
+            string.Join(",", KmsEncryptionContext.Keys),
+            $"has more than {MaxKmsEncryptionContextPairs} pairs: Transcribe accepts at most {MaxKmsEncryptionContextPairs}");
         foreach (var (name, value) in KmsEncryptionContext)
         {
-            check.That(name.Length is >= 1 and <= 2000 && !string.IsNullOrWhiteSpace(name), "transcribe.kmsEncryptionContext", name, "a key must be 1 to 2000 characters, not only white space");
-            check.That(value.Length is >= 1 and <= 2000 && !string.IsNullOrWhiteSpace(value), $"transcribe.kmsEncryptionContext.{name}", value, "a value must be 1 to 2000 characters, not only white space");
+            check.That(name.Length is >= 1 and <= 2000 && !string.IsNullOrWhiteSpace(name), "transcribe.kmsEncryptionContext", name,
+                "a key must be 1 to 2000 characters, not only white space");
+            check.That(value.Length is >= 1 and <= 2000 && !string.IsNullOrWhiteSpace(value), $"transcribe.kmsEncryptionContext.{name}",
+                value, "a value must be 1 to 2000 characters, not only white space");
             // Step Functions reads a parameter name ending in ".$" as a path into the execution's state.
-            check.That(!name.EndsWith(".$", StringComparison.Ordinal), "transcribe.kmsEncryptionContext", name, "a key must not end in '.$': Step Functions would read it as a path, not as the pair");
+            check.That(!name.EndsWith(".$", StringComparison.Ordinal), "transcribe.kmsEncryptionContext", name,
+                "a key must not end in '.$': Step Functions would read it as a path, not as the pair");
             // The pairs become IAM conditions (kms:EncryptionContext:<key> = value), where IAM would read
             // "${" as the start of a policy variable: keep it out so the policy matches the pair exactly.
-            check.That(!name.Contains("${", StringComparison.Ordinal) && !value.Contains("${", StringComparison.Ordinal), $"transcribe.kmsEncryptionContext.{name}", value, "keys and values must not contain '${': IAM would read it as a policy variable in the key policy's condition");
+            check.That(!name.Contains("${", StringComparison.Ordinal) && !value.Contains("${", StringComparison.Ordinal),
+                $"transcribe.kmsEncryptionContext.{name}", value,
+                "keys and values must not contain '${': IAM would read it as a policy variable in the key policy's condition");
         }
     }
 }

@@ -20,7 +20,8 @@ public sealed class ValidatedSettings
         return problems.Count == 0
             ? new ValidatedSettings(settings)
             : throw new InvalidSettingsException(
-                source is null ? "Invalid TranscribeStack settings:" : $"Invalid TranscribeStack settings ({settings.Name}, with {source}):",
+                source is null ? "Invalid TranscribeStack settings:"
+                    : $"Invalid TranscribeStack settings ({settings.Name}, with {source}):",
                 problems);
     }
 }

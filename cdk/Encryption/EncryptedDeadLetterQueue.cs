@@ -16,7 +16,8 @@ internal static class EncryptedDeadLetterQueue
         });
         NagAcknowledgements.AcknowledgeAll(
             queue,
-            "This queue is itself a dead-letter queue (of the workflow's failure branch or of an EventBridge target); a DLQ behind it would hide failures from the alarms.",
+            "This queue is itself a dead-letter queue (of the workflow's failure branch or of an EventBridge target); a DLQ behind it "
+            + "would hide failures from the alarms.",
             "AwsSolutions-SQS3",
             "Serverless-SQSRedrivePolicy");
         return queue;
@@ -29,6 +30,7 @@ internal static class EncryptedDeadLetterQueue
     public static void GrantSendMessage(IQueue queue, IKey key, IGrantable grantee)
     {
         queue.Grant(grantee, "sqs:SendMessage");
-        key.GrantViaService(grantee, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
+        key.GrantViaService(grantee, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"],
+            new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
     }
 }

@@ -21,7 +21,8 @@ public static class KeyGrants
         string service,
         string[] actions,
         KeyValuePair<string, string>? encryptionContext = null) =>
-        GrantViaService(key, grantee, service, actions, encryptionContext is { } pair ? new Dictionary<string, string> { [pair.Key] = pair.Value } : null);
+        GrantViaService(key, grantee, service, actions,
+            encryptionContext is { } pair ? new Dictionary<string, string> { [pair.Key] = pair.Value } : null);
 
     /// <summary>
     /// As above, with every pair of <paramref name="encryptionContext"/> required (each one a
@@ -50,7 +51,8 @@ public static class KeyGrants
         });
     }
 
-    /// <summary>The endpoint KMS reports as kms:ViaService for <paramref name="service"/>: &lt;service&gt;.&lt;region&gt;.amazonaws.com.</summary>
+    /// <summary>The endpoint KMS reports as kms:ViaService for <paramref name="service"/>:
+    /// &lt;service&gt;.&lt;region&gt;.amazonaws.com.</summary>
     public static string ServiceEndpoint(IKey key, string service) =>
         $"{service}.{Stack.Of(key).Region}.{Stack.Of(key).UrlSuffix}";
 }

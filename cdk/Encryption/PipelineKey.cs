@@ -90,7 +90,8 @@ public sealed class PipelineKey : Construct
     /// (https://docs.aws.amazon.com/transcribe/latest/dg/key-management.html#kms-context). Decrypting
     /// stays without them: the media was encrypted by S3 at upload, with no pairs of ours.
     /// </summary>
-    public void AllowTranscribeService(string transcribeSourceArnPattern, IReadOnlyDictionary<string, string>? outputEncryptionContext = null)
+    public void AllowTranscribeService(string transcribeSourceArnPattern,
+        IReadOnlyDictionary<string, string>? outputEncryptionContext = null)
     {
         var principal = new ServicePrincipal("transcribe.amazonaws.com");
         if (outputEncryptionContext is not { Count: > 0 })

@@ -91,7 +91,8 @@ public sealed class DotnetPublishBundling : DeputyBase, ILocalBundling
             {
                 foreach (var reference in XDocument.Load(project).Descendants("ProjectReference"))
                 {
-                    var include = reference.Attribute("Include")?.Value ?? throw new InvalidOperationException($"{project}: a ProjectReference without Include.");
+                    var include = reference.Attribute("Include")?.Value
+                        ?? throw new InvalidOperationException($"{project}: a ProjectReference without Include.");
                     pending.Push(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/'))))!);
                 }
             }
@@ -136,7 +137,8 @@ public sealed class DotnetPublishBundling : DeputyBase, ILocalBundling
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"'dotnet publish {projectDirectory}' failed with exit code {process.ExitCode}:{System.Environment.NewLine}{stdout.Result}{stderr.Result}");
+                $"'dotnet publish {projectDirectory}' failed with exit code "
+                + $"{process.ExitCode}:{System.Environment.NewLine}{stdout.Result}{stderr.Result}");
         }
 
         return true;

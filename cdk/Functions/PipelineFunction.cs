@@ -78,13 +78,15 @@ public sealed class PipelineFunction : Construct
     {
         NagAcknowledgements.AcknowledgeAll(
             Function,
-            "The function calls only AWS APIs (S3, DynamoDB, X-Ray) over TLS with IAM authentication and has no network listener; a VPC would add NAT or endpoints without reducing exposure. Deploy with VPC endpoints where policy demands it.",
+            "The function calls only AWS APIs (S3, DynamoDB, X-Ray) over TLS with IAM authentication and has no network listener; a VPC "
+            + "would add NAT or endpoints without reducing exposure. Deploy with VPC endpoints where policy demands it.",
             "HIPAA.Security-LambdaInsideVPC",
             "NIST.800.53.R5-LambdaInsideVPC",
             "PCI.DSS.321-LambdaInsideVPC");
         NagAcknowledgements.AcknowledgeAll(
             Function,
-            "Invoked synchronously by the state machine: a failed invocation is caught there and recorded in the metadata table and the failure dead-letter queue; an asynchronous DLQ would never receive anything.",
+            "Invoked synchronously by the state machine: a failed invocation is caught there and recorded in the metadata table and the "
+            + "failure dead-letter queue; an asynchronous DLQ would never receive anything.",
             "HIPAA.Security-LambdaDLQ",
             "NIST.800.53.R5-LambdaDLQ",
             "Serverless-LambdaDLQ");
@@ -97,7 +99,8 @@ public sealed class PipelineFunction : Construct
         {
             NagAcknowledgements.AcknowledgeAll(
                 Function,
-                "No reserved concurrency in this environment: development accounts often have a concurrency quota of 10, and reserving any fails the deployment. staging and prod reserve it.",
+                "No reserved concurrency in this environment: development accounts often have a concurrency quota of 10, and reserving any "
+                + "fails the deployment. staging and prod reserve it.",
                 "HIPAA.Security-LambdaConcurrency",
                 "NIST.800.53.R5-LambdaConcurrency");
         }
@@ -105,6 +108,8 @@ public sealed class PipelineFunction : Construct
         NagAcknowledgements.AcknowledgeInlinePolicy(Role);
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(Role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "X-Ray trace submission has no resource type (see UnscopedActions); the log rights are on the function's own log group's streams (log-group:<name>:*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5",
+                "X-Ray trace submission has no resource type (see UnscopedActions); the log rights are on the function's own log group's "
+                + "streams (log-group:<name>:*)."));
     }
 }

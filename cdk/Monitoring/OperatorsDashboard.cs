@@ -73,11 +73,22 @@ internal static class OperatorsDashboard
                     Markdown = string.Join(
                         "\n",
                         $"# TranscribeStack {s.EnvironmentName}: read this row first",
-                        $"**Intake and window.** Uploads wait in the intake (SQS: *Intake* shows how many and the oldest one's age; the alarm IntakeOldestUpload fires past intake.oldestUploadAlarmMinutes) until the window has room: at most {s.Window.ToString(CultureInfo.InvariantCulture)} uploads in flight, each one running execution (*Executions running* against the window's line).",
-                        "**Backlog.** Step Functions publishes no gauge of running executions: *Executions running* is the running sum of started minus ended since the graph's left edge (executions already running then are not in it). The exact count: the console's execution list filtered by status Running, or `aws stepfunctions list-executions --state-machine-arn <workflow> --status-filter RUNNING`.",
-                        "**Jobs queued by Transcribe.** AWS/Transcribe publishes no metric of queued or running jobs (only request counts and errors): the metadata table's `byStatus` index, status `TRANSCRIBING`, lists the jobs in Transcribe (queued or in progress).",
-                        "**Oldest running execution.** No metric gives its age: the graph shows the nearest, the longest execution that ended in each period. The oldest running one: `aws stepfunctions list-executions --state-machine-arn <workflow> --status-filter RUNNING --query 'min_by(executions, &startDate)'`.",
-                        $"**Cost.** Audio minutes (from each transcript, to its last word: a lower bound of the billed audio, which is per second with a 15-second minimum per job) times {TranscribePrice.Describe(s.PiiRedaction)}."),
+                        "**Intake and window.** Uploads wait in the intake (SQS: *Intake* shows how many and the oldest one's age; the "
+                        + "alarm IntakeOldestUpload fires past intake.oldestUploadAlarmMinutes) until the window has room: at most "
+                        + $"{s.Window.ToString(CultureInfo.InvariantCulture)} uploads in flight, each one running execution (*Executions "
+                        + "running* against the window's line).",
+                        "**Backlog.** Step Functions publishes no gauge of running executions: *Executions running* is the running sum of "
+                        + "started minus ended since the graph's left edge (executions already running then are not in it). The exact "
+                        + "count: the console's execution list filtered by status Running, or `aws stepfunctions list-executions "
+                        + "--state-machine-arn <workflow> --status-filter RUNNING`.",
+                        "**Jobs queued by Transcribe.** AWS/Transcribe publishes no metric of queued or running jobs (only request counts "
+                        + "and errors): the metadata table's `byStatus` index, status `TRANSCRIBING`, lists the jobs in Transcribe (queued "
+                        + "or in progress).",
+                        "**Oldest running execution.** No metric gives its age: the graph shows the nearest, the longest execution that "
+                        + "ended in each period. The oldest running one: `aws stepfunctions list-executions --state-machine-arn <workflow> "
+                        + "--status-filter RUNNING --query 'min_by(executions, &startDate)'`.",
+                        "**Cost.** Audio minutes (from each transcript, to its last word: a lower bound of the billed audio, which is per "
+                        + $"second with a 15-second minimum per job) times {TranscribePrice.Describe(s.PiiRedaction)}."),
                 }),
             ],
             [
@@ -86,10 +97,13 @@ internal static class OperatorsDashboard
                     Title = "Intake: uploads waiting (left) and the oldest one's age (right)",
                     Left =
                     [
-                        s.Intake.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "waiting" }),
-                        s.Intake.MetricApproximateNumberOfMessagesNotVisible(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "being admitted" }),
+                        s.Intake.MetricApproximateNumberOfMessagesVisible(
+                            new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "waiting" }),
+                        s.Intake.MetricApproximateNumberOfMessagesNotVisible(
+                            new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "being admitted" }),
                     ],
-                    Right = [s.Intake.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "oldest upload (s)" })],
+                    Right = [s.Intake.MetricApproximateAgeOfOldestMessage(
+                        new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "oldest upload (s)" })],
                     Width = 12,
                 }),
                 new GraphWidget(new GraphWidgetProps
@@ -101,7 +115,8 @@ internal static class OperatorsDashboard
                         new MathExpression(new MathExpressionProps
                         {
                             Label = "running (change since the left edge)",
-                            Expression = "RUNNING_SUM(FILL(started, 0) - (FILL(succeeded, 0) + FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)))",
+                            Expression = "RUNNING_SUM(FILL(started, 0) - (FILL(succeeded, 0) + FILL(failed, 0) + FILL(timedOut, 0) + "
+                                + "FILL(aborted, 0)))",
                             UsingMetrics = new Dictionary<string, IMetric>
                             {
                                 ["started"] = sm.MetricStarted(sum),
@@ -118,7 +133,8 @@ internal static class OperatorsDashboard
                 new GraphWidget(new GraphWidgetProps
                 {
                     Title = "Oldest running execution: no metric; nearest: the longest execution that ended",
-                    Left = [sm.MetricTime(new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "longest ended execution (ms)" })],
+                    Left = [sm.MetricTime(
+                        new MetricOptions { Period = s.Period, Statistic = Stats.MAXIMUM, Label = "longest ended execution (ms)" })],
                     Width = 12,
                 }),
             ],
@@ -134,14 +150,17 @@ internal static class OperatorsDashboard
                     })
                     : new TextWidget(new TextWidgetProps
                     {
-                        Markdown = $"**Uploads SKIPPED per hour**: not shown. The workflow logs at a level below ALL, so its state events (entering the \"{SkippedEndState}\" state) are not logged; the metadata table's `byStatus` index, status `SKIPPED`, lists them.",
+                        Markdown = "**Uploads SKIPPED per hour**: not shown. The workflow logs at a level below ALL, so its state events "
+                            + $"(entering the \"{SkippedEndState}\" state) are not logged; the metadata table's `byStatus` index, status "
+                            + "`SKIPPED`, lists them.",
                         Width = 12,
                     }),
                 new GraphWidget(new GraphWidgetProps
                 {
                     // One message per FAILED record, from the failure branch or the execution-end recorder alike.
                     Title = "Uploads FAILED per hour (messages sent to the failure queue)",
-                    Left = [s.FailureQueue.MetricNumberOfMessagesSent(new MetricOptions { Period = Duration.Hours(1), Statistic = Stats.SUM, Label = "FAILED" })],
+                    Left = [s.FailureQueue.MetricNumberOfMessagesSent(
+                        new MetricOptions { Period = Duration.Hours(1), Statistic = Stats.SUM, Label = "FAILED" })],
                     View = GraphWidgetView.BAR,
                     Width = 12,
                 }),
@@ -157,7 +176,8 @@ internal static class OperatorsDashboard
                 }),
                 new GraphWidget(new GraphWidgetProps
                 {
-                    Title = string.Create(CultureInfo.InvariantCulture, $"Transcribe cost per day (USD) at ${price} per audio minute, price of {TranscribePrice.Retrieved}"),
+                    Title = string.Create(CultureInfo.InvariantCulture,
+                        $"Transcribe cost per day (USD) at ${price} per audio minute, price of {TranscribePrice.Retrieved}"),
                     Left =
                     [
                         new MathExpression(new MathExpressionProps

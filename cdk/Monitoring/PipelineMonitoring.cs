@@ -10,7 +10,8 @@ namespace TranscribeStack.Cdk.Monitoring;
 /// <param name="Description">What a message there means, and where the runbook handles it.</param>
 /// <param name="OldMessageAlarmName">Also an alarm on the age of its oldest message (<c>alarms.deadLetterAgeSeconds</c>).</param>
 /// <param name="OldMessageDescription">That alarm's description.</param>
-public sealed record MonitoredDeadLetterQueue(IQueue Queue, string AlarmName, string Description, string? OldMessageAlarmName = null, string? OldMessageDescription = null);
+public sealed record MonitoredDeadLetterQueue(IQueue Queue, string AlarmName, string Description, string? OldMessageAlarmName = null,
+    string? OldMessageDescription = null);
 
 public sealed class PipelineMonitoringProps : PipelineConstructProps
 {
@@ -117,27 +118,42 @@ public sealed class PipelineMonitoring : Construct
 
         var sum = new MetricOptions { Period = period, Statistic = Stats.SUM };
         var max = new MetricOptions { Period = period, Statistic = Stats.MAXIMUM };
-        Add("ExecutionsFailed", "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: docs/runbook.md, what a failure means).", props.Workflow.MetricFailed(sum), settings.FailedExecutionsThreshold);
-        Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.", props.Workflow.MetricTimedOut(sum), 1);
-        Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.", props.Workflow.MetricThrottled(sum), 1);
-        Add("IntakeOldestUpload", "An upload has waited in the intake longer than intake.oldestUploadAlarmMinutes: a backlog larger than the window drains, or the intake is stuck (runbook: drain a stuck intake).", props.Intake.MetricApproximateAgeOfOldestMessage(max), props.OldestUploadAlarmMinutes * 60);
+        Add("ExecutionsFailed",
+            "Transcriptions failed: see the failure dead-letter queue and the FAILED items (runbook: docs/runbook.md, "
+            + "what a failure means).",
+            props.Workflow.MetricFailed(sum),
+            settings.FailedExecutionsThreshold);
+        Add("ExecutionsTimedOut", "Executions hit the state machine timeout: a job ran longer than the configured limit.",
+            props.Workflow.MetricTimedOut(sum), 1);
+        Add("ExecutionsThrottled", "Step Functions throttled executions: uploads are arriving faster than the account's execution quota.",
+            props.Workflow.MetricThrottled(sum), 1);
+        Add("IntakeOldestUpload",
+            "An upload has waited in the intake longer than intake.oldestUploadAlarmMinutes: a backlog larger than the window drains, or "
+            + "the intake is stuck (runbook: drain a stuck intake).",
+            props.Intake.MetricApproximateAgeOfOldestMessage(max),
+            props.OldestUploadAlarmMinutes * 60);
         foreach (var deadLetters in props.DeadLetterQueues)
         {
             Add(deadLetters.AlarmName, deadLetters.Description, deadLetters.Queue.MetricApproximateNumberOfMessagesVisible(max), 1);
             if (deadLetters.OldMessageAlarmName is { } oldMessage)
             {
-                Add(oldMessage, deadLetters.OldMessageDescription ?? deadLetters.Description, deadLetters.Queue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
+                Add(oldMessage, deadLetters.OldMessageDescription ?? deadLetters.Description,
+                    deadLetters.Queue.MetricApproximateAgeOfOldestMessage(max), settings.DeadLetterAgeSeconds);
             }
         }
 
-        Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum), settings.LambdaErrorsThreshold);
-        Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.", props.PostProcessor.MetricThrottles(sum), 1);
+        Add("PostProcessorErrors", "The post-processor failed: bad transcripts or service errors.", props.PostProcessor.MetricErrors(sum),
+            settings.LambdaErrorsThreshold);
+        Add("PostProcessorThrottles", "The post-processor was throttled: raise its reserved concurrency.",
+            props.PostProcessor.MetricThrottles(sum), 1);
         Alarms = alarms;
 
         var dashboard = Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(24) });
         foreach (var row in OperatorsDashboard.Rows(new DashboardSources(
-            props.Context.EnvironmentName, props.Workflow, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor, props.FailureQueue,
-            [.. props.DeadLetterQueues.Where(q => q.OldMessageAlarmName is not null).Select(q => q.Queue)], props.Intake, props.Window, props.PiiRedaction, period, alarms)))
+            props.Context.EnvironmentName, props.Workflow, props.WorkflowLogs, props.WorkflowLogLevel == LogLevel.ALL, props.PostProcessor,
+            props.FailureQueue,
+            [.. props.DeadLetterQueues.Where(q => q.OldMessageAlarmName is not null).Select(q => q.Queue)], props.Intake, props.Window,
+            props.PiiRedaction, period, alarms)))
         {
             dashboard.AddWidgets(row);
         }

@@ -27,5 +27,6 @@ public static class TranscribePrice
     public static string Describe(bool piiRedaction) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"${UsdPerAudioMinute} per audio minute{(piiRedaction ? $" + ${PiiRedactionUsdPerAudioMinute} PII redaction" : string.Empty)} (us-east-1, batch, tier 1: first 250,000 min a month; {Page}, retrieved {Retrieved})");
+            $"${UsdPerAudioMinute} per audio minute{(piiRedaction ? $" + ${PiiRedactionUsdPerAudioMinute} PII redaction" : string.Empty)} "
+            + $"(us-east-1, batch, tier 1: first 250,000 min a month; {Page}, retrieved {Retrieved})");
 }

@@ -51,7 +51,8 @@ public sealed class OperatorAccessProps : PipelineConstructProps
 /// What an operator of the pipeline may do, as one customer-managed policy: read the workflow's executions,
 /// their history and the state machines' logs, the dashboard and the alarms; stop, redrive and start
 /// executions of the workflow (re-runs); read the job metadata table (items, the status index, its description);
-/// receive and delete dead letters; list what the consoles list (state machines, dashboards, tables, queues, log groups). Nothing else: no object deletes, no key administration, no IAM, no writes to the
+/// receive and delete dead letters; list what the consoles list (state machines, dashboards, tables, queues, log groups). Nothing else: no
+/// object deletes, no key administration, no IAM, no writes to the
 /// table, and the media and transcripts only when the settings say so. With <c>operators.assumedBy</c> a
 /// role with only this policy is created for that principal; otherwise attach the policy to your own.
 /// </summary>
@@ -64,7 +65,8 @@ public sealed class OperatorAccess : Construct
         var stack = Stack.Of(this);
         var policy = new ManagedPolicy(this, "Policy", new ManagedPolicyProps
         {
-            Description = $"TranscribeStack ({props.Context.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read logs, dashboard, alarms and job metadata; drain dead letters",
+            Description = $"TranscribeStack ({props.Context.EnvironmentName}) operator: follow, stop, redrive and re-run executions; read "
+                + "logs, dashboard, alarms and job metadata; drain dead letters",
         });
 
         // Executions of this workflow only. StateMachine.GrantRead is not used: it adds ListStateMachines,
@@ -102,14 +104,17 @@ public sealed class OperatorAccess : Construct
                 Sid = "FollowAndStopReprocessing",
                 // ListMapRuns is authorized on the execution that runs the Map (Service Authorization Reference).
                 Actions = ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution", "states:ListMapRuns"],
-                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+                Resources = [stack.FormatArn(
+                    new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}:*",
+                        ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
             }),
             new PolicyStatement(new PolicyStatementProps
             {
                 Sid = "FollowReprocessingProgress",
                 // The Map Run page: the run, and the list of its child executions (ListExecutions takes the mapRun ARN).
                 Actions = ["states:DescribeMapRun", "states:ListExecutions"],
-                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "mapRun", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "mapRun",
+                    ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
             }),
             new PolicyStatement(new PolicyStatementProps
             {
@@ -117,7 +122,9 @@ public sealed class OperatorAccess : Construct
                 // A Map Run's children are executions named <state machine>/<Map Run label>:<id>, which
                 // execution:<name>:* does not match.
                 Actions = ["states:DescribeExecution", "states:GetExecutionHistory"],
-                Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+                Resources = [stack.FormatArn(
+                    new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{props.ReprocessingName}/*",
+                        ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
             }));
 
         // Replaying a dead letter: the intake admitter admits waiting uploads within the window (a second start admits
@@ -137,7 +144,9 @@ public sealed class OperatorAccess : Construct
         {
             Sid = "ReadThisEnvironmentsTranscriptionJobs",
             Actions = ["transcribe:GetTranscriptionJob"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "transcribe", Resource = "transcription-job", ResourceName = $"{props.Context.JobNamePrefix}*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(
+                new ArnComponents { Service = "transcribe", Resource = "transcription-job",
+                    ResourceName = $"{props.Context.JobNamePrefix}*", ArnFormat = ArnFormat.SLASH_RESOURCE_NAME })],
         }));
 
         // The execution logs. LogGroup.GrantRead is not used: it adds DescribeLogGroups, which has no
@@ -150,10 +159,13 @@ public sealed class OperatorAccess : Construct
             new PolicyStatement(new PolicyStatementProps
             {
                 Sid = "ReadTheStateMachinesLogGroups",
-                Actions = ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields"],
+                Actions = ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults",
+                    "logs:GetLogGroupFields"],
                 Resources = props.ExecutionLogs.SelectMany(logs => new[]
                 {
-                    stack.FormatArn(new ArnComponents { Service = "logs", Resource = "log-group", ResourceName = logs.LogGroupName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+                    stack.FormatArn(
+                        new ArnComponents { Service = "logs", Resource = "log-group", ResourceName = logs.LogGroupName,
+                            ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
                     logs.LogGroupArn,
                 }).ToArray(),
             }),
@@ -213,7 +225,8 @@ public sealed class OperatorAccess : Construct
         foreach (var queue in props.DeadLetterQueues)
         {
             queue.Grant(policy, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
-            props.Context.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
+            props.Context.Key.GrantViaService(policy, "sqs", ["kms:Decrypt"],
+                new KeyValuePair<string, string>("aws:sqs:arn", queue.QueueArn));
         }
 
         // The consoles' lists an operator starts from: state machines, dashboards, tables, queues, log groups. None has
@@ -222,7 +235,8 @@ public sealed class OperatorAccess : Construct
         policy.AddStatements(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "ListWhatTheConsolesList",
-            Actions = ["states:ListStateMachines", "cloudwatch:ListDashboards", "dynamodb:ListTables", "sqs:ListQueues", "logs:DescribeLogGroups"],
+            Actions = ["states:ListStateMachines", "cloudwatch:ListDashboards", "dynamodb:ListTables", "sqs:ListQueues",
+                "logs:DescribeLogGroups"],
             Resources = ["*"],
         }));
 
@@ -243,10 +257,13 @@ public sealed class OperatorAccess : Construct
             policy,
             new NagAcknowledgement(
                 "AwsSolutions-IAM5",
-                "Wildcards only where the resource is a family of this stack's: the workflow's and re-processing's executions (execution:<name>:*), re-processing's Map Runs and their children (mapRun:<name>/*, execution:<name>/*), this environment's transcription jobs (transcription-job/<job-name prefix>*), its log groups' streams, "
+                "Wildcards only where the resource is a family of this stack's: the workflow's and re-processing's executions "
+                + "(execution:<name>:*), re-processing's Map Runs and their children (mapRun:<name>/*, execution:<name>/*), this "
+                + "environment's transcription jobs (transcription-job/<job-name prefix>*), its log groups' streams, "
                 + "this stack's alarms (alarm:<stack>-*), CloudWatch metrics (GetMetricData has no resource type, see UnscopedActions), "
                 + "the consoles' lists (ListStateMachines, ListDashboards, ListTables, ListQueues, DescribeLogGroups: no resource type)"
-                + (prefixes.Count > 0 ? $", and the objects under {string.Join(" and ", prefixes)} the settings let operators read." : ".")));
+                + (prefixes.Count > 0 ? $", and the objects under {string.Join(" and ", prefixes)} the settings let operators read."
+                    : ".")));
 
         if (props.Settings.AssumedBy is { } principal)
         {

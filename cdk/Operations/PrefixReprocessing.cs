@@ -54,7 +54,8 @@ public sealed class PrefixReprocessing : Construct
         {
             Context = props.Context,
             StateMachineName = StateMachineName,
-            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): re-process every object under a prefix of the media, each as a named re-run",
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): re-process every object under a prefix of the media, "
+                + "each as a named re-run",
             Definition = Definition,
             RoleDescription = "TranscribeStack re-processing: re-runs every object under a prefix of the media",
         });
@@ -98,7 +99,8 @@ public sealed class PrefixReprocessing : Construct
             .Otherwise(new Fail(this, StateNames.Reprocessing.RequestIsRefused, new FailProps
             {
                 Error = "InvalidReprocessingRequest",
-                Cause = $"Start with {{\"prefix\": \"{props.Media.MediaPrefix}<folder>/\", \"rerun\": \"<marker: 1-32 of 0-9 A-Z a-z _ ->\"}}.",
+                Cause = $"Start with {{\"prefix\": \"{props.Media.MediaPrefix}<folder>/\", "
+                    + $"\"rerun\": \"<marker: 1-32 of 0-9 A-Z a-z _ ->\"}}.",
             })));
     }
 
@@ -108,7 +110,8 @@ public sealed class PrefixReprocessing : Construct
         var map = new DistributedMap(this, StateNames.Reprocessing.ReProcessEveryObjectUnderPrefix, new DistributedMapProps
         {
             Comment = "One child per object: its upload event (as S3 would send it) with the re-run marker.",
-            ItemReader = new S3ObjectsItemReader(new S3ObjectsItemReaderProps { Bucket = props.Media.Bucket, Prefix = JsonPath.StringAt(Prefix) }),
+            ItemReader = new S3ObjectsItemReader(
+                new S3ObjectsItemReaderProps { Bucket = props.Media.Bucket, Prefix = JsonPath.StringAt(Prefix) }),
             // The upload event the planner reads: bucket, key, size and ETag (ListObjectsV2 has no version id).
             ItemSelector = new Dictionary<string, object>
             {
@@ -190,16 +193,22 @@ public sealed class PrefixReprocessing : Construct
         {
             Sid = "RunTheMapsChildren",
             Actions = ["states:StartExecution"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = StateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(
+                new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = StateMachineName,
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
         }));
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "FollowTheMapsChildren",
             Actions = ["states:DescribeExecution", "states:StopExecution"],
-            Resources = [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{StateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+            Resources = [stack.FormatArn(
+                new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{StateMachineName}/*",
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
         }));
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the media prefix's keys (s3:prefix media/*); this state machine's Map Run children (execution:<its name>/*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5",
+                "Log delivery and X-Ray have no resource type (see UnscopedActions); the media prefix's keys (s3:prefix media/*); this "
+                + "state machine's Map Run children (execution:<its name>/*)."));
     }
 }

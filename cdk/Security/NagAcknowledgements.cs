@@ -23,11 +23,15 @@ public static class NagAcknowledgements
     {
         ArgumentNullException.ThrowIfNull(construct);
         var resource = construct as CfnResource ?? construct.Node.DefaultChild as CfnResource
-            ?? throw new ArgumentException($"{construct.Node.Path} has no CloudFormation resource to acknowledge findings on", nameof(construct));
+            ?? throw new ArgumentException($"{construct.Node.Path} has no CloudFormation resource to acknowledge findings on",
+                nameof(construct));
         var reasons = new List<KeyValuePair<string, string>>();
-        if (resource.GetMetadata(MetadataKey) is IDictionary<string, object> current && current.TryGetValue("rules_to_suppress", out var rules) && rules is object[] array)
+        if (resource.GetMetadata(MetadataKey) is IDictionary<string, object> current
+            && current.TryGetValue("rules_to_suppress", out var rules) && rules is object[] array)
         {
-            reasons.AddRange(array.Cast<IDictionary<string, object>>().Select(r => new KeyValuePair<string, string>((string)r["id"], (string)r["reason"])));
+            reasons.AddRange(
+                array.Cast<IDictionary<string, object>>().Select(
+                    r => new KeyValuePair<string, string>((string)r["id"], (string)r["reason"])));
         }
 
         foreach (var acknowledgement in acknowledgements)
@@ -39,13 +43,15 @@ public static class NagAcknowledgements
             }
             else if (!reasons[index].Value.Contains(acknowledgement.Reason, StringComparison.Ordinal))
             {
-                reasons[index] = new KeyValuePair<string, string>(acknowledgement.RuleId, $"{reasons[index].Value} {acknowledgement.Reason}");
+                reasons[index] = new KeyValuePair<string, string>(acknowledgement.RuleId,
+                    $"{reasons[index].Value} {acknowledgement.Reason}");
             }
         }
 
         resource.AddMetadata(MetadataKey, new Dictionary<string, object>
         {
-            ["rules_to_suppress"] = reasons.Select(r => (object)new Dictionary<string, object> { ["id"] = r.Key, ["reason"] = r.Value }).ToArray(),
+            ["rules_to_suppress"] = reasons.Select(
+                r => (object)new Dictionary<string, object> { ["id"] = r.Key, ["reason"] = r.Value }).ToArray(),
         });
     }
 
@@ -57,7 +63,8 @@ public static class NagAcknowledgements
     public static IConstruct DefaultPolicy(IRole role)
     {
         ArgumentNullException.ThrowIfNull(role);
-        return role.Node.TryFindChild("DefaultPolicy") ?? throw new InvalidOperationException($"{role.Node.Path} has no default policy yet: acknowledge after its first grant.");
+        return role.Node.TryFindChild("DefaultPolicy")
+            ?? throw new InvalidOperationException($"{role.Node.Path} has no default policy yet: acknowledge after its first grant.");
     }
 
     /// <summary>
@@ -67,7 +74,8 @@ public static class NagAcknowledgements
     public static void AcknowledgeInlinePolicy(IRole role) =>
         AcknowledgeAll(
             DefaultPolicy(role),
-            "A role-specific policy created with its one role (the CDK grant model): a customer-managed policy could be attached to other principals, which least privilege avoids.",
+            "A role-specific policy created with its one role (the CDK grant model): a customer-managed policy could be attached to other "
+            + "principals, which least privilege avoids.",
             "HIPAA.Security-IAMNoInlinePolicy",
             "NIST.800.53.R5-IAMNoInlinePolicy",
             "PCI.DSS.321-IAMNoInlinePolicy");

@@ -32,9 +32,12 @@ public sealed class AccessLogBucket : Construct
         Bucket = bucket.Bucket;
         NagAcknowledgements.Acknowledge(
             bucket.Bucket,
-            new NagAcknowledgement("HIPAA.Security-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."),
-            new NagAcknowledgement("NIST.800.53.R5-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."),
-            new NagAcknowledgement("PCI.DSS.321-S3DefaultEncryptionKMS", "S3 server access log delivery supports only SSE-S3 on the target bucket."));
+            new NagAcknowledgement("HIPAA.Security-S3DefaultEncryptionKMS",
+                "S3 server access log delivery supports only SSE-S3 on the target bucket."),
+            new NagAcknowledgement("NIST.800.53.R5-S3DefaultEncryptionKMS",
+                "S3 server access log delivery supports only SSE-S3 on the target bucket."),
+            new NagAcknowledgement("PCI.DSS.321-S3DefaultEncryptionKMS",
+                "S3 server access log delivery supports only SSE-S3 on the target bucket."));
     }
 
     public IBucket Bucket { get; }

@@ -38,7 +38,8 @@ public sealed class JobMetadataTable : Construct
         });
         NagAcknowledgements.AcknowledgeAll(
             table,
-            "Point-in-time recovery (35 days of continuous backups) is on; an AWS Backup plan is an account-level concern owned by the platform's backup policy, not by this stack.",
+            "Point-in-time recovery (35 days of continuous backups) is on; an AWS Backup plan is an account-level concern owned by the "
+            + "platform's backup policy, not by this stack.",
             "HIPAA.Security-DynamoDBInBackupPlan",
             "NIST.800.53.R5-DynamoDBInBackupPlan");
         Table = table;
@@ -54,8 +55,10 @@ public sealed class JobMetadataTable : Construct
     /// </summary>
     public Grant GrantPutItem(IGrantable grantee)
     {
-        return Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] })
-            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+        return Grant.AddToPrincipal(
+            new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:PutItem"], ResourceArns = [Table.TableArn] })
+            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
     }
 
     /// <summary>
@@ -64,7 +67,8 @@ public sealed class JobMetadataTable : Construct
     /// execution-end recorder writes FAILED items this way.
     /// </summary>
     public Grant GrantPutItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
-        GrantOnAttributes(grantee, "dynamodb:PutItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb:ReturnValues", ["NONE"]);
+        GrantOnAttributes(grantee, "dynamodb:PutItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            "dynamodb:ReturnValues", ["NONE"]);
 
     /// <summary>
     /// What an operator reads: dynamodb:GetItem and dynamodb:Query on the table, dynamodb:Query on the
@@ -72,9 +76,16 @@ public sealed class JobMetadataTable : Construct
     /// Table.GrantReadData would add Scan, BatchGetItem, ConditionCheckItem and DescribeTable, and every index.
     /// </summary>
     public Grant GrantReadItems(IGrantable grantee) =>
-        Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:GetItem", "dynamodb:Query"], ResourceArns = [Table.TableArn] })
-            .Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:Query"], ResourceArns = [StatusIndexArn] }))
-            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:GetItem", "dynamodb:Query"],
+            ResourceArns = [Table.TableArn],
+        })
+            .Combine(Grant.AddToPrincipal(
+                new GrantOnPrincipalOptions { Grantee = grantee, Actions = ["dynamodb:Query"], ResourceArns = [StatusIndexArn] }))
+            .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt"],
+                new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 
     /// <summary>A request's ExpressionAttributeNames for these attributes: <c>#name</c> for each (the SDK integrations' form).</summary>
     public static Dictionary<string, object> ExpressionNames(IEnumerable<string> attributes) =>
@@ -98,7 +109,8 @@ public sealed class JobMetadataTable : Construct
     /// </summary>
     public Grant GrantUpdateItem(IGrantable grantee, IReadOnlyList<string> attributes) =>
         // Nor may it read the old item back (ReturnValues ALL_OLD/ALL_NEW would return other attributes).
-        GrantOnAttributes(grantee, "dynamodb:UpdateItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb:ReturnValues", ["NONE", "UPDATED_OLD", "UPDATED_NEW"]);
+        GrantOnAttributes(grantee, "dynamodb:UpdateItem", attributes, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            "dynamodb:ReturnValues", ["NONE", "UPDATED_OLD", "UPDATED_NEW"]);
 
     /// <summary>
     /// dynamodb:GetItem on the table, only of the named attributes (dynamodb:Attributes), and kms:Decrypt
@@ -122,7 +134,8 @@ public sealed class JobMetadataTable : Construct
             ResourceArns = [Table.TableArn],
             Conditions = new Dictionary<string, IDictionary<string, object>>
             {
-                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.WindowKey } },
+                ["ForAllValues:StringEquals"] =
+                    new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.WindowKey } },
             },
         })
         .Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions
@@ -132,13 +145,17 @@ public sealed class JobMetadataTable : Construct
             ResourceArns = [Table.TableArn],
             Conditions = new Dictionary<string, IDictionary<string, object>>
             {
-                ["ForAllValues:StringLike"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.SlotKeyPrefix + "*" } },
+                ["ForAllValues:StringLike"] =
+                    new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { JobMetadataSchema.SlotKeyPrefix + "*" } },
             },
         }))
-        .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+        .Combine(key.GrantViaService(grantee, "dynamodb", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 
-    /// <summary>The action on the named attributes only, with <paramref name="guardKey"/> one of <paramref name="guardValues"/> where the request sets it.</summary>
-    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions, string guardKey, string[] guardValues) =>
+    /// <summary>The action on the named attributes only, with <paramref name="guardKey"/> one of <paramref name="guardValues"/> where the
+    /// request sets it.</summary>
+    private Grant GrantOnAttributes(IGrantable grantee, string action, IReadOnlyList<string> attributes, string[] keyActions,
+        string guardKey, string[] guardValues) =>
         Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
@@ -149,5 +166,7 @@ public sealed class JobMetadataTable : Construct
                 ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:Attributes"] = attributes.ToArray() },
                 ["StringEqualsIfExists"] = new Dictionary<string, object> { [guardKey] = guardValues },
             },
-        }).Combine(key.GrantViaService(grantee, "dynamodb", keyActions, new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
+        }).Combine(
+            key.GrantViaService(grantee, "dynamodb", keyActions,
+                new KeyValuePair<string, string>("aws:dynamodb:tableName", Table.TableName)));
 }

@@ -31,7 +31,9 @@ public sealed class MediaIngestion : Construct
             new LifecycleRule
             {
                 Id = "RawAudioLifecycle",
-                Transitions = [new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS, TransitionAfter = Duration.Days(props.Settings.RawAudioInfrequentAccessAfterDays) }],
+                Transitions = [
+                    new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS,
+                        TransitionAfter = Duration.Days(props.Settings.RawAudioInfrequentAccessAfterDays) }],
                 Expiration = props.Settings.RawAudioExpireAfterDays is { } days ? Duration.Days(days) : null,
                 NoncurrentVersionExpiration = Duration.Days(props.Settings.NoncurrentVersionExpireAfterDays),
                 AbortIncompleteMultipartUploadAfter = Duration.Days(7),
@@ -55,7 +57,8 @@ public sealed class MediaIngestion : Construct
             RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service reads media, nothing else.
-        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", MediaPrefix, ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
+        raw.AllowServiceOnPrefix("AllowTranscribeToReadMedia", "transcribe.amazonaws.com", "s3:GetObject", MediaPrefix,
+            ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
         Bucket = raw.Bucket;
     }
 
@@ -81,7 +84,8 @@ public sealed class MediaIngestion : Construct
         Detail = new Dictionary<string, object>
         {
             ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { Bucket.BucketName } },
-            ["object"] = new Dictionary<string, object> { ["key"] = new object[] { new Dictionary<string, object> { ["prefix"] = prefix } } },
+            ["object"] =
+                new Dictionary<string, object> { ["key"] = new object[] { new Dictionary<string, object> { ["prefix"] = prefix } } },
         },
     };
 

@@ -47,7 +47,8 @@ public sealed class SecureBucket : Construct
         });
         NagAcknowledgements.AcknowledgeAll(
             Bucket,
-            "Cross-region replication needs a replica bucket and region the operator owns; versioning, lifecycle retention and retained buckets in staging/prod cover recovery in-region. Add replication where the organisation's DR policy requires it.",
+            "Cross-region replication needs a replica bucket and region the operator owns; versioning, lifecycle retention and retained "
+            + "buckets in staging/prod cover recovery in-region. Add replication where the organisation's DR policy requires it.",
             "HIPAA.Security-S3BucketReplicationEnabled",
             "NIST.800.53.R5-S3BucketReplicationEnabled",
             "PCI.DSS.321-S3BucketReplicationEnabled");
@@ -83,7 +84,9 @@ public sealed class SecureBucket : Construct
         {
             NagAcknowledgements.Acknowledge(
                 NagAcknowledgements.DefaultPolicy(role),
-                new NagAcknowledgement("AwsSolutions-IAM5", $"{s3Action} on the objects under the prefix '{prefix}' of {Node.Id}: every object there is this principal's to use, nothing else in the bucket."));
+                new NagAcknowledgement("AwsSolutions-IAM5",
+                    $"{s3Action} on the objects under the prefix '{prefix}' of {Node.Id}: every object there is this principal's to use, "
+                    + "nothing else in the bucket."));
         }
 
         if (keyActions.Length == 0)
@@ -91,9 +94,11 @@ public sealed class SecureBucket : Construct
             return grant;
         }
 
-        var key = encryptionKey ?? throw new InvalidOperationException($"{Node.Path} has no KMS key to grant {string.Join(", ", keyActions)} on.");
+        var key = encryptionKey
+            ?? throw new InvalidOperationException($"{Node.Path} has no KMS key to grant {string.Join(", ", keyActions)} on.");
         // With bucket keys S3 asks KMS with the bucket's ARN as the encryption context.
-        return grant.Combine(key.GrantViaService(grantee, "s3", keyActions, new KeyValuePair<string, string>("aws:s3:arn", Bucket.BucketArn)));
+        return grant.Combine(
+            key.GrantViaService(grantee, "s3", keyActions, new KeyValuePair<string, string>("aws:s3:arn", Bucket.BucketArn)));
     }
 
     /// <summary>

@@ -40,7 +40,8 @@ public sealed class TranscriptStorage : Construct
             RemovalPolicy = props.Context.RemovalPolicy,
         });
         // Service-principal reading of Transcribe's access model: the service writes output, only under its prefix.
-        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", TranscriptPrefix, ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
+        bucket.AllowServiceOnPrefix("AllowTranscribeToWriteTranscripts", "transcribe.amazonaws.com", "s3:PutObject", TranscriptPrefix,
+            ConfusedDeputy.TranscribeSourceArn(Stack.Of(this)));
         Bucket = bucket.Bucket;
     }
 

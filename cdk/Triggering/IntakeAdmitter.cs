@@ -108,7 +108,8 @@ public sealed class IntakeAdmitter : Construct
     /// <c>{"release": &lt;the execution's name at <paramref name="executionNamePath"/>&gt;}</c>, StartExecution's errors
     /// retried. The workflow runs one before each of its ends, the execution-end recorder one for every end it hears of.
     /// </summary>
-    internal static StepFunctionsStartExecution FreeTheSlotOf(Construct scope, string name, IStateMachine admitter, string executionNamePath, string comment)
+    internal static StepFunctionsStartExecution FreeTheSlotOf(Construct scope, string name, IStateMachine admitter,
+        string executionNamePath, string comment)
     {
         var task = new StepFunctionsStartExecution(scope, name, new StepFunctionsStartExecutionProps
         {
@@ -131,7 +132,11 @@ public sealed class IntakeAdmitter : Construct
     private static Dictionary<string, object> WindowItemKey => new() { [JobMetadataSchema.JobName] = S(JobMetadataSchema.WindowKey) };
 
     private static Dictionary<string, object> SlotKey(string executionNamePath) =>
-        new() { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S.$"] = $"States.Format('{JobMetadataSchema.SlotKeyPrefix}{{}}', {executionNamePath})" } };
+        new()
+        {
+            [JobMetadataSchema.JobName] =
+                new Dictionary<string, object> { ["S.$"] = $"States.Format('{JobMetadataSchema.SlotKeyPrefix}{{}}', {executionNamePath})" },
+        };
 
     /// <summary>The window item's counter, one less: a slot given back (part of a request, or of a transaction's Update).</summary>
     private Dictionary<string, object> CountOneLess => new()
@@ -147,7 +152,8 @@ public sealed class IntakeAdmitter : Construct
     /// One AWS SDK call whose result is not kept, with its retrier. The role takes no policy updates (its
     /// statements are in <see cref="Grant"/>), so the task's own IAM resources are never attached.
     /// </summary>
-    private CallAwsService Call(string name, string service, string action, Dictionary<string, object> parameters, RetryProps retry, string? comment = null)
+    private CallAwsService Call(string name, string service, string action, Dictionary<string, object> parameters, RetryProps retry,
+        string? comment = null)
     {
         var task = new CallAwsService(this, name, new CallAwsServiceProps
         {
@@ -172,11 +178,15 @@ public sealed class IntakeAdmitter : Construct
         var start = StartTheWorkflow(
             alreadyHandled: FreeASlot(StateNames.Admitter.FreeSlotOfUploadAlreadyHandled, "$.named.executionName", next: handled),
             refused: FreeASlot(StateNames.Admitter.FreeSlotOfRefusedUpload, "$.named.executionName", next: ReturnTheUpload()));
-        var claim = ClaimTheSlot(inFlightAlready: GiveTheSlotBack(StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight).Next(DeleteTheMessage(StateNames.Admitter.DeleteDuplicateOfUploadInFlight).Next(takeASlot)));
+        var claim = ClaimTheSlot(
+            inFlightAlready: GiveTheSlotBack(StateNames.Admitter.GiveBackSlotOfUploadAlreadyInFlight).Next(
+                DeleteTheMessage(StateNames.Admitter.DeleteDuplicateOfUploadInFlight).Next(takeASlot)));
         var name = NameTheExecution(onError: new Pass(this, StateNames.Admitter.NameExecutionAfterMessage, new PassProps
         {
-            Comment = "The planner refused the event: the workflow still runs (and records the malformed event as a failure), named after the message.",
-            Parameters = new Dictionary<string, object> { ["executionName.$"] = $"States.Format('unnamed-{{}}', {Received}.Messages[0].MessageId)" },
+            Comment = "The planner refused the event: the workflow still runs (and records the malformed event as a failure), "
+                + "named after the message.",
+            Parameters =
+                new Dictionary<string, object> { ["executionName.$"] = $"States.Format('unnamed-{{}}', {Received}.Messages[0].MessageId)" },
             ResultPath = Named,
         }).Next(claim));
         var receive = ReceiveAnUpload();
@@ -193,7 +203,8 @@ public sealed class IntakeAdmitter : Construct
                     },
                     ResultPath = Message,
                 }).Next(name))
-            .Otherwise(GiveTheSlotBack(StateNames.Admitter.GiveBackSlotIntakeIsEmpty).Next(new Succeed(this, StateNames.Admitter.IntakeIsEmpty))));
+            .Otherwise(
+                GiveTheSlotBack(StateNames.Admitter.GiveBackSlotIntakeIsEmpty).Next(new Succeed(this, StateNames.Admitter.IntakeIsEmpty))));
         name.Next(claim);
         claim.Next(start);
         start.Next(admitted);
@@ -224,7 +235,9 @@ public sealed class IntakeAdmitter : Construct
             Result = Result.FromObject(new Dictionary<string, object> { ["started"] = 0 }),
             ResultPath = Paced,
         });
-        pause.Next(new Wait(this, StateNames.Admitter.PauseSecondBeforeNextStarts, new WaitProps { Time = WaitTime.Duration(Duration.Seconds(1)) })).Next(next);
+        pause.Next(
+            new Wait(this, StateNames.Admitter.PauseSecondBeforeNextStarts,
+                new WaitProps { Time = WaitTime.Duration(Duration.Seconds(1)) })).Next(next);
         return Chain.Start(count).Next(new Choice(this, StateNames.Admitter.WereThisSecondsStartsMade, new ChoiceProps
         {
             Comment = "StartTranscriptionJob follows each start at once: a burst of starts is a burst of Transcribe calls.",
@@ -247,17 +260,20 @@ public sealed class IntakeAdmitter : Construct
                 ["UpdateExpression"] = "SET #inFlight = if_not_exists(#inFlight, :zero) + :one",
                 ["ConditionExpression"] = "attribute_not_exists(#inFlight) OR #inFlight < :window",
                 ["ExpressionAttributeNames"] = new Dictionary<string, object> { ["#inFlight"] = JobMetadataSchema.InFlight },
-                ["ExpressionAttributeValues"] = new Dictionary<string, object> { [":zero"] = N(0), [":one"] = N(1), [":window"] = N(props.Window) },
+                ["ExpressionAttributeValues"] =
+                    new Dictionary<string, object> { [":zero"] = N(0), [":one"] = N(1), [":window"] = N(props.Window) },
             },
             Retries.DynamoDbSdk(maxAttempts: 3),
             "Counts the uploads in flight; refused when the window is full.");
         task.AddCatch(
-            new Succeed(this, StateNames.Admitter.WindowIsFull, new SucceedProps { Comment = "The next finished job frees a slot and starts the admitter again." }),
+            new Succeed(this, StateNames.Admitter.WindowIsFull,
+                new SucceedProps { Comment = "The next finished job frees a slot and starts the admitter again." }),
             new CatchProps { Errors = [TranscriptionWorkflow.ConditionFailed], ResultPath = JsonPath.DISCARD });
         return task;
     }
 
-    private CallAwsService GiveTheSlotBack(string name) => Call(name, "dynamodb", "updateItem", CountOneLess, Retries.DynamoDbSdk(maxAttempts: 3));
+    private CallAwsService GiveTheSlotBack(string name)
+        => Call(name, "dynamodb", "updateItem", CountOneLess, Retries.DynamoDbSdk(maxAttempts: 3));
 
     /// <summary>
     /// Delete the execution's slot item and count one upload less, in one transaction: a second release of the
@@ -320,7 +336,8 @@ public sealed class IntakeAdmitter : Construct
         {
             Comment = "The planner names it from bucket, key and version: every delivery of the event gets the same name.",
             LambdaFunction = props.JobPlanner,
-            Payload = TaskInput.FromObject(new Dictionary<string, object> { [$"{NamedExecution.RequestProperty}.$"] = $"{Message}.upload" }),
+            Payload = TaskInput.FromObject(
+                new Dictionary<string, object> { [$"{NamedExecution.RequestProperty}.$"] = $"{Message}.upload" }),
             PayloadResponseOnly = true,
             RetryOnServiceExceptions = false,
             ResultPath = Named,
@@ -353,16 +370,19 @@ public sealed class IntakeAdmitter : Construct
 
     private StepFunctionsStartExecution StartTheWorkflow(IChainable alreadyHandled, IChainable refused)
     {
-        var task = new StepFunctionsStartExecution(this, StateNames.Admitter.StartWorkflowExecutionNamedAfterUpload, new StepFunctionsStartExecutionProps
-        {
-            StateMachine = props.Workflow,
-            IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
-            // The workflow's input is the upload event itself, as EventBridge put it into the intake.
-            Input = TaskInput.FromJsonPathAt($"{Message}.upload"),
-            Name = JsonPath.StringAt($"{Named}.executionName"),
-            ResultPath = JsonPath.DISCARD,
-            TaskTimeout = Timeout.Duration(Duration.Seconds(5)),
-        });
+        var task = new StepFunctionsStartExecution(
+            this,
+            StateNames.Admitter.StartWorkflowExecutionNamedAfterUpload,
+            new StepFunctionsStartExecutionProps
+            {
+                StateMachine = props.Workflow,
+                IntegrationPattern = IntegrationPattern.REQUEST_RESPONSE,
+                // The workflow's input is the upload event itself, as EventBridge put it into the intake.
+                Input = TaskInput.FromJsonPathAt($"{Message}.upload"),
+                Name = JsonPath.StringAt($"{Named}.executionName"),
+                ResultPath = JsonPath.DISCARD,
+                TaskTimeout = Timeout.Duration(Duration.Seconds(5)),
+            });
         task.AddRetry(Retries.NeverExecutionAlreadyExists());
         // The window paces the starts far below StartExecution's quota; a throttled start is retried a little,
         // then the upload goes back to the intake rather than retrying into the quota.
@@ -376,7 +396,11 @@ public sealed class IntakeAdmitter : Construct
         name,
         "sqs",
         "deleteMessage",
-        new Dictionary<string, object> { ["QueueUrl"] = props.Intake.QueueUrl, ["ReceiptHandle"] = JsonPath.StringAt($"{Message}.receipt") },
+        new Dictionary<string, object>
+        {
+            ["QueueUrl"] = props.Intake.QueueUrl,
+            ["ReceiptHandle"] = JsonPath.StringAt($"{Message}.receipt"),
+        },
         Retries.SqsSdk(usesKey: false));
 
     /// <summary>Step Functions refused the start: the upload goes back to the intake for a later admitter.</summary>
@@ -408,11 +432,14 @@ public sealed class IntakeAdmitter : Construct
     {
         props.Metadata.GrantWindow(role);
         props.Intake.Grant(role, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility");
-        props.Context.Key.GrantViaService(role, "sqs", ["kms:Decrypt"], new KeyValuePair<string, string>("aws:sqs:arn", props.Intake.QueueArn));
+        props.Context.Key.GrantViaService(role, "sqs", ["kms:Decrypt"],
+            new KeyValuePair<string, string>("aws:sqs:arn", props.Intake.QueueArn));
         props.JobPlanner.GrantInvoke(role);
         props.Workflow.GrantStartExecution(role);
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier (function:*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5",
+                "Log delivery and X-Ray have no resource type (see UnscopedActions); the planner is invoked by any version qualifier "
+                + "(function:*)."));
     }
 }

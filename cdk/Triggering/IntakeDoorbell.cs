@@ -26,7 +26,8 @@ public sealed class IntakeDoorbell : Construct
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var role = AccountServiceRoles.Create(this, "Role", "firehose.amazonaws.com", "TranscribeStack intake doorbell: Firehose writes the buffered records under the signal prefix");
+        var role = AccountServiceRoles.Create(this, "Role", "firehose.amazonaws.com",
+            "TranscribeStack intake doorbell: Firehose writes the buffered records under the signal prefix");
         // PutObject under the signal prefix only, the key through S3 for this bucket (no bucket-wide list or read).
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
@@ -34,14 +35,16 @@ public sealed class IntakeDoorbell : Construct
             Actions = ["s3:PutObject", "s3:AbortMultipartUpload"],
             Resources = [props.Bucket.ArnForObjects($"{props.Prefix}*")],
         }));
-        props.Context.Key.GrantViaService(role, "s3", ["kms:GenerateDataKey", "kms:Decrypt"], new KeyValuePair<string, string>("aws:s3:arn", props.Bucket.BucketArn));
+        props.Context.Key.GrantViaService(role, "s3", ["kms:GenerateDataKey", "kms:Decrypt"],
+            new KeyValuePair<string, string>("aws:s3:arn", props.Bucket.BucketArn));
         NagAcknowledgements.AcknowledgeInlinePolicy(role);
 
         var stream = new CfnDeliveryStream(this, "Stream", new CfnDeliveryStreamProps
         {
             DeliveryStreamType = "DirectPut",
             // The records are one word each; the stream encrypts them at rest all the same.
-            DeliveryStreamEncryptionConfigurationInput = new CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty { KeyType = "AWS_OWNED_CMK" },
+            DeliveryStreamEncryptionConfigurationInput =
+                new CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty { KeyType = "AWS_OWNED_CMK" },
             ExtendedS3DestinationConfiguration = new CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty
             {
                 BucketArn = props.Bucket.BucketArn,
@@ -61,11 +64,14 @@ public sealed class IntakeDoorbell : Construct
         stream.Node.AddDependency(role);
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", "Firehose names each object it writes (date path and a generated suffix) under the signal prefix: PutObject on the prefix, never on the bucket or media/."));
+            new NagAcknowledgement("AwsSolutions-IAM5",
+                "Firehose names each object it writes (date path and a generated suffix) under the signal prefix: PutObject on the prefix, "
+                + "never on the bucket or media/."));
         // EventBridge rings the doorbell as this role, for this account only (as every target role here): the
         // rule target (KinesisFirehoseStream) takes the stream's child "EventsRole" when there is one, instead
         // of making one that trusts EventBridge without a condition.
-        TargetRole = AccountServiceRoles.Create(stream, "EventsRole", "events.amazonaws.com", "TranscribeStack intake doorbell: EventBridge puts the upload rule's records into the stream");
+        TargetRole = AccountServiceRoles.Create(stream, "EventsRole", "events.amazonaws.com",
+            "TranscribeStack intake doorbell: EventBridge puts the upload rule's records into the stream");
         Stream = stream;
         Role = role;
     }

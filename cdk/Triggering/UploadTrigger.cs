@@ -67,14 +67,18 @@ public sealed class UploadTrigger : Construct
             Principals = [new ServicePrincipal("events.amazonaws.com")],
             Actions = ["sqs:SendMessage"],
             Resources = [IntakeQueue.QueueArn],
-            Conditions = new Dictionary<string, object> { ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Rule.RuleArn } },
+            Conditions =
+                new Dictionary<string, object> { ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = Rule.RuleArn } },
         }));
-        Rule.AddTarget(new SqsQueue(Queue.FromQueueAttributes(this, "IntakeTarget", new QueueAttributes { QueueArn = IntakeQueue.QueueArn, QueueUrl = IntakeQueue.QueueUrl }), new SqsQueueProps
-        {
-            DeadLetterQueue = DeadLetterQueue,
-            MaxEventAge = Duration.Hours(24),
-            RetryAttempts = 185,
-        }));
+        Rule.AddTarget(new SqsQueue(
+            Queue.FromQueueAttributes(
+                this, "IntakeTarget", new QueueAttributes { QueueArn = IntakeQueue.QueueArn, QueueUrl = IntakeQueue.QueueUrl }),
+            new SqsQueueProps
+            {
+                DeadLetterQueue = DeadLetterQueue,
+                MaxEventAge = Duration.Hours(24),
+                RetryAttempts = 185,
+            }));
 
         Doorbell = new IntakeDoorbell(this, "Doorbell", new IntakeDoorbellProps
         {
@@ -94,7 +98,8 @@ public sealed class UploadTrigger : Construct
         NagAcknowledgements.AcknowledgeInlinePolicy(Doorbell.TargetRole);
         NagAcknowledgements.AcknowledgeAll(
             Rule,
-            "The doorbell target (Firehose) takes no dead-letter queue here; its record carries nothing the intake does not hold, and a lost ring only delays admission until the next ring or finished job. The intake target has the event dead-letter queue.",
+            "The doorbell target (Firehose) takes no dead-letter queue here; its record carries nothing the intake does not hold, and a "
+            + "lost ring only delays admission until the next ring or finished job. The intake target has the event dead-letter queue.",
             "Serverless-EventBusDLQ");
     }
 

@@ -41,14 +41,16 @@ internal sealed class EventStartedExpressWorkflowOptions : PipelineStateMachineO
 /// execution-end recorder, the intake admitter); the resources are created directly in the owner's scope, so their
 /// logical ids are the owner's.
 /// </summary>
-public sealed record EventStartedExpressWorkflow(IStateMachine StateMachine, IRole Role, ILogGroup LogGroup, IRole TargetRole, Rule Rule, IQueue DeadLetterQueue)
+public sealed record EventStartedExpressWorkflow(IStateMachine StateMachine, IRole Role, ILogGroup LogGroup, IRole TargetRole, Rule Rule,
+    IQueue DeadLetterQueue)
 {
     internal static EventStartedExpressWorkflow Create(Construct owner, EventStartedExpressWorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if ((options.EventPattern is null) == (options.Schedule is null))
         {
-            throw new ArgumentException("An event-started workflow is started by an event pattern or by a schedule, one of them.", nameof(options));
+            throw new ArgumentException("An event-started workflow is started by an event pattern or by a schedule, one of them.",
+                nameof(options));
         }
 
         var (stateMachine, role, logGroup) = PipelineStateMachine.Create(owner, options);
@@ -60,7 +62,8 @@ public sealed record EventStartedExpressWorkflow(IStateMachine StateMachine, IRo
         stateMachine.GrantStartExecution(targetRole);
         NagAcknowledgements.AcknowledgeInlinePolicy(targetRole);
 
-        var rule = new Rule(owner, "Rule", new RuleProps { Description = options.RuleDescription, EventPattern = options.EventPattern, Schedule = options.Schedule });
+        var rule = new Rule(owner, "Rule",
+            new RuleProps { Description = options.RuleDescription, EventPattern = options.EventPattern, Schedule = options.Schedule });
         rule.AddTarget(new SfnStateMachine(stateMachine, new SfnStateMachineProps
         {
             Role = targetRole,

@@ -9,7 +9,8 @@ internal class PipelineStateMachineOptions
 
     public required string Comment { get; init; }
 
-    /// <summary>A fixed name, where the state machine must be referred to by name (to break a reference cycle); by default generated.</summary>
+    /// <summary>A fixed name, where the state machine must be referred to by name (to break a reference cycle); by default
+    /// generated.</summary>
     public string? StateMachineName { get; init; }
 
     /// <summary>The states, built in the owner's scope (called once the role exists).</summary>

@@ -77,7 +77,8 @@ internal static class Retries
     /// </summary>
     public static RetryProps SqsSdk(bool usesKey) => new()
     {
-        Errors = SqsThrottling.Where(error => usesKey || !error.Contains("Kms", StringComparison.Ordinal)).Select(error => error.Replace("SQS.", "Sqs.", StringComparison.Ordinal)).ToArray(),
+        Errors = SqsThrottling.Where(error => usesKey || !error.Contains("Kms", StringComparison.Ordinal)).Select(
+            error => error.Replace("SQS.", "Sqs.", StringComparison.Ordinal)).ToArray(),
         Interval = Duration.Seconds(1),
         BackoffRate = 2,
         MaxAttempts = 5,

@@ -92,6 +92,9 @@ public sealed partial class TranscriptionWorkflow
 
         NagAcknowledgements.Acknowledge(
             NagAcknowledgements.DefaultPolicy(role),
-            new NagAcknowledgement("AwsSolutions-IAM5", $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see UnscopedActions), this stack's job-name prefix ({props.Context.JobNamePrefix}*), and the Lambda version qualifier (function:*)."));
+            new NagAcknowledgement("AwsSolutions-IAM5",
+                $"Wildcards only where AWS allows no narrower scope: {string.Join(", ", UnscopedActions.Reasons.Keys)} (see "
+                + $"UnscopedActions), this stack's job-name prefix ({props.Context.JobNamePrefix}*), and the Lambda version qualifier "
+                + "(function:*)."));
     }
 }

@@ -28,7 +28,8 @@ public sealed partial class TranscriptionWorkflow
 
     /// <summary>The post-processor cannot read the transcript, or its request is malformed.</summary>
     internal static readonly string[] BadTranscript =
-        ["TranscriptNotFoundException", "MalformedTranscriptException", "UnexpectedTranscriptShapeException", "TranscriptTooLargeException", "InvalidJobRequestException"];
+        ["TranscriptNotFoundException", "MalformedTranscriptException", "UnexpectedTranscriptShapeException", "TranscriptTooLargeException",
+            "InvalidJobRequestException"];
 
     /// <summary>The skipped upload's item is COMPLETED (COMPLETED is final): writing it again cannot help.</summary>
     internal const string ItemIsCompleted = "DynamoDB.ConditionalCheckFailedException";
@@ -81,7 +82,8 @@ public sealed partial class TranscriptionWorkflow
                 DescribeFailure(
                     StateNames.Workflow.DescribePlanningFailure,
                     jobName: ExecutionJobNames.Of(props.Context.JobNamePrefix, ExecutionName),
-                    mediaUri: JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"), JsonPath.StringAt("$.detail.object.key")),
+                    mediaUri: JsonPath.Format("s3://{}/{}", JsonPath.StringAt("$.detail.bucket.name"),
+                        JsonPath.StringAt("$.detail.object.key")),
                     error: JsonPath.StringAt("$.error.Error"),
                     reason: JsonPath.StringAt("$.error.Cause"),
                     next: failed))
@@ -137,14 +139,19 @@ public sealed partial class TranscriptionWorkflow
             Parameters = new Dictionary<string, object>
             {
                 ["TableName"] = props.Metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
+                ["Key"] = new Dictionary<string, object>
+                {
+                    [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) },
+                },
                 // updatedAt of a waiting item: when the first execution waiting for the job started, before
                 // the job was created (the status index lists the longest waits first).
-                ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = :executionArn, #updatedAt = if_not_exists(#updatedAt, :started)",
+                ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = "
+                    + ":executionArn, #updatedAt = if_not_exists(#updatedAt, :started)",
                 // Never on a COMPLETED or SKIPPED item, nor on another execution's FAILED one: only a new item, one
                 // that is still waiting, or the FAILED item of this very execution, which is being redriven (its
                 // error and failureReason stay until the item is COMPLETED, or FAILED again).
-                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND #executionArn = :executionArn)",
+                ["ConditionExpression"] = "attribute_not_exists(#jobName) OR #status = :transcribing OR (#status = :failed AND "
+                    + "#executionArn = :executionArn)",
                 ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(WaitingItemAttributes),
                 ["ExpressionAttributeValues"] = new Dictionary<string, object>
                 {
@@ -176,7 +183,8 @@ public sealed partial class TranscriptionWorkflow
 
     /// <summary>The attributes the wait writes; the role may write only these (dynamodb:Attributes).</summary>
     internal static IReadOnlyList<string> WaitingItemAttributes { get; } =
-        [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken, JobMetadataSchema.Status, "mediaUri", "executionArn", JobMetadataSchema.UpdatedAt];
+        [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken, JobMetadataSchema.Status, "mediaUri", "executionArn",
+            JobMetadataSchema.UpdatedAt];
 
     private Wait WaitBeforePolling() => new(this, StateNames.Workflow.WaitBeforePolling, new WaitProps
     {
@@ -240,13 +248,18 @@ public sealed partial class TranscriptionWorkflow
                 reason: JsonPath.StringAt("$.transcription.job.FailureReason"),
                 next: failed))
             // The plan's waits end at workflow.maxJobMinutes: a job that never finishes ends in the failure branch.
-            .When(Condition.And(running, Condition.NumberGreaterThanEqualsJsonPath(PlanPaths.LaterPollsMade, PlanPaths.LaterPolls)), DescribeFailure(
-                StateNames.Workflow.DescribeJobThatDidNotFinish,
-                jobName: JsonPath.StringAt(PlanPaths.JobName),
-                mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
-                error: "TranscriptionJobTimedOut",
-                reason: JsonPath.Format("The job was still {} after {} seconds of polling.", JsonPath.StringAt(JobStatus), JsonPath.StringAt(PlanPaths.GivesUpAfterSeconds)),
-                next: failed))
+            .When(
+                Condition.And(running, Condition.NumberGreaterThanEqualsJsonPath(PlanPaths.LaterPollsMade, PlanPaths.LaterPolls)),
+                DescribeFailure(
+                    StateNames.Workflow.DescribeJobThatDidNotFinish,
+                    jobName: JsonPath.StringAt(PlanPaths.JobName),
+                    mediaUri: JsonPath.StringAt(PlanPaths.MediaUri),
+                    error: "TranscriptionJobTimedOut",
+                    reason: JsonPath.Format(
+                        "The job was still {} after {} seconds of polling.",
+                        JsonPath.StringAt(JobStatus),
+                        JsonPath.StringAt(PlanPaths.GivesUpAfterSeconds)),
+                    next: failed))
             .When(running, stillRunning)
             .Otherwise(DescribeFailure(
                 StateNames.Workflow.DescribeUnexpectedJobStatus,
@@ -257,12 +270,14 @@ public sealed partial class TranscriptionWorkflow
                 next: failed));
     }
 
-    /// <summary>The next entry of the planner's waits (the backstop's longest interval, jittered per job) becomes the current wait.</summary>
+    /// <summary>The next entry of the planner's waits (the backstop's longest interval, jittered per job) becomes the current
+    /// wait.</summary>
     private Pass ScheduleNextPoll() => new(this, StateNames.Workflow.ScheduleNextPoll, new PassProps
     {
         Parameters = new Dictionary<string, object>
         {
-            [PlanPaths.Name(nameof(PollingPlan.WaitSeconds))] = JsonPath.ArrayGetItem(JsonPath.ListAt(PlanPaths.LaterWaitSeconds), JsonPath.NumberAt(PlanPaths.LaterPollsMade)),
+            [PlanPaths.Name(nameof(PollingPlan.WaitSeconds))] = JsonPath.ArrayGetItem(JsonPath.ListAt(PlanPaths.LaterWaitSeconds),
+                JsonPath.NumberAt(PlanPaths.LaterPollsMade)),
             [PlanPaths.Name(nameof(PollingPlan.LaterWaitSeconds))] = JsonPath.ListAt(PlanPaths.LaterWaitSeconds),
             [PlanPaths.Name(nameof(PollingPlan.LaterPolls))] = JsonPath.NumberAt(PlanPaths.LaterPolls),
             [PlanPaths.Name(nameof(PollingPlan.LaterPollsMade))] = JsonPath.MathAdd(JsonPath.NumberAt(PlanPaths.LaterPollsMade), 1),
@@ -325,7 +340,10 @@ public sealed partial class TranscriptionWorkflow
         // The job's item is COMPLETED: recorded as a failure. DynamoDB throttled after the retries is not
         // caught: the execution fails here (the execution-end recorder records it) and is redriven.
         record.AddCatch(onError, new CatchProps { Errors = [ItemIsCompleted], ResultPath = "$.error" });
-        record.Next(FreeTheSlot(StateNames.Workflow.FreeSkippedUploadsSlot, new Succeed(this, StateNames.Workflow.UploadSkipped, new SucceedProps { Comment = "Recorded as SKIPPED with the reason." })));
+        record.Next(
+            FreeTheSlot(StateNames.Workflow.FreeSkippedUploadsSlot,
+                new Succeed(this, StateNames.Workflow.UploadSkipped,
+                    new SucceedProps { Comment = "Recorded as SKIPPED with the reason." })));
         return record;
     }
 
@@ -335,7 +353,8 @@ public sealed partial class TranscriptionWorkflow
     /// </summary>
     private StepFunctionsStartExecution FreeTheSlot(string name, IChainable end)
     {
-        var task = IntakeAdmitter.FreeTheSlotOf(this, name, admitter, "$$.Execution.Name", "The admitter frees this execution's slot (once, however often it is asked) and admits the next upload.");
+        var task = IntakeAdmitter.FreeTheSlotOf(this, name, admitter, "$$.Execution.Name",
+            "The admitter frees this execution's slot (once, however often it is asked) and admits the next upload.");
         // The upload's record stands whatever happens here: a slot not freed narrows the window by one until an
         // operator starts the admitter with this execution's release (runbook).
         task.AddCatch(end, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
@@ -390,12 +409,14 @@ public sealed partial class TranscriptionWorkflow
         // Whatever happens to the record, the failure still reaches the dead-letter queue.
         record.AddCatch(send, new CatchProps { Errors = [Errors.ALL], ResultPath = "$.recordError" });
         record.Next(send);
-        send.Next(FreeTheSlot(StateNames.Workflow.FreeFailedUploadsSlot, new Fail(this, StateNames.Workflow.TranscriptionFailed, new FailProps
-        {
-            Comment = "The failure is in the metadata table and the dead-letter queue.",
-            ErrorPath = "$.failure.error",
-            CausePath = "$.failure.reason",
-        })));
+        send.Next(FreeTheSlot(
+            StateNames.Workflow.FreeFailedUploadsSlot,
+            new Fail(this, StateNames.Workflow.TranscriptionFailed, new FailProps
+            {
+                Comment = "The failure is in the metadata table and the dead-letter queue.",
+                ErrorPath = "$.failure.error",
+                CausePath = "$.failure.reason",
+            })));
         return record;
     }
 
@@ -403,7 +424,8 @@ public sealed partial class TranscriptionWorkflow
     /// Writes one item of the job (string attributes from paths, the status, when it happened), never
     /// replacing a COMPLETED item, with DynamoDB's throttling retried.
     /// </summary>
-    private DynamoPutItem PutItemUnlessCompleted(string name, string? comment, string status, string timeAttribute, Dictionary<string, string> attributes)
+    private DynamoPutItem PutItemUnlessCompleted(string name, string? comment, string status, string timeAttribute,
+        Dictionary<string, string> attributes)
     {
         var item = attributes.ToDictionary(a => a.Key, a => DynamoAttributeValue.FromString(a.Value));
         item[JobMetadataSchema.Status] = DynamoAttributeValue.FromString(status);
@@ -417,7 +439,8 @@ public sealed partial class TranscriptionWorkflow
             // COMPLETED is final: a late failure or skip never overwrites a recorded transcript.
             ConditionExpression = JobMetadataSchema.CompletedIsFinal,
             ExpressionAttributeNames = JobMetadataSchema.CompletedIsFinalNames.ToDictionary(),
-            ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)),
+            ExpressionAttributeValues = JobMetadataSchema.CompletedIsFinalValues.ToDictionary(
+                v => v.Key, v => DynamoAttributeValue.FromString(v.Value)),
             ResultPath = JsonPath.DISCARD,
         });
         put.AddRetry(Retries.DynamoDb());

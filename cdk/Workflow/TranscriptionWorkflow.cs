@@ -27,8 +27,8 @@ public sealed class TranscriptionWorkflowProps : PipelineConstructProps
 /// The Standard state machine that turns one upload into one transcription job and one metadata
 /// item, or into one recorded failure (metadata item + dead-letter message), or one SKIPPED item.
 /// It waits for Transcribe's completion event (see <c>WorkflowEvents/JobCompletionNotifier</c>), bounded by
-/// the job's polling plan, and polls when none came: the plan is the one safety net for a lost event. Its role is the Transcribe caller; every
-/// statement of that role is written in <c>TranscriptionWorkflow.Permissions.cs</c>, none by the tasks.
+/// the job's polling plan, and polls when none came: the plan is the one safety net for a lost event. Its role is the Transcribe caller;
+/// every statement of that role is written in <c>TranscriptionWorkflow.Permissions.cs</c>, none by the tasks.
 /// The states are built in <c>TranscriptionWorkflow.States.cs</c>, one method each.
 /// </summary>
 public sealed partial class TranscriptionWorkflow : Construct
@@ -121,7 +121,8 @@ public sealed partial class TranscriptionWorkflow : Construct
         var join = JoinExistingJob();
         var scheduleNextPoll = ScheduleNextPoll();
         var checkStatus = CheckJobStatus(
-            completed: PostProcess(onError: stepFailed).Next(FreeTheSlot(StateNames.Workflow.FreeRecordedUploadsSlot, new Succeed(this, StateNames.Workflow.TranscriptionRecorded))),
+            completed: PostProcess(onError: stepFailed).Next(
+                FreeTheSlot(StateNames.Workflow.FreeRecordedUploadsSlot, new Succeed(this, StateNames.Workflow.TranscriptionRecorded))),
             stillRunning: scheduleNextPoll,
             failed: failed);
         var readJob = GetJobStatus(whenThrottled: PollWasThrottled().Next(checkStatus), onError: stepFailed);

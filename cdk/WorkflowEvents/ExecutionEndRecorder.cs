@@ -43,7 +43,8 @@ public sealed class ExecutionEndRecorder : Construct
 
     /// <summary>The attributes of the FAILED item it writes (the workflow's failure branch writes the same ones).</summary>
     internal static readonly IReadOnlyList<string> WrittenAttributes =
-        [JobMetadataSchema.JobName, JobMetadataSchema.Status, "error", "failureReason", "mediaUri", ExecutionArn, "failedAt", JobMetadataSchema.UpdatedAt];
+        [JobMetadataSchema.JobName, JobMetadataSchema.Status, "error", "failureReason", "mediaUri", ExecutionArn, "failedAt",
+            JobMetadataSchema.UpdatedAt];
 
     private const string ExecutionArn = "executionArn";
 
@@ -69,7 +70,8 @@ public sealed class ExecutionEndRecorder : Construct
         Express = EventStartedExpressWorkflow.Create(this, new EventStartedExpressWorkflowOptions
         {
             Context = props.Context,
-            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): record a workflow execution that timed out, was stopped or failed outside its failure branch",
+            Comment = $"TranscribeStack ({props.Context.EnvironmentName}): record a workflow execution that timed out, was stopped or "
+                + "failed outside its failure branch",
             Definition = () => Definition(props),
             // An Express workflow's longest: the SDK calls' retries fit well within it.
             Timeout = Duration.Minutes(5),
@@ -116,15 +118,22 @@ public sealed class ExecutionEndRecorder : Construct
         var describe = DescribeTheEnd(record);
         var lookUp = LookUpTheJob(props).Next(new Choice(this, StateNames.EndRecorder.IsEndAlreadyRecorded)
             .When(
-                Condition.And(Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"), Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Completed)),
-                new Succeed(this, StateNames.EndRecorder.JobIsCompleted, new SucceedProps { Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards." }))
+                Condition.And(Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
+                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Completed)),
+                new Succeed(this, StateNames.EndRecorder.JobIsCompleted, new SucceedProps
+                {
+                    Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards.",
+                }))
             .When(
                 Condition.And(
                     Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
                     Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Failed),
                     Condition.IsPresent($"{Recorded}.{ExecutionArn}.S"),
                     Condition.StringEqualsJsonPath($"{Recorded}.{ExecutionArn}.S", EndedExecutionArn)),
-                new Succeed(this, StateNames.EndRecorder.FailureIsRecorded, new SucceedProps { Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter." }))
+                new Succeed(this, StateNames.EndRecorder.FailureIsRecorded, new SucceedProps
+                {
+                    Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter.",
+                }))
             // A skipped upload's execution that FAILED could not write its SKIPPED item (DynamoDB unavailable):
             // recorded like any failure, until a redrive writes the item.
             .When(
@@ -204,7 +213,10 @@ public sealed class ExecutionEndRecorder : Construct
             Parameters = new Dictionary<string, object>
             {
                 ["TableName"] = props.Metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) } },
+                ["Key"] = new Dictionary<string, object>
+                {
+                    [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) },
+                },
                 ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
                 ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
                 // The failure branch writes its item just before the execution ends: read the latest.
@@ -264,7 +276,8 @@ public sealed class ExecutionEndRecorder : Construct
 
     /// <summary>What the dead letter and the item say of a passing failure: the operator redrives it.</summary>
     internal const string PassingReason =
-        "A passing cause, still there after the retries of the step: the execution stopped at the failed step and can be redriven (Step Functions console, the execution, Redrive), which runs that step again.";
+        "A passing cause, still there after the retries of the step: the execution stopped at the failed step and can be redriven (Step "
+        + "Functions console, the execution, Redrive), which runs that step again.";
 
     /// <summary>The workflow does not catch these (Retries.Passing): the execution failed at the step itself.</summary>
     private static Condition FailedForAPassingCause() => Condition.And(
@@ -311,8 +324,12 @@ public sealed class ExecutionEndRecorder : Construct
                 [JobMetadataSchema.UpdatedAt] = DynamoAttributeValue.FromString(Now()),
             },
             // COMPLETED is final; and a second delivery of the same event, racing this one, finds the end recorded.
-            ConditionExpression = $"({JobMetadataSchema.CompletedIsFinal}) AND (attribute_not_exists(#executionArn) OR #executionArn <> :executionArn OR #status <> :failed)",
-            ExpressionAttributeNames = new Dictionary<string, string>(JobMetadataSchema.CompletedIsFinalNames) { ["#executionArn"] = ExecutionArn },
+            ConditionExpression = $"({JobMetadataSchema.CompletedIsFinal}) AND (attribute_not_exists(#executionArn) OR #executionArn <> "
+                + ":executionArn OR #status <> :failed)",
+            ExpressionAttributeNames = new Dictionary<string, string>(JobMetadataSchema.CompletedIsFinalNames)
+            {
+                ["#executionArn"] = ExecutionArn,
+            },
             ExpressionAttributeValues = new Dictionary<string, DynamoAttributeValue>(
                 JobMetadataSchema.CompletedIsFinalValues.ToDictionary(v => v.Key, v => DynamoAttributeValue.FromString(v.Value)))
             {
@@ -330,7 +347,8 @@ public sealed class ExecutionEndRecorder : Construct
             ResultPath = JsonPath.DISCARD,
         });
         send.AddRetry(Retries.Sqs());
-        send.Next(new Succeed(this, StateNames.EndRecorder.EndIsRecorded, new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
+        send.Next(new Succeed(this, StateNames.EndRecorder.EndIsRecorded,
+            new SucceedProps { Comment = "One FAILED item and one dead letter, as the failure branch leaves." }));
 
         // A redrive keeps the execution's ARN: its first end sent this execution's dead letter (the operator
         // redrove it from there), so a redrive that fails again updates the item and sends none.
@@ -340,11 +358,13 @@ public sealed class ExecutionEndRecorder : Construct
         })
             .When(
                 Condition.And(Condition.IsNumeric(RedriveCount), Condition.NumberGreaterThan(RedriveCount, 0)),
-                new Succeed(this, StateNames.EndRecorder.RedrivenEndIsRecorded, new SucceedProps { Comment = "The FAILED item says how the redrive ended; the dead letter of its first end stands." }))
+                new Succeed(this, StateNames.EndRecorder.RedrivenEndIsRecorded,
+                    new SucceedProps { Comment = "The FAILED item says how the redrive ended; the dead letter of its first end stands." }))
             .Otherwise(send);
 
         // The job became COMPLETED, or another delivery of this event recorded it, since the look-up.
-        put.AddCatch(new Succeed(this, StateNames.EndRecorder.EndWasRecordedMeanwhile), new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
+        put.AddCatch(new Succeed(this, StateNames.EndRecorder.EndWasRecordedMeanwhile),
+            new CatchProps { Errors = ["DynamoDB.ConditionalCheckFailedException"], ResultPath = JsonPath.DISCARD });
         // Whatever else happens to the record, the end still reaches the dead-letter queue (as in the workflow).
         put.AddCatch(deadLettered, new CatchProps { Errors = [Errors.ALL], ResultPath = JsonPath.DISCARD });
         put.Next(deadLettered);

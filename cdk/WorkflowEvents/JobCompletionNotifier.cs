@@ -33,7 +33,8 @@ public sealed class JobCompletionNotifier : Construct
                 WakeWaitingExecution.Grant(role, props.Metadata);
                 NagAcknowledgements.Acknowledge(
                     NagAcknowledgements.DefaultPolicy(role),
-                    new NagAcknowledgement("AwsSolutions-IAM5", "states:SendTaskSuccess, log delivery and X-Ray have no resource type (see UnscopedActions)."));
+                    new NagAcknowledgement("AwsSolutions-IAM5",
+                        "states:SendTaskSuccess, log delivery and X-Ray have no resource type (see UnscopedActions)."));
             },
             RuleDescription = "Wakes the workflow execution waiting for a finished transcription job of this stack",
             EventPattern = new EventPattern

@@ -10,14 +10,16 @@ namespace TranscribeStack.Cdk.WorkflowEvents;
 internal static class WakeWaitingExecution
 {
     /// <summary>What is read of a job's item.</summary>
-    internal static readonly IReadOnlyList<string> ReadAttributes = [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken, JobMetadataSchema.Status];
+    internal static readonly IReadOnlyList<string> ReadAttributes = [JobMetadataSchema.JobName, JobMetadataSchema.TaskToken,
+        JobMetadataSchema.Status];
 
     /// <summary>The statuses of a finished job, as Transcribe reports them.</summary>
     internal static readonly string[] FinalStatuses = ["COMPLETED", "FAILED"];
 
     // The SDK integration's error names for Step Functions ("Sfn." + the modeled error): the token no
     // longer belongs to a waiting task (it timed out, the execution ended, or a newer wait replaced it).
-    private static readonly string[] StaleToken = ["Sfn.TaskTimedOutException", "Sfn.TaskDoesNotExistException", "Sfn.InvalidTokenException"];
+    private static readonly string[] StaleToken = ["Sfn.TaskTimedOutException", "Sfn.TaskDoesNotExistException",
+        "Sfn.InvalidTokenException"];
 
     /// <summary>What the states call: the token and status of a job's item, and SendTaskSuccess.</summary>
     public static void Grant(Role role, JobMetadataTable metadata)
@@ -48,7 +50,11 @@ internal static class WakeWaitingExecution
             Parameters = new Dictionary<string, object>
             {
                 ["TableName"] = metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object> { [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$.detail.TranscriptionJobName") } },
+                ["Key"] = new Dictionary<string, object>
+                {
+                    [JobMetadataSchema.JobName] =
+                        new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$.detail.TranscriptionJobName") },
+                },
                 ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
                 ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
                 // The token is written just before the workflow waits: read the latest.

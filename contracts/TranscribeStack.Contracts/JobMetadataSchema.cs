@@ -55,8 +55,10 @@ public static class JobMetadataSchema
     public const string CompletedIsFinal = "attribute_not_exists(" + JobName + ") OR #status <> :completed";
 
     /// <summary>The expression attribute names of <see cref="CompletedIsFinal"/>.</summary>
-    public static IReadOnlyDictionary<string, string> CompletedIsFinalNames { get; } = new Dictionary<string, string> { ["#status"] = Status };
+    public static IReadOnlyDictionary<string, string> CompletedIsFinalNames { get; } =
+        new Dictionary<string, string> { ["#status"] = Status };
 
     /// <summary>The expression attribute values of <see cref="CompletedIsFinal"/>, as strings.</summary>
-    public static IReadOnlyDictionary<string, string> CompletedIsFinalValues { get; } = new Dictionary<string, string> { [":completed"] = Completed };
+    public static IReadOnlyDictionary<string, string> CompletedIsFinalValues { get; } =
+        new Dictionary<string, string> { [":completed"] = Completed };
 }

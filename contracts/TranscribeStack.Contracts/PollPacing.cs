@@ -62,7 +62,8 @@ public sealed record PollPacing
     /// <summary>The waits add up to this: a job still running then is given up.</summary>
     public long GivesUpAfterSeconds { get; }
 
-    /// <summary>Expected transcription time per second of audio: each plan records the job's expected length with it (the waits do not depend on it).</summary>
+    /// <summary>Expected transcription time per second of audio: each plan records the job's expected length with it (the waits do not
+    /// depend on it).</summary>
     public double JobSecondsPerAudioSecond { get; }
 
     /// <summary>The job length this pacing expects for media of the given length, at least one second.</summary>
@@ -85,7 +86,8 @@ public sealed record PollPacing
         if (waits.Count > MaxPolls)
         {
             throw new InvalidOperationException(
-                $"Polling every {MinIntervalSeconds}-{MaxIntervalSeconds} s for {GivesUpAfterSeconds} s takes {waits.Count} polls, more than {MaxPolls}.");
+                $"Polling every {MinIntervalSeconds}-{MaxIntervalSeconds} s for {GivesUpAfterSeconds} s takes {waits.Count} polls, more "
+                + $"than {MaxPolls}.");
         }
 
         return new PollingPlan(waits[0], waits[1..], waits.Count - 1, 0, GivesUpAfterSeconds);

@@ -39,7 +39,8 @@ public sealed class JobPlanner
     /// <param name="transcriptPrefix">The OutputKey folder Transcribe writes to, e.g. transcripts/.</param>
     /// <param name="pacing">How the state machine polls the job, by its expected length.</param>
     /// <param name="transcriptFilePrefix">"redacted-" when PII redaction is on: Transcribe then writes redacted-&lt;job&gt;.json.</param>
-    public JobPlanner(string jobNamePrefix, string mediaPrefix, string transcriptPrefix, PollPacing pacing, string transcriptFilePrefix = "")
+    public JobPlanner(string jobNamePrefix, string mediaPrefix, string transcriptPrefix, PollPacing pacing,
+        string transcriptFilePrefix = "")
     {
         ArgumentNullException.ThrowIfNull(pacing);
         ArgumentNullException.ThrowIfNull(mediaPrefix);

@@ -1,5 +1,5 @@
-using TranscribeStack.Contracts;
 using System.Text.Json.Serialization;
+using TranscribeStack.Contracts;
 
 namespace TranscribeStack.Functions.JobPlanning;
 

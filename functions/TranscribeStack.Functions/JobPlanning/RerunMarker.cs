@@ -37,7 +37,8 @@ internal sealed class RerunMarkerConverter : JsonConverter<string>
         JsonTokenType.Number when reader.TryGetInt32(out var number) && number >= 1 => number.ToString(CultureInfo.InvariantCulture),
         JsonTokenType.Number => throw new InvalidJobRequestException(
             $"rerun must be a positive number or a marker of [0-9A-Za-z_-], not {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}."),
-        _ => throw new InvalidJobRequestException($"rerun must be a positive number or a marker of [0-9A-Za-z_-], not a {reader.TokenType}."),
+        _ => throw new InvalidJobRequestException(
+            $"rerun must be a positive number or a marker of [0-9A-Za-z_-], not a {reader.TokenType}."),
     };
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)

@@ -99,7 +99,8 @@ public sealed class DynamoJobMetadataStore(IAmazonDynamoDB dynamo, string tableN
         return item;
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset value)
+        => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static AttributeValue S(string value) => new() { S = value };
 

@@ -46,7 +46,8 @@ public interface IJobMetadataStore
 /// here for the first time is reported to <paramref name="metrics"/> (its audio minutes); one found
 /// already recorded is not, so duplicates and retries do not count a job twice.
 /// </summary>
-public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataStore store, TranscriptAnalyzer analyzer, long maxBytes, TimeProvider clock, IJobMetrics? metrics = null)
+public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataStore store, TranscriptAnalyzer analyzer, long maxBytes,
+    TimeProvider clock, IJobMetrics? metrics = null)
 {
     private readonly IJobMetrics metrics = metrics ?? NoJobMetrics.Instance;
 
@@ -78,14 +79,16 @@ public sealed class PostProcessor(ITranscriptSource transcripts, IJobMetadataSto
             metadata = await analyzer.AnalyzeAsync(content, cancellationToken).ConfigureAwait(false);
         }
 
-        var job = new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata, JobFacts.From(request.TranscriptionJob, metadata));
+        var job = new CompletedJob(jobName, mediaUri, $"s3://{bucket}/{key}", executionArn, completedAt.ToUniversalTime(), now, metadata,
+            JobFacts.From(request.TranscriptionJob, metadata));
         var recorded = await store.RecordCompletedAsync(job, cancellationToken).ConfigureAwait(false);
         if (recorded)
         {
             metrics.Recorded(job);
         }
 
-        return new PostProcessResult(jobName, "COMPLETED", recorded ? "Recorded" : "AlreadyRecorded", metadata.WordCount, metadata.DurationSeconds);
+        return new PostProcessResult(jobName, "COMPLETED", recorded ? "Recorded" : "AlreadyRecorded", metadata.WordCount,
+            metadata.DurationSeconds);
     }
 
     private static string Required(string? value, string name) =>

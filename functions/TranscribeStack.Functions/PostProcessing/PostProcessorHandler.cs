@@ -28,7 +28,8 @@ public sealed class PostProcessorHandler
     {
     }
 
-    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes, double lowConfidenceThreshold, double toxicityThreshold = 0.5, TimeProvider? clock = null, IJobMetrics? metrics = null)
+    public PostProcessorHandler(IAmazonS3 s3, IAmazonDynamoDB dynamo, string tableName, long maxTranscriptBytes,
+        double lowConfidenceThreshold, double toxicityThreshold = 0.5, TimeProvider? clock = null, IJobMetrics? metrics = null)
         : this(new PostProcessor(
             new S3TranscriptSource(s3),
             new DynamoJobMetadataStore(dynamo, tableName),

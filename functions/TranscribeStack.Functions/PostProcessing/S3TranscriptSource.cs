@@ -11,7 +11,8 @@ public sealed class S3TranscriptSource(IAmazonS3 s3) : ITranscriptSource
     {
         try
         {
-            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key },
+                cancellationToken).ConfigureAwait(false);
             return (response.ResponseStream, response.ContentLength);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode is "NoSuchKey" or "NoSuchBucket")

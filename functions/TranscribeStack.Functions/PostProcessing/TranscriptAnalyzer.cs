@@ -68,7 +68,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 {
                     if (!walker.Finished)
                     {
-                        throw new MalformedTranscriptException($"The transcript ends at byte {consumedTotal + filled} before the JSON document does (truncated).");
+                        throw new MalformedTranscriptException(
+                            $"The transcript ends at byte {consumedTotal + filled} before the JSON document does (truncated).");
                     }
 
                     return walker.Result(consumedTotal + filled);
@@ -91,7 +92,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 // RFC 8259: JSON text is UTF-8. The reader checks the structure, not the bytes inside strings.
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !Utf8.IsValid(reader.ValueSpan))
                 {
-                    throw new MalformedTranscriptException($"The transcript is not valid UTF-8 in the string at byte {offset + reader.TokenStartIndex}.");
+                    throw new MalformedTranscriptException(
+                        $"The transcript is not valid UTF-8 in the string at byte {offset + reader.TokenStartIndex}.");
                 }
 
                 walker.Token(ref reader);
@@ -223,7 +225,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     field = Current == Scope.Ignored ? Field.None : FieldOf(Current, ref reader);
                     if (field == Field.CategoryScore)
                     {
-                        category = LabelIndex(toxicityCategories, toxicityCategoryMax, ref reader, "results.toxicity_detection[].categories");
+                        category = LabelIndex(toxicityCategories, toxicityCategoryMax, ref reader,
+                            "results.toxicity_detection[].categories");
                     }
 
                     OpenIfContainer(ref reader);
@@ -356,7 +359,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             Scope next;
             if (scopes.Count == 0)
             {
-                next = isArray ? throw new UnexpectedTranscriptShapeException("The transcript is a JSON array; expected an object.") : Scope.Root;
+                next = isArray ? throw new UnexpectedTranscriptShapeException("The transcript is a JSON array; expected an object.")
+                    : Scope.Root;
                 scopes.Push(next);
                 return;
             }
@@ -364,13 +368,16 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             var parent = Current;
             if (field != Field.None)
             {
-                throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {(isArray ? "an array" : "an object")}; expected a value.");
+                throw new UnexpectedTranscriptShapeException(
+                    $"'{FieldName(field)}' is {(isArray ? "an array" : "an object")}; expected a value.");
             }
 
-            if (parent is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.LanguageIdentification or Scope.LanguageCodes or Scope.Toxicity or Scope.Redactions)
+            if (parent is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.LanguageIdentification or Scope.LanguageCodes
+                or Scope.Toxicity or Scope.Redactions)
             {
                 next = isArray
-                    ? throw new UnexpectedTranscriptShapeException($"An entry of '{ContainerName(parent)}' is an array; expected an object.")
+                    ? throw new UnexpectedTranscriptShapeException(
+                        $"An entry of '{ContainerName(parent)}' is an array; expected an object.")
                     : parent switch
                     {
                         Scope.Items => Scope.Item,
@@ -406,11 +413,14 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             else if (pendingContainer != Scope.Ignored)
             {
                 next = pendingContainer;
-                var wantsArray = next is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.Channels or Scope.LanguageIdentification
+                var wantsArray = next is Scope.Items or Scope.Alternatives or Scope.Segments or Scope.Channels
+                    or Scope.LanguageIdentification
                     or Scope.LanguageCodes or Scope.Toxicity or Scope.Redactions;
                 if (wantsArray != isArray)
                 {
-                    throw new UnexpectedTranscriptShapeException($"'{ContainerName(next)}' is {(isArray ? "an array" : "an object")}; expected {(wantsArray ? "an array" : "an object")}.");
+                    throw new UnexpectedTranscriptShapeException(
+                        $"'{ContainerName(next)}' is {(isArray ? "an array" : "an object")}; expected "
+                        + $"{(wantsArray ? "an array" : "an object")}.");
                 }
 
                 if (next == Scope.Results)
@@ -469,7 +479,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                 case Scope.LanguageDuration:
                     if (spokenLanguage < 0 || double.IsNaN(spokenDuration))
                     {
-                        throw new UnexpectedTranscriptShapeException("An entry of 'results.language_codes' lacks its language_code or duration_in_seconds.");
+                        throw new UnexpectedTranscriptShapeException(
+                            "An entry of 'results.language_codes' lacks its language_code or duration_in_seconds.");
                     }
 
                     spokenSeconds[spokenLanguage] += spokenDuration;
@@ -540,7 +551,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
         {
             if (double.IsNaN(segmentToxicity))
             {
-                throw new UnexpectedTranscriptShapeException($"Entry {scoredSegments + 1} of 'results.toxicity_detection' has no toxicity.");
+                throw new UnexpectedTranscriptShapeException(
+                    $"Entry {scoredSegments + 1} of 'results.toxicity_detection' has no toxicity.");
             }
 
             scoredSegments++;
@@ -614,7 +626,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
                     spokenDuration = Number(ref reader);
                     if (spokenDuration < 0)
                     {
-                        throw new UnexpectedTranscriptShapeException($"'{FieldName(field)}' is {spokenDuration}; expected a duration of 0 or more.");
+                        throw new UnexpectedTranscriptShapeException(
+                            $"'{FieldName(field)}' is {spokenDuration}; expected a duration of 0 or more.");
                     }
 
                     return;
@@ -665,7 +678,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
 
             if (labels.Count == MaxDistinctLabels)
             {
-                throw new UnexpectedTranscriptShapeException($"'{what}' has more than {MaxDistinctLabels} distinct values; Transcribe writes far fewer.");
+                throw new UnexpectedTranscriptShapeException(
+                    $"'{what}' has more than {MaxDistinctLabels} distinct values; Transcribe writes far fewer.");
             }
 
             labels.Add(reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(Text(ref reader)) : reader.ValueSpan.ToArray());
@@ -696,7 +710,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             }
             catch (InvalidOperationException e)
             {
-                throw new MalformedTranscriptException($"The transcript has a string that is not valid text at byte {reader.TokenStartIndex}: {e.Message}", e);
+                throw new MalformedTranscriptException(
+                    $"The transcript has a string that is not valid text at byte {reader.TokenStartIndex}: {e.Message}", e);
             }
         }
 
@@ -721,7 +736,8 @@ public sealed class TranscriptAnalyzer(double lowConfidenceThreshold, long maxBy
             var ok = reader.TokenType switch
             {
                 JsonTokenType.Number => reader.TryGetDouble(out parsed),
-                JsonTokenType.String when !reader.ValueIsEscaped => Utf8Parser.TryParse(reader.ValueSpan, out parsed, out var length) && length == reader.ValueSpan.Length,
+                JsonTokenType.String when !reader.ValueIsEscaped => Utf8Parser.TryParse(reader.ValueSpan, out parsed, out var length)
+                    && length == reader.ValueSpan.Length,
                 JsonTokenType.String => double.TryParse(Text(ref reader), NumberStyles.Float, CultureInfo.InvariantCulture, out parsed),
                 _ => false,
             };

@@ -74,6 +74,7 @@ public sealed record ToxicitySummary
     /// <summary>The highest overall toxicity of a segment; null without segments.</summary>
     public double? MaxToxicity { get; init; }
 
-    /// <summary>The highest score per category (profanity, hate_speech, sexual, insult, violence_or_threat, graphic, harassment_or_abuse).</summary>
+    /// <summary>The highest score per category (profanity, hate_speech, sexual, insult, violence_or_threat, graphic,
+    /// harassment_or_abuse).</summary>
     public IReadOnlyDictionary<string, double> MaxByCategory { get; init; } = new Dictionary<string, double>();
 }

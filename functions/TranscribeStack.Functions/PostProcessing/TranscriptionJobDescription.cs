@@ -90,14 +90,17 @@ public sealed record JobFacts
                 .ToDictionary(g => g.Key, g => Math.Round(g.Sum(c => c.DurationInSeconds ?? 0), 3), StringComparer.Ordinal)
             : transcript.LanguageSeconds;
         var identification = job?.IdentifyMultipleLanguages == true || seconds.Count > 0 ? MultipleLanguages
-            : job?.IdentifyLanguage == true || job?.IdentifiedLanguageScore is not null || transcript.IdentifiedLanguage is not null ? SingleLanguage
+            : job?.IdentifyLanguage == true || job?.IdentifiedLanguageScore is not null
+                || transcript.IdentifiedLanguage is not null ? SingleLanguage
             : NoIdentification;
-        var longest = seconds.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key).FirstOrDefault();
+        var longest = seconds.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Select(
+            s => s.Key).FirstOrDefault();
         return new JobFacts
         {
             LanguageCode = job?.LanguageCode ?? transcript.LanguageCode ?? longest,
             LanguageIdentification = identification,
-            IdentifiedLanguageScore = identification == SingleLanguage ? job?.IdentifiedLanguageScore ?? transcript.IdentifiedLanguageScore : null,
+            IdentifiedLanguageScore = identification == SingleLanguage ? job?.IdentifiedLanguageScore
+                ?? transcript.IdentifiedLanguageScore : null,
             LanguageSeconds = identification == MultipleLanguages ? seconds : new Dictionary<string, double>(),
             RedactedTranscript = transcript.RedactedTranscript || job?.ContentRedaction is not null,
             SubtitleFileUris = job?.Subtitles?.SubtitleFileUris ?? [],
