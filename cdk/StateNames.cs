@@ -71,7 +71,7 @@ public static class StateNames
         public const string WindowIsFull = "The window is full";
     }
 
-    /// <summary>The completion notifier (cdk/Notification/WakeWaitingExecution.cs).</summary>
+    /// <summary>The completion notifier (cdk/WorkflowEvents/WakeWaitingExecution.cs).</summary>
     public static class Notifier
     {
         public const string LookUpWaitingExecution = "Look up the waiting execution";
@@ -82,7 +82,7 @@ public static class StateNames
         public const string ExecutionHasMovedOn = "The execution has moved on";
     }
 
-    /// <summary>The execution-end recorder (cdk/ExecutionEnds/ExecutionEndRecorder.cs).</summary>
+    /// <summary>The execution-end recorder (cdk/WorkflowEvents/ExecutionEndRecorder.cs).</summary>
     public static class EndRecorder
     {
         public const string FreeEndedExecutionsSlot = "Free the ended execution's slot";
@@ -115,7 +115,7 @@ public static class StateNames
         public const string UploadWasSkipped = "The upload was skipped";
     }
 
-    /// <summary>The prefix re-processing (cdk/Reprocessing/PrefixReprocessing.cs).</summary>
+    /// <summary>The prefix re-processing (cdk/Operations/PrefixReprocessing.cs).</summary>
     public static class Reprocessing
     {
         public const string DoesRequestNamePrefixOfMediaAndReRunMarker = "Does the request name a prefix of the media and a re-run marker?";
