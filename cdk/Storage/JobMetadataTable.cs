@@ -94,6 +94,22 @@ public sealed class JobMetadataTable : Construct
     /// <summary>A ProjectionExpression of these attributes, by their <see cref="ExpressionNames"/>.</summary>
     public static string Projection(IEnumerable<string> attributes) => string.Join(", ", attributes.Select(name => $"#{name}"));
 
+    /// <summary>
+    /// GetItem's parameters for <paramref name="attributes"/> of the item of the job named at <paramref name="jobNamePath"/>,
+    /// read consistently: the item is written just before it is read (a token before a wait, a failure before an end).
+    /// </summary>
+    public Dictionary<string, object> ReadLatest(string jobNamePath, IReadOnlyList<string> attributes) => new()
+    {
+        ["TableName"] = Table.TableName,
+        ["Key"] = new Dictionary<string, object>
+        {
+            [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(jobNamePath) },
+        },
+        ["ProjectionExpression"] = Projection(attributes),
+        ["ExpressionAttributeNames"] = ExpressionNames(attributes),
+        ["ConsistentRead"] = true,
+    };
+
     /// <summary>The ARN of the status index (<see cref="JobMetadataSchema.StatusIndex"/>).</summary>
     public string StatusIndexArn => Stack.Of(this).FormatArn(new ArnComponents
     {

@@ -155,15 +155,7 @@ public sealed class IntakeAdmitter : Construct
     private CallAwsService Call(string name, string service, string action, Dictionary<string, object> parameters, RetryProps retry,
         string? comment = null)
     {
-        var task = new CallAwsService(this, name, new CallAwsServiceProps
-        {
-            Comment = comment,
-            Service = service,
-            Action = action,
-            IamResources = ["*"],
-            Parameters = parameters,
-            ResultPath = JsonPath.DISCARD,
-        });
+        var task = SdkCall.Create(this, name, service, action, parameters, comment: comment);
         task.AddRetry(retry);
         return task;
     }

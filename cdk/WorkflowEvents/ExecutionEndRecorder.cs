@@ -112,39 +112,40 @@ public sealed class ExecutionEndRecorder : Construct
     public EventStartedExpressWorkflow Express { get; }
 
     /// <summary>Name the job, see whether its end is recorded, and record it if not: happy path first.</summary>
+    /// <summary>The job's item has <paramref name="status"/> (and what <paramref name="more"/> adds).</summary>
+    private static Condition RecordedIs(string status, params Condition[] more) =>
+        Condition.And(
+            [
+                Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
+                Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", status),
+                .. more,
+            ]);
+
+    private Succeed Done(string name, string comment) => new(this, name, new SucceedProps { Comment = comment });
+
     private Chain Definition(ExecutionEndRecorderProps props)
     {
         var record = RecordTheEnd(props);
         var describe = DescribeTheEnd(record);
         var lookUp = LookUpTheJob(props).Next(new Choice(this, StateNames.EndRecorder.IsEndAlreadyRecorded)
             .When(
-                Condition.And(Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
-                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Completed)),
-                new Succeed(this, StateNames.EndRecorder.JobIsCompleted, new SucceedProps
-                {
-                    Comment = "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards.",
-                }))
+                RecordedIs(JobMetadataSchema.Completed),
+                Done(
+                    StateNames.EndRecorder.JobIsCompleted,
+                    "COMPLETED is final: the transcript is recorded, whatever happened to the execution afterwards."))
             .When(
-                Condition.And(
-                    Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
-                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Failed),
+                RecordedIs(
+                    JobMetadataSchema.Failed,
                     Condition.IsPresent($"{Recorded}.{ExecutionArn}.S"),
                     Condition.StringEqualsJsonPath($"{Recorded}.{ExecutionArn}.S", EndedExecutionArn)),
-                new Succeed(this, StateNames.EndRecorder.FailureIsRecorded, new SucceedProps
-                {
-                    Comment = "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter.",
-                }))
+                Done(
+                    StateNames.EndRecorder.FailureIsRecorded,
+                    "The failure branch (or an earlier delivery of this event) wrote the item and the dead letter."))
             // A skipped upload's execution that FAILED could not write its SKIPPED item (DynamoDB unavailable):
             // recorded like any failure, until a redrive writes the item.
             .When(
-                Condition.And(
-                    Condition.IsPresent($"{Recorded}.{JobMetadataSchema.Status}.S"),
-                    Condition.StringEquals($"{Recorded}.{JobMetadataSchema.Status}.S", JobMetadataSchema.Skipped),
-                    Condition.Not(Condition.StringEquals(Status, "FAILED"))),
-                new Succeed(this, StateNames.EndRecorder.UploadWasSkipped, new SucceedProps
-                {
-                    Comment = "The execution recorded its SKIPPED item: there is no job to record.",
-                }))
+                RecordedIs(JobMetadataSchema.Skipped, Condition.Not(Condition.StringEquals(Status, "FAILED"))),
+                Done(StateNames.EndRecorder.UploadWasSkipped, "The execution recorded its SKIPPED item: there is no job to record."))
             .Otherwise(describe));
 
         var named = NameTheJob(props, lookUp);
@@ -203,27 +204,15 @@ public sealed class ExecutionEndRecorder : Construct
 
     private CallAwsService LookUpTheJob(ExecutionEndRecorderProps props)
     {
-        var task = new CallAwsService(this, StateNames.EndRecorder.LookUpJob, new CallAwsServiceProps
-        {
-            Comment = "Its status and the execution that wrote it say whether this end is recorded already.",
-            Service = "dynamodb",
-            Action = "getItem",
-            // The role takes no policy updates; its statements are granted in the constructor.
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
-            {
-                ["TableName"] = props.Metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object>
-                {
-                    [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) },
-                },
-                ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
-                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
-                // The failure branch writes its item just before the execution ends: read the latest.
-                ["ConsistentRead"] = true,
-            },
-            ResultPath = "$.recorded",
-        });
+        // The failure branch writes its item just before the execution ends: read the latest.
+        var task = SdkCall.Create(
+            this,
+            StateNames.EndRecorder.LookUpJob,
+            "dynamodb",
+            "getItem",
+            props.Metadata.ReadLatest(PlanPaths.JobName, ReadAttributes),
+            resultPath: "$.recorded",
+            comment: "Its status and the execution that wrote it say whether this end is recorded already.");
         // Not caught: recording without knowing what is recorded could send a second dead letter. The run
         // fails instead (its logs and the Express metrics show it); the event is not delivered again.
         task.AddRetry(Retries.DynamoDbSdk(maxAttempts: 5));

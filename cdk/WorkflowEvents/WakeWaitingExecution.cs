@@ -40,44 +40,29 @@ internal static class WakeWaitingExecution
     /// <summary>The states, in <paramref name="scope"/> (state names are unique per state machine).</summary>
     public static Chain Build(Construct scope, JobMetadataTable metadata)
     {
-        var lookUp = new CallAwsService(scope, StateNames.Notifier.LookUpWaitingExecution, new CallAwsServiceProps
-        {
-            Comment = "The job's item holds the task token of the execution waiting for it, while it is TRANSCRIBING.",
-            Service = "dynamodb",
-            Action = "getItem",
-            // The role takes no policy updates; its statements are granted by Grant.
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
-            {
-                ["TableName"] = metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object>
-                {
-                    [JobMetadataSchema.JobName] =
-                        new Dictionary<string, object> { ["S"] = JsonPath.StringAt("$.detail.TranscriptionJobName") },
-                },
-                ["ProjectionExpression"] = JobMetadataTable.Projection(ReadAttributes),
-                ["ExpressionAttributeNames"] = JobMetadataTable.ExpressionNames(ReadAttributes),
-                // The token is written just before the workflow waits: read the latest.
-                ["ConsistentRead"] = true,
-            },
-            ResultPath = "$.waiting",
-        });
+        // The token is written just before the workflow waits: read the latest.
+        var lookUp = SdkCall.Create(
+            scope,
+            StateNames.Notifier.LookUpWaitingExecution,
+            "dynamodb",
+            "getItem",
+            metadata.ReadLatest("$.detail.TranscriptionJobName", ReadAttributes),
+            resultPath: "$.waiting",
+            comment: "The job's item holds the task token of the execution waiting for it, while it is TRANSCRIBING.");
         lookUp.AddRetry(Retries.DynamoDbSdk(maxAttempts: 3));
 
-        var wake = new CallAwsService(scope, StateNames.Notifier.WakeWaitingExecution, new CallAwsServiceProps
-        {
-            Comment = "The execution polls the job right away and goes on as its status says.",
-            Service = "sfn",
-            Action = "sendTaskSuccess",
-            IamResources = ["*"],
-            Parameters = new Dictionary<string, object>
+        var wake = SdkCall.Create(
+            scope,
+            StateNames.Notifier.WakeWaitingExecution,
+            "sfn",
+            "sendTaskSuccess",
+            new Dictionary<string, object>
             {
                 ["TaskToken"] = JsonPath.StringAt($"$.waiting.Item.{JobMetadataSchema.TaskToken}.S"),
                 // The detail (job name and status) as the task's output, a JSON string.
                 ["Output.$"] = "States.JsonToString($.detail)",
             },
-            ResultPath = JsonPath.DISCARD,
-        });
+            comment: "The execution polls the job right away and goes on as its status says.");
         var movedOn = new Succeed(scope, StateNames.Notifier.ExecutionHasMovedOn, new SucceedProps
         {
             Comment = "The wait timed out, was replaced or was already woken: the execution goes on by its plan.",
