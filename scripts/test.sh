@@ -3,13 +3,14 @@
 #   1. build: the solution, once (every later step runs what it built)
 #   2. the .NET tests (settings, every synthesized template, the functions: unit and against local S3/DynamoDB);
 #      their fixture synthesizes every environment and every settings file the repository keeps into cdk.out/.
-#      Beside them, `cdk synth` (the README's command, publishing the functions) must write the same dev template, and
-#      the C# code must keep the style of .editorconfig (dotnet format --verify-no-changes; lines of at most 140 columns).
+#      Beside them, the C# code must keep the style of .editorconfig (dotnet format --verify-no-changes; lines of at
+#      most 140 columns).
 #   3. outside judges over those templates, each failing the run on a finding: the CloudFormation resource schemas,
 #      the ASL validator and the AWS SDK service models, an IAM simulation of every request the pipeline makes (and
 #      misuses), AWS's limits, the operations runbook's steps simulated against the operators' policy, cdk-nag
 #      (AwsSolutions, HIPAA, NIST 800-53 r5, PCI DSS 3.2.1, Serverless), SECURITY.md's generated lists
-#      and the judges' own tests (beside them)
+#      and, beside them, the judges' own tests, then `cdk synth` (the README's command, publishing the functions), which
+#      must write the tests' dev template
 #   4. the synthesized state machines executed by a local ASL interpreter scenario by scenario, the test kit's
 #      (testkit/) and the benchmarks' own tests
 # Steps 2-4 run two at a time (two lanes), as the machine has two cores.
@@ -80,24 +81,28 @@ dotnet_tests() {
   local p f; read -r p f < <(dotnet_counts "$logs/dotnet.log")
   echo "== 2/4 .NET tests: $p passed, $f failed, and $(find cdk.out -name 'TranscribeStack-*.template.json' -not -path 'cdk.out/cli/*' | wc -l) templates synthesized ($step_seconds s)"
 }
-cli_synth_and_style() {
+# long_lines: every C# line over .editorconfig's max_line_length (140), which dotnet format does not check; fails on any.
+long_lines() {
+  git ls-files --cached --others --exclude-standard -- '*.cs' \
+    | xargs awk 'length > 140 { print FILENAME ":" FNR ": " length " columns, more than max_line_length 140"; n++ } END { exit n > 0 }'
+}
+style() {
+  local begin=$SECONDS
+  printf '   C# style (.editorconfig)'
+  step style dotnet format TranscribeStack.sln --verify-no-changes --no-restore
+  step style long_lines
+  echo ": dotnet format --verify-no-changes, and no line over 140 columns ($((SECONDS - begin)) s)"
+}
+cli_synth() {
   # As a machine without credentials or AWS configuration synthesizes (the README's command; CI's case).
   step cli-synth env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_REGION \
     -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
     cdk synth --quiet -c env=dev --output cdk.out/cli
-  echo "   cdk synth (dev), publishing the functions ($step_seconds s)"
-  local begin=$SECONDS
-  printf '   C# style (.editorconfig)'
-  step style dotnet format TranscribeStack.sln --verify-no-changes --no-restore
-  # max_line_length, which dotnet format does not check.
-  step style bash -c "git ls-files --cached --others --exclude-standard -- '*.cs' \
-    | xargs awk 'length > 140 { print FILENAME \":\" FNR \": \" length \" columns, more than max_line_length 140\"; n++ } END { exit n > 0 }'"
-  echo ": dotnet format --verify-no-changes, and no line over 140 columns ($((SECONDS - begin)) s)"
+  printf '   cdk synth (dev), publishing the functions (%s s)' "$step_seconds"
+  step same-template node scripts/same-template.mjs cdk.out/cli/TranscribeStack-dev.template.json cdk.out/dev/TranscribeStack-dev.template.json
+  echo ": the same template as the tests'"
 }
-lanes dotnet_tests cli_synth_and_style
-step same-template node scripts/same-template.mjs cdk.out/cli/TranscribeStack-dev.template.json cdk.out/dev/TranscribeStack-dev.template.json \
-  || { code=$?; closing failed; exit "$code"; }
-echo "   the CLI's dev template is the tests' dev template"
+lanes dotnet_tests style
 
 judges_then_workflow() {
   # judge <name> <script>: the script over every environment, then over every settings file's template (its one environment).
@@ -132,15 +137,16 @@ judges_then_workflow() {
   read -r p f < <(node_counts "$logs/js-workflow.log")
   echo ": $p passed, $f failed ($step_seconds s)"
 }
-judges_own_tests() {
+judges_own_tests_then_cli_synth() {
   local p f
   echo '== 3/4 outside judges and cdk-nag, over every environment and every settings file'
   printf "   their own tests (each judge fails on what it must find)"
   step js-judges node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/runbook/*.test.mjs' 'tests/docs/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
   read -r p f < <(node_counts "$logs/js-judges.log")
   echo ": $p passed, $f failed ($step_seconds s)"
+  cli_synth
 }
-lanes judges_own_tests judges_then_workflow
+lanes judges_own_tests_then_cli_synth judges_then_workflow
 
 echo "All steps passed in $((SECONDS - started)) s; their output: $logs/"
 closing
