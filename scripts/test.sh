@@ -13,7 +13,8 @@
 #      must write the tests' dev template
 #   4. the synthesized state machines executed by a local ASL interpreter scenario by scenario, the test kit's
 #      (testkit/) and the benchmarks' own tests
-# Steps 2-4 run two at a time (two lanes), as the machine has two cores.
+# Steps 2-4 run two at a time (two lanes), as the machine has two cores; a node:test runner takes two files at a time,
+# so that a lane finishing early leaves no core idle.
 # Quiet: one line per stage and per judge; each step's whole output goes to .tmp/test-logs/<step>.log. A failing
 # step prints its log's last lines and path and ends the run with the step's own exit code. The last line is
 # "<N> passed, <N> failed": the .NET and node:test tests of every runner, summed.
@@ -133,7 +134,7 @@ judges_then_workflow() {
   echo ": the generated lists are current"
   local p f
   printf '== 4/4 workflow behaviour (synthesized state machines, executed locally), the test kit and the benchmarks'
-  step js-workflow node --test --test-concurrency=1 'tests/workflow/*.test.mjs' 'testkit/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'
+  step js-workflow node --test --test-concurrency=2 'tests/workflow/*.test.mjs' 'testkit/*.test.mjs' 'benchmarks/pipeline/*.test.mjs'
   read -r p f < <(node_counts "$logs/js-workflow.log")
   echo ": $p passed, $f failed ($step_seconds s)"
 }
@@ -141,7 +142,7 @@ judges_own_tests_then_cli_synth() {
   local p f
   echo '== 3/4 outside judges and cdk-nag, over every environment and every settings file'
   printf "   their own tests (each judge fails on what it must find)"
-  step js-judges node --test 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/runbook/*.test.mjs' 'tests/docs/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
+  step js-judges node --test --test-concurrency=2 'tests/judges/*.test.mjs' 'tests/judges/iam/*.test.mjs' 'tests/runbook/*.test.mjs' 'tests/docs/*.test.mjs' 'tests/nag/*.test.mjs' 'tests/settings/*.test.mjs'
   read -r p f < <(node_counts "$logs/js-judges.log")
   echo ": $p passed, $f failed ($step_seconds s)"
   cli_synth
