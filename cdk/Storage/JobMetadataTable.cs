@@ -94,6 +94,12 @@ public sealed class JobMetadataTable : Construct
     /// <summary>A ProjectionExpression of these attributes, by their <see cref="ExpressionNames"/>.</summary>
     public static string Projection(IEnumerable<string> attributes) => string.Join(", ", attributes.Select(name => $"#{name}"));
 
+    /// <summary>The key of the item of the job named at <paramref name="jobNamePath"/>, as an SDK integration sends it.</summary>
+    public static Dictionary<string, object> KeyOf(string jobNamePath) => new()
+    {
+        [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(jobNamePath) },
+    };
+
     /// <summary>
     /// GetItem's parameters for <paramref name="attributes"/> of the item of the job named at <paramref name="jobNamePath"/>,
     /// read consistently: the item is written just before it is read (a token before a wait, a failure before an end).
@@ -101,10 +107,7 @@ public sealed class JobMetadataTable : Construct
     public Dictionary<string, object> ReadLatest(string jobNamePath, IReadOnlyList<string> attributes) => new()
     {
         ["TableName"] = Table.TableName,
-        ["Key"] = new Dictionary<string, object>
-        {
-            [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(jobNamePath) },
-        },
+        ["Key"] = KeyOf(jobNamePath),
         ["ProjectionExpression"] = Projection(attributes),
         ["ExpressionAttributeNames"] = ExpressionNames(attributes),
         ["ConsistentRead"] = true,

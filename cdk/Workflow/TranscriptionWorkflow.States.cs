@@ -139,10 +139,7 @@ public sealed partial class TranscriptionWorkflow
             Parameters = new Dictionary<string, object>
             {
                 ["TableName"] = props.Metadata.Table.TableName,
-                ["Key"] = new Dictionary<string, object>
-                {
-                    [JobMetadataSchema.JobName] = new Dictionary<string, object> { ["S"] = JsonPath.StringAt(PlanPaths.JobName) },
-                },
+                ["Key"] = JobMetadataTable.KeyOf(PlanPaths.JobName),
                 // updatedAt of a waiting item: when the first execution waiting for the job started, before
                 // the job was created (the status index lists the longest waits first).
                 ["UpdateExpression"] = "SET #taskToken = :taskToken, #status = :transcribing, #mediaUri = :mediaUri, #executionArn = "

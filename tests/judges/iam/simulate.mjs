@@ -82,16 +82,16 @@ export function stackModel(template, env) {
  */
 export const resourcePolicy = (name, document, validate = validateResourcePolicy) => {
   const policy = { ...createValidatedPolicy(document, validate, { name }), name };
-  documents.set(policy, document);
+  policyDocuments.set(policy, document);
   return policy;
 };
 
 // The document of every policy the judge simulates, and its digest: a decision is remembered by what decides it.
-const documents = new WeakMap();
+const policyDocuments = new WeakMap();
 const digests = new WeakMap();
 function digestOf(policy) {
   if (!digests.has(policy)) {
-    const document = documents.get(policy) ?? policy.policy;
+    const document = policyDocuments.get(policy) ?? policy.policy;
     digests.set(policy, createHash('sha256').update(`${policy.name}\n${JSON.stringify(document)}`).digest('hex'));
   }
   return digests.get(policy);
